@@ -1,0 +1,4 @@
+namespace Seagull
+
+module internal Placeholder_Data_Dataset =
+    let internal pending = ()

@@ -1,0 +1,4 @@
+namespace Seagull
+
+module internal Placeholder_Experiment_Results =
+    let internal pending = ()
