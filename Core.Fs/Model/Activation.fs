@@ -1,0 +1,128 @@
+namespace Seagull
+
+open System
+open Seagull.Kernels
+
+/// How an activation behaves under z ↦ −z.
+type Parity =
+    /// σ(−z) = σ(z): Seagull, z², |z|, exp(−z²), log cosh, cos.
+    | Even
+    /// σ(−z) = −σ(z): identity, tanh.
+    | Odd
+    /// Neither even nor odd: ReLU, sigmoid, softplus, …
+    | Neither
+
+/// Helpers on `Parity`.
+module Parity =
+    /// "even", "odd" or "neither".
+    let name (p: Parity) = match p with Even -> "even" | Odd -> "odd" | Neither -> "neither"
+
+/// An activation function: a name, a declared parity, a formula text, and the function itself.
+/// Built-in activations run as one fused kernel with an analytic derivative; a custom one is any
+/// differentiable tensor formula, differentiated by the engine.
+type Activation =
+    { Name: string
+      /// The parity the activation claims; tests check it against `Activation.parityOf`.
+      Declared: Parity
+      Formula: string
+      /// The fused kernel of a built-in activation; `None` for custom ones.
+      Kernel: IElementwiseKernel option
+      /// The function on tensors (differentiable).
+      Apply: Tensor -> Tensor }
+    override this.ToString() = $"{this.Name} ({Parity.name this.Declared}): {this.Formula}"
+
+/// The catalogue of activations, custom activations, and parity measurement.
+[<RequireQualifiedAccess>]
+module Activation =
+    let private builtin name parity formula kernel =
+        { Name = name; Declared = parity; Formula = formula; Kernel = Some kernel; Apply = Tensor.map kernel }
+
+    /// Seagull, log(1 + z²): the even activation of Gao & Zhang.
+    let seagull = builtin "seagull" Even "log(1 + z²)" ActivationKernels.seagull
+    /// z².
+    let square = builtin "square" Even "z²" ActivationKernels.square
+    /// |z|.
+    let abs = builtin "abs" Even "|z|" ActivationKernels.abs
+    /// exp(−z²).
+    let gaussian = builtin "gaussian" Even "exp(−z²)" ActivationKernels.gaussian
+    /// log cosh z, computed stably.
+    let logcosh = builtin "logcosh" Even "log(cosh z)" ActivationKernels.logcosh
+    /// cos z.
+    let cos = builtin "cos" Even "cos z" ActivationKernels.cos
+    /// z.
+    let identity = builtin "identity" Odd "z" ActivationKernels.identity
+    /// tanh z.
+    let tanh = builtin "tanh" Odd "tanh z" ActivationKernels.tanh
+    /// max(z, 0).
+    let relu = builtin "relu" Neither "max(z, 0)" ActivationKernels.relu
+    /// z if z > 0 else 0.01·z.
+    let leakyRelu = builtin "leakyrelu" Neither "max(z, 0.01·z)" ActivationKernels.leakyRelu
+    /// 1 / (1 + exp(−z)).
+    let sigmoid = builtin "sigmoid" Neither "1 / (1 + exp(−z))" ActivationKernels.sigmoid
+    /// log(1 + exp z), computed stably.
+    let softplus = builtin "softplus" Neither "log(1 + exp z)" ActivationKernels.softplus
+    /// z if z > 0 else exp(z) − 1.
+    let elu = builtin "elu" Neither "z if z > 0 else exp(z) − 1" ActivationKernels.elu
+    /// z · sigmoid(z).
+    let silu = builtin "silu" Neither "z · sigmoid(z)" ActivationKernels.silu
+    /// GELU (tanh approximation).
+    let gelu = builtin "gelu" Neither "½z(1 + tanh(√(2/π)(z + 0.044715z³)))" ActivationKernels.gelu
+
+    /// Every built-in activation, even ones first.
+    let catalogue =
+        [ seagull; square; abs; gaussian; logcosh; cos; identity; tanh; relu; leakyRelu; sigmoid; softplus; elu; silu; gelu ]
+
+    /// The built-in activation of that name (case-insensitive), if any.
+    let tryFind (name: string) =
+        let key = if isNull name then "" else name.Trim().ToLowerInvariant()
+        catalogue |> List.tryFind (fun a -> a.Name = key)
+
+    /// The built-in activation of that name, or a one-line error listing the known names.
+    let find (name: string) =
+        match tryFind name with
+        | Some a -> a
+        | None ->
+            let known = catalogue |> List.map (fun a -> a.Name) |> String.concat ", "
+            Fail.with' $"unknown activation '{name}'; known: {known}"
+
+    /// σ applied to a tensor.
+    let apply (a: Activation) (t: Tensor) = a.Apply t
+
+    /// σ'(z) elementwise: the analytic kernel for built-ins, reverse-mode differentiation for custom ones.
+    let derivative (a: Activation) (z: Tensor) : Tensor =
+        match a.Kernel with
+        | Some k ->
+            let raw = z.Raw
+            let y = RawTensor.forward k raw
+            Tensor.ofRaw (RawTensor.backward k raw y (RawTensor.full raw.Dtype raw.Shape 1.0))
+        | None -> Diff.grad (fun t -> Tensor.sum (a.Apply t)) z
+
+    /// σ at each value, in the given precision.
+    let evaluate (dtype: Dtype) (a: Activation) (values: float[]) : float[] =
+        Tensor.toArray (a.Apply (Tensor.vector dtype values))
+
+    /// The fixed probe set parity is measured on: symmetric magnitudes from 1e-3 to 50.
+    let probes =
+        [| 0.001; 0.01; 0.1; 0.25; 0.5; 0.75; 1.0; 1.5; 2.0; 3.0; 5.0; 7.5; 10.0; 20.0; 50.0 |]
+
+    /// Measures parity numerically in float64 on `probes`: even when σ(−z) = σ(z) and odd when
+    /// σ(−z) = −σ(z) at every probe, to a relative tolerance of 1e-9; otherwise neither.
+    let parityOf (a: Activation) : Parity =
+        let plus = evaluate Float64 a probes
+        let minus = evaluate Float64 a (probes |> Array.map (fun p -> -p))
+        let close (x: float) (y: float) = Math.Abs(x - y) <= 1e-9 * (1.0 + max (Math.Abs x) (Math.Abs y))
+        let all f = Array.forall2 f plus minus
+        if all (fun p m -> close p m) then Even
+        elif all (fun p m -> close p -m) then Odd
+        else Neither
+
+    /// A user-defined activation from a differentiable formula; its derivative comes from the
+    /// engine and its declared parity is *measured*, not trusted.
+    ///
+    /// Example: `Activation.custom "seagull2" (fun z -> log (1.0 + z * z))`.
+    let custom (name: string) (formula: Tensor -> Tensor) : Activation =
+        if String.IsNullOrWhiteSpace name then Fail.with' "custom activation: the name is empty"
+        let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Apply = formula }
+        let probe = evaluate Float64 draft [| -1.0; 0.0; 1.0 |]
+        if probe.Length <> 3 then Fail.with' $"custom activation '{name}': the formula must act elementwise (3 inputs gave {probe.Length} outputs)"
+        { draft with Declared = parityOf draft }

@@ -1,0 +1,105 @@
+namespace Seagull
+
+open System
+
+/// A parameter tree: named tensors, nested. A model *is* its parameters; gradients and optimizer
+/// states are trees of the same shape.
+///
+/// Example: `Params.group [ "weight", Params.leaf w; "bias", Params.leaf b ]`.
+type Params =
+    | Leaf of Tensor
+    | Group of (string * Params) list
+
+/// Functions over parameter trees.
+[<RequireQualifiedAccess>]
+module Params =
+    /// A tree with one tensor.
+    let leaf (t: Tensor) = Leaf t
+    /// A tree of named subtrees (order is kept).
+    let group (children: (string * Params) list) = Group children
+
+    /// The tensors in depth-first order.
+    let rec leaves (p: Params) : Tensor list =
+        match p with
+        | Leaf t -> [ t ]
+        | Group children -> children |> List.collect (snd >> leaves)
+
+    /// The paths ("layer1/weight") of the tensors, in the order of `leaves`.
+    let paths (p: Params) : string list =
+        let rec go prefix p =
+            match p with
+            | Leaf _ -> [ prefix ]
+            | Group children -> children |> List.collect (fun (n, c) -> go (if prefix = "" then n else prefix + "/" + n) c)
+        go "" p
+
+    /// The same tree with each tensor transformed.
+    let rec map (f: Tensor -> Tensor) (p: Params) : Params =
+        match p with
+        | Leaf t -> Leaf (f t)
+        | Group children -> Group (children |> List.map (fun (n, c) -> n, map f c))
+
+    /// Combines two trees of the same shape tensor by tensor.
+    let rec map2 (f: Tensor -> Tensor -> Tensor) (p: Params) (q: Params) : Params =
+        match p, q with
+        | Leaf a, Leaf b -> Leaf (f a b)
+        | Group xs, Group ys when List.length xs = List.length ys ->
+            Group (List.map2 (fun (n, a) (m, b) ->
+                if n <> m then Fail.with' $"parameter trees differ: '{n}' vs '{m}'"
+                n, map2 f a b) xs ys)
+        | _ -> Fail.with' "parameter trees have different shapes"
+
+    /// Combines three trees of the same shape.
+    let rec map3 (f: Tensor -> Tensor -> Tensor -> Tensor) (p: Params) (q: Params) (r: Params) : Params =
+        match p, q, r with
+        | Leaf a, Leaf b, Leaf c -> Leaf (f a b c)
+        | Group xs, Group ys, Group zs when List.length xs = List.length ys && List.length ys = List.length zs ->
+            Group (List.map3 (fun (n, a) (_, b) (_, c) -> n, map3 f a b c) xs ys zs)
+        | _ -> Fail.with' "parameter trees have different shapes"
+
+    /// Replaces the tensors in depth-first order with the given ones.
+    let withLeaves (p: Params) (tensors: Tensor list) : Params =
+        let mutable rest = tensors
+        let next () =
+            match rest with
+            | t :: tail -> rest <- tail; t
+            | [] -> Fail.with' "withLeaves: too few tensors"
+        let result = map (fun _ -> next ()) p
+        if not rest.IsEmpty then Fail.with' "withLeaves: too many tensors"
+        result
+
+    /// The number of scalar parameters.
+    let count (p: Params) = leaves p |> List.sumBy (fun t -> t.Count)
+
+    /// All parameters in one contiguous vector (depth-first order, row-major within a tensor).
+    let flatten (p: Params) : float[] = leaves p |> List.map Tensor.toArray |> Array.concat
+
+    /// The inverse of `flatten`: the template gives shapes and precisions, `values` the numbers.
+    let unflatten (template: Params) (values: float[]) : Params =
+        if values.Length <> count template then
+            Fail.with' $"unflatten: {values.Length} values for {count template} parameters"
+        let mutable offset = 0
+        template |> map (fun t ->
+            let piece = Array.sub values offset t.Count
+            offset <- offset + t.Count
+            Tensor.ofArray t.Dtype t.Shape piece)
+
+    /// The tree in another precision.
+    let convert (dtype: Dtype) (p: Params) = map (Tensor.convert dtype >> Tensor.detach) p
+
+    /// A tree of zeros shaped like `p`.
+    let zerosLike (p: Params) = map (fun t -> Tensor.zeros t.Dtype t.Shape) p
+
+    /// Bitwise equality of shapes and values.
+    let equal (p: Params) (q: Params) =
+        paths p = paths q && List.forall2 (fun (a: Tensor) (b: Tensor) -> a.Equals b) (leaves p) (leaves q)
+
+    /// f's value at `p` and its gradient: a tree of the same shape as `p`.
+    ///
+    /// Example: `let loss, g = Params.valueAndGrad (fun p -> Loss.mse (net p x) y) p`.
+    let valueAndGrad (f: Params -> Tensor) (p: Params) : float * Params =
+        let xs = leaves p |> Array.ofList
+        let value, grads = Diff.valueAndGradMany (fun ts -> f (withLeaves p (List.ofArray ts))) xs
+        Tensor.toScalar value, withLeaves p (List.ofArray grads)
+
+    /// The gradient of a scalar function of a parameter tree (same shape as `p`).
+    let grad (f: Params -> Tensor) (p: Params) : Params = snd (valueAndGrad f p)

@@ -1,0 +1,242 @@
+namespace Seagull.Kernels
+
+open System
+open System.Numerics
+open System.Numerics.Tensors
+open Seagull.Kernels.Elementwise
+
+/// An elementwise function σ with its analytic derivative, written once for both precisions.
+/// `Backward (z, y, gy)` returns gy·σ'(z), where y = σ(z) is passed so a kernel can reuse it.
+type IElementwiseKernel =
+    abstract Forward<'T when 'T :> IFloatingPointIeee754<'T>> : 'T[] -> 'T[]
+    abstract Backward<'T when 'T :> IFloatingPointIeee754<'T>> : 'T[] * 'T[] * 'T[] -> 'T[]
+
+/// Fused, vectorised kernels of the built-in activations. Even functions are computed from |z| or z²
+/// and odd ones from |z| with the sign copied back, so parity holds bitwise, not just approximately.
+/// Functions that overflow naively (log(1+z²), softplus, log cosh) switch to a stable form.
+module ActivationKernels =
+    let private mulInto<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
+        TensorPrimitives.Multiply<'T>(ReadOnlySpan x, ReadOnlySpan y, Span x)
+        x
+
+    /// log(1 + z²), stable for every finite z. Even.
+    let seagull =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let limit: 'T = 'T.Sqrt(maxValue<'T> ()) * scalar<'T> 0.5
+                let r = fresh z.Length
+                TensorPrimitives.Multiply<'T>(ReadOnlySpan z, ReadOnlySpan z, Span r)
+                TensorPrimitives.Add<'T>(ReadOnlySpan r, 'T.One, Span r)
+                TensorPrimitives.Log<'T>(ReadOnlySpan r, Span r)
+                if z.Length > 0 && ge (TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan z)) limit then
+                    // z² overflows: log(1+z²) = 2·log|z| + log(1 + 1/z²).
+                    for i in 0 .. z.Length - 1 do
+                        let a: 'T = 'T.Abs(z.[i])
+                        if ge a limit then
+                            let inv: 'T = 'T.One / a
+                            let twoLog: 'T = scalar<'T> 2.0 * 'T.Log(a)
+                            let q: 'T = inv * inv
+                            r.[i] <- twoLog + log1p q
+                r
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                // σ'(z) = 2z / (1 + z²) = 2 / (z + 1/z) for large |z|.
+                let limit: 'T = 'T.Sqrt(maxValue<'T> ()) * scalar<'T> 0.5
+                let r = fresh z.Length
+                TensorPrimitives.Multiply<'T>(ReadOnlySpan z, ReadOnlySpan z, Span r)
+                TensorPrimitives.Add<'T>(ReadOnlySpan r, 'T.One, Span r)
+                TensorPrimitives.Divide<'T>(ReadOnlySpan z, ReadOnlySpan r, Span r)
+                if z.Length > 0 && ge (TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan z)) limit then
+                    for i in 0 .. z.Length - 1 do
+                        if ge ('T.Abs(z.[i])) limit then r.[i] <- 'T.One / (z.[i] + 'T.One / z.[i])
+                TensorPrimitives.Multiply<'T>(ReadOnlySpan r, scalar<'T> 2.0, Span r)
+                mulInto r gy }
+
+    /// z². Even.
+    let square =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = multiply z z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                let r = scale 2.0 z
+                mulInto r gy }
+
+    /// |z|. Even; derivative sign(z), 0 at 0.
+    let abs =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = absolute z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) = mulInto (sign z) gy }
+
+    /// exp(−z²). Even.
+    let gaussian =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let r = multiply z z
+                TensorPrimitives.Negate<'T>(ReadOnlySpan r, Span r)
+                TensorPrimitives.Exp<'T>(ReadOnlySpan r, Span r)
+                r
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], y: 'T[], gy: 'T[]) =
+                let r = multiply z y
+                TensorPrimitives.Multiply<'T>(ReadOnlySpan r, scalar<'T> -2.0, Span r)
+                mulInto r gy }
+
+    /// log cosh z = |z| + log(1 + exp(−2|z|)) − log 2, stable. Even; derivative tanh z.
+    let logcosh =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let a = absolute z
+                let r = scale (-2.0) a
+                TensorPrimitives.Exp<'T>(ReadOnlySpan r, Span r)
+                let ln2: 'T = scalar<'T> (Math.Log 2.0)
+                for i in 0 .. r.Length - 1 do
+                    let l: 'T = log1p r.[i]
+                    let s: 'T = a.[i] + l
+                    r.[i] <- s - ln2
+                r
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                let r = absolute z
+                TensorPrimitives.Tanh<'T>(ReadOnlySpan r, Span r)
+                TensorPrimitives.CopySign<'T>(ReadOnlySpan r, ReadOnlySpan z, Span r)
+                mulInto r gy }
+
+    /// cos z, computed as cos|z|. Even; derivative −sin z (exactly odd).
+    let cos =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let r = absolute z
+                TensorPrimitives.Cos<'T>(ReadOnlySpan r, Span r)
+                r
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                let r = absolute z
+                TensorPrimitives.Sin<'T>(ReadOnlySpan r, Span r)
+                TensorPrimitives.Negate<'T>(ReadOnlySpan r, Span r)
+                for i in 0 .. r.Length - 1 do
+                    if gt 'T.Zero z.[i] then r.[i] <- -r.[i]
+                mulInto r gy }
+
+    /// z. Odd.
+    let identity =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Array.copy z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], _y: 'T[], gy: 'T[]) = Array.copy gy }
+
+    /// tanh z, computed as sign(z)·tanh|z|. Odd; derivative 1 − y².
+    let tanh =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let r = absolute z
+                TensorPrimitives.Tanh<'T>(ReadOnlySpan r, Span r)
+                TensorPrimitives.CopySign<'T>(ReadOnlySpan r, ReadOnlySpan z, Span r)
+                r
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], y: 'T[], gy: 'T[]) =
+                let r = multiply y y
+                TensorPrimitives.Subtract<'T>('T.One, ReadOnlySpan r, Span r)
+                mulInto r gy }
+
+    /// max(z, 0).
+    let relu =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let r = fresh z.Length
+                TensorPrimitives.Max<'T>(ReadOnlySpan z, 'T.Zero, Span r)
+                r
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                Array.init z.Length (fun (i: int) -> if gt z.[i] 'T.Zero then gy.[i] else 'T.Zero) }
+
+    /// z for z > 0, 0.01·z otherwise.
+    let leakyRelu =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let slope: 'T = scalar<'T> 0.01
+                Array.map (fun (v: 'T) -> if gt v 'T.Zero then v else slope * v) z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                let slope: 'T = scalar<'T> 0.01
+                Array.init z.Length (fun (i: int) -> if gt z.[i] 'T.Zero then gy.[i] else slope * gy.[i]) }
+
+    /// 1 / (1 + exp(−z)); derivative y(1 − y).
+    let sigmoid =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                sigmoid z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], y: 'T[], gy: 'T[]) =
+                let r = fresh y.Length
+                TensorPrimitives.Subtract<'T>('T.One, ReadOnlySpan y, Span r)
+                TensorPrimitives.Multiply<'T>(ReadOnlySpan r, ReadOnlySpan y, Span r)
+                mulInto r gy }
+
+    /// log(1 + exp z) = max(z, 0) + log(1 + exp(−|z|)), stable; derivative sigmoid z.
+    let softplus =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let r = absolute z
+                TensorPrimitives.Negate<'T>(ReadOnlySpan r, Span r)
+                TensorPrimitives.Exp<'T>(ReadOnlySpan r, Span r)
+                for i in 0 .. r.Length - 1 do
+                    r.[i] <- 'T.Max(z.[i], 'T.Zero) + log1p r.[i]
+                r
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                let r = Elementwise.sigmoid z
+                mulInto r gy }
+
+    /// z for z > 0, exp(z) − 1 otherwise (α = 1).
+    let elu =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                Array.map (fun (v: 'T) -> if gt v 'T.Zero then v else (let e: 'T = 'T.Exp(v) in e - 'T.One)) z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], y: 'T[], gy: 'T[]) =
+                Array.init z.Length (fun (i: int) -> if gt z.[i] 'T.Zero then gy.[i] else (let yp: 'T = y.[i] + 'T.One in yp * gy.[i])) }
+
+    /// z · sigmoid(z); derivative s + z·s·(1 − s).
+    let silu =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let s = Elementwise.sigmoid z
+                mulInto s z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                let s = Elementwise.sigmoid z
+                Array.init z.Length (fun (i: int) ->
+                    let oneMinus: 'T = 'T.One - s.[i]
+                    let zs: 'T = z.[i] * s.[i]
+                    let d: 'T = s.[i] + zs * oneMinus
+                    d * gy.[i]) }
+
+    let private geluValue<'T when 'T :> IFloatingPointIeee754<'T>> (v: 'T) : 'T =
+        let c: 'T = scalar<'T> (Math.Sqrt(2.0 / Math.PI))
+        let k: 'T = scalar<'T> 0.044715
+        let half: 'T = scalar<'T> 0.5
+        let square: 'T = v * v
+        let cube: 'T = square * v
+        let sum: 'T = v + k * cube
+        let inner: 'T = c * sum
+        let t: 'T = 'T.Tanh(inner)
+        let onePlus: 'T = 'T.One + t
+        let halfV: 'T = half * v
+        halfV * onePlus
+
+    /// GELU, tanh approximation: ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
+    let gelu =
+        { new IElementwiseKernel with
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Array.map geluValue z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
+                let c: 'T = scalar<'T> (Math.Sqrt(2.0 / Math.PI))
+                let k: 'T = scalar<'T> 0.044715
+                let half: 'T = scalar<'T> 0.5
+                let three: 'T = scalar<'T> 3.0
+                Array.init z.Length (fun (i: int) ->
+                    let v: 'T = z.[i]
+                    let square: 'T = v * v
+                    let cube: 'T = square * v
+                    let sum: 'T = v + k * cube
+                    let inner: 'T = c * sum
+                    let t: 'T = 'T.Tanh(inner)
+                    let sech2: 'T = 'T.One - t * t
+                    let v2: 'T = v * v
+                    let k3: 'T = three * k
+                    let k3v2: 'T = k3 * v2
+                    let poly: 'T = 'T.One + k3v2
+                    let dInner: 'T = c * poly
+                    let dt: 'T = sech2 * dInner
+                    let onePlus: 'T = 'T.One + t
+                    let halfV: 'T = half * v
+                    let left: 'T = half * onePlus
+                    let right: 'T = halfV * dt
+                    let d: 'T = left + right
+                    d * gy.[i]) }

@@ -1,0 +1,271 @@
+namespace Seagull
+
+open System
+open System.Numerics
+open Seagull.Kernels
+
+/// A plain dense row-major tensor with no differentiation attached: a shape and flat storage.
+/// The differentiable `Tensor` is built on it; pullbacks are written with these operations.
+type RawTensor =
+    { Shape: int[]; Data: Storage }
+    /// The precision.
+    member this.Dtype = this.Data.Dtype
+    /// The number of elements.
+    member this.Count = this.Data.Length
+
+/// Operations on raw tensors. Each returns a new tensor; inputs are never changed.
+module RawTensor =
+    /// "[2, 3]"-style text of a shape.
+    let shapeText (shape: int[]) = "[" + String.Join(", ", shape) + "]"
+
+    /// The product of a shape's dimensions.
+    let count (shape: int[]) = Array.fold (*) 1 shape
+
+    let private check (op: string) (ok: bool) (detail: unit -> string) =
+        if not ok then Fail.with' $"{op}: {detail ()}"
+
+    /// A tensor from storage, checking the element count.
+    let create (shape: int[]) (data: Storage) : RawTensor =
+        if shape |> Array.exists (fun d -> d < 0) then Fail.with' $"tensor: negative dimension in shape {shapeText shape}"
+        check "tensor" (count shape = data.Length) (fun () -> $"shape {shapeText shape} needs {count shape} elements, got {data.Length}")
+        { Shape = Array.copy shape; Data = data }
+
+    /// Zeros of a shape.
+    let zeros (dtype: Dtype) (shape: int[]) = create shape (Storage.zeros dtype (count shape))
+
+    /// Zeros shaped like another tensor.
+    let zerosLike (t: RawTensor) = zeros t.Dtype t.Shape
+
+    /// A tensor from doubles.
+    let ofFloats (dtype: Dtype) (shape: int[]) (values: float[]) = create shape (Storage.ofFloats dtype values)
+
+    /// A tensor filled with one value.
+    let full (dtype: Dtype) (shape: int[]) (value: float) = ofFloats dtype shape (Array.create (count shape) value)
+
+    /// A scalar (rank 0).
+    let scalar (dtype: Dtype) (value: float) = ofFloats dtype [||] [| value |]
+
+    let private sameShape (op: string) (a: RawTensor) (b: RawTensor) =
+        check op (a.Shape = b.Shape) (fun () -> $"shapes {shapeText a.Shape} and {shapeText b.Shape} differ")
+
+    let private binary (op: string) (k: IMap2Kernel) (a: RawTensor) (b: RawTensor) =
+        sameShape op a b
+        { Shape = a.Shape; Data = Storage.map2 op k a.Data b.Data }
+
+    let private unaryOp (k: IMapKernel) (a: RawTensor) = { Shape = a.Shape; Data = Storage.map k a.Data }
+
+    let private addK = { new IMap2Kernel with member _.Run(x, y) = Elementwise.add x y }
+    let private subK = { new IMap2Kernel with member _.Run(x, y) = Elementwise.subtract x y }
+    let private mulK = { new IMap2Kernel with member _.Run(x, y) = Elementwise.multiply x y }
+    let private divK = { new IMap2Kernel with member _.Run(x, y) = Elementwise.divide x y }
+
+    /// Elementwise a + b (same shapes).
+    let add a b = binary "add" addK a b
+    /// Elementwise a − b (same shapes).
+    let sub a b = binary "sub" subK a b
+    /// Elementwise a · b (same shapes).
+    let mul a b = binary "mul" mulK a b
+    /// Elementwise a / b (same shapes).
+    let div a b = binary "div" divK a b
+
+    /// s · a.
+    let scale (s: float) (a: RawTensor) =
+        unaryOp { new IMapKernel with member _.Run x = Elementwise.scale s x } a
+
+    /// a + s.
+    let addScalar (s: float) (a: RawTensor) =
+        unaryOp { new IMapKernel with member _.Run x = Elementwise.addScalar s x } a
+
+    /// −a.
+    let neg a = unaryOp { new IMapKernel with member _.Run x = Elementwise.negate x } a
+    /// exp a.
+    let exp a = unaryOp { new IMapKernel with member _.Run x = Elementwise.exp x } a
+    /// log a.
+    let log a = unaryOp { new IMapKernel with member _.Run x = Elementwise.log x } a
+    /// √a.
+    let sqrt a = unaryOp { new IMapKernel with member _.Run x = Elementwise.sqrt x } a
+    /// sin a.
+    let sin a = unaryOp { new IMapKernel with member _.Run x = Elementwise.sin x } a
+    /// cos a.
+    let cos a = unaryOp { new IMapKernel with member _.Run x = Elementwise.cos x } a
+    /// |a|.
+    let abs a = unaryOp { new IMapKernel with member _.Run x = Elementwise.absolute x } a
+    /// sign a ∈ {−1, 0, 1}.
+    let sign a = unaryOp { new IMapKernel with member _.Run x = Elementwise.sign x } a
+
+    /// σ(a) for a fused elementwise kernel.
+    let forward (k: IElementwiseKernel) (a: RawTensor) =
+        unaryOp { new IMapKernel with member _.Run x = k.Forward x } a
+
+    /// gy · σ'(z) for a fused elementwise kernel, given z, y = σ(z) and gy.
+    let backward (k: IElementwiseKernel) (z: RawTensor) (y: RawTensor) (gy: RawTensor) =
+        { Shape = z.Shape
+          Data = Storage.map3 "backward" { new IMap3Kernel with member _.Run(a, b, c) = k.Backward(a, b, c) } z.Data y.Data gy.Data }
+
+    /// The sum of all elements, as a double.
+    let sumAll (a: RawTensor) : float =
+        Storage.reduce { new IReduceKernel with member _.Run x = Elementwise.sum x } a.Data
+
+    /// The elements as doubles.
+    let toFloats (a: RawTensor) = Storage.toFloats a.Data
+
+    /// A copy in another precision.
+    let convert (dtype: Dtype) (a: RawTensor) = { Shape = a.Shape; Data = Storage.convert dtype a.Data }
+
+    /// The same data under a new shape with the same element count.
+    let reshape (shape: int[]) (a: RawTensor) =
+        check "reshape" (count shape = a.Count) (fun () -> $"cannot view {shapeText a.Shape} as {shapeText shape}")
+        { Shape = Array.copy shape; Data = a.Data }
+
+    let private rank2 (op: string) (a: RawTensor) =
+        check op (a.Shape.Length = 2) (fun () -> $"expects a matrix, got shape {shapeText a.Shape}")
+        a.Shape.[0], a.Shape.[1]
+
+    /// Matrix product (m×k)·(k×n), optionally with either operand transposed first.
+    let matmulWith (transposeA: bool) (transposeB: bool) (a: RawTensor) (b: RawTensor) : RawTensor =
+        let ar, ac = rank2 "matmul" a
+        let br, bc = rank2 "matmul" b
+        let m, k = if transposeA then ac, ar else ar, ac
+        let k2, n = if transposeB then bc, br else br, bc
+        let shown t s = if t then $"{shapeText s}ᵀ" else shapeText s
+        check "matmul" (k = k2) (fun () -> $"inner dimensions differ: {shown transposeA a.Shape} · {shown transposeB b.Shape}")
+        check "matmul" (not (transposeA && transposeB)) (fun () -> "both operands transposed is not supported")
+        let data =
+            match a.Data, b.Data with
+            | F32 x, F32 y ->
+                let c = Array.zeroCreate (m * n)
+                (if transposeA then MatMul.multiplyTransposeA m k n x y c false
+                 elif transposeB then MatMul.multiplyTransposeB m k n x y c false
+                 else MatMul.multiply m k n x y c false)
+                F32 c
+            | F64 x, F64 y ->
+                let c = Array.zeroCreate (m * n)
+                (if transposeA then MatMul.multiplyTransposeA m k n x y c false
+                 elif transposeB then MatMul.multiplyTransposeB m k n x y c false
+                 else MatMul.multiply m k n x y c false)
+                F64 c
+            | _ -> Fail.with' $"matmul: precision mismatch ({Dtype.name a.Dtype} and {Dtype.name b.Dtype})"
+        { Shape = [| m; n |]; Data = data }
+
+    /// Matrix product (m×k)·(k×n).
+    let matmul a b = matmulWith false false a b
+
+    /// Generic gather: out[i] = src[index i], done for both precisions.
+    let private gather (outShape: int[]) (index: int -> int) (a: RawTensor) =
+        let n = count outShape
+        let data =
+            match a.Data with
+            | F32 x -> F32 (Array.init n (fun i -> x.[index i]))
+            | F64 x -> F64 (Array.init n (fun i -> x.[index i]))
+        { Shape = outShape; Data = data }
+
+    /// The transpose of a matrix.
+    let transpose (a: RawTensor) =
+        let r, c = rank2 "transpose" a
+        gather [| c; r |] (fun i -> (i % r) * c + i / r) a
+
+    /// Columns [start, start+width) of a matrix.
+    let sliceColumns (start: int) (width: int) (a: RawTensor) =
+        let r, c = rank2 "sliceColumns" a
+        check "sliceColumns" (start >= 0 && width >= 0 && start + width <= c) (fun () ->
+            $"columns {start}..{start + width - 1} are outside a matrix of shape {shapeText a.Shape}")
+        if width = 0 then zeros a.Dtype [| r; 0 |]
+        else gather [| r; width |] (fun i -> (i / width) * c + start + i % width) a
+
+    /// Rows at the given indices of a matrix (or elements of a vector), in that order.
+    let takeRows (rows: int[]) (a: RawTensor) =
+        check "takeRows" (a.Shape.Length >= 1) (fun () -> "expects at least one dimension")
+        let n = a.Shape.[0]
+        let width = if n = 0 then 0 else a.Count / n
+        for r in rows do
+            check "takeRows" (r >= 0 && r < n) (fun () -> $"row {r} is outside a tensor of shape {shapeText a.Shape}")
+        let shape = Array.append [| rows.Length |] a.Shape.[1..]
+        if width = 0 then zeros a.Dtype shape
+        else gather shape (fun i -> rows.[i / width] * width + i % width) a
+
+    /// Matrices side by side (same number of rows).
+    let concatColumns (parts: RawTensor list) =
+        match parts with
+        | [] -> Fail.with' "concatColumns: nothing to concatenate"
+        | first :: _ ->
+            let r, _ = rank2 "concatColumns" first
+            let widths = parts |> List.map (fun p ->
+                let pr, pc = rank2 "concatColumns" p
+                check "concatColumns" (pr = r) (fun () -> $"row counts differ: {shapeText first.Shape} and {shapeText p.Shape}")
+                check "concatColumns" (p.Dtype = first.Dtype) (fun () -> "precision mismatch")
+                pc)
+            let total = List.sum widths
+            let out = zeros first.Dtype [| r; total |]
+            let mutable offset = 0
+            for p, w in List.zip parts widths do
+                match out.Data, p.Data with
+                | F32 o, F32 x -> for i in 0 .. r - 1 do Array.blit x (i * w) o (i * total + offset) w
+                | F64 o, F64 x -> for i in 0 .. r - 1 do Array.blit x (i * w) o (i * total + offset) w
+                | _ -> ()
+                offset <- offset + w
+            out
+
+    /// Strides of a row-major shape.
+    let private strides (shape: int[]) =
+        let s = Array.create shape.Length 1
+        for i in shape.Length - 2 .. -1 .. 0 do s.[i] <- s.[i + 1] * shape.[i + 1]
+        s
+
+    /// The shape two shapes broadcast to (NumPy rules), or an error naming both.
+    let broadcastShape (op: string) (a: int[]) (b: int[]) : int[] =
+        let n = max a.Length b.Length
+        Array.init n (fun i ->
+            let da = if i < n - a.Length then 1 else a.[i - (n - a.Length)]
+            let db = if i < n - b.Length then 1 else b.[i - (n - b.Length)]
+            if da = db then da
+            elif da = 1 then db
+            elif db = 1 then da
+            else Fail.with' $"{op}: shapes {shapeText a} and {shapeText b} cannot be broadcast together")
+
+    /// Expands a tensor to a larger shape by repeating along dimensions of size 1 (NumPy rules).
+    let broadcastTo (shape: int[]) (a: RawTensor) =
+        if a.Shape = shape then a
+        else
+            let full = broadcastShape "broadcast" a.Shape shape
+            check "broadcast" (full = shape) (fun () -> $"cannot broadcast {shapeText a.Shape} to {shapeText shape}")
+            let pad = shape.Length - a.Shape.Length
+            let src = Array.append (Array.create pad 1) a.Shape
+            let srcStrides = strides src
+            let outStrides = strides shape
+            let index (i: int) =
+                let mutable rest = i
+                let mutable j = 0
+                for d in 0 .. shape.Length - 1 do
+                    let coord = rest / outStrides.[d]
+                    rest <- rest % outStrides.[d]
+                    if src.[d] <> 1 then j <- j + coord * srcStrides.[d]
+                j
+            gather (Array.copy shape) index a
+
+    /// Sums a broadcast result back down to `shape` (the adjoint of `broadcastTo`).
+    let sumTo (shape: int[]) (a: RawTensor) : RawTensor =
+        if a.Shape = shape then a
+        else
+            let pad = a.Shape.Length - shape.Length
+            let target = Array.append (Array.create pad 1) shape
+            let tStrides = strides target
+            let aStrides = strides a.Shape
+            let acc = Array.zeroCreate<float> (count shape)
+            let values = toFloats a
+            for i in 0 .. values.Length - 1 do
+                let mutable rest = i
+                let mutable j = 0
+                for d in 0 .. a.Shape.Length - 1 do
+                    let coord = rest / aStrides.[d]
+                    rest <- rest % aStrides.[d]
+                    if target.[d] <> 1 then j <- j + coord * tStrides.[d]
+                acc.[j] <- acc.[j] + values.[i]
+            ofFloats a.Dtype shape acc
+
+    /// Sums along one axis of a matrix: axis 0 gives a row vector [cols], axis 1 a column vector [rows].
+    let sumAxis (axis: int) (a: RawTensor) =
+        let r, c = rank2 "sum" a
+        match axis with
+        | 0 -> sumTo [| 1; c |] a |> reshape [| c |]
+        | 1 -> sumTo [| r; 1 |] a |> reshape [| r |]
+        | _ -> Fail.with' $"sum: axis {axis} is not 0 or 1 for a matrix"
