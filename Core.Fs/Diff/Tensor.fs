@@ -204,6 +204,16 @@ module Tensor =
                    let w = widths.[i]
                    yield (if needs.[i] then RawTensor.sliceColumns offset w g else Unchecked.defaultof<_>)
                    offset <- offset + w |])
+    /// Tensors stacked along the first dimension.
+    let concatRows (parts: Tensor list) =
+        let arr = Array.ofList parts
+        let counts = arr |> Array.map (fun p -> p.Raw.Shape.[0])
+        record (RawTensor.concatRows (parts |> List.map (fun p -> p.Raw))) arr (fun g needs ->
+            let mutable offset = 0
+            [| for i in 0 .. arr.Length - 1 do
+                   let c = counts.[i]
+                   yield (if needs.[i] then RawTensor.takeRows (Array.init c (fun r -> offset + r)) g else Unchecked.defaultof<_>)
+                   offset <- offset + c |])
     /// Rows at the given indices (a mini-batch), differentiable in the tensor.
     let takeRows (rows: int[]) (t: Tensor) =
         let shape = t.Raw.Shape

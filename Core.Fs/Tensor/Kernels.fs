@@ -113,6 +113,25 @@ module Elementwise =
         TensorPrimitives.Reciprocal<'T>(ReadOnlySpan x, Span r)
         r
 
+    /// Adds the row vector `b` (length n) to every row of the m×n matrix `z`, in place (z must be fresh).
+    let addRowsInPlace<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (n: int) (z: 'T[]) (b: 'T[]) =
+        let bs = ReadOnlySpan b
+        for i in 0 .. m - 1 do
+            let row = Span(z, i * n, n)
+            TensorPrimitives.Add<'T>(Span.op_Implicit row, bs, row)
+
+    /// The sum of the rows of an m×n matrix (a vector of length n).
+    let sumRows<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (n: int) (z: 'T[]) : 'T[] =
+        let acc = Array.zeroCreate<'T> n
+        let accs = Span acc
+        for i in 0 .. m - 1 do
+            TensorPrimitives.Add<'T>(ReadOnlySpan(z, i * n, n), Span.op_Implicit accs, accs)
+        acc
+
+    /// The sum of each row of an m×n matrix (a vector of length m).
+    let sumColumns<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (n: int) (z: 'T[]) : 'T[] =
+        Array.init m (fun i -> TensorPrimitives.Sum<'T>(ReadOnlySpan(z, i * n, n)))
+
     /// The sum of all elements as a double.
     let sum<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) : float =
         Double.CreateTruncating(TensorPrimitives.Sum<'T>(ReadOnlySpan x))

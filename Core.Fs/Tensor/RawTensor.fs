@@ -205,6 +205,22 @@ module RawTensor =
                 offset <- offset + w
             out
 
+    /// Tensors stacked along the first dimension (same trailing shape).
+    let concatRows (parts: RawTensor list) =
+        match parts with
+        | [] -> Fail.with' "concatRows: nothing to concatenate"
+        | first :: _ ->
+            let tail = first.Shape.[1..]
+            for p in parts do
+                check "concatRows" (p.Shape.Length >= 1 && p.Shape.[1..] = tail && p.Dtype = first.Dtype) (fun () ->
+                    $"shapes {shapeText first.Shape} and {shapeText p.Shape} cannot be stacked")
+            let rows = parts |> List.sumBy (fun p -> p.Shape.[0])
+            let data =
+                match first.Data with
+                | F32 _ -> F32 (parts |> List.map (fun p -> match p.Data with F32 a -> a | _ -> [||]) |> Array.concat)
+                | F64 _ -> F64 (parts |> List.map (fun p -> match p.Data with F64 a -> a | _ -> [||]) |> Array.concat)
+            { Shape = Array.append [| rows |] tail; Data = data }
+
     /// Strides of a row-major shape.
     let private strides (shape: int[]) =
         let s = Array.create shape.Length 1
@@ -265,7 +281,20 @@ module RawTensor =
     /// Sums along one axis of a matrix: axis 0 gives a row vector [cols], axis 1 a column vector [rows].
     let sumAxis (axis: int) (a: RawTensor) =
         let r, c = rank2 "sum" a
-        match axis with
-        | 0 -> sumTo [| 1; c |] a |> reshape [| c |]
-        | 1 -> sumTo [| r; 1 |] a |> reshape [| r |]
+        match axis, a.Data with
+        | 0, F32 x -> { Shape = [| c |]; Data = F32 (Elementwise.sumRows r c x) }
+        | 0, F64 x -> { Shape = [| c |]; Data = F64 (Elementwise.sumRows r c x) }
+        | 1, F32 x -> { Shape = [| r |]; Data = F32 (Elementwise.sumColumns r c x) }
+        | 1, F64 x -> { Shape = [| r |]; Data = F64 (Elementwise.sumColumns r c x) }
         | _ -> Fail.with' $"sum: axis {axis} is not 0 or 1 for a matrix"
+
+    /// x·W + b for a batch x (m×k), weights W (k×n) and bias b (n): the affine part of a dense layer.
+    let affine (x: RawTensor) (w: RawTensor) (b: RawTensor) : RawTensor =
+        let z = matmul x w
+        let m, n = z.Shape.[0], z.Shape.[1]
+        check "dense" (b.Shape = [| n |]) (fun () -> $"bias of shape {shapeText b.Shape} does not fit {n} outputs")
+        match z.Data, b.Data with
+        | F32 zd, F32 bd -> Elementwise.addRowsInPlace m n zd bd
+        | F64 zd, F64 bd -> Elementwise.addRowsInPlace m n zd bd
+        | _ -> Fail.with' "dense: precision mismatch between weights and bias"
+        z

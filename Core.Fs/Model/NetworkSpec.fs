@@ -1,0 +1,113 @@
+namespace Seagull
+
+open System
+
+/// How a network meets the swap symmetry x = (u, v, w) ↦ x̃ = (v, u, w).
+type Architecture =
+    /// A plain MLP; each hidden layer has its own activation (Seagull first = the paper's design). Not invariant.
+    | Mlp
+    /// First layer [σ(A(u+v) + Cw + β) ; σₑ(B(u−v))] with σₑ even and bias-free, then an MLP. Exactly invariant.
+    | Split
+    /// First layer a = σ(Wx+β), ã = σ(Wx̃+β); the next layer sees a + ã (and |a − ã|). Exactly invariant for any σ.
+    | Pooled
+    /// (g(x) + g(x̃)) / 2 around an MLP g. Exactly invariant.
+    | Symmetrized
+
+/// What the pooled architecture's second layer sees.
+type Pooling =
+    /// a + ã.
+    | PoolSum
+    /// a + ã and |a − ã| side by side.
+    | PoolSumAbsDiff
+
+/// A network described as plain, serialisable data.
+type NetworkSpec =
+    { Architecture: Architecture
+      Blocks: Blocks
+      /// Widths of the hidden layers, first layer first.
+      Hidden: int list
+      /// One activation per hidden layer.
+      Activations: Activation list
+      /// The even activation of the split architecture's u − v branch.
+      Even: Activation
+      Pool: Pooling
+      Precision: Dtype }
+
+/// Constructing, naming and validating network specs.
+[<RequireQualifiedAccess>]
+module NetworkSpec =
+    /// "mlp", "split", "pooled" or "symmetrized".
+    let architectureName (a: Architecture) =
+        match a with
+        | Mlp -> "mlp"
+        | Split -> "split"
+        | Pooled -> "pooled"
+        | Symmetrized -> "symmetrized"
+
+    /// Parses an architecture name.
+    let parseArchitecture (text: string) =
+        match (if isNull text then "" else text.Trim().ToLowerInvariant()) with
+        | "mlp" -> Mlp
+        | "split" -> Split
+        | "pooled" -> Pooled
+        | "symmetrized" | "symmetrised" -> Symmetrized
+        | other -> Fail.with' $"unknown architecture '{other}'; use mlp, split, pooled or symmetrized"
+
+    /// "sum" or "sum+absdiff".
+    let poolingName (p: Pooling) = match p with PoolSum -> "sum" | PoolSumAbsDiff -> "sum+absdiff"
+
+    /// Parses a pooling name.
+    let parsePooling (text: string) =
+        match (if isNull text then "" else text.Trim().ToLowerInvariant()) with
+        | "sum" -> PoolSum
+        | "sum+absdiff" | "sumabsdiff" | "sum-absdiff" -> PoolSumAbsDiff
+        | other -> Fail.with' $"unknown pooling '{other}'; use sum or sum+absdiff"
+
+    /// Checks widths, block sizes and activation counts; returns the spec or raises a one-line error.
+    let validate (spec: NetworkSpec) : NetworkSpec =
+        if spec.Blocks.D < 1 then Fail.with' $"blocks: u and v need width ≥ 1, got {spec.Blocks.D}"
+        if spec.Blocks.K < 0 then Fail.with' $"blocks: w needs width ≥ 0, got {spec.Blocks.K}"
+        if spec.Hidden.IsEmpty then Fail.with' "hidden: at least one hidden layer is needed"
+        match spec.Hidden |> List.tryFind (fun h -> h < 1) with
+        | Some h -> Fail.with' $"hidden: layer widths must be ≥ 1, got {h}"
+        | None -> ()
+        if spec.Architecture = Split && spec.Hidden.Head < 2 then
+            Fail.with' "split: the first hidden layer needs width ≥ 2 (half for u+v, half for u−v)"
+        if spec.Activations.Length <> spec.Hidden.Length then
+            Fail.with' $"activations: {spec.Hidden.Length} hidden layers need {spec.Hidden.Length} activations, got {spec.Activations.Length}"
+        spec
+
+    /// A spec with one activation per hidden layer; a single activation is used for every layer.
+    ///
+    /// Example: `NetworkSpec.create Mlp { D = 3; K = 3 } [64; 64] [ Activation.seagull; Activation.tanh ]`.
+    let create (architecture: Architecture) (blocks: Blocks) (hidden: int list) (activations: Activation list) : NetworkSpec =
+        let acts =
+            match activations with
+            | [ one ] -> List.replicate (max 1 hidden.Length) one
+            | many -> many
+        validate
+            { Architecture = architecture
+              Blocks = blocks
+              Hidden = hidden
+              Activations = acts
+              Even = Activation.seagull
+              Pool = PoolSumAbsDiff
+              Precision = Float32 }
+
+    /// Whether the architecture guarantees f(x) = f(x̃) exactly (split needs an even σₑ).
+    let isExactlyInvariant (spec: NetworkSpec) =
+        match spec.Architecture with
+        | Mlp -> false
+        | Split -> Activation.parityOf spec.Even = Even
+        | Pooled | Symmetrized -> true
+
+    /// One line describing the spec, e.g. "mlp 9→64(seagull)→64(tanh)→1 float32".
+    let describe (spec: NetworkSpec) =
+        let inputs = 2 * spec.Blocks.D + spec.Blocks.K
+        let layers = List.map2 (fun (h: int) (a: Activation) -> $"{h}({a.Name})") spec.Hidden spec.Activations |> String.concat "→"
+        let extra =
+            match spec.Architecture with
+            | Split -> $" even={spec.Even.Name}"
+            | Pooled -> $" pool={poolingName spec.Pool}"
+            | _ -> ""
+        $"{architectureName spec.Architecture} {inputs}→{layers}→1{extra} {Dtype.name spec.Precision}"
