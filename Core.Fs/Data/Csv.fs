@@ -1,4 +1,305 @@
 namespace Seagull
 
-module internal Placeholder_Data_Csv =
-    let internal pending = ()
+open System
+open System.Globalization
+open System.IO
+open System.Text
+
+/// A reference to a CSV column: by header name, or by 0-based position.
+/// Example: `ColumnRef.parse "u1" = Name "u1"`, `ColumnRef.parse "3" = Index 3`.
+type ColumnRef =
+    /// The column whose header is this name (exact match).
+    | Name of string
+    /// The column at this 0-based position.
+    | Index of int
+
+/// Parsing and printing column references.
+module ColumnRef =
+    /// An all-digit string is an `Index` (0-based), anything else a `Name`; surrounding spaces are dropped.
+    /// Example: `ColumnRef.parse " 0 " = Index 0`, `ColumnRef.parse "x0" = Name "x0"`.
+    let parse (text: string) : ColumnRef =
+        let t = if isNull text then "" else text.Trim()
+        if t = "" then Fail.with' "column list: an empty column reference"
+        elif t |> Seq.forall Char.IsAsciiDigit then
+            match Int32.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture) with
+            | true, i -> Index i
+            | _ -> Fail.with' $"column list: the column index {t} is too large"
+        else Name t
+
+    /// A short description for messages. Example: `ColumnRef.describe (Index 2) = "index 2"`.
+    let describe (r: ColumnRef) : string =
+        match r with
+        | Name n -> $"'{n}'"
+        | Index i -> $"index {i}"
+
+/// Which CSV columns play which role. u and v must have the same width; column j of u is paired with
+/// column j of v under the swap. Y = None means the column named "y".
+///
+/// Example: `{ U = [ Name "x1"; Name "y1" ]; V = [ Name "x2"; Name "y2" ]; W = []; Y = Some (Name "energy") }`.
+type ColumnRoles =
+    { /// Columns of the block u, in order.
+      U: ColumnRef list
+      /// Columns of the block v, in order (same width as u).
+      V: ColumnRef list
+      /// Columns of the block w, in order (may be empty).
+      W: ColumnRef list
+      /// The target column; None means the column named "y".
+      Y: ColumnRef option }
+
+/// Inputs read from a CSV file for a trained model: row-major X in the model's column order, and the
+/// target column when the file has it.
+///
+/// Example: `(Csv.loadForModel "new.csv" model.InputNames (Some "y")).Observed`.
+type PredictionInputs =
+    { /// Row-major inputs, RowCount × (number of input names), in the order of the names asked for.
+      Inputs: float[]
+      /// Number of data rows.
+      RowCount: int
+      /// The target column's values, when the file has a column of that name.
+      Observed: float[] option }
+
+/// Reading and writing CSV files: a header row, comma-separated fields, RFC 4180 quoting,
+/// invariant-culture numbers. Every error is one line naming the file, the line (1-based) and the column.
+module Csv =
+    type private Record = { Line: int; Fields: string[] }
+
+    let private show (s: string) =
+        let s = s.Replace("\r", "\\r").Replace("\n", "\\n")
+        if s.Length > 40 then s.Substring(0, 40) + "…" else s
+
+    let private listNames (header: string[]) =
+        let shown = header |> Array.truncate 20 |> Array.map (fun h -> $"'{show h}'") |> String.concat ", "
+        if header.Length > 20 then $"{shown}, … ({header.Length} in all)" else shown
+
+    /// Parses a comma-separated list of column references.
+    /// Example: `Csv.parseColumnList "a, b,2" = [ Name "a"; Name "b"; Index 2 ]`; `""` gives `[]`.
+    let parseColumnList (text: string) : ColumnRef list =
+        if String.IsNullOrWhiteSpace text then []
+        else text.Split ',' |> Array.map ColumnRef.parse |> List.ofArray
+
+    /// Splits text into records (RFC 4180); skips blank lines; trims unquoted fields.
+    let private parseRecords (file: string) (text: string) : Record[] =
+        let records = ResizeArray<Record>()
+        let fields = ResizeArray<string>()
+        let field = StringBuilder()
+        let mutable header: string[] = null
+        let mutable line = 1
+        let mutable recordLine = 1
+        let mutable quoted = false
+        let mutable wasQuoted = false
+        let mutable afterQuote = false
+        let mutable anyQuote = false
+        let columnName () =
+            let j = fields.Count
+            if not (isNull header) && j < header.Length then $"column '{show header.[j]}'" else $"field {j + 1}"
+        let fail (at: int) (message: string) : unit = Fail.with' $"'{file}' line {at}, {columnName ()}: {message}"
+        let endField () =
+            fields.Add(if wasQuoted then field.ToString() else field.ToString().Trim())
+            field.Clear() |> ignore
+            wasQuoted <- false
+            afterQuote <- false
+        let endRecord () =
+            endField ()
+            let fs = fields.ToArray()
+            fields.Clear()
+            if not (fs.Length = 1 && fs.[0] = "" && not anyQuote) then
+                if isNull header then header <- fs
+                records.Add { Line = recordLine; Fields = fs }
+            anyQuote <- false
+        let n = text.Length
+        let mutable i = 0
+        while i < n do
+            let c = text.[i]
+            if quoted then
+                if c = '"' then
+                    if i + 1 < n && text.[i + 1] = '"' then
+                        field.Append '"' |> ignore
+                        i <- i + 1
+                    else
+                        quoted <- false
+                        afterQuote <- true
+                elif c = '\r' && i + 1 < n && text.[i + 1] = '\n' then ()
+                else
+                    if c = '\n' then line <- line + 1
+                    field.Append c |> ignore
+            else
+                match c with
+                | ',' -> endField ()
+                | '\r' | '\n' ->
+                    if c = '\r' && i + 1 < n && text.[i + 1] = '\n' then i <- i + 1
+                    endRecord ()
+                    line <- line + 1
+                    recordLine <- line
+                | '"' when not afterQuote && not wasQuoted && field.ToString().Trim() = "" ->
+                    field.Clear() |> ignore
+                    quoted <- true
+                    wasQuoted <- true
+                    anyQuote <- true
+                | '"' -> fail line "a quote inside an unquoted field; quote the whole field and double the quotes inside it"
+                | c when afterQuote ->
+                    if not (Char.IsWhiteSpace c) then fail line $"unexpected '{c}' after a closing quote"
+                | c -> field.Append c |> ignore
+            i <- i + 1
+        if quoted then fail recordLine "a quoted field is not closed before the end of the file"
+        if fields.Count > 0 || field.Length > 0 || anyQuote then endRecord ()
+        records.ToArray()
+
+    /// Reads a file into its header and data records, with the basic checks.
+    let private read (file: string) : string[] * Record[] =
+        if Directory.Exists file then Fail.with' $"'{file}': is a folder, not a CSV file"
+        if not (File.Exists file) then Fail.with' $"'{file}': file not found"
+        let text =
+            try File.ReadAllText file
+            with e -> Fail.with' $"'{file}': cannot be read ({show e.Message})"
+        let records = parseRecords file text
+        if records.Length = 0 then
+            Fail.with' $"'{file}' line 1: the file is empty; a header row of column names is required"
+        let header = records.[0].Fields
+        let isNumber (s: string) = fst (Double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture))
+        if header |> Array.forall isNumber then
+            Fail.with' $"'{file}' line 1, column '{show header.[0]}': the first row holds numbers, but a header row of column names is required"
+        header, records.[1..]
+
+    /// The 0-based position of a column reference, or a one-line error.
+    let private resolve (file: string) (header: string[]) (role: string) (r: ColumnRef) : int =
+        let at = $"'{file}' line 1 (header)"
+        match r with
+        | Index i ->
+            if i < 0 || i >= header.Length then
+                Fail.with' $"{at}: {role} column index {i} is out of range; the file has {header.Length} columns (indices 0–{header.Length - 1})"
+            i
+        | Name name ->
+            let find (n: string) = header |> Array.indexed |> Array.filter (fun (_, h) -> h = n) |> Array.map fst
+            let exact = find name
+            let name, hits = if exact.Length > 0 then name, exact else name.Trim(), find (name.Trim())
+            match hits with
+            | [| j |] -> j
+            | [||] ->
+                let near =
+                    header |> Array.tryFind (fun h -> String.Equals(h, name, StringComparison.OrdinalIgnoreCase))
+                    |> Option.map (fun h -> $" (did you mean '{show h}'?)") |> Option.defaultValue ""
+                Fail.with' $"{at}, column '{show name}': no such column for {role}{near}; available: {listNames header}"
+            | _ ->
+                let where = hits |> Array.map string |> String.concat " and "
+                Fail.with' $"{at}, column '{show name}': the name appears {hits.Length} times (positions {where}); rename one or refer to it by index"
+
+    /// The number in one cell, or a one-line error naming file, line and column.
+    let private cell (file: string) (header: string[]) (record: Record) (j: int) : float =
+        let text = record.Fields.[j]
+        let at = $"'{file}' line {record.Line}, column '{show header.[j]}'"
+        if String.IsNullOrWhiteSpace text then Fail.with' $"{at}: the cell is empty; a number is needed"
+        match Double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture) with
+        | true, v when Double.IsFinite v -> v
+        | true, _ -> Fail.with' $"{at}: '{show text}' is not a finite number; NaN and infinities are not allowed"
+        | _ -> Fail.with' $"{at}: '{show text}' is not a number (write numbers like -1.5 or 2e-3, with a point)"
+
+    /// Checks that a data record has as many fields as the header.
+    let private checkWidth (file: string) (header: string[]) (record: Record) =
+        let m = record.Fields.Length
+        if m <> header.Length then
+            let detail =
+                if m < header.Length then $"no value for column '{show header.[m]}'"
+                else $"an extra field after column '{show header.[header.Length - 1]}'"
+            Fail.with' $"'{file}' line {record.Line} has {m} fields, the header has {header.Length} ({detail})"
+
+    /// Reads the chosen columns of every data record into a row-major array.
+    let private readColumns (file: string) (header: string[]) (records: Record[]) (columns: int[]) : float[] =
+        let out = Array.zeroCreate (records.Length * columns.Length)
+        records |> Array.iteri (fun i record ->
+            checkWidth file header record
+            columns |> Array.iteri (fun k j -> out.[i * columns.Length + k] <- cell file header record j))
+        out
+
+    /// Loads a data set from a CSV file with a header row, taking u, v, w and y from the given columns.
+    /// Unused columns may hold anything (for example ids). Needs at least 2 data rows.
+    /// Raises `SeagullException` with a one-line message naming the file, line and column on any problem.
+    /// Example: `Csv.load "data.csv" { U = Csv.parseColumnList "u1,u2"; V = Csv.parseColumnList "v1,v2"; W = []; Y = None }`.
+    let load (path: string) (roles: ColumnRoles) : Dataset =
+        let header, records = read path
+        let at = $"'{path}' line 1 (header)"
+        let resolveAll role refs = refs |> List.map (resolve path header role) |> Array.ofList
+        let u = resolveAll "u" roles.U
+        let v = resolveAll "v" roles.V
+        let w = resolveAll "w" roles.W
+        let y =
+            match roles.Y with
+            | Some r -> resolve path header "y" r
+            | None ->
+                if not (Array.contains "y" header) then
+                    Fail.with' $"{at}: no target column given and no column is named 'y'; available: {listNames header}"
+                resolve path header "y" (Name "y")
+        if u.Length = 0 then Fail.with' $"{at}: no u columns given; choose at least one of: {listNames header}"
+        if u.Length <> v.Length then
+            let names (cols: int[]) = cols |> Array.map (fun j -> $"'{show header.[j]}'") |> String.concat ", "
+            Fail.with' $"{at}: u has {u.Length} columns ({names u}) but v has {v.Length} ({names v}); column j of u pairs with column j of v, so they need the same width"
+        let roleOf = Array.concat [ u |> Array.map (fun j -> j, "u"); v |> Array.map (fun j -> j, "v")
+                                    w |> Array.map (fun j -> j, "w"); [| y, "y" |] ]
+        for j, uses in roleOf |> Array.groupBy fst do
+            if uses.Length > 1 then
+                let roleList = uses |> Array.map snd
+                let text = if Array.distinct roleList |> Array.length = 1 then $"given {uses.Length} times as {roleList.[0]}"
+                           else $"used as both {roleList.[0]} and {roleList.[1]}"
+                Fail.with' $"{at}, column '{show header.[j]}': {text}; a column can have one role"
+        let inputs = Array.concat [ u; v; w ]
+        for j in Array.append inputs [| y |] do
+            if String.IsNullOrWhiteSpace header.[j] then
+                Fail.with' $"{at}, column {j}: the header name is empty; every column used needs a name"
+        match inputs |> Array.groupBy (fun j -> header.[j]) |> Array.tryFind (fun (_, js) -> js.Length > 1) with
+        | Some (name, js) ->
+            Fail.with' $"{at}, column '{show name}': positions {js.[0]} and {js.[1]} have the same name; a model needs distinct input names"
+        | None -> ()
+        if records.Length < 2 then
+            let last = if records.Length = 0 then 1 else records.[0].Line
+            let count = if records.Length = 1 then "only 1 data row" else "no data rows"
+            Fail.with' $"'{path}' line {last}: {count} after the header; at least 2 are needed"
+        let x = readColumns path header records inputs
+        let yValues = readColumns path header records [| y |]
+        Dataset.create { D = u.Length; K = w.Length } (inputs |> Array.map (fun j -> header.[j])) header.[y] x yValues
+
+    /// Loads the inputs a trained model needs, finding columns by the model's stored input names (in
+    /// that order); the target column is read when `targetName` is given and present. Needs ≥ 1 data row.
+    /// Example: `let data = Csv.loadForModel "new.csv" [| "u1"; "v1" |] (Some "y")`.
+    let loadForModel (path: string) (inputNames: string[]) (targetName: string option) : PredictionInputs =
+        let header, records = read path
+        let inputs = inputNames |> Array.map (fun n -> resolve path header "the model's input" (Name n))
+        let target =
+            match targetName with
+            | Some t when (Array.contains t header || Array.contains (t.Trim()) header) ->
+                let j = resolve path header "the target" (Name t)
+                if Array.contains j inputs then None else Some j
+            | _ -> None
+        if records.Length = 0 then Fail.with' $"'{path}' line 1: no data rows after the header"
+        { Inputs = readColumns path header records inputs
+          RowCount = records.Length
+          Observed = target |> Option.map (fun j -> readColumns path header records [| j |]) }
+
+    let private quote (s: string) =
+        let needs = s = "" || s.Trim() <> s || s.IndexOfAny [| ','; '"'; '\r'; '\n' |] >= 0
+        if needs then "\"" + s.Replace("\"", "\"\"") + "\"" else s
+
+    /// Writes columns under headers to `path` atomically: numbers in round-trip form ("R", invariant
+    /// culture), so reading back gives the same bits; headers quoted when needed.
+    /// Example: `Csv.writeColumns "pred.csv" [| "y"; "prediction" |] [| y; predictions |]`.
+    let writeColumns (path: string) (headers: string[]) (columns: float[][]) : unit =
+        if headers.Length = 0 then Fail.with' $"'{path}': nothing to write: no columns"
+        if headers.Length <> columns.Length then
+            Fail.with' $"'{path}': {headers.Length} headers for {columns.Length} columns"
+        let rows = columns.[0].Length
+        columns |> Array.iteri (fun j c ->
+            if c.Length <> rows then
+                Fail.with' $"'{path}': column '{show headers.[j]}' has {c.Length} values, column '{show headers.[0]}' has {rows}")
+        let sb = StringBuilder()
+        sb.Append(headers |> Array.map quote |> String.concat ",").Append('\n') |> ignore
+        for i in 0 .. rows - 1 do
+            for j in 0 .. columns.Length - 1 do
+                if j > 0 then sb.Append ',' |> ignore
+                sb.Append(columns.[j].[i].ToString("R", CultureInfo.InvariantCulture)) |> ignore
+            sb.Append '\n' |> ignore
+        AtomicFile.writeAllText path (sb.ToString())
+
+    /// Writes a data set (its input columns, then the target) atomically; `load` reads it back exactly.
+    /// Example: `Csv.write "train.csv" (Targets.generate (Targets.find "angle") (Random.key 0) 1000)`.
+    let write (path: string) (ds: Dataset) : unit =
+        let width = Dataset.inputWidth ds
+        writeColumns path (Array.append ds.InputNames [| ds.TargetName |])
+            (Array.append (Array.init width (Dataset.column ds)) [| ds.Y |])

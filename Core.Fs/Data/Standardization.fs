@@ -1,4 +1,118 @@
 namespace Seagull
 
-module internal Placeholder_Data_Standardization =
-    let internal pending = ()
+open System
+
+/// Affine standardisation of inputs and target, fitted on training data and stored with a model:
+/// x' = (x − InputMean) / InputScale column by column, y' = (y − TargetMean) / TargetScale.
+/// It is swap-equivariant: column j of u and column j of v share one mean and one scale, so
+/// standardising commutes exactly (bit for bit) with exchanging u and v, and an exactly invariant
+/// network stays exactly invariant on raw inputs.
+///
+/// Example: `{ InputMean = [| 0.0; 0.0 |]; InputScale = [| 2.0; 2.0 |]; TargetMean = 1.0; TargetScale = 0.5 }`.
+type Standardization =
+    { /// Mean subtracted from each input column (length 2D + K; u and v entries equal pairwise).
+      InputMean: float[]
+      /// Positive scale dividing each input column (length 2D + K; u and v entries equal pairwise).
+      InputScale: float[]
+      /// Mean subtracted from the target.
+      TargetMean: float
+      /// Positive scale dividing the target.
+      TargetScale: float }
+
+/// Fitting and applying a `Standardization`.
+module Standardization =
+    /// A scale is replaced by 1 when the spread is zero or lost in rounding.
+    let private safeScale (mean: float) (std: float) =
+        if Double.IsFinite std && std > 1e-12 * max 1.0 (abs mean) then std else 1.0
+
+    /// The standardisation that changes nothing (means 0, scales 1).
+    /// Example: `Standardization.identity { D = 3; K = 3 }` has nine means 0 and nine scales 1.
+    let identity (blocks: Blocks) : Standardization =
+        let width = Blocks.inputWidth (Blocks.validate blocks)
+        { InputMean = Array.zeroCreate width; InputScale = Array.create width 1.0; TargetMean = 0.0; TargetScale = 1.0 }
+
+    /// Checks that `s` fits `blocks` (lengths, finite means, positive finite scales, u and v entries
+    /// pooled); returns it, or raises `SeagullException` (for example for a corrupt model file).
+    /// Example: `Standardization.validate blocks s |> ignore`.
+    let validate (blocks: Blocks) (s: Standardization) : Standardization =
+        let width = Blocks.inputWidth (Blocks.validate blocks)
+        if s.InputMean.Length <> width || s.InputScale.Length <> width then
+            Fail.with' $"standardisation: {s.InputMean.Length} means and {s.InputScale.Length} scales for {width} input columns"
+        let good m sc = Double.IsFinite m && Double.IsFinite sc && sc > 0.0
+        for j in 0 .. width - 1 do
+            if not (good s.InputMean.[j] s.InputScale.[j]) then
+                Fail.with' $"standardisation: input column {j} has mean {s.InputMean.[j]} and scale {s.InputScale.[j]}; need a finite mean and a positive scale"
+            let p = Blocks.swapColumn blocks j
+            if s.InputMean.[j] <> s.InputMean.[p] || s.InputScale.[j] <> s.InputScale.[p] then
+                Fail.with' $"standardisation: input columns {j} and {p} (u and v) must share one mean and one scale"
+        if not (good s.TargetMean s.TargetScale) then
+            Fail.with' $"standardisation: the target has mean {s.TargetMean} and scale {s.TargetScale}; need a finite mean and a positive scale"
+        s
+
+    /// Fits on `ds` (use the training part only). Column j of u and column j of v are pooled: one mean
+    /// and one population standard deviation over both columns; w columns and the target get their own.
+    /// The sums run over rows of (u_j + v_j), so `fit (Dataset.swap ds) = fit ds` exactly.
+    /// Example: `let s = Standardization.fit train`.
+    let fit (ds: Dataset) : Standardization =
+        if ds.Rows < 1 then Fail.with' "standardisation: cannot fit on a data set with no rows"
+        let b = ds.Blocks
+        let width = Blocks.inputWidth b
+        let n = float ds.Rows
+        let mean = Array.zeroCreate width
+        let scale = Array.zeroCreate width
+        let col i j = ds.X.[i * width + j]
+        for j in 0 .. b.D - 1 do
+            let mutable sum = 0.0
+            for i in 0 .. ds.Rows - 1 do
+                sum <- sum + (col i j + col i (j + b.D))
+            let m = sum / (2.0 * n)
+            let mutable squares = 0.0
+            for i in 0 .. ds.Rows - 1 do
+                let du = col i j - m
+                let dv = col i (j + b.D) - m
+                squares <- squares + (du * du + dv * dv)
+            let sc = safeScale m (sqrt (squares / (2.0 * n)))
+            mean.[j] <- m
+            mean.[j + b.D] <- m
+            scale.[j] <- sc
+            scale.[j + b.D] <- sc
+        for j in 2 * b.D .. width - 1 do
+            let values = Array.init ds.Rows (fun i -> col i j)
+            let m = Array.sum values / n
+            mean.[j] <- m
+            scale.[j] <- safeScale m (sqrt ((values |> Array.sumBy (fun x -> (x - m) * (x - m))) / n))
+        let ym = Array.sum ds.Y / n
+        let ys = safeScale ym (sqrt ((ds.Y |> Array.sumBy (fun y -> (y - ym) * (y - ym))) / n))
+        { InputMean = mean; InputScale = scale; TargetMean = ym; TargetScale = ys }
+
+    /// Standardises row-major inputs (whole rows of 2D + K columns).
+    /// Example: `Standardization.applyInputs s ds.Blocks ds.X`.
+    let applyInputs (s: Standardization) (blocks: Blocks) (x: float[]) : float[] =
+        let width = Blocks.inputWidth blocks
+        if s.InputMean.Length <> width then
+            Fail.with' $"standardisation: fitted for {s.InputMean.Length} input columns, the data have {width}"
+        if x.Length % width <> 0 then
+            Fail.with' $"standardisation: {x.Length} input values are not whole rows of {width} columns"
+        x |> Array.mapi (fun i v -> let j = i % width in (v - s.InputMean.[j]) / s.InputScale.[j])
+
+    /// Maps standardised inputs back to raw units (the inverse of `applyInputs`, up to rounding).
+    /// Example: `Standardization.invertInputs s blocks (Standardization.applyInputs s blocks x)` ≈ x.
+    let invertInputs (s: Standardization) (blocks: Blocks) (x: float[]) : float[] =
+        let width = Blocks.inputWidth blocks
+        if s.InputMean.Length <> width || x.Length % width <> 0 then
+            Fail.with' $"standardisation: inputs do not fit {s.InputMean.Length} columns"
+        x |> Array.mapi (fun i v -> let j = i % width in v * s.InputScale.[j] + s.InputMean.[j])
+
+    /// Standardises targets. Example: `Standardization.applyTarget s ds.Y`.
+    let applyTarget (s: Standardization) (y: float[]) : float[] =
+        y |> Array.map (fun v -> (v - s.TargetMean) / s.TargetScale)
+
+    /// Maps standardised predictions back to target units.
+    /// Example: `Standardization.invertTarget s (Network.apply ...)` gives predictions of y.
+    let invertTarget (s: Standardization) (y: float[]) : float[] =
+        y |> Array.map (fun v -> v * s.TargetScale + s.TargetMean)
+
+    /// Standardises a whole data set (inputs and target); names and blocks are kept.
+    /// Example: `let s = Standardization.fit train in Standardization.apply s test`.
+    let apply (s: Standardization) (ds: Dataset) : Dataset =
+        { ds with X = applyInputs s ds.Blocks ds.X; Y = applyTarget s ds.Y }
