@@ -1,0 +1,121 @@
+namespace Seagull
+
+open System
+open System.Threading
+
+/// A fitted model: the network, its parameters, and everything needed to use it on raw data
+/// (column names and roles, the standardisation fitted on the training part).
+type Model =
+    { Spec: NetworkSpec
+      Params: Params
+      Standardization: Standardization
+      /// Input column names in [u | v | w] order.
+      InputNames: string[]
+      TargetName: string
+      /// Where the data came from (a built-in target name or a CSV file name), for the record.
+      Source: string }
+
+/// Accuracy of a model on data, in the target's own units.
+type Metrics =
+    { Mse: float
+      Rmse: float
+      R2: float
+      /// max over rows of |f(x) − f(x̃)|.
+      InvarianceError: float
+      N: int }
+
+/// One activation of a model, with the parity it declares and the parity measured numerically.
+type ActivationParity = { Layer: string; Name: string; Declared: Parity; Measured: Parity }
+
+/// The result of checking a model's symmetry on random inputs.
+type InvarianceCheck =
+    { InvarianceError: float
+      /// True only when f(x) = f(x̃) bitwise on every sample.
+      ExactlyInvariant: bool
+      /// What the architecture promises.
+      ArchitectureGuarantees: bool
+      Samples: int
+      Activations: ActivationParity list }
+
+/// Fitting a model to a data set and using it: the functional core behind `seagull train`,
+/// `predict`, `evaluate` and `check`.
+[<RequireQualifiedAccess>]
+module Regressor =
+    let private inputs (spec: NetworkSpec) (rows: int) (x: float[]) =
+        Tensor.ofArray spec.Precision [| rows; 2 * spec.Blocks.D + spec.Blocks.K |] x
+
+    /// Fits a model on `train` (standardised with statistics of `train` alone). With `validationFraction`
+    /// a part of `train` is held out for early stopping (`options.Patience`), keeping the best parameters.
+    let fit (spec: NetworkSpec) (options: TrainOptions) (train: Dataset) (validationFraction: float option)
+            (monitor: (Model -> float) option) (progress: EpochReport -> unit) (cancel: CancellationToken) : Model * TrainResult =
+        if train.Blocks <> spec.Blocks then
+            Fail.with' $"the data has blocks u:{train.Blocks.D} v:{train.Blocks.D} w:{train.Blocks.K} but the network expects u:{spec.Blocks.D} v:{spec.Blocks.D} w:{spec.Blocks.K}"
+        let fitPart, validationPart =
+            match validationFraction with
+            | Some f -> let a, b = Dataset.split (Random.fold (Random.key options.Seed) 11) f train in a, Some b
+            | None -> train, None
+        let s = Standardization.fit fitPart
+        let toTensors (ds: Dataset) =
+            inputs spec ds.Rows (Standardization.applyInputs s ds.Blocks ds.X),
+            Tensor.vector spec.Precision (Standardization.applyTarget s ds.Y)
+        let x, y = toTensors fitPart
+        let model p =
+            { Spec = spec; Params = p; Standardization = s; InputNames = train.InputNames; TargetName = train.TargetName; Source = "" }
+        let result =
+            Train.fit spec options x y (validationPart |> Option.map toTensors) (monitor |> Option.map (fun m p -> m (model p))) progress cancel
+        model result.Params, result
+
+    /// Predictions in the target's units for row-major inputs (rows × (2D+K), columns [u | v | w]).
+    let predict (model: Model) (x: float[]) : float[] =
+        let width = 2 * model.Spec.Blocks.D + model.Spec.Blocks.K
+        if x.Length % width <> 0 then Fail.with' $"predict: {x.Length} values do not form rows of width {width}"
+        if x |> Array.exists (fun v -> not (Double.IsFinite v)) then Fail.with' "predict: inputs contain NaN or infinite values"
+        let rows = x.Length / width
+        if rows = 0 then [||]
+        else
+            let xs = Standardization.applyInputs model.Standardization model.Spec.Blocks x
+            Network.apply model.Spec model.Params (inputs model.Spec rows xs)
+            |> Tensor.toArray
+            |> Standardization.invertTarget model.Standardization
+
+    /// max over rows of |f(x) − f(x̃)| in the target's units.
+    let invarianceError (model: Model) (x: float[]) : float =
+        let y = predict model x
+        let ySwapped = predict model (Dataset.swapInputs model.Spec.Blocks x)
+        Array.fold2 (fun acc (a: float) (b: float) -> max acc (Math.Abs(a - b))) 0.0 y ySwapped
+
+    /// MSE, RMSE, R² and invariance error on a data set with targets.
+    let evaluate (model: Model) (data: Dataset) : Metrics =
+        if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
+        let prediction = predict model data.X
+        let mse = Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction data.Y / float data.Rows
+        let mean = Array.average data.Y
+        let variance = data.Y |> Array.averageBy (fun y -> (y - mean) * (y - mean))
+        { Mse = mse
+          Rmse = Math.Sqrt mse
+          R2 = (if variance > 0.0 then 1.0 - mse / variance else Double.NaN)
+          InvarianceError = invarianceError model data.X
+          N = data.Rows }
+
+    /// The activations of a model with declared and measured parity.
+    let activationParities (spec: NetworkSpec) : ActivationParity list =
+        let layers = spec.Activations |> List.mapi (fun i a -> $"hidden{i + 1}", a)
+        let all = if spec.Architecture = Split then layers @ [ "u−v branch", spec.Even ] else layers
+        all |> List.map (fun (layer, a) -> { Layer = layer; Name = a.Name; Declared = a.Declared; Measured = Activation.parityOf a })
+
+    /// Measures invariance on `samples` random standardised inputs (normal, seeded): bitwise equality
+    /// of f(x) and f(x̃) on every sample is what `ExactlyInvariant` reports.
+    let check (model: Model) (samples: int) (seed: int) : InvarianceCheck =
+        if samples < 1 then Fail.with' $"check: samples must be ≥ 1, got {samples}"
+        let spec = model.Spec
+        let width = 2 * spec.Blocks.D + spec.Blocks.K
+        let x = inputs spec samples (Random.normals (Random.key seed) (samples * width) |> Array.map (fun v -> 2.0 * v))
+        let y = Network.apply spec model.Params x |> Tensor.toArray
+        let ySwapped = Network.apply spec model.Params (Network.swap spec.Blocks x) |> Tensor.toArray
+        let error = Array.fold2 (fun acc (a: float) (b: float) -> max acc (Math.Abs(a - b))) 0.0 y ySwapped
+        let bitwise = Array.forall2 (fun (a: float) (b: float) -> BitConverter.DoubleToInt64Bits a = BitConverter.DoubleToInt64Bits b) y ySwapped
+        { InvarianceError = error * model.Standardization.TargetScale
+          ExactlyInvariant = bitwise
+          ArchitectureGuarantees = NetworkSpec.isExactlyInvariant spec
+          Samples = samples
+          Activations = activationParities spec }
