@@ -1,0 +1,232 @@
+namespace Seagull
+
+open System
+open System.Diagnostics
+open System.Threading
+open System.Threading.Tasks
+
+/// A user's CSV file as one more target of a comparison.
+type CsvSource = { Path: string; Roles: ColumnRoles }
+
+/// What `seagull compare` runs: the grid and the training settings. Plain data.
+type CompareSettings =
+    { /// Built-in target names; empty = every built-in exchangeable target.
+      Targets: string list
+      /// Variant names; empty = every default variant.
+      Variants: string list
+      /// The even activation the Seagull variants use (default seagull).
+      Activation: string
+      Hidden: int list
+      Seeds: int
+      Epochs: int
+      TrainSamples: int
+      TestSamples: int
+      BatchSize: int
+      LearningRate: float
+      Penalty: float
+      /// Grid cells run at once (each cell is single-threaded).
+      Jobs: int
+      Precision: Dtype
+      Data: CsvSource option }
+
+/// One variant of the comparison: a name, a description, and how it builds its network and options.
+type VariantDefinition =
+    { Name: string
+      Description: string
+      Spec: Blocks -> CompareSettings -> NetworkSpec
+      Options: CompareSettings -> TrainOptions -> TrainOptions }
+
+/// Progress of a running grid.
+type CompareProgress = { Done: int; Total: int; Elapsed: TimeSpan; Last: CellResult }
+
+/// A finished comparison: the configuration echoed for repetition, every cell, and the summary.
+type CompareOutcome = { Config: ExperimentConfig; Results: CellResult list; Summary: Summary; Activations: Activation list }
+
+/// The experiment that reproduces the paper: targets × variants × seeds, run in parallel across
+/// cores with each cell single-threaded and deterministic, so results never depend on `Jobs`.
+[<RequireQualifiedAccess>]
+module Experiment =
+    /// The software version written into reports.
+    let version = "0.1.0"
+
+    /// The full default grid (the reference's protocol).
+    let defaults =
+        { Targets = []
+          Variants = []
+          Activation = "seagull"
+          Hidden = [ 64; 64 ]
+          Seeds = 5
+          Epochs = 200
+          TrainSamples = 8000
+          TestSamples = 4000
+          BatchSize = 128
+          LearningRate = 1e-3
+          Penalty = 1.0
+          Jobs = Environment.ProcessorCount
+          Precision = Float32
+          Data = None }
+
+    /// A small grid that runs in well under a minute.
+    let quick =
+        { defaults with
+            Targets = [ "spring"; "gaussian_pair" ]
+            Variants = [ "mlp-tanh"; "mlp-seagull"; "symmetrized" ]
+            Hidden = [ 32; 32 ]
+            Seeds = 2
+            Epochs = 15
+            TrainSamples = 1000
+            TestSamples = 500 }
+
+    let private tanhLayers (s: CompareSettings) = s.Hidden |> List.map (fun _ -> Activation.tanh)
+    let private seagullFirst (s: CompareSettings) = Activation.find s.Activation :: List.tail (tanhLayers s)
+    let private spec arch (acts: CompareSettings -> Activation list) (b: Blocks) (s: CompareSettings) =
+        { NetworkSpec.create arch b s.Hidden (acts s) with Precision = s.Precision; Even = Activation.find s.Activation }
+
+    /// The default variants, baseline first.
+    let variants : VariantDefinition list =
+        let same _ o = o
+        [ { Name = "mlp-tanh"; Description = "plain MLP, tanh in every hidden layer (baseline)"; Spec = spec Mlp tanhLayers; Options = same }
+          { Name = "mlp-seagull"; Description = "MLP with the even activation in the first hidden layer (the paper's design)"; Spec = spec Mlp seagullFirst; Options = same }
+          { Name = "split"; Description = "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant"; Spec = spec Split tanhLayers; Options = same }
+          { Name = "pooled"; Description = "first layer even activation on x and x̃, next layer sees a+ã and |a−ã|, exactly invariant"
+            Spec = (fun b s -> { spec Pooled seagullFirst b s with Pool = PoolSumAbsDiff }); Options = same }
+          { Name = "symmetrized"; Description = "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant"; Spec = spec Symmetrized seagullFirst; Options = same }
+          { Name = "augment"; Description = "mlp-tanh trained on x and x̃"; Spec = spec Mlp tanhLayers; Options = fun _ o -> { o with Augment = true } }
+          { Name = "penalty"; Description = "mlp-tanh with loss + λ·mean((g(x)−g(x̃))²)"; Spec = spec Mlp tanhLayers; Options = fun s o -> { o with Penalty = s.Penalty } } ]
+
+    /// The baseline every variant is compared with.
+    let baseline = "mlp-tanh"
+
+    /// A data source of the grid: a built-in target or the user's CSV.
+    type private Source =
+        | Builtin of Target
+        | Csv of string * Dataset
+
+    let private sourceName s = match s with Builtin t -> t.Name | Csv (n, _) -> n
+
+    /// Validates everything that can be checked before training (names, counts, the CSV file).
+    let private resolve (s: CompareSettings) =
+        if s.Seeds < 1 then Fail.with' $"seeds must be ≥ 1, got {s.Seeds}"
+        if s.Epochs < 1 then Fail.with' $"epochs must be ≥ 1, got {s.Epochs}"
+        if s.TrainSamples < 2 then Fail.with' $"samples must be ≥ 2, got {s.TrainSamples}"
+        if s.TestSamples < 1 then Fail.with' $"test samples must be ≥ 1, got {s.TestSamples}"
+        if s.Jobs < 1 then Fail.with' $"jobs must be ≥ 1, got {s.Jobs}"
+        if s.Hidden.IsEmpty || s.Hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
+        Activation.find s.Activation |> ignore
+        let targets =
+            match s.Targets, s.Data with
+            | [], Some _ -> []
+            | [], None -> Targets.exchangeable
+            | names, _ -> names |> List.map Targets.find
+        let csv =
+            s.Data |> Option.map (fun d ->
+                let ds = Csv.load d.Path d.Roles
+                Csv (IO.Path.GetFileNameWithoutExtension d.Path, ds))
+        let variantDefs =
+            match s.Variants with
+            | [] -> variants
+            | names ->
+                names |> List.map (fun n ->
+                    match variants |> List.tryFind (fun v -> v.Name = n.Trim().ToLowerInvariant()) with
+                    | Some v -> v
+                    | None -> Fail.with' $"""unknown variant '{n}'; known: {variants |> List.map (fun v -> v.Name) |> String.concat ", "}""")
+        let sources = (targets |> List.map Builtin) @ Option.toList csv
+        if sources.IsEmpty then Fail.with' "no targets to run"
+        sources, variantDefs
+
+    /// The configuration echoed in summary.json.
+    let private configOf (s: CompareSettings) (sources: Source list) (defs: VariantDefinition list) : ExperimentConfig =
+        { Targets = sources |> List.map sourceName
+          Variants = defs |> List.map (fun v -> { Name = v.Name; Description = v.Description })
+          Baseline = baseline
+          Activation = s.Activation
+          HiddenWidths = s.Hidden
+          Seeds = [ 0 .. s.Seeds - 1 ]
+          Epochs = s.Epochs
+          TrainSamples = s.TrainSamples
+          TestSamples = s.TestSamples
+          BatchSize = s.BatchSize
+          LearningRate = s.LearningRate
+          Optimizer = "adam"
+          Precision = Dtype.name s.Precision
+          Jobs = s.Jobs
+          DataFile = s.Data |> Option.map (fun d -> d.Path)
+          Options = [ "penalty", string s.Penalty; "split_activations", "tanh + even(u−v)"; "standardization", "inputs (u,v pooled) and target, training part" ]
+          SoftwareVersion = version }
+
+    /// Checks the settings and returns the configuration, or raises a one-line error — before any training.
+    let plan (s: CompareSettings) : ExperimentConfig =
+        let sources, defs = resolve s
+        configOf s sources defs
+
+    /// Train and test data of one source and seed: the same for every variant (paired comparison).
+    let private dataFor (s: CompareSettings) (source: Source) (seed: int) =
+        let key = Random.fold (Random.key seed) 1
+        match source with
+        | Builtin t ->
+            let all = Targets.generate t key (s.TrainSamples + s.TestSamples)
+            let train = Dataset.take (Array.init s.TrainSamples id) all
+            let test = Dataset.take (Array.init s.TestSamples (fun i -> s.TrainSamples + i)) all
+            train, test
+        | Csv (_, ds) ->
+            let fraction = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
+            Dataset.split key fraction ds
+
+    /// Runs one cell: fits the variant and measures standardised test MSE and invariance error.
+    let private runCell (s: CompareSettings) (source: Source) (v: VariantDefinition) (seed: int) (withCurve: bool) : CellResult =
+        let train, test = dataFor s source seed
+        let spec = v.Spec train.Blocks s
+        let options =
+            v.Options s
+                { Train.defaults with
+                    Epochs = s.Epochs
+                    BatchSize = s.BatchSize
+                    Optimizer = Optimizer.withLearningRate s.LearningRate Optimizer.adamDefault
+                    Seed = seed }
+        let standardizedMse (m: Model) =
+            (Regressor.evaluate m test).Mse / (m.Standardization.TargetScale * m.Standardization.TargetScale)
+        let monitor = if withCurve then Some standardizedMse else None
+        let model, result = Regressor.fit spec options train None monitor ignore CancellationToken.None
+        let metrics = Regressor.evaluate model test
+        let scale = model.Standardization.TargetScale
+        { Target = sourceName source
+          Variant = v.Name
+          Seed = seed
+          TestMse = metrics.Mse / (scale * scale)
+          InvarianceError = metrics.InvarianceError / scale
+          EpochsRun = result.EpochsRun
+          Seconds = result.Seconds
+          Curve = result.History |> List.choose (fun r -> r.Monitor) |> Array.ofList }
+
+    /// Runs the grid. `progress` is called after each cell (from worker threads, one at a time).
+    let run (s: CompareSettings) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =
+        let sources, defs = resolve s
+        let config = configOf s sources defs
+        let cells =
+            [| for source in sources do
+                 for v in defs do
+                     for seed in 0 .. s.Seeds - 1 -> source, v, seed |]
+        let results: CellResult[] = Array.zeroCreate cells.Length
+        let clock = Stopwatch.StartNew()
+        let mutable finished = 0
+        let gate = obj ()
+        let options = ParallelOptions(MaxDegreeOfParallelism = s.Jobs, CancellationToken = cancel)
+        Parallel.For(0, cells.Length, options, fun i ->
+            let source, v, seed = cells.[i]
+            let r = runCell s source v seed (seed = 0)
+            results.[i] <- r
+            lock gate (fun () ->
+                finished <- finished + 1
+                progress { Done = finished; Total = cells.Length; Elapsed = clock.Elapsed; Last = r }))
+        |> ignore
+        let list = List.ofArray results
+        let summary = Summary.create baseline list |> Summary.reorder config.Targets (defs |> List.map (fun v -> v.Name))
+        let activations = (Activation.find s.Activation :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)
+        { Config = config; Results = list; Summary = summary; Activations = activations }
+
+    /// Writes results.csv, summary.md, summary.json and the PNG plots into `outDir`, atomically; returns the paths.
+    let writeReports (outDir: string) (outcome: CompareOutcome) : string list =
+        let files = Reports.writeAll outDir outcome.Config outcome.Summary outcome.Results
+        let shapes = outcome.Activations |> List.map (fun a -> a.Name, (fun (z: float) -> (Activation.evaluate Float64 a [| z |]).[0]))
+        let plots = Plots.writeAll outDir outcome.Summary outcome.Results shapes
+        files @ plots
