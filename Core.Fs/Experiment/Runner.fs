@@ -224,6 +224,17 @@ module Experiment =
         let activations = (Activation.find s.Activation :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)
         { Config = config; Results = list; Summary = summary; Activations = activations }
 
+    /// Creates `outDir` and checks it can be written, so a bad `--out` fails before any training.
+    let prepareOutput (outDir: string) : unit =
+        try
+            IO.Directory.CreateDirectory outDir |> ignore
+            let probe = IO.Path.Combine(outDir, $".seagull-write-test-{Guid.NewGuid():N}")
+            IO.File.WriteAllText(probe, "")
+            IO.File.Delete probe
+        with
+        | :? SeagullException -> reraise ()
+        | e -> Fail.with' $"cannot write to output folder '{outDir}': {e.Message}"
+
     /// Writes results.csv, summary.md, summary.json and the PNG plots into `outDir`, atomically; returns the paths.
     let writeReports (outDir: string) (outcome: CompareOutcome) : string list =
         let files = Reports.writeAll outDir outcome.Config outcome.Summary outcome.Results

@@ -36,6 +36,8 @@ type TrainResult =
       /// The epoch whose parameters were kept (the best validation loss, else the last).
       BestEpoch: int
       History: EpochReport list
+      /// Optimizer steps taken (mini-batches processed).
+      Steps: int
       /// Wall time of the training loop alone.
       Seconds: float
       Cancelled: bool }
@@ -109,6 +111,7 @@ module Train =
         let mutable epoch = 0
         let mutable stop = false
         let mutable cancelled = false
+        let mutable steps = 0
         let history = Collections.Generic.List<EpochReport>()
         while not stop && epoch < options.Epochs do
             if cancel.IsCancellationRequested then
@@ -135,6 +138,7 @@ module Train =
                     p <- q
                     total <- total + value
                     batches <- batches + 1
+                    steps <- steps + 1
                     start <- start + count
                     if cancel.IsCancellationRequested then cancelled <- true
                 if cancelled then
@@ -175,6 +179,7 @@ module Train =
           EpochsRun = epoch
           BestEpoch = (if validation.IsSome && bestEpoch > 0 then bestEpoch else epoch)
           History = List.ofSeq history
+          Steps = steps
           Seconds = clock.Elapsed.TotalSeconds
           Cancelled = cancelled }
 

@@ -1,0 +1,138 @@
+module Seagull.Tests.TrainingTests
+
+open System
+open System.Threading
+open Xunit
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.Xunit
+open Seagull
+
+/// A random convex quadratic Σ aᵢ(pᵢ − cᵢ)² with aᵢ ∈ [0.5, 2], cᵢ ∈ [−2, 2].
+let private quadraticGen =
+    gen {
+        let! n = Gen.choose (1, 8)
+        let! a = Gen.arrayOfLength n (Gen.choose (50, 200) |> Gen.map (fun i -> float i / 100.0))
+        let! c = Gen.arrayOfLength n (Gen.choose (-200, 200) |> Gen.map (fun i -> float i / 100.0))
+        return a, c
+    }
+
+let private minimise (kind: OptimizerKind) (steps: int) (a: float[], c: float[]) =
+    let loss (p: Params) =
+        match p with
+        | Leaf t -> Tensor.sum (Tensor.vector Float64 a * (t - Tensor.vector Float64 c) * (t - Tensor.vector Float64 c))
+        | _ -> failwith "leaf expected"
+    let mutable p = Leaf (Tensor.zeros Float64 [| a.Length |])
+    let mutable state = Optimizer.init p
+    for _ in 1 .. steps do
+        let _, g = Params.valueAndGrad loss p
+        let s, q = Optimizer.step kind (Optimizer.learningRate kind) state p g
+        state <- s
+        p <- q
+    Params.flatten p
+
+[<Property(MaxTest = 60)>]
+let ``Adam converges on a random convex quadratic`` () =
+    Prop.forAll (Arb.fromGen quadraticGen) (fun (a, c) ->
+        let p = minimise (Adam(0.05, 0.9, 0.999, 1e-8)) 1500 (a, c)
+        Array.forall2 (fun (x: float) (y: float) -> abs (x - y) < 1e-3) p c)
+
+[<Property(MaxTest = 60)>]
+let ``SGD with momentum converges on a random convex quadratic`` () =
+    Prop.forAll (Arb.fromGen quadraticGen) (fun (a, c) ->
+        let p = minimise (Sgd(0.05, 0.9)) 800 (a, c)
+        Array.forall2 (fun (x: float) (y: float) -> abs (x - y) < 1e-6) p c)
+
+[<Fact>]
+let ``optimizer steps leave their inputs unchanged`` () =
+    let p = Leaf (Tensor.vector Float32 [| 1.0; 2.0 |])
+    let g = Leaf (Tensor.vector Float32 [| 0.5; -0.5 |])
+    let state = Optimizer.init p
+    let _, q = Optimizer.step Optimizer.adamDefault 1e-3 state p g
+    Assert.Equal<float[]>([| 1.0; 2.0 |], Params.flatten p)
+    Assert.NotEqual<float[]>(Params.flatten p, Params.flatten q)
+    Assert.Equal(0, state.Step)
+
+[<Fact>]
+let ``learning-rate schedules`` () =
+    Assert.Equal(0.1, Optimizer.scheduled Constant 0.1 50)
+    Assert.Equal(0.025, Optimizer.scheduled (StepDecay(10, 0.5)) 0.1 25, 12)
+    Assert.Equal(0.1, Optimizer.scheduled (Cosine 100) 0.1 0, 12)
+    Assert.Equal(0.05, Optimizer.scheduled (Cosine 100) 0.1 50, 12)
+    Assert.Equal(0.0, Optimizer.scheduled (Cosine 100) 0.1 100, 12)
+
+let private spring = Targets.find "spring"
+let private springData = Targets.generate spring (Random.key 0) 2500
+let private train, test = Dataset.split (Random.key 1) 0.2 springData
+
+let private fit spec options =
+    Regressor.fit spec options train None None ignore CancellationToken.None
+
+[<Fact>]
+let ``a fit on spring beats predicting the mean by 10x`` () =
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 32; 32 ] [ Activation.seagull; Activation.tanh ]
+    let model, _ = fit spec { Train.defaults with Epochs = 60; BatchSize = 64 }
+    let mean = Array.average train.Y
+    let baseline = test.Y |> Array.averageBy (fun y -> (y - mean) * (y - mean))
+    let metrics = Regressor.evaluate model test
+    Assert.True(metrics.Mse * 10.0 < baseline, $"test MSE {metrics.Mse} vs mean-predictor {baseline}")
+
+[<Fact>]
+let ``training is bitwise deterministic for a seed`` () =
+    let spec = NetworkSpec.create Pooled spring.Blocks [ 8; 8 ] [ Activation.seagull; Activation.tanh ]
+    let options = { Train.defaults with Epochs = 2; Seed = 4 }
+    let a, _ = fit spec options
+    let b, _ = fit spec options
+    let c, _ = fit spec { options with Seed = 5 }
+    Assert.True(Params.equal a.Params b.Params)
+    Assert.False(Params.equal a.Params c.Params)
+
+[<Fact>]
+let ``augment doubles the data and penalty drives the invariance error toward 0`` () =
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 16; 16 ] [ Activation.tanh ]
+    let options = { Train.defaults with Epochs = 15; BatchSize = 100 }
+    let _, plain = fit spec options
+    let _, augmented = fit spec { options with Augment = true }
+    Assert.Equal(2 * plain.Steps, augmented.Steps)
+    let noPenalty, _ = fit spec options
+    let strong, _ = fit spec { options with Penalty = 100.0 }
+    let e0 = Regressor.invarianceError noPenalty test.X
+    let e1 = Regressor.invarianceError strong test.X
+    Assert.True(e1 < e0 / 5.0, $"invariance error with penalty {e1}, without {e0}")
+
+[<Fact>]
+let ``a diverging fit stops with the epoch and a hint`` () =
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 8 ] [ Activation.square ]
+    let e = Assert.Throws<SeagullException>(fun () -> fit spec { Train.defaults with Epochs = 50; Optimizer = Sgd(1e6, 0.0) } |> ignore)
+    Assert.Contains("diverged at epoch", e.Message)
+    Assert.Contains("lower learning rate", e.Message)
+
+[<Fact>]
+let ``early stopping keeps the best validation parameters`` () =
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 16 ] [ Activation.tanh ]
+    let _, result =
+        Regressor.fit spec { Train.defaults with Epochs = 400; Patience = Some 3; Optimizer = Adam(0.05, 0.9, 0.999, 1e-8) }
+            train (Some 0.2) None ignore CancellationToken.None
+    Assert.True(result.EpochsRun < 400)
+    let best = result.History |> List.minBy (fun r -> r.ValidationLoss.Value)
+    Assert.Equal(best.Epoch, result.BestEpoch)
+
+[<Fact>]
+let ``a cancelled fit keeps the last good parameters`` () =
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 8 ] [ Activation.tanh ]
+    use cts = new CancellationTokenSource()
+    let mutable seen = 0
+    let model, result =
+        Regressor.fit spec { Train.defaults with Epochs = 100 } train None None (fun r -> seen <- r.Epoch; if r.Epoch = 3 then cts.Cancel()) cts.Token
+    Assert.True(result.Cancelled)
+    Assert.Equal(3, result.EpochsRun)
+    Assert.True((Regressor.predict model test.X) |> Array.forall Double.IsFinite)
+
+[<Fact>]
+let ``losses`` () =
+    let p = Tensor.vector Float64 [| 1.0; 2.0; 4.0 |]
+    let y = Tensor.vector Float64 [| 1.0; 0.0; 1.0 |]
+    Assert.Equal(13.0 / 3.0, Tensor.toScalar (Loss.mse p y), 12)
+    Assert.Equal(5.0 / 3.0, Tensor.toScalar (Loss.mae p y), 12)
+    Assert.Equal(2.0 * 13.0 / 3.0, Tensor.toScalar (Loss.symmetryPenalty 2.0 p y), 12)
+    Assert.Throws<SeagullException>(fun () -> Loss.mse p (Tensor.vector Float64 [| 1.0 |]) |> ignore) |> ignore
