@@ -2,6 +2,7 @@ namespace Seagull
 
 open System
 open System.Numerics
+open System.Numerics.Tensors
 
 /// An optimisation rule and its hyper-parameters.
 type OptimizerKind =
@@ -46,35 +47,28 @@ module Optimizer =
     /// The initial state for parameters `p`.
     let init (p: Params) : OptimizerState = { Step = 0; First = Params.zerosLike p; Second = Params.zerosLike p }
 
+    /// One Adam update of one tensor, vectorised: m' = β₁m + (1−β₁)g, v' = β₂v + (1−β₂)g²,
+    /// p' = p − (lr/c₁)·m' / (√v'/√c₂ + ε) with bias corrections c = 1 − βᵗ (PyTorch's formulation).
     let private adamKernel<'T when 'T :> IFloatingPointIeee754<'T>> (lr: float) (b1: float) (b2: float) (eps: float) (step: int)
-                           (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[]) : 'T[] * 'T[] * 'T[] =
+                                                                     (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[]) : 'T[] * 'T[] * 'T[] =
         let c1 = 1.0 - Math.Pow(b1, float step)
         let c2 = 1.0 - Math.Pow(b2, float step)
-        let tb1: 'T = 'T.CreateTruncating b1
-        let tb2: 'T = 'T.CreateTruncating b2
-        let one1: 'T = 'T.CreateTruncating (1.0 - b1)
-        let one2: 'T = 'T.CreateTruncating (1.0 - b2)
-        let stepSize: 'T = 'T.CreateTruncating (lr / c1)
-        let sqrtC2: 'T = 'T.CreateTruncating (Math.Sqrt c2)
-        let teps: 'T = 'T.CreateTruncating eps
-        let p' = Array.zeroCreate p.Length
-        let m' = Array.zeroCreate p.Length
-        let v' = Array.zeroCreate p.Length
-        for i in 0 .. p.Length - 1 do
-            let gi: 'T = g.[i]
-            let mPart: 'T = tb1 * m.[i]
-            let mi: 'T = mPart + one1 * gi
-            let g2: 'T = gi * gi
-            let vPart: 'T = tb2 * v.[i]
-            let vi: 'T = vPart + one2 * g2
-            let root: 'T = 'T.Sqrt(vi)
-            let corrected: 'T = root / sqrtC2
-            let denominator: 'T = corrected + teps
-            let scaled: 'T = stepSize * mi
-            let update: 'T = scaled / denominator
-            m'.[i] <- mi
-            v'.[i] <- vi
-            p'.[i] <- p.[i] - update
+        let t (x: float) : 'T = 'T.CreateTruncating x
+        let n = p.Length
+        let m' = Array.zeroCreate<'T> n
+        let v' = Array.zeroCreate<'T> n
+        let p' = Array.zeroCreate<'T> n
+        let work = Array.zeroCreate<'T> n
+        TensorPrimitives.Multiply<'T>(ReadOnlySpan m, t b1, Span m')
+        TensorPrimitives.MultiplyAdd<'T>(ReadOnlySpan g, t (1.0 - b1), ReadOnlySpan m', Span m')
+        TensorPrimitives.Multiply<'T>(ReadOnlySpan g, ReadOnlySpan g, Span work)
+        TensorPrimitives.Multiply<'T>(ReadOnlySpan v, t b2, Span v')
+        TensorPrimitives.MultiplyAdd<'T>(ReadOnlySpan work, t (1.0 - b2), ReadOnlySpan v', Span v')
+        TensorPrimitives.Sqrt<'T>(ReadOnlySpan v', Span work)
+        TensorPrimitives.Multiply<'T>(ReadOnlySpan work, t (1.0 / Math.Sqrt c2), Span work)
+        TensorPrimitives.Add<'T>(ReadOnlySpan work, t eps, Span work)
+        TensorPrimitives.Divide<'T>(ReadOnlySpan m', ReadOnlySpan work, Span work)
+        TensorPrimitives.MultiplyAdd<'T>(ReadOnlySpan work, t (-lr / c1), ReadOnlySpan p, Span p')
         p', m', v'
 
     let private sgdKernel<'T when 'T :> IFloatingPointIeee754<'T>> (lr: float) (momentum: float) (p: 'T[]) (g: 'T[]) (m: 'T[]) : 'T[] * 'T[] =

@@ -3,6 +3,7 @@
 //
 // Run from the repository root (builds Core.Fs first):
 //   dotnet build Core.Fs -c Release && dotnet fsi examples/fsharp/quickstart.fsx
+#r "nuget: System.Numerics.Tensors, 10.0.0"
 #r "../../Core.Fs/bin/Release/net10.0/Seagull.Core.dll"
 
 open System.Threading
