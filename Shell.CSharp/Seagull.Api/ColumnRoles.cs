@@ -1,0 +1,84 @@
+using System.Collections.ObjectModel;
+using Core = global::Seagull;
+
+namespace Seagull.Api;
+
+/// <summary>
+/// Which CSV columns play which role. Each column is named by its header or by its 0-based position
+/// (an all-digit text such as "3"). u and v need the same number of columns (column j of u pairs with
+/// column j of v under the swap); w may be empty; a null <see cref="Y"/> means the column named "y".
+/// </summary>
+/// <example>
+/// <code>
+/// var roles = new ColumnRoles(u: ["x1", "y1"], v: ["x2", "y2"], w: ["field"], y: "energy");
+/// var same = ColumnRoles.Parse(u: "x1,y1", v: "x2,y2", w: "field", y: "energy");
+/// </code>
+/// </example>
+public sealed class ColumnRoles
+{
+    /// <summary>Roles from column lists. Blank entries are refused.</summary>
+    /// <exception cref="ArgumentException">u is empty, u and v differ in length, or a column reference is blank.</exception>
+    /// <example><code>new ColumnRoles(["u1"], ["v1"], null, "y")</code></example>
+    public ColumnRoles(IEnumerable<string> u, IEnumerable<string> v, IEnumerable<string>? w = null, string? y = null)
+    {
+        ArgumentNullException.ThrowIfNull(u);
+        ArgumentNullException.ThrowIfNull(v);
+        U = Check(u, nameof(u));
+        V = Check(v, nameof(v));
+        W = Check(w ?? [], nameof(w));
+        if (U.Count == 0) throw new ArgumentException("u needs at least one column", nameof(u));
+        if (U.Count != V.Count)
+            throw new ArgumentException(
+                $"u has {U.Count} columns ({string.Join(", ", U)}) but v has {V.Count} ({string.Join(", ", V)}); column j of u pairs with column j of v, so they need the same width",
+                nameof(v));
+        if (y is not null && string.IsNullOrWhiteSpace(y)) throw new ArgumentException("the target column name is blank", nameof(y));
+        Y = y?.Trim();
+    }
+
+    private static ReadOnlyCollection<string> Check(IEnumerable<string> columns, string paramName)
+    {
+        var list = columns.Select(c => c?.Trim() ?? "").ToArray();
+        if (list.Any(c => c.Length == 0)) throw new ArgumentException($"the {paramName} column list has an empty entry", paramName);
+        return Array.AsReadOnly(list);
+    }
+
+    /// <summary>Roles from comma-separated lists, as on the command line.</summary>
+    /// <exception cref="ArgumentException">As for the constructor, or an empty entry such as "a,,b".</exception>
+    /// <example><code>ColumnRoles.Parse("u1,u2,u3", "v1,v2,v3", "w1,w2,w3", "y")</code></example>
+    public static ColumnRoles Parse(string u, string v, string? w = null, string? y = null)
+    {
+        static string[] Split(string? text) =>
+            string.IsNullOrWhiteSpace(text) ? [] : text.Split(',').Select(s => s.Trim()).ToArray();
+        return new ColumnRoles(Split(u), Split(v), Split(w), string.IsNullOrWhiteSpace(y) ? null : y);
+    }
+
+    /// <summary>Columns of u, in order.</summary>
+    /// <example><code>roles.U[0]</code></example>
+    public IReadOnlyList<string> U { get; }
+
+    /// <summary>Columns of v, in order (same count as u).</summary>
+    /// <example><code>roles.V[0]</code></example>
+    public IReadOnlyList<string> V { get; }
+
+    /// <summary>Columns of w, in order (may be empty).</summary>
+    /// <example><code>roles.W.Count</code></example>
+    public IReadOnlyList<string> W { get; }
+
+    /// <summary>The target column, or null for the column named "y".</summary>
+    /// <example><code>roles.Y ?? "y"</code></example>
+    public string? Y { get; }
+
+    internal Core.ColumnRoles ToCore()
+    {
+        static Microsoft.FSharp.Collections.FSharpList<Core.ColumnRef> Refs(IEnumerable<string> items, string role) =>
+            Fs.List(items.Select(i => Guard.Argument(role, () => Core.ColumnRefModule.parse(i))));
+        return new Core.ColumnRoles(
+            Refs(U, "u"), Refs(V, "v"), Refs(W, "w"),
+            Y is null ? Fs.None<Core.ColumnRef>() : Fs.Some(Guard.Argument("y", () => Core.ColumnRefModule.parse(Y))));
+    }
+
+    /// <summary>"u=… v=… w=… y=…".</summary>
+    /// <example><code>Console.WriteLine(roles);</code></example>
+    public override string ToString() =>
+        $"u={string.Join(",", U)} v={string.Join(",", V)} w={string.Join(",", W)} y={Y ?? "y"}";
+}

@@ -1,0 +1,124 @@
+using Core = global::Seagull;
+
+namespace Seagull.Api;
+
+/// <summary>A user's CSV file as one more data set of a comparison.</summary>
+/// <param name="Path">The CSV file.</param>
+/// <param name="Roles">Which columns are u, v, w and y.</param>
+/// <example><code>new CompareOptions { Data = new CompareData("pairs.csv", ColumnRoles.Parse("u1", "v1", "w1", "y")) }</code></example>
+public sealed record CompareData(string Path, ColumnRoles Roles);
+
+/// <summary>
+/// What <see cref="Experiment.Run"/> runs: the grid (targets × variants × seeds) and the training settings.
+/// <see cref="Default"/> is the reference's protocol; <see cref="Quick"/> a small grid that runs in well under a minute.
+/// </summary>
+/// <example>
+/// <code>
+/// var options = CompareOptions.Quick with { Seeds = 1, Epochs = 5 };
+/// var full = new CompareOptions { Targets = ["coulomb", "spring"], Variants = ["mlp-tanh", "symmetrized"], Seeds = 3 };
+/// </code>
+/// </example>
+public sealed record CompareOptions
+{
+    private static readonly Core.CompareSettings coreDefaults = Core.Experiment.defaults;
+
+    /// <summary>The reference's protocol: every exchangeable target, every variant, 5 seeds, 200 epochs, 8000/4000 samples, hidden 64, 64.</summary>
+    /// <example><code>var o = CompareOptions.Default with { Jobs = 2 };</code></example>
+    public static CompareOptions Default { get; } = FromCore(coreDefaults);
+
+    /// <summary>A small grid (spring and gaussian_pair; mlp-tanh, mlp-seagull, symmetrized; 2 seeds; 15 epochs; 1000/500 samples; hidden 32, 32).</summary>
+    /// <example><code>var o = CompareOptions.Quick;</code></example>
+    public static CompareOptions Quick { get; } = FromCore(Core.Experiment.quick);
+
+    private static CompareOptions FromCore(Core.CompareSettings s) => new()
+    {
+        Targets = Array.AsReadOnly(s.Targets.ToArray()),
+        Variants = Array.AsReadOnly(s.Variants.ToArray()),
+        Activation = s.Activation,
+        Hidden = Array.AsReadOnly(s.Hidden.ToArray()),
+        Seeds = s.Seeds,
+        Epochs = s.Epochs,
+        TrainSamples = s.TrainSamples,
+        TestSamples = s.TestSamples,
+        BatchSize = s.BatchSize,
+        LearningRate = s.LearningRate,
+        Penalty = s.Penalty,
+        Jobs = s.Jobs,
+        Precision = Fs.ToPrecision(s.Precision),
+    };
+
+    /// <summary>Built-in target names; empty = every exchangeable target (or only <see cref="Data"/> when it is set).</summary>
+    /// <example><code>new CompareOptions { Targets = ["coulomb"] }</code></example>
+    public IReadOnlyList<string> Targets { get; init; } = Array.AsReadOnly(coreDefaults.Targets.ToArray());
+
+    /// <summary>Variant names (see <see cref="Experiment.Variants"/>); empty = every variant.</summary>
+    /// <example><code>new CompareOptions { Variants = ["mlp-tanh", "mlp-seagull"] }</code></example>
+    public IReadOnlyList<string> Variants { get; init; } = Array.AsReadOnly(coreDefaults.Variants.ToArray());
+
+    /// <summary>The even activation the Seagull variants use (default "seagull").</summary>
+    /// <example><code>new CompareOptions { Activation = "logcosh" }</code></example>
+    public string Activation { get; init; } = coreDefaults.Activation;
+
+    /// <summary>Widths of the hidden layers (each ≥ 2).</summary>
+    /// <example><code>new CompareOptions { Hidden = [32, 32] }</code></example>
+    public IReadOnlyList<int> Hidden { get; init; } = Array.AsReadOnly(coreDefaults.Hidden.ToArray());
+
+    /// <summary>Number of seeds 0..Seeds−1 (≥ 1); each fixes the data sample and the initial parameters.</summary>
+    /// <example><code>new CompareOptions { Seeds = 3 }</code></example>
+    public int Seeds { get; init; } = coreDefaults.Seeds;
+
+    /// <summary>Epochs per model (≥ 1).</summary>
+    /// <example><code>new CompareOptions { Epochs = 50 }</code></example>
+    public int Epochs { get; init; } = coreDefaults.Epochs;
+
+    /// <summary>Training samples per data set (≥ 2).</summary>
+    /// <example><code>new CompareOptions { TrainSamples = 2000 }</code></example>
+    public int TrainSamples { get; init; } = coreDefaults.TrainSamples;
+
+    /// <summary>Test samples per data set (≥ 1).</summary>
+    /// <example><code>new CompareOptions { TestSamples = 1000 }</code></example>
+    public int TestSamples { get; init; } = coreDefaults.TestSamples;
+
+    /// <summary>Mini-batch size (≥ 1).</summary>
+    /// <example><code>new CompareOptions { BatchSize = 64 }</code></example>
+    public int BatchSize { get; init; } = coreDefaults.BatchSize;
+
+    /// <summary>Adam's learning rate (&gt; 0).</summary>
+    /// <example><code>new CompareOptions { LearningRate = 3e-3 }</code></example>
+    public double LearningRate { get; init; } = coreDefaults.LearningRate;
+
+    /// <summary>λ of the "penalty" variant.</summary>
+    /// <example><code>new CompareOptions { Penalty = 0.1 }</code></example>
+    public double Penalty { get; init; } = coreDefaults.Penalty;
+
+    /// <summary>Grid cells run at once (≥ 1; default: the number of cores). Results never depend on it.</summary>
+    /// <example><code>new CompareOptions { Jobs = 1 }</code></example>
+    public int Jobs { get; init; } = coreDefaults.Jobs;
+
+    /// <summary>The engine's precision.</summary>
+    /// <example><code>new CompareOptions { Precision = Precision.Float64 }</code></example>
+    public Precision Precision { get; init; } = Fs.ToPrecision(coreDefaults.Precision);
+
+    /// <summary>A CSV data set to compare on as well, or null.</summary>
+    /// <example><code>new CompareOptions { Data = new CompareData("d.csv", roles), Targets = [] }</code></example>
+    public CompareData? Data { get; init; }
+
+    internal Core.CompareSettings ToCore()
+    {
+        const string p = "options";
+        if (Targets is null || Targets.Any(t => t is null)) throw new ArgumentException("Targets is null or holds a null name", p);
+        if (Variants is null || Variants.Any(v => v is null)) throw new ArgumentException("Variants is null or holds a null name", p);
+        if (Hidden is null) throw new ArgumentException("Hidden is null", p);
+        if (string.IsNullOrWhiteSpace(Activation)) throw new ArgumentException("Activation is empty", p);
+        if (!Enum.IsDefined(Precision)) throw new ArgumentException($"Precision {Precision} is not defined", p);
+        if (!(double.IsFinite(LearningRate) && LearningRate > 0)) throw new ArgumentException($"learning rate must be a positive number, got {LearningRate}", p);
+        if (BatchSize < 1) throw new ArgumentException($"batch size must be ≥ 1, got {BatchSize}", p);
+        if (!(double.IsFinite(Penalty) && Penalty >= 0)) throw new ArgumentException($"penalty must be ≥ 0, got {Penalty}", p);
+        var data = Data is null
+            ? Fs.None<Core.CsvSource>()
+            : Fs.Some(new Core.CsvSource(Data.Path, (Data.Roles ?? throw new ArgumentException("Data.Roles is null", p)).ToCore()));
+        return new Core.CompareSettings(
+            Fs.List(Targets), Fs.List(Variants), Activation, Fs.List(Hidden), Seeds, Epochs, TrainSamples, TestSamples,
+            BatchSize, LearningRate, Penalty, Jobs, Fs.ToDtype(Precision), data);
+    }
+}

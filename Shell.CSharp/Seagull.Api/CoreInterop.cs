@@ -1,0 +1,116 @@
+using Microsoft.FSharp.Collections;
+using Microsoft.FSharp.Core;
+using Core = global::Seagull;
+
+namespace Seagull.Api;
+
+/// <summary>Conversions between the F# core's types and plain .NET ones. Internal: nothing F# leaves this library.</summary>
+internal static class Fs
+{
+    public static FSharpList<T> List<T>(IEnumerable<T> items) => ListModule.OfSeq(items);
+
+    public static FSharpOption<T> Some<T>(T value) => FSharpOption<T>.Some(value);
+
+    public static FSharpOption<T> None<T>() => FSharpOption<T>.None;
+
+    public static FSharpOption<T> Option<T>(T? value) where T : struct =>
+        value.HasValue ? FSharpOption<T>.Some(value.Value) : FSharpOption<T>.None;
+
+    public static FSharpOption<T> OptionRef<T>(T? value) where T : class =>
+        value is null ? FSharpOption<T>.None : FSharpOption<T>.Some(value);
+
+    public static T? Value<T>(FSharpOption<T>? option) where T : struct =>
+        FSharpOption<T>.get_IsSome(option) ? option!.Value : null;
+
+    public static T? ValueRef<T>(FSharpOption<T>? option) where T : class =>
+        FSharpOption<T>.get_IsSome(option) ? option!.Value : null;
+
+    public static FSharpFunc<TIn, Unit> Action<TIn>(Action<TIn> action) => FuncConvert.FromAction(action);
+
+    public static FSharpFunc<TIn, TOut> Func<TIn, TOut>(Func<TIn, TOut> func) => FuncConvert.FromFunc(func);
+
+    public static Parity ToParity(Core.Parity parity) =>
+        parity.IsEven ? Api.Parity.Even : parity.IsOdd ? Api.Parity.Odd : Api.Parity.Neither;
+
+    public static Core.Dtype ToDtype(Precision precision) =>
+        precision == Precision.Float64 ? Core.Dtype.Float64 : Core.Dtype.Float32;
+
+    public static Precision ToPrecision(Core.Dtype dtype) =>
+        dtype.IsFloat64 ? Api.Precision.Float64 : Api.Precision.Float32;
+
+    public static Core.Architecture ToArchitecture(Architecture architecture) => architecture switch
+    {
+        Api.Architecture.Mlp => Core.Architecture.Mlp,
+        Api.Architecture.Split => Core.Architecture.Split,
+        Api.Architecture.Pooled => Core.Architecture.Pooled,
+        Api.Architecture.Symmetrized => Core.Architecture.Symmetrized,
+        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "unknown architecture"),
+    };
+
+    public static Architecture ToArchitecture(Core.Architecture architecture) =>
+        architecture.IsMlp ? Api.Architecture.Mlp
+        : architecture.IsSplit ? Api.Architecture.Split
+        : architecture.IsPooled ? Api.Architecture.Pooled
+        : Api.Architecture.Symmetrized;
+
+    public static Core.Pooling ToPooling(Pooling pooling) => pooling switch
+    {
+        Api.Pooling.Sum => Core.Pooling.PoolSum,
+        Api.Pooling.SumAbsDiff => Core.Pooling.PoolSumAbsDiff,
+        _ => throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "unknown pooling"),
+    };
+
+    public static Pooling ToPooling(Core.Pooling pooling) =>
+        pooling.IsPoolSum ? Api.Pooling.Sum : Api.Pooling.SumAbsDiff;
+
+    /// <summary>Row-major copy of a 2-D array.</summary>
+    public static double[] RowMajor(double[,] x)
+    {
+        var rows = x.GetLength(0);
+        var cols = x.GetLength(1);
+        var flat = new double[rows * cols];
+        if (flat.Length > 0) Buffer.BlockCopy(x, 0, flat, 0, flat.Length * sizeof(double));
+        return flat;
+    }
+
+    /// <summary>A 2-D array from row-major values.</summary>
+    public static double[,] Matrix(double[] flat, int rows, int cols)
+    {
+        var x = new double[rows, cols];
+        if (flat.Length > 0) Buffer.BlockCopy(flat, 0, x, 0, flat.Length * sizeof(double));
+        return x;
+    }
+}
+
+/// <summary>Translates the core's one-line <c>SeagullException</c>s into the standard .NET exception a C# caller expects.</summary>
+internal static class Guard
+{
+    /// <summary>Runs a core call whose user errors concern data or files: they become <see cref="InvalidDataException"/>.</summary>
+    public static T Data<T>(Func<T> call)
+    {
+        try { return call(); }
+        catch (Core.SeagullException e) { throw new InvalidDataException(e.Message, e); }
+    }
+
+    /// <summary>Runs a core call whose user errors concern an argument: they become <see cref="ArgumentException"/> naming it.</summary>
+    public static T Argument<T>(string paramName, Func<T> call)
+    {
+        try { return call(); }
+        catch (Core.SeagullException e) { throw new ArgumentException(e.Message, paramName, e); }
+    }
+
+    /// <summary>Runs a training call: the core's errors (divergence) become <see cref="TrainingException"/>.</summary>
+    public static T Training<T>(Func<T> call)
+    {
+        try { return call(); }
+        catch (Core.SeagullException e) { throw new TrainingException(e.Message, e); }
+    }
+
+    /// <summary>Throws <see cref="FileNotFoundException"/> with a one-line message when <paramref name="path"/> is not a file.</summary>
+    public static void FileExists(string? path, string paramName, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"the {what} path is empty", paramName);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"{what} '{path}' is a folder, not a file", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{what} '{path}' does not exist", path);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Runtime.ExceptionServices;
+using Core = global::Seagull;
+
+namespace Seagull.Api;
+
+/// <summary>
+/// The comparison that reproduces the paper: targets × variants × seeds, run in parallel across cores with
+/// each model single-threaded and deterministic (results never depend on <see cref="CompareOptions.Jobs"/>),
+/// paired statistics against the baseline, and reports (results.csv, summary.md, summary.json, PNG plots).
+/// </summary>
+/// <example>
+/// <code>
+/// var options = CompareOptions.Quick with { Seeds = 1 };
+/// Experiment.Plan(options);                        // every check, before any training
+/// Experiment.PrepareOutput("results/quick");        // fails now if the folder cannot be written
+/// var result = Experiment.Run(options, new Progress&lt;CompareProgress&gt;(p => Console.Error.WriteLine($"{p.Done}/{p.Total}")));
+/// Experiment.WriteReports("results/quick", result);
+/// </code>
+/// </example>
+public static class Experiment
+{
+    /// <summary>The variants the comparison knows, baseline first.</summary>
+    /// <example><code>var names = Experiment.Variants.Select(v => v.Name);</code></example>
+    public static IReadOnlyList<VariantInfo> Variants { get; } =
+        Array.AsReadOnly(Core.Experiment.variants.Select(v => new VariantInfo(v.Name, v.Description)).ToArray());
+
+    /// <summary>The variant every other one is compared with ("mlp-tanh").</summary>
+    /// <example><code>Console.WriteLine(Experiment.Baseline);</code></example>
+    public static string Baseline => Core.Experiment.baseline;
+
+    /// <summary>
+    /// Checks everything that can be checked before training — target, variant and activation names, counts,
+    /// the CSV file — and returns the configuration that would run.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown name or a bad count (one-line message naming it).</exception>
+    /// <exception cref="FileNotFoundException">The CSV file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The CSV file is malformed.</exception>
+    /// <example><code>CompareConfig config = Experiment.Plan(new CompareOptions { Targets = ["spring"], Seeds = 2 });</code></example>
+    public static CompareConfig Plan(CompareOptions options) => CompareConfig.FromCore(Resolve(options));
+
+    private static Core.ExperimentConfig Resolve(CompareOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.ToCore();
+        if (options.Data is not null) RegressionData.FromCsv(options.Data.Path, options.Data.Roles);
+        return Guard.Argument(nameof(options), () => Core.Experiment.plan(settings));
+    }
+
+    /// <summary>Creates <paramref name="outDir"/> and checks it can be written, so a bad folder fails before any training.</summary>
+    /// <exception cref="IOException">The folder cannot be created or written (one-line message).</exception>
+    /// <example><code>Experiment.PrepareOutput("results/run1");</code></example>
+    public static void PrepareOutput(string outDir)
+    {
+        if (string.IsNullOrWhiteSpace(outDir)) throw new ArgumentException("the output folder is empty", nameof(outDir));
+        if (File.Exists(outDir)) throw new IOException($"cannot write to output folder '{outDir}': a file of that name exists");
+        try { Core.Experiment.prepareOutput(outDir); }
+        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+    }
+
+    /// <summary>
+    /// Runs the grid. <paramref name="progress"/> is told after each cell (from worker threads, one at a time).
+    /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="Plan"/>; raised before any training.</exception>
+    /// <exception cref="TrainingException">A model diverged.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (cells running then finish first).</exception>
+    /// <example><code>CompareResult r = Experiment.Run(CompareOptions.Quick, cancellationToken: token);</code></example>
+    public static CompareResult Run(CompareOptions options, IProgress<CompareProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Resolve(options);
+        var settings = options.ToCore();
+        var report = Fs.Action<Core.CompareProgress>(p =>
+        {
+            if (progress is null) return;
+            var left = p.Total - p.Done;
+            var remaining = p.Done == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(p.Elapsed.Ticks / p.Done * left);
+            progress.Report(new CompareProgress(p.Done, p.Total, p.Elapsed, remaining, CompareCell.FromCore(p.Last)));
+        });
+        try
+        {
+            return new CompareResult(Core.Experiment.run(settings, report, cancellationToken));
+        }
+        catch (Core.SeagullException e)
+        {
+            throw new TrainingException(e.Message, e);
+        }
+        catch (AggregateException e)
+        {
+            var inner = e.Flatten().InnerExceptions;
+            if (cancellationToken.IsCancellationRequested && inner.Any(x => x is OperationCanceledException))
+                throw new OperationCanceledException("the comparison was cancelled", e, cancellationToken);
+            if (inner.FirstOrDefault(x => x is Core.SeagullException) is Core.SeagullException s)
+                throw new TrainingException(s.Message, e);
+            ExceptionDispatchInfo.Capture(inner.Count > 0 ? inner[0] : e).Throw();
+            throw;
+        }
+    }
+
+    /// <summary><see cref="Run"/> on a thread-pool thread.</summary>
+    /// <example><code>CompareResult r = await Experiment.RunAsync(CompareOptions.Quick);</code></example>
+    public static Task<CompareResult> RunAsync(CompareOptions options, IProgress<CompareProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Run(options, progress, cancellationToken), CancellationToken.None);
+
+    /// <summary>
+    /// Writes results.csv, summary.md, summary.json (and curves.csv) and the PNG plots into <paramref name="outDir"/>,
+    /// each file atomically; returns the paths written.
+    /// </summary>
+    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <example><code>foreach (var path in Experiment.WriteReports("results/run1", result)) Console.WriteLine(path);</code></example>
+    public static IReadOnlyList<string> WriteReports(string outDir, CompareResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (string.IsNullOrWhiteSpace(outDir)) throw new ArgumentException("the output folder is empty", nameof(outDir));
+        try { return Array.AsReadOnly(Core.Experiment.writeReports(outDir, result.Outcome).ToArray()); }
+        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+    }
+}

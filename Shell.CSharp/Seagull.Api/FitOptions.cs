@@ -1,0 +1,107 @@
+using Core = global::Seagull;
+
+namespace Seagull.Api;
+
+/// <summary>
+/// Settings of a fit. Defaults follow the reference: 200 epochs, batch 128, Adam at 1e-3, constant rate,
+/// the network definition's seed, no augmentation, no penalty, no held-out parts.
+/// </summary>
+/// <example>
+/// <code>
+/// var options = new FitOptions
+/// {
+///     Epochs = 100,
+///     LearningRate = 3e-3,
+///     TestFraction = 0.2,          // held out, reported as FitReport.TestMse
+///     ValidationFraction = 0.1,    // from the training part, for early stopping
+///     Patience = 20,
+/// };
+/// </code>
+/// </example>
+public sealed record FitOptions
+{
+    /// <summary>Maximum number of passes over the training data (≥ 1; default 200).</summary>
+    /// <example><code>new FitOptions { Epochs = 50 }</code></example>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Rows per mini-batch (≥ 1; default 128).</summary>
+    /// <example><code>new FitOptions { BatchSize = 64 }</code></example>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>The base learning rate (&gt; 0; default 1e-3).</summary>
+    /// <example><code>new FitOptions { LearningRate = 1e-2 }</code></example>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>The optimisation rule (default <see cref="Api.Optimizer.Adam"/>).</summary>
+    /// <example><code>new FitOptions { Optimizer = Optimizer.Sgd }</code></example>
+    public Optimizer Optimizer { get; init; } = Optimizer.Adam;
+
+    /// <summary>Momentum of <see cref="Api.Optimizer.Sgd"/> (in [0, 1); default 0.9). Ignored by Adam.</summary>
+    /// <example><code>new FitOptions { Optimizer = Optimizer.Sgd, Momentum = 0.5 }</code></example>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>The learning-rate schedule (default <see cref="LearningRateSchedule.Constant"/>).</summary>
+    /// <example><code>new FitOptions { Schedule = LearningRateSchedule.Cosine(200) }</code></example>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// Seeds the initial parameters, the mini-batch order and the held-out splits; null (the default) uses
+    /// <see cref="NetworkDefinition.Seed"/>.
+    /// </summary>
+    /// <example><code>new FitOptions { Seed = 3 }</code></example>
+    public int? Seed { get; init; }
+
+    /// <summary>Train on x and on x̃ = (v, u, w) (twice the data): approximate invariance for any network.</summary>
+    /// <example><code>new FitOptions { Augment = true }</code></example>
+    public bool Augment { get; init; }
+
+    /// <summary>λ ≥ 0 of the symmetry penalty λ·mean((g(x) − g(x̃))²) added to the loss; 0 (default) for none.</summary>
+    /// <example><code>new FitOptions { Penalty = 0.1 }</code></example>
+    public double Penalty { get; init; }
+
+    /// <summary>
+    /// Fraction in (0, 1) of the data held out before training and never trained on; its error is reported
+    /// as <see cref="FitReport.TestMse"/>. Null (default) holds nothing out.
+    /// </summary>
+    /// <example><code>new FitOptions { TestFraction = 0.2 }</code></example>
+    public double? TestFraction { get; init; }
+
+    /// <summary>
+    /// Fraction in (0, 1) of the training part held out to watch the validation loss; the parameters of the
+    /// best validation epoch are kept. Null (default) for none.
+    /// </summary>
+    /// <example><code>new FitOptions { ValidationFraction = 0.1, Patience = 10 }</code></example>
+    public double? ValidationFraction { get; init; }
+
+    /// <summary>Stop after this many epochs (≥ 1) without a better validation loss; needs <see cref="ValidationFraction"/>.</summary>
+    /// <example><code>new FitOptions { ValidationFraction = 0.1, Patience = 10 }</code></example>
+    public int? Patience { get; init; }
+
+    /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the parameter "options" and the setting.</summary>
+    /// <example><code>new FitOptions { Epochs = 0 }.Validate(); // throws</code></example>
+    public void Validate()
+    {
+        const string p = "options";
+        if (Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {Epochs}", p);
+        if (BatchSize < 1) throw new ArgumentException($"BatchSize must be ≥ 1, got {BatchSize}", p);
+        if (!(double.IsFinite(LearningRate) && LearningRate > 0)) throw new ArgumentException($"LearningRate must be a positive number, got {LearningRate}", p);
+        if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"Optimizer {Optimizer} is not defined", p);
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum must be in [0, 1), got {Momentum}", p);
+        if (Schedule is null) throw new ArgumentException("Schedule is null; use LearningRateSchedule.Constant", p);
+        if (!(double.IsFinite(Penalty) && Penalty >= 0)) throw new ArgumentException($"Penalty must be ≥ 0, got {Penalty}", p);
+        if (TestFraction is double t && !(t > 0 && t < 1)) throw new ArgumentException($"TestFraction must be strictly between 0 and 1, got {t}", p);
+        if (ValidationFraction is double v && !(v > 0 && v < 1)) throw new ArgumentException($"ValidationFraction must be strictly between 0 and 1, got {v}", p);
+        if (Patience is int q && q < 1) throw new ArgumentException($"Patience must be ≥ 1, got {q}", p);
+        if (Patience is not null && ValidationFraction is null)
+            throw new ArgumentException("Patience needs a ValidationFraction: early stopping watches the validation loss", p);
+    }
+
+    internal Core.TrainOptions ToCore(int seed)
+    {
+        var optimizer = Optimizer == Optimizer.Sgd
+            ? Core.OptimizerKind.NewSgd(LearningRate, Momentum)
+            : Core.Optimizer.withLearningRate(LearningRate, Core.Optimizer.adamDefault);
+        var d = Core.Train.defaults;
+        return new Core.TrainOptions(Epochs, BatchSize, optimizer, Schedule.Inner, d.Loss, seed, Augment, Penalty, Fs.Option(Patience));
+    }
+}

@@ -1,0 +1,187 @@
+using System.Collections.Immutable;
+using Core = global::Seagull;
+
+namespace Seagull.Api;
+
+/// <summary>
+/// A fluent, immutable builder of <see cref="NetworkDefinition"/>s: every method returns a new builder,
+/// so a partly configured builder can be shared and branched. Only <see cref="Blocks"/> is required.
+/// Defaults: symmetrized architecture, hidden 64, 64, activations Seagull then tanh (the most accurate
+/// exactly invariant design of the reference), even activation Seagull, pooling sum+|diff|, float32, seed 0.
+/// </summary>
+/// <example>
+/// <code>
+/// var net = new NetworkBuilder()
+///     .Blocks(u: 3, v: 3, w: 3)
+///     .Architecture(Architecture.Split)
+///     .Hidden(64, 64)
+///     .Activations(Activation.Tanh)          // one activation is used for every layer
+///     .Even(Activation.Seagull)
+///     .Precision(Precision.Float32)
+///     .Seed(0)
+///     .Build();
+/// </code>
+/// </example>
+public sealed class NetworkBuilder
+{
+    private readonly int? u, w;
+    private readonly Architecture architecture = Api.Architecture.Symmetrized;
+    private readonly ImmutableArray<int> hidden = ImmutableArray.Create(64, 64);
+    private readonly ImmutableArray<Activation> activations = ImmutableArray.Create(Activation.Seagull, Activation.Tanh);
+    private readonly bool activationsSet;
+    private readonly Activation even = Activation.Seagull;
+    private readonly Pooling pooling = Api.Pooling.SumAbsDiff;
+    private readonly Precision precision = Api.Precision.Float32;
+    private readonly int seed;
+
+    /// <summary>A builder with the defaults; call <see cref="Blocks"/> before <see cref="Build"/>.</summary>
+    /// <example><code>var builder = new NetworkBuilder();</code></example>
+    public NetworkBuilder() { }
+
+    private NetworkBuilder(NetworkBuilder b, int? u = null, int? w = null, Architecture? architecture = null,
+                           ImmutableArray<int>? hidden = null, ImmutableArray<Activation>? activations = null,
+                           Activation? even = null, Pooling? pooling = null, Precision? precision = null, int? seed = null)
+    {
+        this.u = u ?? b.u;
+        this.w = w ?? b.w;
+        this.architecture = architecture ?? b.architecture;
+        this.hidden = hidden ?? b.hidden;
+        this.activations = activations ?? b.activations;
+        activationsSet = activations is not null || b.activationsSet;
+        this.even = even ?? b.even;
+        this.pooling = pooling ?? b.pooling;
+        this.precision = precision ?? b.precision;
+        this.seed = seed ?? b.seed;
+    }
+
+    /// <summary>
+    /// The block widths: u and v (equal, ≥ 1: column j of u pairs with column j of v) and w (≥ 0).
+    /// Input columns are ordered [u | v | w].
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">u &lt; 1 or w &lt; 0.</exception>
+    /// <exception cref="ArgumentException">v differs from u.</exception>
+    /// <example><code>new NetworkBuilder().Blocks(u: 3, v: 3, w: 3)</code></example>
+    public NetworkBuilder Blocks(int u, int v, int w = 0)
+    {
+        if (u < 1) throw new ArgumentOutOfRangeException(nameof(u), u, $"u needs width ≥ 1, got {u}");
+        if (v != u)
+            throw new ArgumentException($"u and v must have the same width (column j of u pairs with column j of v); got u = {u}, v = {v}", nameof(v));
+        if (w < 0) throw new ArgumentOutOfRangeException(nameof(w), w, $"w needs width ≥ 0, got {w}");
+        return new NetworkBuilder(this, u: u, w: w);
+    }
+
+    /// <summary>The architecture (default <see cref="Api.Architecture.Symmetrized"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="Api.Architecture"/>.</exception>
+    /// <example><code>builder.Architecture(Architecture.Pooled)</code></example>
+    public NetworkBuilder Architecture(Architecture architecture)
+    {
+        if (!Enum.IsDefined(architecture)) throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "unknown architecture");
+        return new NetworkBuilder(this, architecture: architecture);
+    }
+
+    /// <summary>Widths of the hidden layers, first layer first (default 64, 64). Each must be ≥ 1 (split: the first ≥ 2).</summary>
+    /// <exception cref="ArgumentException">No widths, or a width below 1.</exception>
+    /// <example><code>builder.Hidden(128, 64, 32)</code></example>
+    public NetworkBuilder Hidden(params int[] widths)
+    {
+        ArgumentNullException.ThrowIfNull(widths);
+        if (widths.Length == 0) throw new ArgumentException("at least one hidden layer width is needed", nameof(widths));
+        for (var i = 0; i < widths.Length; i++)
+            if (widths[i] < 1) throw new ArgumentException($"hidden layer {i + 1} has width {widths[i]}; widths must be ≥ 1", nameof(widths));
+        return new NetworkBuilder(this, hidden: widths.ToImmutableArray());
+    }
+
+    /// <summary>
+    /// One activation per hidden layer, or a single one used for every layer. Default: Seagull then tanh
+    /// (for other layer counts without a call to this method: Seagull first, tanh after).
+    /// </summary>
+    /// <exception cref="ArgumentException">No activations, or a null one.</exception>
+    /// <example><code>builder.Activations(Activation.Seagull, Activation.Tanh)</code></example>
+    public NetworkBuilder Activations(params Activation[] activations)
+    {
+        ArgumentNullException.ThrowIfNull(activations);
+        if (activations.Length == 0) throw new ArgumentException("at least one activation is needed", nameof(activations));
+        if (activations.Any(a => a is null)) throw new ArgumentException("an activation is null", nameof(activations));
+        return new NetworkBuilder(this, activations: activations.ToImmutableArray());
+    }
+
+    /// <summary>Activations by built-in name (case-insensitive), one per hidden layer or one for all.</summary>
+    /// <exception cref="ArgumentException">A name is unknown; the message lists the known names.</exception>
+    /// <example><code>builder.Activations("seagull", "tanh")</code></example>
+    public NetworkBuilder Activations(params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var found = new Activation[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!Activation.TryGet(names[i], out var a))
+                throw new ArgumentException($"unknown activation '{names[i]?.Trim()}'; known: {string.Join(", ", Activation.All.Select(x => x.Name))}", nameof(names));
+            found[i] = a;
+        }
+        return Activations(found);
+    }
+
+    /// <summary>
+    /// The even activation of the split architecture's bias-free u − v branch (default Seagull). A non-even one
+    /// is accepted, but the network is then not guaranteed invariant (<see cref="NetworkDefinition.IsExactlyInvariant"/> is false).
+    /// </summary>
+    /// <example><code>builder.Architecture(Architecture.Split).Even(Activation.Gaussian)</code></example>
+    public NetworkBuilder Even(Activation even)
+    {
+        ArgumentNullException.ThrowIfNull(even);
+        return new NetworkBuilder(this, even: even);
+    }
+
+    /// <summary>What the pooled architecture's second layer sees (default <see cref="Api.Pooling.SumAbsDiff"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="Api.Pooling"/>.</exception>
+    /// <example><code>builder.Pooling(Pooling.Sum)</code></example>
+    public NetworkBuilder Pooling(Pooling pooling)
+    {
+        if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "unknown pooling");
+        return new NetworkBuilder(this, pooling: pooling);
+    }
+
+    /// <summary>The precision (default <see cref="Api.Precision.Float32"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="Api.Precision"/>.</exception>
+    /// <example><code>builder.Precision(Precision.Float64)</code></example>
+    public NetworkBuilder Precision(Precision precision)
+    {
+        if (!Enum.IsDefined(precision)) throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown precision");
+        return new NetworkBuilder(this, precision: precision);
+    }
+
+    /// <summary>The seed of the initial parameters and the mini-batch order (default 0).</summary>
+    /// <example><code>builder.Seed(42)</code></example>
+    public NetworkBuilder Seed(int seed) => new(this, seed: seed);
+
+    /// <summary>Checks the settings and makes the immutable definition.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="Blocks"/> was not called.</exception>
+    /// <exception cref="ArgumentException">
+    /// The settings do not fit together: the activation count is neither 1 nor the number of hidden layers
+    /// (parameter "activations"), or a split network's first layer is narrower than 2 (parameter "hidden").
+    /// </exception>
+    /// <example><code>NetworkDefinition net = new NetworkBuilder().Blocks(2, 2, 0).Build();</code></example>
+    public NetworkDefinition Build()
+    {
+        if (u is not int d || w is not int k)
+            throw new InvalidOperationException("the block widths are not set; call Blocks(u, v, w) before Build()");
+        var acts = activations.ToArray();
+        if (!activationsSet && acts.Length != hidden.Length)
+            acts = hidden.Select((_, i) => i == 0 ? Activation.Seagull : Activation.Tanh).ToArray();
+        if (acts.Length == 1) acts = Enumerable.Repeat(acts[0], hidden.Length).ToArray();
+        if (acts.Length != hidden.Length)
+            throw new ArgumentException($"{hidden.Length} hidden layers need {hidden.Length} activations (or one for all), got {acts.Length}", "activations");
+        if (architecture == Api.Architecture.Split && hidden[0] < 2)
+            throw new ArgumentException("the split architecture's first hidden layer needs width ≥ 2 (half for u+v, half for u−v)", "hidden");
+        var spec = new Core.NetworkSpec(
+            Fs.ToArchitecture(architecture),
+            new Core.Blocks(d, k),
+            Fs.List(hidden),
+            Fs.List(acts.Select(a => a.Inner)),
+            even.Inner,
+            Fs.ToPooling(pooling),
+            Fs.ToDtype(precision));
+        spec = Guard.Argument("definition", () => Core.NetworkSpecModule.validate(spec));
+        return new NetworkDefinition(spec, Array.AsReadOnly(acts), even, seed);
+    }
+}

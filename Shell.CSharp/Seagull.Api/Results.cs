@@ -1,0 +1,97 @@
+namespace Seagull.Api;
+
+/// <summary>What one finished epoch reports to an <see cref="IProgress{T}"/>.</summary>
+/// <param name="Epoch">The epoch just finished, from 1.</param>
+/// <param name="Epochs">The maximum number of epochs of the fit.</param>
+/// <param name="TrainLoss">Mean training loss over the epoch's mini-batches (standardised target units).</param>
+/// <param name="ValidationLoss">Loss on the validation part, when <see cref="FitOptions.ValidationFraction"/> is set.</param>
+/// <param name="Elapsed">Time since the fit started.</param>
+/// <example>
+/// <code>
+/// var progress = new Progress&lt;EpochReport&gt;(r => Console.WriteLine($"{r.Epoch}/{r.Epochs} loss {r.TrainLoss:G4}"));
+/// regressor.Fit(x, y, progress: progress);
+/// </code>
+/// </example>
+public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double? ValidationLoss, TimeSpan Elapsed);
+
+/// <summary>
+/// The outcome of a fit. Errors are in the target's own units unless named "Standardized" (divided by the
+/// training target's variance, the unit of the comparison reports, where 1 means "no better than the mean").
+/// </summary>
+/// <param name="TrainMse">MSE on the training part after the fit.</param>
+/// <param name="TrainMseStandardized">TrainMse / (training target standard deviation)².</param>
+/// <param name="TestMse">MSE on the held-out test part (<see cref="FitOptions.TestFraction"/>), or null.</param>
+/// <param name="TestMseStandardized">TestMse in standardised units, or null.</param>
+/// <param name="TestR2">R² on the test part, or null.</param>
+/// <param name="InvarianceError">max |f(u,v,w) − f(v,u,w)| over the test part (else the training part), target units; 0 for an exactly invariant network.</param>
+/// <param name="EpochsRun">Epochs completed (fewer than asked after early stopping or cancellation).</param>
+/// <param name="BestEpoch">The epoch whose parameters were kept (best validation loss, else the last).</param>
+/// <param name="Steps">Optimizer steps taken.</param>
+/// <param name="Seconds">Wall time of the training loop alone.</param>
+/// <param name="Parameters">Number of trainable parameters.</param>
+/// <param name="TrainRows">Rows trained on (after taking out test and validation parts).</param>
+/// <param name="TestRows">Rows of the test part (0 without one).</param>
+/// <param name="Cancelled">True when the cancellation token stopped the fit early.</param>
+/// <param name="History">One report per completed epoch.</param>
+/// <example>
+/// <code>
+/// FitReport r = regressor.Fit(x, y, new FitOptions { TestFraction = 0.2 });
+/// Console.WriteLine($"test MSE {r.TestMse:G4} after {r.EpochsRun} epochs in {r.Seconds:F1} s");
+/// </code>
+/// </example>
+public sealed record FitReport(
+    double TrainMse,
+    double TrainMseStandardized,
+    double? TestMse,
+    double? TestMseStandardized,
+    double? TestR2,
+    double InvarianceError,
+    int EpochsRun,
+    int BestEpoch,
+    int Steps,
+    double Seconds,
+    int Parameters,
+    int TrainRows,
+    int TestRows,
+    bool Cancelled,
+    IReadOnlyList<EpochReport> History);
+
+/// <summary>Accuracy of a fitted model on data with targets, in the target's own units.</summary>
+/// <param name="Mse">Mean squared error.</param>
+/// <param name="Rmse">Root mean squared error.</param>
+/// <param name="R2">Coefficient of determination (NaN when the targets are all equal).</param>
+/// <param name="InvarianceError">max over rows of |f(u,v,w) − f(v,u,w)|.</param>
+/// <param name="N">Number of rows.</param>
+/// <example><code>Evaluation e = regressor.Evaluate(x, y); Console.WriteLine($"RMSE {e.Rmse:G4}, R² {e.R2:F3}");</code></example>
+public sealed record Evaluation(double Mse, double Rmse, double R2, double InvarianceError, int N);
+
+/// <summary>One activation of a model, with the parity it declares and the parity measured numerically.</summary>
+/// <param name="Layer">Where it acts: "hidden1", "hidden2", …, or "u−v branch" (split's even activation).</param>
+/// <param name="Name">The activation's name.</param>
+/// <param name="Declared">The parity it declares.</param>
+/// <param name="Measured">The parity measured by <see cref="Activation.MeasureParity"/>.</param>
+/// <example><code>foreach (var a in report.Activations) Console.WriteLine($"{a.Layer}: {a.Name} {a.Measured}");</code></example>
+public sealed record ActivationParity(string Layer, string Name, Parity Declared, Parity Measured);
+
+/// <summary>The result of checking a model's swap symmetry on random inputs.</summary>
+/// <param name="InvarianceError">max |f(x) − f(x̃)| over the samples, in target units.</param>
+/// <param name="ExactlyInvariant">True only when f(x) and f(x̃) are bitwise equal on every sample.</param>
+/// <param name="ArchitectureGuarantees">What the architecture promises (split only with an even u−v activation).</param>
+/// <param name="Samples">Number of random inputs (normal, standardised scale 2, seeded).</param>
+/// <param name="Architecture">The model's architecture.</param>
+/// <param name="Description">The network in one line.</param>
+/// <param name="Activations">Every activation of the model with declared and measured parity.</param>
+/// <example>
+/// <code>
+/// InvarianceReport r = regressor.CheckInvariance(samples: 1000, seed: 0);
+/// Console.WriteLine(r.ExactlyInvariant ? "exactly invariant" : $"error {r.InvarianceError:G3}");
+/// </code>
+/// </example>
+public sealed record InvarianceReport(
+    double InvarianceError,
+    bool ExactlyInvariant,
+    bool ArchitectureGuarantees,
+    int Samples,
+    Architecture Architecture,
+    string Description,
+    IReadOnlyList<ActivationParity> Activations);

@@ -1,0 +1,412 @@
+using System.Diagnostics;
+using Microsoft.FSharp.Core;
+using Core = global::Seagull;
+
+namespace Seagull.Api;
+
+/// <summary>
+/// A neural-network regressor for targets with a known exchange symmetry f(u,v,w) = f(v,u,w). Inputs are
+/// rows with columns ordered [u | v | w]; inputs and target are standardised with statistics of the
+/// training part (stored with the model, u and v pooled so the symmetry survives standardisation).
+/// With the split, pooled or symmetrized architecture, predictions satisfy Predict(u,v,w) == Predict(v,u,w)
+/// bit for bit.
+/// </summary>
+/// <remarks>
+/// <para>Thread safety: Predict, Evaluate, CheckInvariance and Save may run concurrently with each other and
+/// with a Fit (they see the model as it was before the fit until the fit finishes). Two fits of one regressor
+/// at once are refused with <see cref="InvalidOperationException"/>.</para>
+/// <para>Errors: bad arguments raise <see cref="ArgumentException"/> (or a subclass) naming the argument; bad
+/// CSV or model files raise <see cref="InvalidDataException"/> (missing ones <see cref="FileNotFoundException"/>)
+/// with a one-line message naming file, line and column; a diverging fit raises <see cref="TrainingException"/>.
+/// No core exception type leaves this class.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var target = Targets.Get("spring");
+/// var data = target.Generate(rows: 4000, seed: 0);
+/// var net = new NetworkBuilder().Blocks(data.UWidth, data.UWidth, data.WWidth)
+///     .Architecture(Architecture.Symmetrized).Hidden(64, 64)
+///     .Activations(Activation.Seagull, Activation.Tanh).Build();
+/// var regressor = new SwapInvariantRegressor(net);
+/// FitReport report = regressor.Fit(data.ToInputArray(), data.ToTargetArray(), new FitOptions { Epochs = 50, TestFraction = 0.2 });
+/// double[] predictions = regressor.Predict(data.ToInputArray());
+/// regressor.Save("spring.model.json");
+/// var again = SwapInvariantRegressor.Load("spring.model.json");
+/// </code>
+/// </example>
+public sealed class SwapInvariantRegressor
+{
+    private volatile Core.Model? model;
+    private int fitting;
+
+    /// <summary>An unfitted regressor for the given network.</summary>
+    /// <example><code>var r = new SwapInvariantRegressor(new NetworkBuilder().Blocks(3, 3, 3).Build());</code></example>
+    public SwapInvariantRegressor(NetworkDefinition definition)
+    {
+        Definition = definition ?? throw new ArgumentNullException(nameof(definition));
+    }
+
+    private SwapInvariantRegressor(NetworkDefinition definition, Core.Model model)
+    {
+        Definition = definition;
+        this.model = model;
+    }
+
+    /// <summary>
+    /// An unfitted regressor with the builder's defaults (hidden 64, 64; Seagull then tanh; float32) for
+    /// the given block widths and architecture.
+    /// </summary>
+    /// <exception cref="ArgumentException">uWidth &lt; 1 or wWidth &lt; 0.</exception>
+    /// <example><code>var r = SwapInvariantRegressor.Create(uWidth: 3, wWidth: 3, Architecture.Pooled);</code></example>
+    public static SwapInvariantRegressor Create(int uWidth, int wWidth = 0, Architecture architecture = Architecture.Symmetrized, int seed = 0) =>
+        new(new NetworkBuilder().Blocks(uWidth, uWidth, wWidth).Architecture(architecture).Seed(seed).Build());
+
+    /// <summary>The network this regressor fits.</summary>
+    /// <example><code>Console.WriteLine(regressor.Definition.Description);</code></example>
+    public NetworkDefinition Definition { get; }
+
+    /// <summary>True once a fit completed at least one epoch (or the regressor was loaded).</summary>
+    /// <example><code>if (!regressor.IsFitted) regressor.Fit(x, y);</code></example>
+    public bool IsFitted => model is not null;
+
+    /// <summary>The input column names in [u | v | w] order (u1.., v1.., w1.. until fitted on named data).</summary>
+    /// <example><code>Console.WriteLine(string.Join(",", regressor.InputNames));</code></example>
+    public IReadOnlyList<string> InputNames =>
+        Array.AsReadOnly(model?.InputNames.ToArray() ?? Core.DatasetModule.defaultInputNames(Definition.Spec.Blocks));
+
+    /// <summary>The target column's name ("y" until fitted on named data).</summary>
+    /// <example><code>Console.WriteLine(regressor.TargetName);</code></example>
+    public string TargetName => model?.TargetName ?? "y";
+
+    /// <summary>Where the training data came from (a target name, a CSV file name, or "arrays"); empty until fitted.</summary>
+    /// <example><code>Console.WriteLine(regressor.Source);</code></example>
+    public string Source => model?.Source ?? "";
+
+    /// <summary>The number of trainable parameters.</summary>
+    /// <example><code>Console.WriteLine(regressor.ParameterCount);</code></example>
+    public int ParameterCount => Core.ParamsModule.count(model?.Params ?? InitialParams());
+
+    private Core.Params InitialParams() => Core.Network.init(Definition.Spec, Core.Random.key(Definition.Seed));
+
+    private Core.Model Fitted() =>
+        model ?? throw new InvalidOperationException("the regressor is not fitted yet; call Fit (or Load a saved model) first");
+
+    // ---- fitting ----
+
+    /// <summary>
+    /// Fits the network to inputs <paramref name="x"/> (columns [u | v | w]) and targets <paramref name="y"/>,
+    /// from freshly drawn parameters. Cancelling stops within one epoch: the fit then returns early with
+    /// <see cref="FitReport.Cancelled"/> set and the regressor keeps the parameters of the last completed epoch
+    /// (or, when no epoch completed, its previous state). Cancellation is not an error and throws nothing.
+    /// </summary>
+    /// <param name="x">Inputs, one row per sample, <see cref="NetworkDefinition.InputWidth"/> columns.</param>
+    /// <param name="y">Targets, one per row.</param>
+    /// <param name="options">Fit settings (default <c>new FitOptions()</c>).</param>
+    /// <param name="progress">Told after each epoch, on the fitting thread.</param>
+    /// <param name="cancellationToken">Stops the fit within one epoch.</param>
+    /// <exception cref="ArgumentException">Shape mismatch, empty data, NaN or infinite values, or bad options; the message says which.</exception>
+    /// <exception cref="TrainingException">The loss diverged.</exception>
+    /// <exception cref="InvalidOperationException">Another fit of this regressor is running.</exception>
+    /// <example><code>FitReport r = regressor.Fit(x, y, new FitOptions { Epochs = 100 });</code></example>
+    public FitReport Fit(double[,] x, double[] y, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        RegressionData.CheckArrays(x, y, Definition.UWidth, Definition.WWidth, "the network");
+        var data = RegressionData.FromArrays(x, y, Definition.UWidth, Definition.WWidth);
+        return FitData(data, options, progress, cancellationToken);
+    }
+
+    /// <summary>Fits the network to a data set (see <see cref="Fit(double[,], double[], FitOptions?, IProgress{EpochReport}?, CancellationToken)"/>); the model keeps the data's column names.</summary>
+    /// <exception cref="ArgumentException">The data's block widths differ from the network's, or bad options.</exception>
+    /// <exception cref="TrainingException">The loss diverged.</exception>
+    /// <example><code>regressor.Fit(Targets.Get("coulomb").Generate(5000));</code></example>
+    public FitReport Fit(RegressionData data, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FitData(data, options, progress, cancellationToken);
+    }
+
+    /// <summary>Fits the network to the columns of a CSV file (see <see cref="RegressionData.FromCsv"/>).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The CSV is malformed or a cell is not a finite number (one-line message naming file, line and column).</exception>
+    /// <exception cref="ArgumentException">The file's u/w widths differ from the network's, or bad options.</exception>
+    /// <exception cref="TrainingException">The loss diverged.</exception>
+    /// <example><code>regressor.Fit("data.csv", ColumnRoles.Parse("u1,u2,u3", "v1,v2,v3", "w1,w2,w3", "y"));</code></example>
+    public FitReport Fit(string csvPath, ColumnRoles roles, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                         CancellationToken cancellationToken = default) =>
+        FitData(RegressionData.FromCsv(csvPath, roles), options, progress, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Fit(double[,], double[], FitOptions?, IProgress{EpochReport}?, CancellationToken)"/> on a
+    /// thread-pool thread. The task completes with the report (with <see cref="FitReport.Cancelled"/> set when cancelled).
+    /// </summary>
+    /// <example><code>FitReport r = await regressor.FitAsync(x, y, options, progress, token);</code></example>
+    public Task<FitReport> FitAsync(double[,] x, double[] y, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                                    CancellationToken cancellationToken = default) =>
+        Task.Run(() => Fit(x, y, options, progress, cancellationToken), CancellationToken.None);
+
+    /// <summary><see cref="Fit(RegressionData, FitOptions?, IProgress{EpochReport}?, CancellationToken)"/> on a thread-pool thread.</summary>
+    /// <example><code>FitReport r = await regressor.FitAsync(data);</code></example>
+    public Task<FitReport> FitAsync(RegressionData data, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                                    CancellationToken cancellationToken = default) =>
+        Task.Run(() => Fit(data, options, progress, cancellationToken), CancellationToken.None);
+
+    /// <summary><see cref="Fit(string, ColumnRoles, FitOptions?, IProgress{EpochReport}?, CancellationToken)"/> on a thread-pool thread.</summary>
+    /// <example><code>FitReport r = await regressor.FitAsync("data.csv", roles);</code></example>
+    public Task<FitReport> FitAsync(string csvPath, ColumnRoles roles, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                                    CancellationToken cancellationToken = default) =>
+        Task.Run(() => Fit(csvPath, roles, options, progress, cancellationToken), CancellationToken.None);
+
+    private FitReport FitData(RegressionData data, FitOptions? options, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
+        options ??= new FitOptions();
+        options.Validate();
+        if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
+            throw new ArgumentException(
+                $"the data has blocks u:{data.UWidth} v:{data.UWidth} w:{data.WWidth} but the network expects u:{Definition.UWidth} v:{Definition.VWidth} w:{Definition.WWidth}",
+                nameof(data));
+        var seed = options.Seed ?? Definition.Seed;
+        var train = data;
+        RegressionData? test = null;
+        if (options.TestFraction is double testFraction)
+        {
+            if (data.Rows < 3) throw new ArgumentException($"holding out a test part needs at least 3 rows, the data has {data.Rows}", nameof(data));
+            var parts = Core.DatasetModule.split(Core.Random.fold(Core.Random.key(seed), 3), testFraction, data.Inner);
+            train = new RegressionData(parts.Item1, data.Source);
+            test = new RegressionData(parts.Item2, data.Source);
+        }
+        if (options.ValidationFraction is not null && train.Rows < 2)
+            throw new ArgumentException($"a validation part needs at least 2 training rows, there are {train.Rows}", nameof(data));
+
+        if (Interlocked.CompareExchange(ref fitting, 1, 0) != 0)
+            throw new InvalidOperationException("a fit of this regressor is already running");
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var history = new List<EpochReport>();
+            var onEpoch = Fs.Action<Core.EpochReport>(r =>
+            {
+                var report = new EpochReport(r.Epoch, options.Epochs, r.TrainLoss, Fs.Value(r.ValidationLoss), clock.Elapsed);
+                history.Add(report);
+                progress?.Report(report);
+            });
+            var coreOptions = options.ToCore(seed);
+            var validation = Fs.Option(options.ValidationFraction);
+            var noMonitor = Fs.None<FSharpFunc<Core.Model, double>>();
+            var (fitted, result) = Guard.Training(() =>
+                Core.Regressor.fit(Definition.Spec, coreOptions, train.Inner, validation, noMonitor, onEpoch, cancellationToken));
+            fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetName, data.Source);
+            if (!(result.Cancelled && result.EpochsRun == 0)) model = fitted;
+
+            var scale2 = fitted.Standardization.TargetScale * fitted.Standardization.TargetScale;
+            var trainMetrics = Core.Regressor.evaluate(fitted, train.Inner);
+            var testMetrics = test is null ? null : Core.Regressor.evaluate(fitted, test.Inner);
+            return new FitReport(
+                TrainMse: trainMetrics.Mse,
+                TrainMseStandardized: trainMetrics.Mse / scale2,
+                TestMse: testMetrics?.Mse,
+                TestMseStandardized: testMetrics is null ? null : testMetrics.Mse / scale2,
+                TestR2: testMetrics?.R2,
+                InvarianceError: (testMetrics ?? trainMetrics).InvarianceError,
+                EpochsRun: result.EpochsRun,
+                BestEpoch: result.BestEpoch,
+                Steps: result.Steps,
+                Seconds: result.Seconds,
+                Parameters: Core.ParamsModule.count(fitted.Params),
+                TrainRows: train.Rows,
+                TestRows: test?.Rows ?? 0,
+                Cancelled: result.Cancelled,
+                History: history.AsReadOnly());
+        }
+        finally
+        {
+            Volatile.Write(ref fitting, 0);
+        }
+    }
+
+    // ---- using the model ----
+
+    /// <summary>Predictions in the target's units, one per row of <paramref name="x"/> (columns [u | v | w]).</summary>
+    /// <exception cref="ArgumentException">x has the wrong number of columns or holds NaN or infinite values.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double[] p = regressor.Predict(new double[,] { { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 } });</code></example>
+    public double[] Predict(double[,] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var m = Fitted();
+        if (x.GetLength(0) == 0 && x.GetLength(1) == Definition.InputWidth) return [];
+        RegressionData.CheckArrays(x, null, Definition.UWidth, Definition.WWidth, "the model");
+        return Core.Regressor.predict(m, Fs.RowMajor(x));
+    }
+
+    /// <summary>The prediction for one input row (columns [u | v | w]).</summary>
+    /// <exception cref="ArgumentException">The row has the wrong length or holds NaN or infinite values.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double p = regressor.Predict(stackalloc double[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 });</code></example>
+    public double Predict(ReadOnlySpan<double> row)
+    {
+        var m = Fitted();
+        if (row.Length != Definition.InputWidth)
+            throw new ArgumentException($"the row has {row.Length} values but the model expects {Definition.InputWidth} ([u:{Definition.UWidth} | v:{Definition.VWidth} | w:{Definition.WWidth}])", nameof(row));
+        for (var j = 0; j < row.Length; j++)
+            if (!double.IsFinite(row[j])) throw new ArgumentException($"row[{j}] is {row[j]}; inputs must be finite", nameof(row));
+        return Core.Regressor.predict(m, row.ToArray())[0];
+    }
+
+    /// <summary>Predictions for the rows of a CSV file, whose columns are found by the names stored in the model.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A model column is missing or a cell is not a finite number.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double[] p = regressor.Predict("new.csv");</code></example>
+    public double[] Predict(string csvPath) => PredictTable(csvPath).Predictions;
+
+    /// <summary>
+    /// Predictions for the rows of a CSV file with the columns they came from: the model's input columns, the
+    /// target column when the file has it, and a "prediction" column.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A model column is missing or a cell is not a finite number.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>regressor.PredictTable("new.csv").WriteCsv("predicted.csv");</code></example>
+    public PredictionTable PredictTable(string csvPath)
+    {
+        var m = Fitted();
+        Guard.FileExists(csvPath, nameof(csvPath), "data file");
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.Some(m.TargetName)));
+        var predictions = Core.Regressor.predict(m, inputs.Inputs);
+        var width = m.InputNames.Length;
+        var headers = new List<string>(m.InputNames);
+        var columns = new List<double[]>();
+        for (var j = 0; j < width; j++)
+        {
+            var column = new double[inputs.RowCount];
+            for (var i = 0; i < column.Length; i++) column[i] = inputs.Inputs[i * width + j];
+            columns.Add(column);
+        }
+        var observed = Fs.ValueRef(inputs.Observed);
+        if (observed is not null)
+        {
+            headers.Add(m.TargetName);
+            columns.Add(observed);
+        }
+        var name = "prediction";
+        for (var k = 1; headers.Contains(name); k++) name = $"prediction_{k}";
+        headers.Add(name);
+        columns.Add(predictions);
+        return new PredictionTable(headers.AsReadOnly(), columns.ToArray());
+    }
+
+    /// <summary>MSE, RMSE, R² and invariance error of the model on inputs x and targets y (target units).</summary>
+    /// <exception cref="ArgumentException">Shape mismatch, empty data, or NaN/infinite values.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>Evaluation e = regressor.Evaluate(testX, testY);</code></example>
+    public Evaluation Evaluate(double[,] x, double[] y)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        var m = Fitted();
+        RegressionData.CheckArrays(x, y, Definition.UWidth, Definition.WWidth, "the model");
+        var data = Guard.Argument(nameof(x), () => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, m.TargetName, Fs.RowMajor(x), y));
+        return ToEvaluation(Core.Regressor.evaluate(m, data));
+    }
+
+    /// <summary>Metrics of the model on a data set with the same block widths.</summary>
+    /// <exception cref="ArgumentException">The data's block widths differ from the model's.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>Evaluation e = regressor.Evaluate(test);</code></example>
+    public Evaluation Evaluate(RegressionData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var m = Fitted();
+        if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
+            throw new ArgumentException($"the data has blocks u:{data.UWidth} w:{data.WWidth} but the model expects u:{Definition.UWidth} w:{Definition.WWidth}", nameof(data));
+        return ToEvaluation(Core.Regressor.evaluate(m, data.Inner));
+    }
+
+    /// <summary>
+    /// Metrics of the model on a CSV file: input columns are found by the model's stored names, the target by
+    /// <paramref name="targetColumn"/> (default: the model's target name).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A column is missing (the target included) or a cell is not a finite number.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>Evaluation e = regressor.Evaluate("test.csv", targetColumn: "energy");</code></example>
+    public Evaluation Evaluate(string csvPath, string? targetColumn = null)
+    {
+        var m = Fitted();
+        Guard.FileExists(csvPath, nameof(csvPath), "data file");
+        var target = string.IsNullOrWhiteSpace(targetColumn) ? m.TargetName : targetColumn.Trim();
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.Some(target)));
+        var observed = Fs.ValueRef(inputs.Observed)
+            ?? throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column '{target}' to compare the predictions with; name the target column");
+        var data = Guard.Data(() => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, target, inputs.Inputs, observed));
+        return ToEvaluation(Core.Regressor.evaluate(m, data));
+    }
+
+    private static Evaluation ToEvaluation(Core.Metrics x) => new(x.Mse, x.Rmse, x.R2, x.InvarianceError, x.N);
+
+    /// <summary>
+    /// Measures swap invariance on <paramref name="samples"/> random inputs (normal, seeded): the largest
+    /// |f(x) − f(x̃)|, whether f(x) = f(x̃) bitwise on every sample, what the architecture guarantees, and the
+    /// declared and measured parity of every activation. An unfitted regressor is checked with its initial parameters.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">samples &lt; 1.</exception>
+    /// <example><code>var r = regressor.CheckInvariance(samples: 2000); Console.WriteLine(r.ExactlyInvariant);</code></example>
+    public InvarianceReport CheckInvariance(int samples = 1000, int seed = 0)
+    {
+        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be ≥ 1, got {samples}");
+        var m = model ?? new Core.Model(Definition.Spec, InitialParams(), Core.StandardizationModule.identity(Definition.Spec.Blocks),
+                                        Core.DatasetModule.defaultInputNames(Definition.Spec.Blocks), "y", "");
+        var check = Core.Regressor.check(m, samples, seed);
+        var activations = check.Activations
+            .Select(a => new ActivationParity(a.Layer, a.Name, Fs.ToParity(a.Declared), Fs.ToParity(a.Measured)))
+            .ToArray();
+        return new InvarianceReport(check.InvarianceError, check.ExactlyInvariant, check.ArchitectureGuarantees, check.Samples,
+                                    Definition.Architecture, Definition.Description, Array.AsReadOnly(activations));
+    }
+
+    // ---- files ----
+
+    /// <summary>
+    /// Saves the fitted model as a versioned, checksummed JSON file (spec, column names, standardisation,
+    /// parameters), written atomically. The folder is created if needed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">Writing there is not allowed.</exception>
+    /// <example><code>regressor.Save("models/spring.json");</code></example>
+    public void Save(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the model path is empty", nameof(path));
+        var m = Fitted();
+        try { Core.ModelFile.save(path, m); }
+        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+    }
+
+    /// <summary>
+    /// Loads a model file written by <see cref="Save"/>. Activations not built in are resolved by name among
+    /// <paramref name="customActivations"/>. A truncated, edited (checksum), newer-version or foreign file is refused.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, edited, of a newer format, or uses an unknown activation (one-line message).</exception>
+    /// <example>
+    /// <code>
+    /// var seagull2 = Activation.Custom("seagull2", z => Expr.Log(1 + z * z));
+    /// var regressor = SwapInvariantRegressor.Load("model.json", seagull2);
+    /// </code>
+    /// </example>
+    public static SwapInvariantRegressor Load(string path, params Activation[] customActivations)
+    {
+        customActivations ??= [];
+        if (customActivations.Any(a => a is null)) throw new ArgumentException("a custom activation is null", nameof(customActivations));
+        Guard.FileExists(path, nameof(path), "model file");
+        var customs = Fs.List(customActivations.Select(a => a.Inner));
+        var loaded = Guard.Data(() => Core.ModelFile.loadWith(customs, path));
+        return new SwapInvariantRegressor(NetworkDefinition.FromSpec(loaded.Spec, 0, customActivations), loaded);
+    }
+
+    /// <summary>The network's description and whether it is fitted.</summary>
+    /// <example><code>Console.WriteLine(regressor);</code></example>
+    public override string ToString() => $"{Definition.Description} ({(IsFitted ? "fitted" : "not fitted")})";
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Seagull.Cli.Commands;
+
+namespace Seagull.Cli;
+
+/// <summary>
+/// The <c>seagull</c> command line, invocable in process: parse, validate, run one command, print.
+/// Exit codes: 0 success; 1 user error (one line <c>error: …</c> on stderr); 2 usage error (bad or missing
+/// options); 130 cancelled (Ctrl+C).
+/// </summary>
+public static class Cli
+{
+    /// <summary>Exit code of a successful run.</summary>
+    public const int Success = 0;
+    /// <summary>Exit code of a user error: bad data, unknown names, missing or corrupt files.</summary>
+    public const int UserError = 1;
+    /// <summary>Exit code of a usage error: an unknown or malformed option, a missing required option.</summary>
+    public const int UsageError = 2;
+    /// <summary>Exit code after Ctrl+C.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>Runs the command line with output captured (no progress bars): for tests and embedding.</summary>
+    /// <param name="args">The arguments, without the program name.</param>
+    /// <param name="stdout">Where results go.</param>
+    /// <param name="stderr">Where errors and progress go.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, stderrIsTerminal: false);
+
+    /// <summary>Runs the command line; progress bars are drawn only when <paramref name="stderrIsTerminal"/>.</summary>
+    /// <param name="args">The arguments, without the program name.</param>
+    /// <param name="stdout">Where results go.</param>
+    /// <param name="stderr">Where errors and progress go.</param>
+    /// <param name="stderrIsTerminal">True when stderr is an interactive terminal.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var context = new CliContext(stdout, stderr, stderrIsTerminal);
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            var command = string.Join(' ', parse.CommandResult.Command.Name == root.Name ? ["seagull"] : new[] { "seagull", parse.CommandResult.Command.Name });
+            foreach (var error in parse.Errors)
+                stderr.WriteLine($"error: {Text.OneLine(error.Message)} (see '{command} --help')");
+            return UsageError;
+        }
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        return parse.InvokeAsync(config).GetAwaiter().GetResult();
+    }
+
+    /// <summary>The command tree, with actions writing to the context's writers.</summary>
+    internal static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand(
+            "seagull: neural networks for functions with exchange symmetry f(u,v,w) = f(v,u,w).\n" +
+            "Even activations such as Seagull log(1+z²) (Gao & Zhang, arXiv 2011.11713) and exactly swap-invariant\n" +
+            "architectures (split, pooled, symmetrized). Inputs are columns [u | v | w]; u and v have equal widths.\n" +
+            "Exit codes: 0 success, 1 user error (one line 'error: …' on stderr), 2 usage error, 130 cancelled.");
+        root.Subcommands.Add(ActivationsCommand.Create(context));
+        root.Subcommands.Add(TargetsCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(PredictCommand.Create(context));
+        root.Subcommands.Add(EvaluateCommand.Create(context));
+        root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
+        return root;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Seagull.Api;
+
+namespace Seagull.Cli;
+
+/// <summary>Where a command writes, whether stderr is a terminal, and how user errors become exit codes.</summary>
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stderrIsTerminal)
+{
+    /// <summary>Results: tables, JSON, CSV.</summary>
+    public TextWriter Out { get; } = stdout;
+
+    /// <summary>Errors, notes and progress.</summary>
+    public TextWriter Err { get; } = stderr;
+
+    /// <summary>True when progress bars may be drawn on stderr.</summary>
+    public bool Interactive { get; } = stderrIsTerminal;
+
+    /// <summary>
+    /// Runs a command body: user errors become one line <c>error: …</c> on stderr and exit code 1,
+    /// cancellation exit code 130. No stack trace reaches the user.
+    /// </summary>
+    public Task<int> Guarded(Func<int> body)
+    {
+        try
+        {
+            return Task.FromResult(body());
+        }
+        catch (OperationCanceledException)
+        {
+            Err.WriteLine("error: cancelled");
+            return Task.FromResult(Cli.Cancelled);
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            Err.WriteLine($"error: {Text.Message(e)}");
+            return Task.FromResult(Cli.UserError);
+        }
+        catch (Exception e)
+        {
+            Err.WriteLine($"error: unexpected {e.GetType().Name}: {Text.Message(e)}");
+            return Task.FromResult(Cli.UserError);
+        }
+    }
+
+    private static bool IsUserError(Exception e) =>
+        e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or JsonException
+          or TrainingException or FormatException or NotSupportedException or InvalidOperationException;
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using CultureInfo = System.Globalization.CultureInfo;
+using Seagull.Api;
+
+namespace Seagull.Cli.Commands;
+
+/// <summary><c>seagull compare</c>: the grid of targets × variants × seeds, with reports.</summary>
+internal static class CompareCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var d = CompareOptions.Default;
+        var q = CompareOptions.Quick;
+        var variantNames = string.Join(", ", Experiment.Variants.Select(v => v.Name));
+        var targets = new Option<string?>("--targets") { Description = "Built-in targets, comma-separated (default: every exchangeable target; only the CSV with --data; spring,gaussian_pair with --quick).", HelpName = "LIST" };
+        var variants = new Option<string?>("--variants") { Description = $"Variants, comma-separated, from: {variantNames} (default: all; mlp-tanh,mlp-seagull,symmetrized with --quick). The baseline is {Experiment.Baseline}.", HelpName = "LIST" };
+        var activation = new Option<string?>("--activation") { Description = $"The even activation of the Seagull variants (default {d.Activation}).", HelpName = "NAME" };
+        var hidden = new Option<string?>("--hidden") { Description = $"Hidden layer widths, comma-separated (default {string.Join(",", d.Hidden)}; {string.Join(",", q.Hidden)} with --quick).", HelpName = "LIST" };
+        var seeds = new Option<int?>("--seeds") { Description = $"Number of seeds per cell (default {d.Seeds}; {q.Seeds} with --quick).", HelpName = "N" };
+        var epochs = new Option<int?>("--epochs") { Description = $"Epochs per model (default {d.Epochs}; {q.Epochs} with --quick).", HelpName = "N" };
+        var samples = new Option<int?>("--samples") { Description = $"Training samples per data set (default {d.TrainSamples}; {q.TrainSamples} with --quick).", HelpName = "N" };
+        var testSamples = new Option<int?>("--test-samples") { Description = $"Test samples per data set (default {d.TestSamples}; {q.TestSamples} with --quick).", HelpName = "N" };
+        var batch = new Option<int?>("--batch") { Description = $"Mini-batch size (default {d.BatchSize}).", HelpName = "N" };
+        var lr = new Option<double?>("--lr") { Description = $"Learning rate of Adam (default {d.LearningRate.ToString(CultureInfo.InvariantCulture)}).", HelpName = "X" };
+        var penalty = new Option<double?>("--penalty") { Description = $"λ of the 'penalty' variant (default {d.Penalty.ToString(CultureInfo.InvariantCulture)}).", HelpName = "X" };
+        var jobs = new Option<int?>("--jobs", "-j") { Description = "Models trained at once, each single-threaded (default: the number of cores). Results do not depend on it.", HelpName = "N" };
+        var precision = new Option<string?>("--precision") { Description = "Floating-point precision (default float32)." }
+            .AcceptOnlyFromAmong("float32", "float64");
+        var data = new DataOptions("Also compare on this CSV file (split into --samples/--test-samples proportions per seed).");
+        var output = new Option<string?>("--out", "-o") { Description = "Folder for results.csv, summary.md, summary.json and plots (default results/compare-<timestamp>/).", HelpName = "DIR" };
+        var quick = new Option<bool>("--quick") { Description = "Start from the small grid that runs in well under a minute; other options override it." };
+        var json = Options.Json("summary.json instead of the summary.md table");
+
+        var command = new Command("compare",
+            "Compare network variants on targets × seeds, trained in parallel, with paired statistics against the baseline.\n" +
+            "Test MSEs are in standardised target units. Progress goes to stderr; the summary table (summary.md) to stdout.\n" +
+            "Every name, count and the output folder are checked before any training.");
+        foreach (var o in new Option[] { targets, variants, activation, hidden, seeds, epochs, samples, testSamples, batch, lr, penalty, jobs, precision })
+            command.Options.Add(o);
+        data.AddTo(command);
+        foreach (var o in new Option[] { output, quick, json }) command.Options.Add(o);
+        command.Validators.Add(data.Validate);
+
+        command.SetAction((parse, cancel) => ctx.Guarded(() =>
+        {
+            var baseOptions = parse.GetValue(quick) ? CompareOptions.Quick : CompareOptions.Default;
+            var options = baseOptions with
+            {
+                Targets = parse.GetValue(targets) is { } t ? Lists.Items(t, "--targets")
+                          : data.Given(parse) ? [] : baseOptions.Targets,
+                Variants = parse.GetValue(variants) is { } v ? Lists.Items(v, "--variants") : baseOptions.Variants,
+                Activation = parse.GetValue(activation) ?? baseOptions.Activation,
+                Hidden = parse.GetValue(hidden) is { } h ? Lists.PositiveInts(h, "--hidden") : baseOptions.Hidden,
+                Seeds = parse.GetValue(seeds) ?? baseOptions.Seeds,
+                Epochs = parse.GetValue(epochs) ?? baseOptions.Epochs,
+                TrainSamples = parse.GetValue(samples) ?? baseOptions.TrainSamples,
+                TestSamples = parse.GetValue(testSamples) ?? baseOptions.TestSamples,
+                BatchSize = parse.GetValue(batch) ?? baseOptions.BatchSize,
+                LearningRate = parse.GetValue(lr) ?? baseOptions.LearningRate,
+                Penalty = parse.GetValue(penalty) ?? baseOptions.Penalty,
+                Jobs = parse.GetValue(jobs) ?? baseOptions.Jobs,
+                Precision = parse.GetValue(precision) is { } p ? (p == "float64" ? Precision.Float64 : Precision.Float32) : baseOptions.Precision,
+                Data = data.Given(parse) ? new CompareData(parse.GetValue(data.Data)!, data.Roles(parse)) : null,
+            };
+            Options.Require(options.Seeds >= 1, $"--seeds must be ≥ 1, got {options.Seeds}");
+            Options.Require(options.Epochs >= 1, $"--epochs must be ≥ 1, got {options.Epochs}");
+            Options.Require(options.Jobs >= 1, $"--jobs must be ≥ 1, got {options.Jobs}");
+            var outDir = parse.GetValue(output) ?? Path.Combine("results", $"compare-{DateTime.Now:yyyyMMdd-HHmmss}");
+
+            var config = Experiment.Plan(options);
+            Experiment.PrepareOutput(outDir);
+            ctx.Err.WriteLine($"compare: {config.Targets.Count} data sets × {config.Variants.Count} variants × {config.Seeds.Count} seeds = {config.Cells} models, {options.Jobs} at a time; reports in {outDir}");
+
+            var bar = ctx.Interactive ? new ProgressLine(ctx.Err) : null;
+            var progress = new Reporter<CompareProgress>(p =>
+            {
+                var last = $"{p.Last.Target} {p.Last.Variant} seed {p.Last.Seed}: test MSE {Text.Number(p.Last.TestMse)}";
+                var timing = $"{Text.Duration(p.Elapsed)} elapsed, ETA {Text.Duration(p.Remaining)}";
+                if (bar is not null) bar.Draw($"{ProgressLine.Bar((double)p.Done / p.Total)} {p.Done}/{p.Total} models  {timing}  ({last})", force: p.Done == p.Total);
+                else ctx.Err.WriteLine($"[{p.Done}/{p.Total}] {last} ({timing})");
+            });
+            CompareResult result;
+            try { result = Experiment.Run(options, progress, cancel); }
+            finally { bar?.Finish(); }
+
+            var files = Experiment.WriteReports(outDir, result);
+            ctx.Out.Write(parse.GetValue(json) ? result.ToJson() : result.ToMarkdown());
+            ctx.Err.WriteLine($"wrote {files.Count} files to {outDir}");
+            return Cli.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Seagull.Api;
+
+namespace Seagull.Cli.Commands;
+
+/// <summary><c>seagull evaluate</c>: a saved model's error on a CSV file with targets.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var model = Options.Model();
+        var data = new Option<string>("--data", "-d") { Description = "CSV file with the model's input columns and the target column.", HelpName = "FILE.csv", Required = true };
+        var y = new Option<string?>("--y") { Description = "The target column (default: the target name stored in the model).", HelpName = "COL" };
+        var json = Options.Json("mse, rmse, r2, invariance_error and n");
+        var command = new Command("evaluate",
+            "Evaluate a saved model on a CSV file: MSE, RMSE and R² in the target's own units, and the invariance error\n" +
+            "max |f(u,v,w) − f(v,u,w)| over the rows.");
+        command.Options.Add(model);
+        command.Options.Add(data);
+        command.Options.Add(y);
+        command.Options.Add(json);
+        command.SetAction((parse, _) => ctx.Guarded(() =>
+        {
+            var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
+            var e = regressor.Evaluate(parse.GetValue(data)!, parse.GetValue(y));
+            if (parse.GetValue(json))
+            {
+                ctx.Out.WriteLine(Text.Json(w =>
+                {
+                    w.WriteStartObject();
+                    Text.Number(w, "mse", e.Mse);
+                    Text.Number(w, "rmse", e.Rmse);
+                    Text.Number(w, "r2", e.R2);
+                    Text.Number(w, "invariance_error", e.InvarianceError);
+                    w.WriteNumber("n", e.N);
+                    w.WriteEndObject();
+                }));
+            }
+            else
+            {
+                ctx.Out.WriteLine($"n                {e.N}");
+                ctx.Out.WriteLine($"mse              {Text.Number(e.Mse)}");
+                ctx.Out.WriteLine($"rmse             {Text.Number(e.Rmse)}");
+                ctx.Out.WriteLine($"r2               {Text.Number(e.R2)}");
+                ctx.Out.WriteLine($"invariance_error {Text.Number(e.InvarianceError)}");
+            }
+            return Cli.Success;
+        }));
+        return command;
+    }
+}

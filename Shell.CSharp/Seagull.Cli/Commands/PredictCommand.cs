@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Seagull.Api;
+
+namespace Seagull.Cli.Commands;
+
+/// <summary><c>seagull predict</c>: predictions of a saved model for the rows of a CSV file.</summary>
+internal static class PredictCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var model = Options.Model();
+        var data = new Option<string>("--data", "-d") { Description = "CSV file with the model's input columns (found by the names stored in the model).", HelpName = "FILE.csv", Required = true };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the predictions here (atomically) instead of stdout.", HelpName = "FILE.csv" };
+        var command = new Command("predict",
+            "Predict with a saved model. The output CSV holds the model's input columns, the target column when the file\n" +
+            "has it, and a 'prediction' column; numbers are written in round-trip form.");
+        command.Options.Add(model);
+        command.Options.Add(data);
+        command.Options.Add(output);
+        command.SetAction((parse, _) => ctx.Guarded(() =>
+        {
+            var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
+            var table = regressor.PredictTable(parse.GetValue(data)!);
+            if (parse.GetValue(output) is { } path)
+            {
+                table.WriteCsv(path);
+                ctx.Out.WriteLine($"wrote {table.Rows} predictions to {path}");
+            }
+            else
+            {
+                ctx.Out.Write(table.ToCsv());
+            }
+            return Cli.Success;
+        }));
+        return command;
+    }
+}

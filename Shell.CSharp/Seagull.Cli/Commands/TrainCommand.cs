@@ -1,0 +1,188 @@
+using System.CommandLine;
+using Seagull.Api;
+
+namespace Seagull.Cli.Commands;
+
+/// <summary><c>seagull train</c>: fit a network to a built-in target or a CSV file and save the model.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var target = new Option<string?>("--target", "-t") { Description = "Generate the data from this built-in target (see 'seagull targets').", HelpName = "NAME" };
+        var samples = new Option<int>("--samples") { Description = "Rows generated from --target in all, before the --test-fraction split: 10000 gives 8000 training and 2000 test rows.", HelpName = "N", DefaultValueFactory = _ => 10000 };
+        var data = new DataOptions("Train on this CSV file (a header row, comma-separated, numbers with a point) instead of --target.");
+        var arch = new Option<string>("--arch") { Description = "Architecture: mlp (not invariant), split, pooled or symmetrized (exactly invariant).", DefaultValueFactory = _ => "mlp" }
+            .AcceptOnlyFromAmong("mlp", "split", "pooled", "symmetrized");
+        var activations = new Option<string?>("--activations") { Description = "One activation per hidden layer, comma-separated (e.g. seagull,tanh = the paper's Seagull-first MLP), or one for all. Default: tanh in every layer.", HelpName = "LIST" };
+        var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", HelpName = "LIST", DefaultValueFactory = _ => "64,64" };
+        var even = new Option<string>("--even") { Description = "The even activation of the split architecture's u−v branch; a non-even one loses the guarantee of invariance.", HelpName = "NAME", DefaultValueFactory = _ => "seagull" };
+        var pool = new Option<string>("--pool") { Description = "What the pooled architecture's second layer sees: sum (a+ã) or sum+absdiff (a+ã and |a−ã|).", DefaultValueFactory = _ => "sum+absdiff" }
+            .AcceptOnlyFromAmong("sum", "sum+absdiff");
+        var epochs = new Option<int>("--epochs") { Description = "Maximum number of epochs.", HelpName = "N", DefaultValueFactory = _ => 200 };
+        var batch = new Option<int>("--batch") { Description = "Mini-batch size.", HelpName = "N", DefaultValueFactory = _ => 128 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate.", HelpName = "X", DefaultValueFactory = _ => 1e-3 };
+        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer: adam, or sgd (momentum 0.9).", DefaultValueFactory = _ => "adam" }
+            .AcceptOnlyFromAmong("adam", "sgd");
+        var seed = new Option<int>("--seed") { Description = "Seed of the data, the split, the initial parameters and the batch order.", HelpName = "N", DefaultValueFactory = _ => 0 };
+        var precision = new Option<string>("--precision") { Description = "Floating-point precision of the network.", DefaultValueFactory = _ => "float32" }
+            .AcceptOnlyFromAmong("float32", "float64");
+        var augment = new Option<bool>("--augment") { Description = "Also train on the swapped inputs (v, u, w): approximate invariance for any architecture." };
+        var penalty = new Option<double>("--penalty") { Description = "λ of the symmetry penalty λ·mean((g(x) − g(x̃))²) added to the loss (0 = none).", HelpName = "X", DefaultValueFactory = _ => 0.0 };
+        var testFraction = new Option<double>("--test-fraction") { Description = "Fraction of the rows held out and never trained on, for test_mse (0 = none).", HelpName = "X", DefaultValueFactory = _ => 0.2 };
+        var patience = new Option<int?>("--patience") { Description = "Stop after N epochs without a better validation loss (holds out --validation-fraction of the training rows).", HelpName = "N" };
+        var validation = new Option<double>("--validation-fraction") { Description = "Fraction of the training rows held out for early stopping; used with --patience.", HelpName = "X", DefaultValueFactory = _ => 0.1 };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the model file (JSON, written atomically).", HelpName = "MODEL.json", Required = true };
+        var json = Options.Json("train_mse, test_mse, test_mse_standardized, invariance_error, epochs_run, seconds (training loop alone) and parameters");
+
+        var command = new Command("train",
+            "Train a network and save it. Data: --target NAME (generated, seeded) or --data FILE.csv --u COLS --v COLS [--w COLS] [--y COL].\n" +
+            "MSEs are reported in the target's own units; test_mse_standardized divides by the training target's variance\n" +
+            "(the unit of 'seagull compare'). The invariance error is max |f(u,v,w) − f(v,u,w)| over the test rows.");
+        foreach (var o in new Option[] { target, samples }) command.Options.Add(o);
+        data.AddTo(command);
+        foreach (var o in new Option[] { arch, activations, hidden, even, pool, epochs, batch, lr, optimizer, seed, precision, augment, penalty, testFraction, patience, validation, output, json })
+            command.Options.Add(o);
+        command.Validators.Add(result =>
+        {
+            var hasTarget = result.GetResult(target) is { Implicit: false };
+            var hasData = result.GetResult(data.Data) is { Implicit: false };
+            if (hasTarget == hasData) result.AddError("give either --target NAME or --data FILE.csv (with --u and --v), not both or neither");
+            if (hasData && result.GetResult(samples) is { Implicit: false }) result.AddError("--samples applies to --target only; a CSV file has its own rows");
+            data.Validate(result);
+        });
+
+        command.SetAction((parse, cancel) => ctx.Guarded(() =>
+        {
+            var epochCount = parse.GetValue(epochs);
+            Options.Require(epochCount >= 1, $"--epochs must be ≥ 1, got {epochCount}");
+            Options.Require(parse.GetValue(batch) >= 1, $"--batch must be ≥ 1, got {parse.GetValue(batch)}");
+            Options.Require(parse.GetValue(lr) > 0 && double.IsFinite(parse.GetValue(lr)), $"--lr must be a positive number, got {parse.GetValue(lr)}");
+            Options.Require(parse.GetValue(penalty) >= 0 && double.IsFinite(parse.GetValue(penalty)), $"--penalty must be ≥ 0, got {parse.GetValue(penalty)}");
+            var fraction = parse.GetValue(testFraction);
+            Options.Require(fraction >= 0 && fraction < 1, $"--test-fraction must be in [0, 1), got {fraction}");
+            var patienceValue = parse.GetValue(patience);
+            Options.Require(patienceValue is null or >= 1, $"--patience must be ≥ 1, got {patienceValue}");
+            var validationFraction = parse.GetValue(validation);
+            Options.Require(validationFraction > 0 && validationFraction < 1, $"--validation-fraction must be strictly between 0 and 1, got {validationFraction}");
+            var widths = Lists.PositiveInts(parse.GetValue(hidden)!, "--hidden");
+            var activationText = parse.GetValue(activations);
+            Activation[] acts = activationText is null ? [Activation.Tanh] : Lists.Activations(activationText, "--activations");
+            Options.Require(acts.Length == 1 || acts.Length == widths.Length,
+                $"--activations has {acts.Length} names but --hidden has {widths.Length} layers; give one per layer or one for all");
+            var evenActivation = Lists.Activations(parse.GetValue(even)!, "--even").Single();
+            var seedValue = parse.GetValue(seed);
+            var modelPath = parse.GetValue(output)!;
+            ProbeWritable(modelPath);
+
+            RegressionData trainingData;
+            if (parse.GetValue(target) is { } targetName)
+            {
+                var t = Targets.Get(targetName);
+                var rows = parse.GetValue(samples);
+                Options.Require(rows >= 2, $"--samples must be ≥ 2, got {rows}");
+                trainingData = t.Generate(rows, seedValue);
+            }
+            else
+            {
+                trainingData = RegressionData.FromCsv(parse.GetValue(data.Data)!, data.Roles(parse));
+            }
+
+            var definition = new NetworkBuilder()
+                .Blocks(trainingData.UWidth, trainingData.UWidth, trainingData.WWidth)
+                .Architecture(Enum.Parse<Architecture>(parse.GetValue(arch)!, ignoreCase: true))
+                .Hidden(widths)
+                .Activations(acts)
+                .Even(evenActivation)
+                .Pooling(parse.GetValue(pool) == "sum" ? Pooling.Sum : Pooling.SumAbsDiff)
+                .Precision(parse.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32)
+                .Seed(seedValue)
+                .Build();
+            var options = new FitOptions
+            {
+                Epochs = epochCount,
+                BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(lr),
+                Optimizer = parse.GetValue(optimizer) == "sgd" ? Optimizer.Sgd : Optimizer.Adam,
+                Seed = seedValue,
+                Augment = parse.GetValue(augment),
+                Penalty = parse.GetValue(penalty),
+                TestFraction = fraction > 0 ? fraction : null,
+                Patience = patienceValue,
+                ValidationFraction = patienceValue is null ? null : validationFraction,
+            };
+
+            var regressor = new SwapInvariantRegressor(definition);
+            var bar = ctx.Interactive ? new ProgressLine(ctx.Err) : null;
+            var progress = bar is null ? null : new Reporter<EpochReport>(r =>
+            {
+                var remaining = TimeSpan.FromTicks(r.Elapsed.Ticks / r.Epoch * (r.Epochs - r.Epoch));
+                bar.Draw($"{ProgressLine.Bar((double)r.Epoch / r.Epochs)} epoch {r.Epoch}/{r.Epochs}  loss {Text.Number(r.TrainLoss)}  {Text.Duration(r.Elapsed)} elapsed, ~{Text.Duration(remaining)} left",
+                         force: r.Epoch == r.Epochs);
+            });
+            FitReport report;
+            try { report = regressor.Fit(trainingData, options, progress, cancel); }
+            finally { bar?.Finish(); }
+            if (report.Cancelled) throw new OperationCanceledException();
+            regressor.Save(modelPath);
+            Print(ctx, parse.GetValue(json), report, regressor, trainingData, modelPath);
+            return Cli.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Fails before training when the model file could not be written.</summary>
+    private static void ProbeWritable(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--out: the path is empty");
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new IOException($"--out '{path}' is a folder; give a file name such as model.json");
+        var folder = Path.GetDirectoryName(full)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".seagull-write-test-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write the model file '{path}': {Text.Message(e)}", e);
+        }
+    }
+
+    private static void Print(CliContext ctx, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, string path)
+    {
+        if (json)
+        {
+            ctx.Out.WriteLine(Text.Json(w =>
+            {
+                w.WriteStartObject();
+                Text.Number(w, "train_mse", r.TrainMse);
+                Text.Number(w, "test_mse", r.TestMse);
+                Text.Number(w, "test_mse_standardized", r.TestMseStandardized);
+                Text.Number(w, "train_mse_standardized", r.TrainMseStandardized);
+                Text.Number(w, "test_r2", r.TestR2);
+                Text.Number(w, "invariance_error", r.InvarianceError);
+                w.WriteNumber("epochs_run", r.EpochsRun);
+                w.WriteNumber("seconds", r.Seconds);
+                w.WriteNumber("parameters", r.Parameters);
+                w.WriteNumber("train_rows", r.TrainRows);
+                w.WriteNumber("test_rows", r.TestRows);
+                w.WriteString("network", regressor.Definition.Description);
+                w.WriteBoolean("exactly_invariant", regressor.Definition.IsExactlyInvariant);
+                w.WriteString("model", path);
+                w.WriteEndObject();
+            }));
+            return;
+        }
+        var o = ctx.Out;
+        o.WriteLine($"network: {regressor.Definition.Description} ({r.Parameters} parameters; exactly invariant: {(regressor.Definition.IsExactlyInvariant ? "yes" : "no")})");
+        o.WriteLine($"data: {regressor.Source}, {r.TrainRows} training rows, {r.TestRows} test rows (u:{data.UWidth} v:{data.UWidth} w:{data.WWidth})");
+        o.WriteLine($"trained {r.EpochsRun} epochs in {r.Seconds:F2} s");
+        o.WriteLine($"train MSE {Text.Number(r.TrainMse)} (standardised {Text.Number(r.TrainMseStandardized)})");
+        if (r.TestMse is double test)
+            o.WriteLine($"test MSE {Text.Number(test)} (standardised {Text.Number(r.TestMseStandardized!.Value)}), R² {Text.Number(r.TestR2!.Value)}");
+        o.WriteLine($"invariance error {Text.Number(r.InvarianceError)} (max |f(u,v,w) − f(v,u,w)| on the {(r.TestRows > 0 ? "test" : "training")} rows)");
+        o.WriteLine($"model written to {path}");
+    }
+}

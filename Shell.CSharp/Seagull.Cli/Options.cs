@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Seagull.Api;
+
+namespace Seagull.Cli;
+
+/// <summary>Options shared by several commands.</summary>
+internal static class Options
+{
+    /// <summary>--json: one JSON value on stdout instead of text.</summary>
+    public static Option<bool> Json(string what) => new("--json") { Description = $"Print {what} as one JSON value on stdout instead of text." };
+
+    /// <summary>--model FILE (required).</summary>
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = "A model file written by 'seagull train'.",
+        HelpName = "MODEL.json",
+        Required = true,
+    };
+
+    /// <summary>Fails with a one-line user error when <paramref name="ok"/> is false.</summary>
+    public static void Require(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentException(message);
+    }
+}
+
+/// <summary>--data FILE.csv with --u, --v, --w and --y: a CSV data set and the roles of its columns.</summary>
+internal sealed class DataOptions
+{
+    public Option<string?> Data { get; }
+    public Option<string?> U { get; } = new("--u") { Description = "Columns of the block u: comma-separated header names or 0-based positions (with --data).", HelpName = "COLS" };
+    public Option<string?> V { get; } = new("--v") { Description = "Columns of the block v, paired with u column by column (same count as --u).", HelpName = "COLS" };
+    public Option<string?> W { get; } = new("--w") { Description = "Columns of the block w, the inputs the swap leaves alone (default: none).", HelpName = "COLS" };
+    public Option<string?> Y { get; } = new("--y") { Description = "The target column (default: the column named y).", HelpName = "COL" };
+
+    public DataOptions(string dataDescription)
+    {
+        Data = new Option<string?>("--data") { Description = dataDescription, HelpName = "FILE.csv" };
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Data);
+        command.Options.Add(U);
+        command.Options.Add(V);
+        command.Options.Add(W);
+        command.Options.Add(Y);
+    }
+
+    /// <summary>Usage checks: --u and --v come with --data, and --data needs them.</summary>
+    public void Validate(CommandResult result)
+    {
+        var hasData = result.GetResult(Data) is { Implicit: false };
+        foreach (var role in new[] { U, V, W, Y })
+            if (!hasData && result.GetResult(role) is { Implicit: false })
+                result.AddError($"{role.Name} describes the columns of --data; give --data FILE.csv too");
+        if (hasData && (result.GetResult(U) is not { Implicit: false } || result.GetResult(V) is not { Implicit: false }))
+            result.AddError("--data needs --u and --v to say which columns are the exchangeable blocks");
+    }
+
+    public bool Given(ParseResult parse) => parse.GetValue(Data) is not null;
+
+    public ColumnRoles Roles(ParseResult parse)
+    {
+        var u = Lists.Items(parse.GetValue(U) ?? "", "--u");
+        var v = Lists.Items(parse.GetValue(V) ?? "", "--v");
+        var wText = parse.GetValue(W);
+        var w = string.IsNullOrWhiteSpace(wText) ? [] : Lists.Items(wText, "--w");
+        if (u.Length != v.Length)
+            throw new ArgumentException($"--u has {u.Length} columns ({string.Join(",", u)}) but --v has {v.Length} ({string.Join(",", v)}); column j of u pairs with column j of v, so they need the same count");
+        return new ColumnRoles(u, v, w, parse.GetValue(Y));
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports synchronously, in order, on the reporting thread.</summary>
+internal sealed class Reporter<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
+
+/// <summary>A one-line progress display on a terminal's stderr, redrawn at most ten times a second.</summary>
+internal sealed class ProgressLine(TextWriter err)
+{
+    private DateTime last = DateTime.MinValue;
+    private int width;
+    private bool drawn;
+    private readonly object gate = new();
+
+    public void Draw(string text, bool force = false)
+    {
+        lock (gate)
+        {
+            var now = DateTime.UtcNow;
+            if (!force && (now - last).TotalMilliseconds < 100) return;
+            last = now;
+            err.Write("\r" + text.PadRight(width));
+            err.Flush();
+            width = text.Length;
+            drawn = true;
+        }
+    }
+
+    public void Finish()
+    {
+        lock (gate)
+        {
+            if (drawn) err.WriteLine();
+            drawn = false;
+        }
+    }
+
+    public static string Bar(double fraction, int cells = 24)
+    {
+        var filled = (int)Math.Round(Math.Clamp(fraction, 0, 1) * cells);
+        return "[" + new string('#', filled) + new string('.', cells - filled) + "]";
+    }
+}
