@@ -29,7 +29,7 @@ public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double
 /// <param name="Steps">Optimizer steps taken.</param>
 /// <param name="Seconds">Wall time of the training loop alone.</param>
 /// <param name="Parameters">Number of trainable parameters.</param>
-/// <param name="TrainRows">Rows trained on (after taking out test and validation parts).</param>
+/// <param name="TrainRows">Rows of the training part: the data less the test part (a validation part, when asked for, is taken from these).</param>
 /// <param name="TestRows">Rows of the test part (0 without one).</param>
 /// <param name="Cancelled">True when the cancellation token stopped the fit early.</param>
 /// <param name="History">One report per completed epoch.</param>

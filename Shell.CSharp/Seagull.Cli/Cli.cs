@@ -9,15 +9,26 @@ namespace Seagull.Cli;
 /// Exit codes: 0 success; 1 user error (one line <c>error: …</c> on stderr); 2 usage error (bad or missing
 /// options); 130 cancelled (Ctrl+C).
 /// </summary>
+/// <example>
+/// <code>
+/// var stdout = new StringWriter();
+/// var stderr = new StringWriter();
+/// int code = Cli.Run(["activations", "--json"], stdout, stderr);
+/// </code>
+/// </example>
 public static class Cli
 {
     /// <summary>Exit code of a successful run.</summary>
+    /// <example><code>if (Cli.Run(args, o, e) == Cli.Success) { }</code></example>
     public const int Success = 0;
     /// <summary>Exit code of a user error: bad data, unknown names, missing or corrupt files.</summary>
+    /// <example><code>Assert.Equal(Cli.UserError, Cli.Run(["train", "--target", "nope", "--out", "m.json"], o, e));</code></example>
     public const int UserError = 1;
     /// <summary>Exit code of a usage error: an unknown or malformed option, a missing required option.</summary>
+    /// <example><code>Assert.Equal(Cli.UsageError, Cli.Run(["train", "--bogus"], o, e));</code></example>
     public const int UsageError = 2;
     /// <summary>Exit code after Ctrl+C.</summary>
+    /// <example><code>if (code == Cli.Cancelled) Console.Error.WriteLine("interrupted");</code></example>
     public const int Cancelled = 130;
 
     /// <summary>Runs the command line with output captured (no progress bars): for tests and embedding.</summary>
@@ -25,6 +36,7 @@ public static class Cli
     /// <param name="stdout">Where results go.</param>
     /// <param name="stderr">Where errors and progress go.</param>
     /// <returns>The exit code.</returns>
+    /// <example><code>int code = Cli.Run(["check", "--model", "m.json", "--json"], Console.Out, Console.Error);</code></example>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, stderrIsTerminal: false);
 
     /// <summary>Runs the command line; progress bars are drawn only when <paramref name="stderrIsTerminal"/>.</summary>
@@ -33,6 +45,7 @@ public static class Cli
     /// <param name="stderr">Where errors and progress go.</param>
     /// <param name="stderrIsTerminal">True when stderr is an interactive terminal.</param>
     /// <returns>The exit code.</returns>
+    /// <example><code>return Cli.Run(args, Console.Out, Console.Error, stderrIsTerminal: !Console.IsErrorRedirected);</code></example>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -16,29 +16,31 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
     public bool Interactive { get; } = stderrIsTerminal;
 
     /// <summary>
-    /// Runs a command body: user errors become one line <c>error: …</c> on stderr and exit code 1,
+    /// Runs a command body on a worker thread (so Ctrl+C can cancel it): user errors become one line <c>error: …</c> on stderr and exit code 1,
     /// cancellation exit code 130. No stack trace reaches the user.
     /// </summary>
-    public Task<int> Guarded(Func<int> body)
+    public Task<int> Guarded(Func<int> body) => Task.Run(() => Run(body));
+
+    private int Run(Func<int> body)
     {
         try
         {
-            return Task.FromResult(body());
+            return body();
         }
         catch (OperationCanceledException)
         {
             Err.WriteLine("error: cancelled");
-            return Task.FromResult(Cli.Cancelled);
+            return Cli.Cancelled;
         }
         catch (Exception e) when (IsUserError(e))
         {
             Err.WriteLine($"error: {Text.Message(e)}");
-            return Task.FromResult(Cli.UserError);
+            return Cli.UserError;
         }
         catch (Exception e)
         {
             Err.WriteLine($"error: unexpected {e.GetType().Name}: {Text.Message(e)}");
-            return Task.FromResult(Cli.UserError);
+            return Cli.UserError;
         }
     }
 

@@ -1,0 +1,166 @@
+using Seagull.Api;
+using Xunit;
+
+namespace Seagull.Shell.Tests;
+
+/// <summary>Examples of the C# API: activations, the builder's validation, data checks, errors.</summary>
+public class ApiTests
+{
+    [Fact]
+    public void The_catalogue_has_fifteen_activations_whose_parity_is_as_declared()
+    {
+        Assert.Equal(15, Activation.All.Count);
+        Assert.All(Activation.All, a => Assert.Equal(a.DeclaredParity, a.MeasureParity()));
+        Assert.Same(Activation.Seagull, Activation.Get("SEAGULL"));
+        Assert.Equal(Math.Log(5), Activation.Seagull.Evaluate(2.0), 12);
+        Assert.Equal(0.8, Activation.Seagull.Derivative(2.0), 6);
+        var e = Assert.Throws<ArgumentException>(() => Activation.Get("nope"));
+        Assert.Equal("name", e.ParamName);
+        Assert.Contains("seagull", e.Message);
+    }
+
+    [Fact]
+    public void A_custom_activation_is_differentiated_and_its_parity_measured()
+    {
+        var seagull2 = Activation.Custom("seagull2", z => Expr.Log(1 + z * z), "log(1 + z²)");
+        Assert.Equal(Parity.Even, seagull2.DeclaredParity);
+        Assert.Equal(Parity.Even, seagull2.MeasureParity());
+        Assert.Equal(Activation.Seagull.Evaluate(1.5), seagull2.Evaluate(1.5), 12);
+        Assert.Equal(Activation.Seagull.Derivative(1.5), seagull2.Derivative(1.5), 9);
+        Assert.Equal(Parity.Odd, Activation.Custom("cube", z => z * z * z).MeasureParity());
+        Assert.Equal(Parity.Neither, Activation.Custom("shifted", z => Expr.Exp(z) - 1).MeasureParity());
+        Assert.Equal(0.5, Activation.Custom("half", z => 1 / (1 + Expr.Exp(-z))).Evaluate(0), 12);
+        Assert.Throws<ArgumentException>(() => Activation.Custom("tanh", z => z));
+        Assert.Throws<ArgumentException>(() => Activation.Custom(" ", z => z));
+    }
+
+    [Fact]
+    public void A_model_with_a_custom_activation_loads_only_with_it()
+    {
+        using var dir = new TempFolder();
+        var seagull2 = Activation.Custom("seagull2", z => Expr.Log(1 + z * z));
+        var net = new NetworkBuilder().Blocks(1, 1, 1).Hidden(4).Activations(seagull2).Architecture(Architecture.Mlp).Build();
+        var regressor = new SwapInvariantRegressor(net);
+        var data = Targets.Get("bead_pair").Generate(50);
+        regressor.Fit(data, new FitOptions { Epochs = 1 });
+        var path = dir.File("custom.json");
+        regressor.Save(path);
+        var e = Assert.Throws<InvalidDataException>(() => SwapInvariantRegressor.Load(path));
+        Assert.Contains("seagull2", e.Message);
+        var loaded = SwapInvariantRegressor.Load(path, seagull2);
+        Assert.Same(seagull2, loaded.Definition.Activations[0]);
+        Assert.Equal(regressor.Predict(data.ToInputArray()), loaded.Predict(data.ToInputArray()));
+    }
+
+    [Fact]
+    public void The_builder_validates_and_names_the_argument()
+    {
+        var b = new NetworkBuilder();
+        Assert.Equal("v", Assert.Throws<ArgumentException>(() => b.Blocks(u: 3, v: 2, w: 0)).ParamName);
+        Assert.Equal("u", Assert.Throws<ArgumentOutOfRangeException>(() => b.Blocks(0, 0, 0)).ParamName);
+        Assert.Equal("w", Assert.Throws<ArgumentOutOfRangeException>(() => b.Blocks(1, 1, -1)).ParamName);
+        Assert.Equal("widths", Assert.Throws<ArgumentException>(() => b.Hidden()).ParamName);
+        Assert.Equal("widths", Assert.Throws<ArgumentException>(() => b.Hidden(8, 0)).ParamName);
+        Assert.Equal("names", Assert.Throws<ArgumentException>(() => b.Activations("seagull", "nope")).ParamName);
+        Assert.Throws<InvalidOperationException>(() => b.Build());
+        Assert.Equal("activations", Assert.Throws<ArgumentException>(() => b.Blocks(1, 1).Hidden(4, 4, 4).Activations(Activation.Tanh, Activation.Relu).Build()).ParamName);
+        Assert.Equal("hidden", Assert.Throws<ArgumentException>(() => b.Blocks(1, 1).Architecture(Architecture.Split).Hidden(1).Build()).ParamName);
+
+        var net = b.Blocks(u: 3, v: 3, w: 3).Build();
+        Assert.Equal(Architecture.Symmetrized, net.Architecture);
+        Assert.Equal([64, 64], net.Hidden);
+        Assert.Equal([Activation.Seagull, Activation.Tanh], net.Activations);
+        Assert.True(net.IsExactlyInvariant);
+        Assert.Equal("symmetrized 9→64(seagull)→64(tanh)→1 float32", net.Description);
+        var split = net.ToBuilder().Architecture(Architecture.Split).Even(Activation.Tanh).Build();
+        Assert.False(split.IsExactlyInvariant);
+        Assert.Equal(Architecture.Symmetrized, net.Architecture);
+    }
+
+    [Fact]
+    public void Fit_and_predict_check_shapes_and_values()
+    {
+        var regressor = SwapInvariantRegressor.Create(uWidth: 2, wWidth: 1, Architecture.Pooled);
+        Assert.Throws<InvalidOperationException>(() => regressor.Predict(new double[1, 5]));
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => regressor.Fit(new double[4, 4], new double[4])).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentException>(() => regressor.Fit(new double[4, 5], new double[3])).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => regressor.Fit(new double[0, 5], new double[0])).ParamName);
+        var x = new double[4, 5];
+        x[2, 3] = double.NaN;
+        var nan = Assert.Throws<ArgumentException>(() => regressor.Fit(x, new double[4]));
+        Assert.Equal("x", nan.ParamName);
+        Assert.Contains("x[2, 3] is NaN", nan.Message);
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => regressor.Fit(new double[4, 5], new double[4], new FitOptions { Epochs = 0 })).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => regressor.Fit(new double[4, 5], new double[4], new FitOptions { Patience = 3 })).ParamName);
+        Assert.Equal("data", Assert.Throws<ArgumentException>(() => regressor.Fit(Targets.Get("spring").Generate(10))).ParamName);
+        Assert.Throws<ArgumentException>(() => new ColumnRoles(["a", "b"], ["c"]));
+        Assert.Throws<FileNotFoundException>(() => RegressionData.FromCsv("/no/such/file.csv", ColumnRoles.Parse("a", "b")));
+        Assert.Throws<FileNotFoundException>(() => SwapInvariantRegressor.Load("/no/such/model.json"));
+    }
+
+    [Fact]
+    public void A_fit_reports_train_and_test_errors_and_evaluates_consistently()
+    {
+        var data = Targets.Get("spring").Generate(300, seed: 3);
+        var regressor = new SwapInvariantRegressor(new NetworkBuilder().Blocks(3, 3, 3).Hidden(16, 16).Build());
+        var epochs = new List<EpochReport>();
+        var report = regressor.Fit(data, new FitOptions { Epochs = 4, TestFraction = 0.25 }, new SyncProgress<EpochReport>(epochs.Add));
+        Assert.Equal(4, report.EpochsRun);
+        Assert.Equal([1, 2, 3, 4], epochs.Select(e => e.Epoch));
+        Assert.Equal(report.History, epochs);
+        Assert.Equal(75, report.TestRows);
+        Assert.Equal(225, report.TrainRows);
+        Assert.Equal(0.0, report.InvarianceError);
+        Assert.True(report.TestMse > 0 && report.TestMseStandardized > 0);
+        Assert.Equal(regressor.ParameterCount, report.Parameters);
+        var all = regressor.Evaluate(data.ToInputArray(), data.ToTargetArray());
+        Assert.Equal(300, all.N);
+        Assert.Equal(regressor.Evaluate(data).Mse, all.Mse);
+        var check = regressor.CheckInvariance(samples: 100);
+        Assert.True(check.ExactlyInvariant);
+        Assert.True(check.ArchitectureGuarantees);
+        Assert.Equal(["hidden1", "hidden2"], check.Activations.Select(a => a.Layer));
+    }
+
+    [Fact]
+    public async Task FitAsync_runs_off_the_calling_thread_and_the_experiment_plans_before_training()
+    {
+        var data = Targets.Get("bead_pair").Generate(64);
+        var regressor = SwapInvariantRegressor.Create(1, 1);
+        var report = await regressor.FitAsync(data, new FitOptions { Epochs = 2 });
+        Assert.Equal(2, report.EpochsRun);
+        Assert.True(regressor.IsFitted);
+
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Targets = ["nope"] })).ParamName);
+        Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Variants = ["nope"] }));
+        var config = Experiment.Plan(CompareOptions.Quick with { Seeds = 1 });
+        Assert.Equal(["spring", "gaussian_pair"], config.Targets);
+        Assert.Equal(6, config.Cells);
+        Assert.Equal("mlp-tanh", Experiment.Baseline);
+        Assert.Equal(7, Experiment.Variants.Count);
+    }
+
+    [Fact]
+    public void The_experiment_runs_and_reports_as_plain_records()
+    {
+        using var dir = new TempFolder();
+        var progress = new List<CompareProgress>();
+        var options = CompareOptions.Quick with { Targets = ["bead_pair"], Variants = ["mlp-tanh", "symmetrized"], Seeds = 2, Epochs = 1, TrainSamples = 64, TestSamples = 32, Jobs = 2 };
+        var result = Experiment.Run(options, new SyncProgress<CompareProgress>(p => { lock (progress) progress.Add(p); }));
+        Assert.Equal(4, result.Cells.Count);
+        Assert.Equal(4, progress.Count);
+        Assert.Equal(4, progress.Max(p => p.Done));
+        Assert.All(result.Cells.Where(c => c.Variant == "symmetrized"), c => Assert.Equal(0.0, c.InvarianceError));
+        Assert.Equal(2, result.Rows.Count);
+        Assert.NotNull(result.Rows.Single(r => r.Variant == "symmetrized").VsBaseline);
+        Assert.Contains("# Seagull comparison", result.ToMarkdown());
+        var files = Experiment.WriteReports(dir.Path, result);
+        Assert.Contains(files, f => f.EndsWith("summary.json"));
+    }
+}
+
+/// <summary>An IProgress that reports synchronously on the reporting thread.</summary>
+public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,116 @@
+using Seagull.Api;
+using Xunit;
+
+namespace Seagull.Shell.Tests;
+
+/// <summary>Bad input: exit 1 with one line 'error: …' on stderr; usage errors: exit 2.</summary>
+public class CliErrorTests : IDisposable
+{
+    private readonly TempFolder dir = new();
+    private readonly string good, model, corrupt, nan, malformed, missingColumn;
+
+    public CliErrorTests()
+    {
+        good = dir.File("good.csv");
+        Targets.Get("bead_pair").Generate(40, seed: 1).WriteCsv(good);
+        var lines = File.ReadAllLines(good);
+        nan = dir.Write("nan.csv", string.Join("\n", lines.Select((l, i) => i == 3 ? "NaN" + l[l.IndexOf(',')..] : l)) + "\n");
+        malformed = dir.Write("malformed.csv", string.Join("\n", lines.Take(5)) + "\n1,\"2,3\n");
+        missingColumn = dir.Write("missing.csv", "u1,w1,y\n1,2,3\n4,5,6\n");
+        model = dir.File("model.json");
+        var regressor = SwapInvariantRegressor.Create(uWidth: 1, wWidth: 1, Architecture.Pooled);
+        regressor.Fit(RegressionData.FromCsv(good, ColumnRoles.Parse("u1", "v1", "w1", "y")), new FitOptions { Epochs = 1 });
+        regressor.Save(model);
+        corrupt = dir.Write("corrupt.json", File.ReadAllText(model)[..200]);
+    }
+
+    public void Dispose() => dir.Dispose();
+
+    public static TheoryData<string, string[]> UserErrors() => new()
+    {
+        { "unknown target", ["train", "--target", "nope", "--out", "{dir}/x.json"] },
+        { "unknown activation", ["train", "--target", "spring", "--activations", "seagull,nope", "--out", "{dir}/x.json"] },
+        { "unknown even activation", ["train", "--target", "spring", "--arch", "split", "--even", "nope", "--out", "{dir}/x.json"] },
+        { "malformed CSV", ["train", "--data", "{malformed}", "--u", "u1", "--v", "v1", "--out", "{dir}/x.json"] },
+        { "NaN cell in training data", ["train", "--data", "{nan}", "--u", "u1", "--v", "v1", "--w", "w1", "--out", "{dir}/x.json"] },
+        { "NaN cell in evaluation data", ["evaluate", "--model", "{model}", "--data", "{nan}"] },
+        { "u/v width mismatch", ["train", "--data", "{good}", "--u", "u1,w1", "--v", "v1", "--out", "{dir}/x.json"] },
+        { "unknown column", ["train", "--data", "{good}", "--u", "u1", "--v", "nope", "--out", "{dir}/x.json"] },
+        { "missing data file", ["train", "--data", "{dir}/none.csv", "--u", "u1", "--v", "v1", "--out", "{dir}/x.json"] },
+        { "missing model file", ["predict", "--model", "{dir}/none.json", "--data", "{good}"] },
+        { "corrupt model file", ["check", "--model", "{corrupt}"] },
+        { "corrupt model file to evaluate", ["evaluate", "--model", "{corrupt}", "--data", "{good}"] },
+        { "model columns missing from data", ["predict", "--model", "{model}", "--data", "{missing}"] },
+        { "no target column", ["evaluate", "--model", "{model}", "--data", "{good}", "--y", "energy"] },
+        { "bad --hidden list", ["train", "--target", "spring", "--hidden", "64,x", "--out", "{dir}/x.json"] },
+        { "empty --hidden item", ["train", "--target", "spring", "--hidden", "64,,64", "--out", "{dir}/x.json"] },
+        { "zero --hidden width", ["train", "--target", "spring", "--hidden", "0", "--out", "{dir}/x.json"] },
+        { "activation count mismatch", ["train", "--target", "spring", "--hidden", "8,8,8", "--activations", "seagull,tanh", "--out", "{dir}/x.json"] },
+        { "zero epochs", ["train", "--target", "spring", "--epochs", "0", "--out", "{dir}/x.json"] },
+        { "--out is a folder", ["train", "--target", "spring", "--out", "{dir}"] },
+        { "compare unknown target", ["compare", "--targets", "spring,nope", "--out", "{dir}/cmp"] },
+        { "compare unknown variant", ["compare", "--variants", "mlp-tanh,nope", "--out", "{dir}/cmp"] },
+        { "compare zero seeds", ["compare", "--seeds", "0", "--out", "{dir}/cmp"] },
+        { "compare unknown activation", ["compare", "--activation", "nope", "--out", "{dir}/cmp"] },
+        { "compare unwritable --out", ["compare", "--quick", "--out", "{good}/cmp"] },
+        { "compare bad CSV", ["compare", "--data", "{nan}", "--u", "u1", "--v", "v1", "--w", "w1", "--out", "{dir}/cmp"] },
+    };
+
+    private string[] Expand(string[] args) =>
+        args.Select(a => a.Replace("{dir}", dir.Path).Replace("{good}", good).Replace("{model}", model).Replace("{corrupt}", corrupt)
+                          .Replace("{nan}", nan).Replace("{malformed}", malformed).Replace("{missing}", missingColumn)).ToArray();
+
+    [Theory]
+    [MemberData(nameof(UserErrors))]
+    public void A_user_error_exits_1_with_one_line(string why, string[] args)
+    {
+        var run = CliRun.Of(Expand(args));
+        Assert.True(run.ExitCode == 1, $"{why}: {run}");
+        Assert.True(run.ErrLines.Length == 1, $"{why}: {run}");
+        Assert.StartsWith("error: ", run.ErrLines[0]);
+        Assert.DoesNotContain("   at ", run.Err);
+        Assert.Equal("", run.Out);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "x.json")), why);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "cmp")), $"{why}: compare must fail before creating its output");
+    }
+
+    [Fact]
+    public void Messages_name_the_problem()
+    {
+        Assert.Contains("unknown target 'nope'", CliRun.Of(Expand(["train", "--target", "nope", "--out", "{dir}/x.json"])).Err);
+        Assert.Contains("unknown activation 'nope'", CliRun.Of(Expand(["train", "--target", "spring", "--activations", "nope", "--out", "{dir}/x.json"])).Err);
+        Assert.Contains("nan.csv' line 4", CliRun.Of(Expand(["evaluate", "--model", "{model}", "--data", "{nan}"])).Err);
+        Assert.Contains("--hidden", CliRun.Of(Expand(["train", "--target", "spring", "--hidden", "64,x", "--out", "{dir}/x.json"])).Err);
+        Assert.Contains("same count", CliRun.Of(Expand(["train", "--data", "{good}", "--u", "u1,w1", "--v", "v1", "--out", "{dir}/x.json"])).Err);
+        Assert.Contains("does not exist", CliRun.Of(Expand(["predict", "--model", "{dir}/none.json", "--data", "{good}"])).Err);
+        Assert.Contains("corrupt", CliRun.Of(Expand(["check", "--model", "{corrupt}"])).Err);
+    }
+
+    public static TheoryData<string, string[]> UsageErrors() => new()
+    {
+        { "no command", [] },
+        { "unknown command", ["bogus"] },
+        { "unknown option", ["train", "--target", "spring", "--out", "x.json", "--bogus"] },
+        { "missing --out", ["train", "--target", "spring"] },
+        { "neither --target nor --data", ["train", "--out", "x.json"] },
+        { "both --target and --data", ["train", "--target", "spring", "--data", "d.csv", "--u", "a", "--v", "b", "--out", "x.json"] },
+        { "--data without --u", ["train", "--data", "d.csv", "--out", "x.json"] },
+        { "--u without --data", ["train", "--target", "spring", "--u", "a", "--out", "x.json"] },
+        { "non-numeric --epochs", ["train", "--target", "spring", "--epochs", "many", "--out", "x.json"] },
+        { "unknown --arch", ["train", "--target", "spring", "--arch", "cnn", "--out", "x.json"] },
+        { "unknown --precision", ["compare", "--precision", "float16"] },
+        { "missing --model", ["check"] },
+        { "missing --data", ["predict", "--model", "m.json"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(UsageErrors))]
+    public void A_usage_error_exits_2(string why, string[] args)
+    {
+        var run = CliRun.Of(args);
+        Assert.True(run.ExitCode == 2, $"{why}: {run}");
+        Assert.NotEmpty(run.ErrLines);
+        Assert.All(run.ErrLines, l => Assert.StartsWith("error: ", l));
+        Assert.Equal("", run.Out);
+    }
+}
