@@ -1,4 +1,378 @@
 namespace Seagull
 
-module internal Placeholder_Experiment_Reports =
-    let internal pending = ()
+open System
+open System.Globalization
+open System.IO
+open System.Text
+open System.Text.Json
+
+/// The report files of `seagull compare`: pure text builders (results.csv, curves.csv, summary.md,
+/// summary.json) and `writeAll`, which writes them atomically into an output folder.
+///
+/// Example: `let summary = Summary.create config.Baseline results in Reports.writeAll "out" config summary results`.
+module Reports =
+    let private inv = CultureInfo.InvariantCulture
+
+    /// `x` with `digits` significant digits: fixed notation for 1e-3 ≤ |x| < 1e5, scientific
+    /// (`1.234e-05`) outside; `0` for zero; `NaN`, `∞`, `−∞` for the non-finite.
+    ///
+    /// Example: `Reports.formatSignificant 4 0.0066123 = "0.006612"`,
+    /// `Reports.formatSignificant 3 0.0000123456 = "1.23e-05"`.
+    let formatSignificant (digits: int) (x: float) : string =
+        let digits = max 1 digits
+        if Double.IsNaN x then "NaN"
+        elif Double.IsPositiveInfinity x then "∞"
+        elif Double.IsNegativeInfinity x then "−∞"
+        elif x = 0.0 then "0"
+        else
+            let a = abs x
+            let rounded = Double.Parse(x.ToString("E" + string (digits - 1), inv), inv)
+            if abs rounded < 1e-3 || abs rounded >= 1e5 then
+                let pattern = if digits = 1 then "0e+00" else "0." + String('0', digits - 1) + "e+00"
+                x.ToString(pattern, inv)
+            else
+                let magnitude = int (floor (log10 (abs rounded)))
+                x.ToString("F" + string (max 0 (digits - 1 - magnitude)), inv)
+
+    /// A mean and its standard deviation in one style: the std gets the mean's decimals when the
+    /// mean is in fixed notation, two significant digits in scientific notation otherwise.
+    ///
+    /// Example: `Reports.formatMeanStd 0.0066 0.00089 = "0.006600 ± 0.000890"`.
+    let formatMeanStd (mean: float) (std: float) : string =
+        let m = formatSignificant 4 mean
+        let s =
+            if m.Contains 'e' || not (Double.IsFinite std) || not (Double.IsFinite mean) || mean = 0.0 then
+                formatSignificant 2 std
+            else
+                let decimals = match m.IndexOf '.' with -1 -> 0 | i -> m.Length - i - 1
+                std.ToString("F" + string decimals, inv)
+        $"{m} ± {s}"
+
+    let private exact (x: float) = x.ToString("R", inv)
+
+    let private csvField (text: string) =
+        if text.IndexOfAny([| ','; '"'; '\n'; '\r' |]) >= 0 then "\"" + text.Replace("\"", "\"\"") + "\""
+        else text
+
+    let private lines (rows: string seq) = String.Join("\n", rows) + "\n"
+
+    /// results.csv: a header and one row per cell —
+    /// `target,variant,seed,test_mse,invariance_error,epochs_run,seconds` — numbers in invariant
+    /// culture with round-trip precision, names quoted when they contain a comma or a quote.
+    ///
+    /// Example: `Reports.resultsCsv results` starts with `"target,variant,seed,test_mse,..."`.
+    let resultsCsv (results: CellResult list) : string =
+        seq {
+            yield "target,variant,seed,test_mse,invariance_error,epochs_run,seconds"
+            for r in results ->
+                String.Join(
+                    ",",
+                    [ csvField r.Target; csvField r.Variant; string r.Seed; exact r.TestMse
+                      exact r.InvarianceError; string r.EpochsRun; exact r.Seconds ]
+                )
+        }
+        |> lines
+
+    /// curves.csv: the learning curves in long form, `target,variant,seed,epoch,test_mse`, epoch
+    /// counted from 1; cells without a curve contribute no rows.
+    ///
+    /// Example: `Reports.curvesCsv [ { cell with Curve = [| 0.5; 0.2 |] } ]` has a header and two rows.
+    let curvesCsv (results: CellResult list) : string =
+        seq {
+            yield "target,variant,seed,epoch,test_mse"
+            for r in results do
+                for i in 0 .. r.Curve.Length - 1 ->
+                    String.Join(",", [ csvField r.Target; csvField r.Variant; string r.Seed; string (i + 1); exact r.Curve.[i] ])
+        }
+        |> lines
+
+    let private cell (text: string) = text.Replace("|", "\\|")
+
+    let private describeSeeds (seeds: int list) =
+        match seeds with
+        | [] -> "none"
+        | _ when seeds = [ List.head seeds .. List.head seeds + seeds.Length - 1 ] && seeds.Length > 2 ->
+            $"{List.head seeds}–{List.last seeds} ({seeds.Length})"
+        | _ -> $"""{String.Join(", ", seeds)} ({seeds.Length})"""
+
+    let private ordered (config: ExperimentConfig) (summary: Summary) =
+        Summary.reorder config.Targets (config.Variants |> List.map (fun v -> v.Name)) summary
+
+    let private percent (level: float) = (level * 100.0).ToString("G4", inv) + "%"
+
+    let private table (header: string list) (rows: string list list) =
+        [ "| " + String.Join(" | ", header) + " |"
+          "|---|" + String.replicate (header.Length - 1) "---:|"
+          yield! rows |> List.map (fun r -> "| " + String.Join(" | ", r) + " |") ]
+
+    /// summary.md (also printed on stdout): the configuration in one paragraph; a table of test MSE
+    /// (mean ± std over seeds) with targets as rows, variants as columns and the best variant of each
+    /// target in **bold**; a table of each variant against the baseline (ratio of means, seeds won,
+    /// confidence interval of the paired ratio) with a geometric-mean row; a table of invariance
+    /// errors; a timing table; and a legend. Variants and targets follow the configuration's order.
+    ///
+    /// Example: `printf "%s" (Reports.summaryMarkdown config summary)`.
+    let summaryMarkdown (config: ExperimentConfig) (summary: Summary) : string =
+        let s = ordered config summary
+        let baseline = s.Options.Baseline
+        let row t v = Summary.tryRow t v s
+        let fmt3 = formatSignificant 3
+        let out = ResizeArray<string>()
+        let add (xs: string seq) = out.AddRange xs
+        let options = config.Options |> List.map (fun (k, v) -> $"{k} = {v}")
+        add
+            [ "# Seagull comparison"
+              ""
+              $"Activation `{config.Activation}`, hidden widths {String.Join('×', config.HiddenWidths)}, "
+              + $"{config.Epochs} epochs, seeds {describeSeeds config.Seeds}, "
+              + $"{config.TrainSamples} train / {config.TestSamples} test samples, batch {config.BatchSize}, "
+              + $"{config.Optimizer} lr {config.LearningRate.ToString(inv)}, {config.Precision}, {config.Jobs} jobs"
+              + (match config.DataFile with Some f -> $", data `{f}`" | None -> "")
+              + (if options.IsEmpty then "" else ", " + String.Join(", ", options))
+              + $"; baseline `{baseline}`; Seagull {config.SoftwareVersion}."
+              ""
+              "## Test MSE"
+              ""
+              "Mean ± standard deviation over seeds of the test MSE (standardised y; lower is better). **Bold**: best mean of the row."
+              "" ]
+        add (
+            table
+                ("target" :: (s.Variants |> List.map cell))
+                [ for t in s.Targets ->
+                      cell t
+                      :: [ for v in s.Variants ->
+                               match row t v with
+                               | None -> "–"
+                               | Some r ->
+                                   let text = formatMeanStd r.MeanMse r.StdMse
+                                   if r.IsBest then $"**{text}**" else text ] ]
+        )
+        add [ ""; $"## Against the baseline `{baseline}`"; "" ]
+        let others = s.Variants |> List.filter ((<>) baseline)
+        if not s.BaselineFound then
+            add [ $"The baseline `{baseline}` has no results, so there is no comparison." ]
+        elif others.IsEmpty then
+            add [ "There is no other variant to compare." ]
+        else
+            add
+                [ $"Each cell: mean MSE of the variant / mean MSE of `{baseline}`, then (seeds won / paired seeds; "
+                  + $"{percent s.Options.Level} bootstrap interval of the paired ratio). Below 1 is better; "
+                  + "\\* marks an interval that excludes 1."
+                  "" ]
+            let comparison (c: BaselineComparison) =
+                let mark = if c.RatioHigh < 1.0 || c.RatioLow > 1.0 then "\\*" else ""
+                $"{fmt3 c.Ratio}{mark} ({c.Wins}/{c.Pairs}; {fmt3 c.RatioLow}–{fmt3 c.RatioHigh})"
+            let overall =
+                "*geometric mean*"
+                :: [ for v in others ->
+                         match s.Overall |> List.tryFind (fun o -> o.Variant = v) with
+                         | Some { GeometricMeanRatio = Some g; Wins = w; Pairs = p } -> $"*{fmt3 g}* ({w}/{p})"
+                         | _ -> "–" ]
+            add (
+                table
+                    ("target" :: (others |> List.map cell))
+                    ([ for t in s.Targets ->
+                           cell t
+                           :: [ for v in others ->
+                                    match row t v |> Option.bind (fun r -> r.VsBaseline) with
+                                    | Some c -> comparison c
+                                    | None -> "–" ] ]
+                     @ [ overall ])
+            )
+        add
+            [ ""
+              "## Invariance error"
+              ""
+              "max |f(u,v,w) − f(v,u,w)| on the test set (standardised units), largest over seeds; 0 = exactly invariant."
+              "" ]
+        add (
+            table
+                ("target" :: (s.Variants |> List.map cell))
+                [ for t in s.Targets ->
+                      cell t
+                      :: [ for v in s.Variants ->
+                               match row t v with
+                               | Some r -> formatSignificant 2 r.MaxInvarianceError
+                               | None -> "–" ] ]
+        )
+        add [ ""; "## Time"; ""; "Training time per model and epochs run, means over targets and seeds."; "" ]
+        add (
+            table
+                [ "variant"; "seconds per model"; "epochs run"; "models"; "targets best" ]
+                [ for v in s.Variants ->
+                      let rs = s.Rows |> List.filter (fun r -> r.Variant = v)
+                      let n = rs |> List.sumBy (fun r -> r.N)
+                      let weighted f = (rs |> List.sumBy (fun r -> f r * float r.N)) / float (max n 1)
+                      let best = s.Overall |> List.tryFind (fun o -> o.Variant = v) |> Option.map (fun o -> o.TargetsBest)
+                      [ cell v
+                        formatSignificant 3 (weighted (fun r -> r.MeanSeconds))
+                        (weighted (fun r -> r.MeanEpochs)).ToString("0.#", inv)
+                        string n
+                        string (defaultArg best 0) ] ]
+        )
+        add
+            [ ""
+              "## Legend"
+              ""
+              "- Test MSE is measured on held-out data with y standardised by the training set's mean and std: 1 is as good as predicting the mean."
+              "- Ratios, wins and intervals are paired by seed: the same seed gives both variants the same data and initial key."
+              + $" The interval is a percentile bootstrap ({s.Options.Resamples} resamples, seed {s.Options.BootstrapSeed}) of the mean log-ratio, shown as a ratio; with few seeds it is coarse."
+              + $" MSEs below {formatSignificant 1 Statistics.mseFloor} are clamped to it before logarithms."
+              "- The geometric mean is over the targets compared, of the ratios of means." ]
+        for v in config.Variants do
+            add [ $"- `{v.Name}`: {v.Description}" ]
+        String.Join("\n", out) + "\n"
+
+    let private number (w: Utf8JsonWriter) (name: string) (x: float) =
+        if Double.IsFinite x then w.WriteNumber(name, x) else w.WriteNull name
+
+    let private optionalNumber (w: Utf8JsonWriter) (name: string) (x: float option) =
+        match x with
+        | Some v -> number w name v
+        | None -> w.WriteNull name
+
+    let private stringArray (w: Utf8JsonWriter) (name: string) (items: string seq) =
+        w.WriteStartArray name
+        for i in items do
+            w.WriteStringValue i
+        w.WriteEndArray()
+
+    let private intArray (w: Utf8JsonWriter) (name: string) (items: int seq) =
+        w.WriteStartArray name
+        for i in items do
+            w.WriteNumberValue i
+        w.WriteEndArray()
+
+    let private writeConfig (w: Utf8JsonWriter) (c: ExperimentConfig) =
+        w.WriteStartObject "config"
+        stringArray w "targets" c.Targets
+        w.WriteStartArray "variants"
+        for v in c.Variants do
+            w.WriteStartObject()
+            w.WriteString("name", v.Name)
+            w.WriteString("description", v.Description)
+            w.WriteEndObject()
+        w.WriteEndArray()
+        w.WriteString("baseline", c.Baseline)
+        w.WriteString("activation", c.Activation)
+        intArray w "hiddenWidths" c.HiddenWidths
+        intArray w "seeds" c.Seeds
+        w.WriteNumber("epochs", c.Epochs)
+        w.WriteNumber("trainSamples", c.TrainSamples)
+        w.WriteNumber("testSamples", c.TestSamples)
+        w.WriteNumber("batchSize", c.BatchSize)
+        number w "learningRate" c.LearningRate
+        w.WriteString("optimizer", c.Optimizer)
+        w.WriteString("precision", c.Precision)
+        w.WriteNumber("jobs", c.Jobs)
+        match c.DataFile with
+        | Some f -> w.WriteString("dataFile", f)
+        | None -> w.WriteNull "dataFile"
+        w.WriteStartObject "options"
+        for k, v in c.Options do
+            w.WriteString(k, v)
+        w.WriteEndObject()
+        w.WriteString("softwareVersion", c.SoftwareVersion)
+        w.WriteEndObject()
+
+    let private writeRow (w: Utf8JsonWriter) (r: SummaryRow) =
+        w.WriteStartObject()
+        w.WriteString("target", r.Target)
+        w.WriteString("variant", r.Variant)
+        w.WriteNumber("n", r.N)
+        number w "meanTestMse" r.MeanMse
+        number w "stdTestMse" r.StdMse
+        w.WriteBoolean("best", r.IsBest)
+        number w "maxInvarianceError" r.MaxInvarianceError
+        number w "meanSeconds" r.MeanSeconds
+        number w "meanEpochs" r.MeanEpochs
+        match r.VsBaseline with
+        | None -> w.WriteNull "vsBaseline"
+        | Some c ->
+            w.WriteStartObject "vsBaseline"
+            number w "ratioOfMeans" c.Ratio
+            w.WriteNumber("wins", c.Wins)
+            w.WriteNumber("pairs", c.Pairs)
+            number w "meanLogRatio" c.LogRatio
+            number w "logRatioLow" c.LogRatioLow
+            number w "logRatioHigh" c.LogRatioHigh
+            number w "pairedRatio" c.PairedRatio
+            number w "pairedRatioLow" c.RatioLow
+            number w "pairedRatioHigh" c.RatioHigh
+            w.WriteEndObject()
+        w.WriteEndObject()
+
+    /// summary.json: format name and version, software version, the whole configuration, the
+    /// statistics options, one object per summary row (with `vsBaseline` null where there is no
+    /// comparison), one per variant overall, and the cells (without curves). Indented UTF-8, invariant
+    /// numbers; a non-finite number is written as null.
+    ///
+    /// Example: `JsonDocument.Parse(Reports.summaryJson config summary results).RootElement.GetProperty("rows")`.
+    let summaryJson (config: ExperimentConfig) (summary: Summary) (results: CellResult list) : string =
+        let s = ordered config summary
+        use buffer = new MemoryStream()
+        (
+            let options = JsonWriterOptions(Indented = true, Encoder = Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+            use w = new Utf8JsonWriter(buffer, options)
+            w.WriteStartObject()
+            w.WriteString("format", "seagull-compare-summary")
+            w.WriteNumber("formatVersion", 1)
+            w.WriteString("softwareVersion", config.SoftwareVersion)
+            writeConfig w config
+            w.WriteStartObject "statistics"
+            w.WriteString("baseline", s.Options.Baseline)
+            w.WriteBoolean("baselineFound", s.BaselineFound)
+            w.WriteNumber("bootstrapResamples", s.Options.Resamples)
+            number w "confidenceLevel" s.Options.Level
+            w.WriteNumber("bootstrapSeed", s.Options.BootstrapSeed)
+            number w "mseFloor" Statistics.mseFloor
+            w.WriteString("std", "sample (n-1)")
+            w.WriteEndObject()
+            stringArray w "targets" s.Targets
+            stringArray w "variants" s.Variants
+            w.WriteStartArray "rows"
+            for r in s.Rows do
+                writeRow w r
+            w.WriteEndArray()
+            w.WriteStartArray "overall"
+            for o in s.Overall do
+                w.WriteStartObject()
+                w.WriteString("variant", o.Variant)
+                optionalNumber w "geometricMeanRatio" o.GeometricMeanRatio
+                w.WriteNumber("targetsCompared", o.TargetsCompared)
+                w.WriteNumber("targetsBest", o.TargetsBest)
+                w.WriteNumber("wins", o.Wins)
+                w.WriteNumber("pairs", o.Pairs)
+                w.WriteEndObject()
+            w.WriteEndArray()
+            w.WriteStartArray "cells"
+            for r in results do
+                w.WriteStartObject()
+                w.WriteString("target", r.Target)
+                w.WriteString("variant", r.Variant)
+                w.WriteNumber("seed", r.Seed)
+                number w "testMse" r.TestMse
+                number w "invarianceError" r.InvarianceError
+                w.WriteNumber("epochsRun", r.EpochsRun)
+                number w "seconds" r.Seconds
+                w.WriteEndObject()
+            w.WriteEndArray()
+            w.WriteEndObject()
+            w.Flush()
+        )
+        Encoding.UTF8.GetString(buffer.ToArray()) + "\n"
+
+    /// Writes results.csv, summary.md and summary.json — and curves.csv when any cell has a curve —
+    /// into `outDir` (created if needed), each file atomically. Returns the paths written.
+    ///
+    /// Example: `Reports.writeAll "results/run1" config (Summary.create config.Baseline results) results`.
+    let writeAll (outDir: string) (config: ExperimentConfig) (summary: Summary) (results: CellResult list) : string list =
+        let files =
+            [ "results.csv", resultsCsv results
+              "summary.md", summaryMarkdown config summary
+              "summary.json", summaryJson config summary results
+              if results |> List.exists (fun r -> r.Curve.Length > 0) then "curves.csv", curvesCsv results ]
+        [ for name, text in files ->
+              let path = Path.Combine(outDir, name)
+              AtomicFile.writeAllText path text
+              path ]
