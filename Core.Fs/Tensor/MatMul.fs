@@ -252,7 +252,7 @@ module internal Gemm =
         let scratchOf (elements: int) = NativePtr.ofNativeInt<'T> (Scratch.Get(elements * size))
         if n * 4 <= w then
             narrow<'T, 'V, 'O> m k n a rsA csA b rsB csB c ldc acc (scratchOf (max (n * k) (2 * w)))
-        elif k <= 512 && k * n * size <= (256 <<< 10) then
+        elif k <= 512 && int64 k * int64 n * int64 size <= (256L <<< 10) then
             let tileAndEdge = lines (MR * w) + lines (k * w)
             if csB = 1 then
                 direct<'T, 'V, 'O> m k n a rsA csA b rsB c ldc acc (scratchOf tileAndEdge)
