@@ -56,7 +56,11 @@ type PredictionInputs =
       /// Number of data rows.
       RowCount: int
       /// The target column's values, when the file has a column of that name.
-      Observed: float[] option }
+      Observed: float[] option
+      /// The file's header, every column (so predictions can be written next to ids and other columns).
+      Header: string[]
+      /// Every data row's fields as written in the file, one array per row, as wide as `Header`.
+      Fields: string[][] }
 
 /// Reading and writing CSV files: a header row, comma-separated fields, RFC 4180 quoting,
 /// invariant-culture numbers. Every error is one line naming the file, the line (1-based) and the column.
@@ -271,7 +275,9 @@ module Csv =
         if records.Length = 0 then Fail.with' $"'{path}' line 1: no data rows after the header"
         { Inputs = readColumns path header records inputs
           RowCount = records.Length
-          Observed = target |> Option.map (fun j -> readColumns path header records [| j |]) }
+          Observed = target |> Option.map (fun j -> readColumns path header records [| j |])
+          Header = Array.copy header
+          Fields = records |> Array.map (fun r -> r.Fields) }
 
     let private quote (s: string) =
         let needs = s = "" || s.Trim() <> s || s.IndexOfAny [| ','; '"'; '\r'; '\n' |] >= 0
@@ -295,6 +301,18 @@ module Csv =
                 if j > 0 then sb.Append ',' |> ignore
                 sb.Append(columns.[j].[i].ToString("R", CultureInfo.InvariantCulture)) |> ignore
             sb.Append '\n' |> ignore
+        AtomicFile.writeAllText path (sb.ToString())
+
+    /// Writes rows of text fields under headers to `path` atomically, quoting fields when needed.
+    /// Example: `Csv.writeText "out.csv" [| "id"; "prediction" |] [| [| "a"; "0.5" |] |]`.
+    let writeText (path: string) (headers: string[]) (rows: string[][]) : unit =
+        if headers.Length = 0 then Fail.with' $"'{path}': nothing to write: no columns"
+        let sb = StringBuilder()
+        sb.Append(headers |> Array.map quote |> String.concat ",").Append('\n') |> ignore
+        rows |> Array.iteri (fun i row ->
+            if row.Length <> headers.Length then
+                Fail.with' $"'{path}': row {i + 1} has {row.Length} fields for {headers.Length} headers"
+            sb.Append(row |> Array.map quote |> String.concat ",").Append('\n') |> ignore)
         AtomicFile.writeAllText path (sb.ToString())
 
     /// Writes a data set (its input columns, then the target) atomically; `load` reads it back exactly.

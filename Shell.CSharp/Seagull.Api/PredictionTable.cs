@@ -5,8 +5,8 @@ using Core = global::Seagull;
 namespace Seagull.Api;
 
 /// <summary>
-/// Predictions for the rows of a CSV file, with the columns they were made from: the model's input
-/// columns, the target column when the file has it, and a prediction column.
+/// Predictions for the rows of a CSV file next to the file's own columns: every column of the file, in its
+/// order and as written (ids and notes included), then a prediction column.
 /// </summary>
 /// <example>
 /// <code>
@@ -17,51 +17,78 @@ namespace Seagull.Api;
 /// </example>
 public sealed class PredictionTable
 {
-    private readonly double[][] columns;
+    private readonly string[][] fields;
+    private readonly double[] predictions;
 
-    internal PredictionTable(IReadOnlyList<string> headers, double[][] columns)
+    internal PredictionTable(IReadOnlyList<string> headers, string[][] fields, double[] predictions)
     {
         Headers = headers;
-        this.columns = columns;
+        this.fields = fields;
+        this.predictions = predictions;
     }
 
-    /// <summary>The column names, the prediction column last.</summary>
+    /// <summary>The column names: the file's columns, the prediction column last.</summary>
     /// <example><code>Console.WriteLine(string.Join(",", table.Headers));</code></example>
     public IReadOnlyList<string> Headers { get; }
 
+    /// <summary>The name of the prediction column ("prediction", or "prediction_1", … when the file has one).</summary>
+    /// <example><code>Console.WriteLine(table.PredictionColumn);</code></example>
+    public string PredictionColumn => Headers[^1];
+
     /// <summary>Number of rows.</summary>
     /// <example><code>Console.WriteLine(table.Rows);</code></example>
-    public int Rows => columns.Length == 0 ? 0 : columns[0].Length;
+    public int Rows => predictions.Length;
 
     /// <summary>The predictions, one per row (a copy).</summary>
     /// <example><code>double[] p = table.Predictions;</code></example>
-    public double[] Predictions => (double[])columns[^1].Clone();
+    public double[] Predictions => (double[])predictions.Clone();
 
-    /// <summary>A copy of the values of the column named <paramref name="header"/>.</summary>
+    /// <summary>The values of the column named <paramref name="header"/> as numbers (a copy).</summary>
     /// <exception cref="ArgumentException">No column has that name.</exception>
+    /// <exception cref="FormatException">A cell of that column is not a number.</exception>
     /// <example><code>double[] u1 = table.Column("u1");</code></example>
     public double[] Column(string header)
     {
+        var j = IndexOf(header);
+        if (j == Headers.Count - 1) return Predictions;
+        var values = new double[Rows];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!double.TryParse(fields[i][j], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                throw new FormatException($"column '{header}', row {i + 1}: '{fields[i][j]}' is not a number");
+        }
+        return values;
+    }
+
+    /// <summary>The cells of the column named <paramref name="header"/> as written in the file (a copy).</summary>
+    /// <exception cref="ArgumentException">No column has that name.</exception>
+    /// <example><code>string[] ids = table.Text("id");</code></example>
+    public string[] Text(string header)
+    {
+        var j = IndexOf(header);
+        return j == Headers.Count - 1
+            ? predictions.Select(p => p.ToString("R", CultureInfo.InvariantCulture)).ToArray()
+            : fields.Select(row => row[j]).ToArray();
+    }
+
+    private int IndexOf(string header)
+    {
         for (var j = 0; j < Headers.Count; j++)
-            if (Headers[j] == header) return (double[])columns[j].Clone();
+            if (Headers[j] == header) return j;
         throw new ArgumentException($"no column '{header}'; columns: {string.Join(", ", Headers)}", nameof(header));
     }
 
-    /// <summary>The table as CSV text: a header row, then numbers in round-trip form ("R", invariant culture).</summary>
+    private string[][] Records() =>
+        fields.Select((row, i) => row.Append(predictions[i].ToString("R", CultureInfo.InvariantCulture)).ToArray()).ToArray();
+
+    /// <summary>The table as CSV text: a header row, the file's cells as written, predictions in round-trip form ("R", invariant culture).</summary>
     /// <example><code>File.WriteAllText("p.csv", table.ToCsv());</code></example>
     public string ToCsv()
     {
         var sb = new StringBuilder();
         sb.Append(string.Join(",", Headers.Select(Quote))).Append('\n');
-        for (var i = 0; i < Rows; i++)
-        {
-            for (var j = 0; j < columns.Length; j++)
-            {
-                if (j > 0) sb.Append(',');
-                sb.Append(columns[j][i].ToString("R", CultureInfo.InvariantCulture));
-            }
-            sb.Append('\n');
-        }
+        foreach (var record in Records())
+            sb.Append(string.Join(",", record.Select(Quote))).Append('\n');
         return sb.ToString();
     }
 
@@ -74,7 +101,7 @@ public sealed class PredictionTable
     public void WriteCsv(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the output path is empty", nameof(path));
-        try { Core.Csv.writeColumns(path, Headers.ToArray(), columns); }
+        try { Core.Csv.writeText(path, Headers.ToArray(), Records()); }
         catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
     }
 }

@@ -263,8 +263,8 @@ public sealed class SwapInvariantRegressor
     public double[] Predict(string csvPath) => PredictTable(csvPath).Predictions;
 
     /// <summary>
-    /// Predictions for the rows of a CSV file with the columns they came from: the model's input columns, the
-    /// target column when the file has it, and a "prediction" column.
+    /// Predictions for the rows of a CSV file next to every column of the file (ids and other columns kept,
+    /// as written), with a "prediction" column last.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">A model column is missing or a cell is not a finite number.</exception>
@@ -276,26 +276,11 @@ public sealed class SwapInvariantRegressor
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
         var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.Some(m.TargetName)));
         var predictions = Core.Regressor.predict(m, inputs.Inputs);
-        var width = m.InputNames.Length;
-        var headers = new List<string>(m.InputNames);
-        var columns = new List<double[]>();
-        for (var j = 0; j < width; j++)
-        {
-            var column = new double[inputs.RowCount];
-            for (var i = 0; i < column.Length; i++) column[i] = inputs.Inputs[i * width + j];
-            columns.Add(column);
-        }
-        var observed = Fs.ValueRef(inputs.Observed);
-        if (observed is not null)
-        {
-            headers.Add(m.TargetName);
-            columns.Add(observed);
-        }
+        var headers = new List<string>(inputs.Header);
         var name = "prediction";
         for (var k = 1; headers.Contains(name); k++) name = $"prediction_{k}";
         headers.Add(name);
-        columns.Add(predictions);
-        return new PredictionTable(headers.AsReadOnly(), columns.ToArray());
+        return new PredictionTable(headers.AsReadOnly(), inputs.Fields, predictions);
     }
 
     /// <summary>MSE, RMSE, R² and invariance error of the model on inputs x and targets y (target units).</summary>

@@ -181,6 +181,40 @@ public class CliTests
     }
 
     [Fact]
+    public void Predict_keeps_every_column_of_the_file_in_order()
+    {
+        using var dir = new TempFolder();
+        var data = Targets.Get("bead_pair").Generate(40, seed: 3);
+        var x = data.ToInputArray();
+        var y = data.ToTargetArray();
+        // An id column of text, the inputs in another order than the model's, and a note with a comma.
+        var csv = dir.Write("beads.csv", "id,force,right,left,note,energy\n" + string.Concat(
+            Enumerable.Range(0, data.Rows).Select(i =>
+                FormattableString.Invariant($"bead-{i},{x[i, 2]:R},{x[i, 1]:R},{x[i, 0]:R},\"a, b\",{y[i]:R}\n"))));
+        var model = dir.File("beads.json");
+        var train = CliRun.Of("train", "--data", csv, "--u", "left", "--v", "right", "--w", "force", "--y", "energy",
+                              "--epochs", "2", "--hidden", "8", "--out", model);
+        Assert.True(train.ExitCode == 0, train.ToString());
+
+        var predict = CliRun.Of("predict", "--model", model, "--data", csv);
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        var lines = predict.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal(41, lines.Length);
+        Assert.Equal("id,force,right,left,note,energy,prediction", lines[0]);
+        Assert.StartsWith("bead-0,", lines[1]);
+        Assert.Contains(",\"a, b\",", lines[1]);
+
+        var table = SwapInvariantRegressor.Load(model).PredictTable(csv);
+        Assert.Equal("prediction", table.PredictionColumn);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"bead-{i}"), table.Text("id"));
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => x[i, 0]), table.Column("left"));
+        var direct = SwapInvariantRegressor.Load(model).Predict(new double[,] { { x[5, 0], x[5, 1], x[5, 2] } })[0];
+        Assert.Equal(direct, table.Predictions[5]);
+        Assert.Throws<FormatException>(() => table.Column("id"));
+        Assert.Throws<ArgumentException>(() => table.Column("nope"));
+    }
+
+    [Fact]
     public void Compare_quick_writes_reports_and_prints_the_summary()
     {
         using var dir = new TempFolder();

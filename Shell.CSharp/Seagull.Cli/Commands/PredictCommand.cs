@@ -12,8 +12,8 @@ internal static class PredictCommand
         var data = new Option<string>("--data", "-d") { Description = "CSV file with the model's input columns (found by the names stored in the model).", HelpName = "FILE.csv", Required = true };
         var output = new Option<string?>("--out", "-o") { Description = "Write the predictions here (atomically) instead of stdout.", HelpName = "FILE.csv" };
         var command = new Command("predict",
-            "Predict with a saved model. The output CSV holds the model's input columns, the target column when the file\n" +
-            "has it, and a 'prediction' column; numbers are written in round-trip form.");
+            "Predict with a saved model. The output CSV holds every column of the input file as written (ids included)\n" +
+            "and a 'prediction' column last, in round-trip form.");
         command.Options.Add(model);
         command.Options.Add(data);
         command.Options.Add(output);
