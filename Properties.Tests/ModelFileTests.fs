@@ -94,3 +94,31 @@ let ``custom activations are resolved when loading`` () =
     Assert.Contains("cubic", e.Message)
     let back = ModelFile.loadWith [ cubic ] path
     Assert.Equal<int64[]>(bits (Regressor.predict model data.X), bits (Regressor.predict back data.X))
+
+[<Fact>]
+let ``a different formula under the stored custom name is refused, and the fingerprint is checksummed`` () =
+    let soft = Activation.custom "soft" (fun z -> Tensor.log (Tensor.addScalar 1.0 (z * z)))
+    let impostor = Activation.custom "soft" (fun z -> Tensor.log (Tensor.addScalar 2.0 (z * z)))
+    let target = Targets.find "bead_pair"
+    let data = Targets.generate target (Random.key 4) 100
+    let spec = { NetworkSpec.create Split target.Blocks [ 4 ] [ Activation.tanh ] with Even = soft }
+    let model, _ = Regressor.fit spec { Train.defaults with Epochs = 1 } data None None ignore CancellationToken.None
+    let path = pathOf "fingerprint.json"
+    ModelFile.save path model
+    let text = File.ReadAllText path
+    Assert.Contains("\"customActivations\"", text)
+    let e = Assert.Throws<SeagullException>(fun () -> ModelFile.loadWith [ impostor ] path |> ignore)
+    Assert.Contains("different activation 'soft'", e.Message)
+    let back = ModelFile.loadWith [ soft ] path
+    Assert.Equal<int64[]>(bits (Regressor.predict model data.X), bits (Regressor.predict back data.X))
+    // Editing a stored fingerprint value breaks the checksum.
+    let doc = Text.Json.Nodes.JsonNode.Parse text
+    doc.["customActivations"].[0].["values"].[0] <- Text.Json.Nodes.JsonValue.Create 123.0
+    File.WriteAllText(path, doc.ToJsonString())
+    let edited = Assert.Throws<SeagullException>(fun () -> ModelFile.loadWith [ soft ] path |> ignore)
+    Assert.Contains("checksum", edited.Message)
+
+[<Fact>]
+let ``models with built-in activations only carry no fingerprint`` () =
+    let model, _ = trained Mlp Float32
+    Assert.DoesNotContain("customActivations", ModelFile.toJson model)

@@ -20,9 +20,24 @@ module ModelFile =
     let private inv = CultureInfo.InvariantCulture
     let private r (x: float) = x.ToString("R", inv)
 
+    /// Where custom activations are fingerprinted. A file stores only an activation's name; the values
+    /// at these points let loading refuse a different formula under the same name instead of
+    /// silently predicting something else.
+    let private probes = [| -3.0; -1.25; -0.5; -0.1; 0.0; 0.1; 0.5; 1.25; 3.0 |]
+
+    /// The model's custom (not built-in) activations with their values at `probes`, in float64.
+    /// Probes where a value is not finite are left out (JSON has no NaN).
+    let private fingerprints (spec: NetworkSpec) : (string * float[] * float[]) list =
+        spec.Activations @ [ spec.Even ]
+        |> List.filter (fun a -> a.Kernel.IsNone)
+        |> List.distinctBy (fun a -> a.Name)
+        |> List.map (fun a ->
+            let kept = Array.zip probes (Activation.evaluate Float64 a probes) |> Array.filter (snd >> Double.IsFinite)
+            a.Name, Array.map fst kept, Array.map snd kept)
+
     /// The text the checksum is computed over: every field that defines the model, in a fixed order,
     /// numbers in round-trip form. Whitespace in the file does not matter; any value change does.
-    let private canonical (m: Model) =
+    let private canonical (m: Model) (customs: (string * float[] * float[]) list) =
         let sb = StringBuilder()
         let line (s: string) = sb.Append(s).Append('\n') |> ignore
         let s = m.Spec
@@ -43,10 +58,13 @@ module ModelFile =
         line $"{r st.TargetMean},{r st.TargetScale}"
         for path, t in List.zip (Params.paths m.Params) (Params.leaves m.Params) do
             line $"{path}:{String.Join(',', t.Shape)}:{String.Join(',', Tensor.toArray t |> Array.map r)}"
+        // Only models with custom activations carry this line, so older files keep their checksums.
+        for name, xs, values in customs do
+            line $"custom:{name}:{String.Join(',', xs |> Array.map r)}:{String.Join(',', values |> Array.map r)}"
         sb.ToString()
 
-    let private checksum (m: Model) =
-        "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical m))).ToLowerInvariant()
+    let private checksum (m: Model) (customs: (string * float[] * float[]) list) =
+        "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical m customs))).ToLowerInvariant()
 
     /// The model as JSON text.
     let toJson (m: Model) : string =
@@ -95,7 +113,17 @@ module ModelFile =
              numbers "values" (Tensor.toArray t)
              w.WriteEndObject()
          w.WriteEndArray()
-         w.WriteString("checksum", checksum m)
+         let customs = fingerprints m.Spec
+         if not customs.IsEmpty then
+             w.WriteStartArray "customActivations"
+             for name, xs, values in customs do
+                 w.WriteStartObject()
+                 w.WriteString("name", name)
+                 numbers "probes" xs
+                 numbers "values" values
+                 w.WriteEndObject()
+             w.WriteEndArray()
+         w.WriteString("checksum", checksum m customs)
          w.WriteEndObject())
         Encoding.UTF8.GetString(stream.ToArray())
 
@@ -186,8 +214,29 @@ module ModelFile =
               InputNames = inputNames
               TargetName = str columns "columns." "y"
               Source = (match root.TryGetProperty "source" with | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() | _ -> "") }
+        let stored =
+            match root.TryGetProperty "customActivations" with
+            | true, v when v.ValueKind = JsonValueKind.Array ->
+                [ for e in v.EnumerateArray() ->
+                    str e "customActivations[]." "name", arr e "customActivations[]." "probes" number,
+                    arr e "customActivations[]." "values" number ]
+            | true, _ -> fail "has a non-list 'customActivations'"
+            | _ -> []
         let expected = str root "" "checksum"
-        if expected <> checksum model then fail "failed its checksum: it was edited or is corrupt"
+        if expected <> checksum model stored then
+            fail "failed its checksum: it was edited or is corrupt"
+        // The activation handed to the loader must compute what the stored one computed.
+        let used = spec.Activations @ [ spec.Even ]
+        for name, xs, values in stored do
+            match used |> List.tryFind (fun a -> a.Name = name) with
+            | None -> fail $"fingerprints activation '{name}', which its spec does not use"
+            | Some a ->
+                if xs.Length <> values.Length then fail $"has {xs.Length} probes but {values.Length} values for activation '{name}'"
+                let given = Activation.evaluate Float64 a xs
+                for i in 0 .. xs.Length - 1 do
+                    let close = abs (given.[i] - values.[i]) <= 1e-9 * max 1.0 (abs values.[i])
+                    if not close then
+                        fail $"was trained with a different activation '{name}': at {r xs.[i]} it gave {r values.[i]}, the one passed to load gives {r given.[i]}"
         model
 
     /// Loads a model file; `customs` resolves custom activations by name.

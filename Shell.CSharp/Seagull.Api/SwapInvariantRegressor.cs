@@ -371,10 +371,12 @@ public sealed class SwapInvariantRegressor
 
     /// <summary>
     /// Loads a model file written by <see cref="Save"/>. Activations not built in are resolved by name among
-    /// <paramref name="customActivations"/>. A truncated, edited (checksum), newer-version or foreign file is refused.
+    /// <paramref name="customActivations"/>; the file keeps each custom activation's values at a few points, so one
+    /// with the right name but another formula is refused. A truncated, edited (checksum), newer-version or foreign
+    /// file is refused.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is corrupt, edited, of a newer format, or uses an unknown activation (one-line message).</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, edited, of a newer format, or uses an unknown or different activation (one-line message).</exception>
     /// <example>
     /// <code>
     /// var seagull2 = Activation.Custom("seagull2", z => Expr.Log(1 + z * z));
