@@ -335,3 +335,12 @@ let ``plots writeAll writes the bar chart, curves and activations`` () =
             Assert.True(isPng (File.ReadAllBytes p), p)
     finally
         if Directory.Exists dir then Directory.Delete(dir, true)
+
+[<Fact>]
+let ``plots draw text with the bundled font, installed fonts or not`` () =
+    // The font ships inside Seagull.Core, so plots have labels on a bare CI image and look the same everywhere.
+    Assert.Equal(Some Plots.bundledFontName, Plots.fontFamily ())
+    Assert.True(Plots.hasFont ())
+    let stream = typeof<Summary>.Assembly.GetManifestResourceStream "Seagull.Fonts.DejaVuSans.ttf"
+    Assert.NotNull stream
+    Assert.True(stream.Length > 100000L)

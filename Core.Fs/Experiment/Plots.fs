@@ -43,23 +43,53 @@ module Plots =
     let private fontLock = obj ()
     let mutable private chosenFont: string option option = None
 
-    /// The font family used for all text: one registered with `useFontFile`, else the first installed
-    /// of a few common sans-serif families, else ScottPlot's default.
+    /// The name under which the font shipped inside this assembly (DejaVu Sans, Bitstream Vera licence,
+    /// see Fonts/DejaVu-LICENSE.txt) is registered with ScottPlot.
+    let bundledFontName = "Seagull DejaVu Sans"
+
+    /// Registers the bundled font from the assembly's resources. ScottPlot loads fonts from files, so
+    /// the font is copied once into the temporary folder (atomically; the name carries the size).
+    /// Returns None when that is impossible (for example a read-only temporary folder).
+    let private registerBundledFont () : string option =
+        try
+            use stream = Reflection.Assembly.GetExecutingAssembly().GetManifestResourceStream "Seagull.Fonts.DejaVuSans.ttf"
+            if isNull stream then None
+            else
+                let folder = Path.Combine(Path.GetTempPath(), "seagull-fonts")
+                let path = Path.Combine(folder, $"DejaVuSans-{stream.Length}.ttf")
+                if not (File.Exists path) || FileInfo(path).Length <> stream.Length then
+                    Directory.CreateDirectory folder |> ignore
+                    use memory = new MemoryStream()
+                    stream.CopyTo memory
+                    AtomicFile.writeAllBytes path (memory.ToArray())
+                Fonts.AddFontFile(bundledFontName, path, false, false)
+                Some bundledFontName
+        with _ -> None
+
+    /// The font family used for all text: one registered with `useFontFile`, else the bundled DejaVu
+    /// Sans (so plots look the same on every machine and have labels even where no font is
+    /// installed, as on a bare CI image), else the first installed of a few common families.
     let private font () =
         lock fontLock (fun () ->
             match chosenFont with
             | Some choice -> choice
             | None ->
-                let installed = Set.ofSeq SkiaSharp.SKFontManager.Default.FontFamilies
                 let choice =
-                    [ "DejaVu Sans"; "Liberation Sans"; "Noto Sans"; "Open Sans"; "Arial"; "Helvetica"; "FreeSans" ]
-                    |> List.tryFind installed.Contains
+                    match registerBundledFont () with
+                    | Some name -> Some name
+                    | None ->
+                        let installed = Set.ofSeq SkiaSharp.SKFontManager.Default.FontFamilies
+                        [ "DejaVu Sans"; "Liberation Sans"; "Noto Sans"; "Open Sans"; "Arial"; "Helvetica"; "FreeSans" ]
+                        |> List.tryFind installed.Contains
                 chosenFont <- Some choice
                 choice)
 
-    /// True when some font is available to draw text. On a machine with no font installed at all
-    /// (a bare container or CI image with only the .NET SDK) the plots still render, but without any
-    /// text; install one (for example Debian's `fonts-dejavu-core`) or call `useFontFile`.
+    /// The font family plots use now (see `font`); None only when no font could be found at all.
+    /// Example: `Plots.fontFamily () = Some Plots.bundledFontName` on a default set-up.
+    let fontFamily () : string option = font ()
+
+    /// True when some font is available to draw text: the bundled one, unless it could not be
+    /// registered, else an installed one. Without any, the plots still render but without text.
     ///
     /// Example: `if not (Plots.hasFont ()) then eprintfn "no font installed: plots will have no labels"`.
     let hasFont () : bool =
