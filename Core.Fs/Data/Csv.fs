@@ -283,17 +283,17 @@ module Csv =
         let needs = s = "" || s.Trim() <> s || s.IndexOfAny [| ','; '"'; '\r'; '\n' |] >= 0
         if needs then "\"" + s.Replace("\"", "\"\"") + "\"" else s
 
-    /// Writes columns under headers to `path` atomically: numbers in round-trip form ("R", invariant
-    /// culture), so reading back gives the same bits; headers quoted when needed.
-    /// Example: `Csv.writeColumns "pred.csv" [| "y"; "prediction" |] [| y; predictions |]`.
-    let writeColumns (path: string) (headers: string[]) (columns: float[][]) : unit =
-        if headers.Length = 0 then Fail.with' $"'{path}': nothing to write: no columns"
+    /// CSV text of columns under headers: numbers in round-trip form ("R", invariant culture), so
+    /// reading back gives the same bits; headers quoted when needed.
+    /// Example: `Csv.columnsText [| "y" |] [| [| 1.5 |] |] = "y\n1.5\n"`.
+    let columnsText (headers: string[]) (columns: float[][]) : string =
+        if headers.Length = 0 then Fail.with' "nothing to write: no columns"
         if headers.Length <> columns.Length then
-            Fail.with' $"'{path}': {headers.Length} headers for {columns.Length} columns"
+            Fail.with' $"{headers.Length} headers for {columns.Length} columns"
         let rows = columns.[0].Length
         columns |> Array.iteri (fun j c ->
             if c.Length <> rows then
-                Fail.with' $"'{path}': column '{show headers.[j]}' has {c.Length} values, column '{show headers.[0]}' has {rows}")
+                Fail.with' $"column '{show headers.[j]}' has {c.Length} values, column '{show headers.[0]}' has {rows}")
         let sb = StringBuilder()
         sb.Append(headers |> Array.map quote |> String.concat ",").Append('\n') |> ignore
         for i in 0 .. rows - 1 do
@@ -301,7 +301,15 @@ module Csv =
                 if j > 0 then sb.Append ',' |> ignore
                 sb.Append(columns.[j].[i].ToString("R", CultureInfo.InvariantCulture)) |> ignore
             sb.Append '\n' |> ignore
-        AtomicFile.writeAllText path (sb.ToString())
+        sb.ToString()
+
+    /// Writes columns under headers to `path` atomically (see `columnsText`).
+    /// Example: `Csv.writeColumns "pred.csv" [| "y"; "prediction" |] [| y; predictions |]`.
+    let writeColumns (path: string) (headers: string[]) (columns: float[][]) : unit =
+        let text =
+            try columnsText headers columns
+            with :? SeagullException as e -> Fail.with' $"'{path}': {e.Message}"
+        AtomicFile.writeAllText path text
 
     /// Writes rows of text fields under headers to `path` atomically, quoting fields when needed.
     /// Example: `Csv.writeText "out.csv" [| "id"; "prediction" |] [| [| "a"; "0.5" |] |]`.
@@ -315,9 +323,13 @@ module Csv =
             sb.Append(row |> Array.map quote |> String.concat ",").Append('\n') |> ignore)
         AtomicFile.writeAllText path (sb.ToString())
 
+    /// A data set as CSV text: its input columns, then the target; `load` reads it back exactly.
+    /// Example: `Csv.toText (Targets.generate (Targets.find "angle") (Random.key 0) 10)`.
+    let toText (ds: Dataset) : string =
+        let width = Dataset.inputWidth ds
+        columnsText (Array.append ds.InputNames [| ds.TargetName |])
+            (Array.append (Array.init width (Dataset.column ds)) [| ds.Y |])
+
     /// Writes a data set (its input columns, then the target) atomically; `load` reads it back exactly.
     /// Example: `Csv.write "train.csv" (Targets.generate (Targets.find "angle") (Random.key 0) 1000)`.
-    let write (path: string) (ds: Dataset) : unit =
-        let width = Dataset.inputWidth ds
-        writeColumns path (Array.append ds.InputNames [| ds.TargetName |])
-            (Array.append (Array.init width (Dataset.column ds)) [| ds.Y |])
+    let write (path: string) (ds: Dataset) : unit = AtomicFile.writeAllText path (toText ds)

@@ -159,6 +159,10 @@ public sealed class RegressionData
         catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
     }
 
+    /// <summary>The data as CSV text (inputs, then the target), numbers in round-trip form; the same text <see cref="WriteCsv"/> writes.</summary>
+    /// <example><code>Console.Write(Targets.Get("spring").Generate(5).ToCsv());</code></example>
+    public string ToCsv() => Core.Csv.toText(Inner);
+
     /// <summary>"N rows, u:D v:D w:K, target NAME".</summary>
     /// <example><code>Console.WriteLine(data);</code></example>
     public override string ToString() => $"{Rows} rows, u:{UWidth} v:{UWidth} w:{WWidth}, target {TargetName}";

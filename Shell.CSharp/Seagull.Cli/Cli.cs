@@ -73,6 +73,7 @@ public static class Cli
             "Exit codes: 0 success, 1 user error (one line 'error: …' on stderr), 2 usage error, 130 cancelled.");
         root.Subcommands.Add(ActivationsCommand.Create(context));
         root.Subcommands.Add(TargetsCommand.Create(context));
+        root.Subcommands.Add(GenerateCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(PredictCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));

@@ -181,6 +181,32 @@ public class CliTests
     }
 
     [Fact]
+    public void Generate_writes_a_target_as_csv_that_trains_and_repeats_by_seed()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.File("planar.csv");
+        var run = CliRun.Of("generate", "--target", "planar_charges", "--rows", "50", "--seed", "3", "--out", csv);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal(51, lines.Length);
+        Assert.Equal("u1,u2,v1,v2,w1,w2,y", lines[0]);
+        var toStdout = CliRun.Of("generate", "--target", "planar_charges", "--rows", "50", "--seed", "3");
+        Assert.Equal(File.ReadAllText(csv), toStdout.Out);
+        Assert.NotEqual(toStdout.Out, CliRun.Of("generate", "--target", "planar_charges", "--rows", "50", "--seed", "4").Out);
+        Assert.Equal(Targets.Get("planar_charges").Generate(50, 3).ToCsv(), toStdout.Out);
+
+        var model = dir.File("m.json");
+        var train = CliRun.Of("train", "--data", csv, "--u", "u1,u2", "--v", "v1,v2", "--w", "w1,w2", "--epochs", "1", "--out", model);
+        Assert.True(train.ExitCode == 0, train.ToString());
+
+        var unknown = CliRun.Of("generate", "--target", "nope");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("unknown target 'nope'", unknown.Err);
+        Assert.Equal(1, CliRun.Of("generate", "--target", "spring", "--rows", "0").ExitCode);
+        Assert.Equal(2, CliRun.Of("generate", "--rows", "5").ExitCode);
+    }
+
+    [Fact]
     public void Predict_keeps_every_column_of_the_file_in_order()
     {
         using var dir = new TempFolder();
@@ -240,7 +266,7 @@ public class CliTests
     {
         var root = CliRun.Of("--help");
         Assert.Equal(0, root.ExitCode);
-        foreach (var command in new[] { "activations", "targets", "train", "predict", "evaluate", "check", "compare" })
+        foreach (var command in new[] { "activations", "targets", "generate", "train", "predict", "evaluate", "check", "compare" })
         {
             Assert.Contains(command, root.Out);
             var help = CliRun.Of(command, "--help");
