@@ -296,6 +296,19 @@ public sealed class SwapInvariantRegressor
         return ToEvaluation(Core.Regressor.evaluate(m, data));
     }
 
+    /// <summary>Predictions in the target's units for the rows of a data set with the same block widths.</summary>
+    /// <exception cref="ArgumentException">The data's block widths differ from the model's.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double[] p = regressor.Predict(test);</code></example>
+    public double[] Predict(RegressionData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var m = Fitted();
+        if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
+            throw new ArgumentException($"the data has blocks u:{data.UWidth} w:{data.WWidth} but the model expects u:{Definition.UWidth} w:{Definition.WWidth}", nameof(data));
+        return Core.Regressor.predict(m, data.Inner.X);
+    }
+
     /// <summary>Metrics of the model on a data set with the same block widths.</summary>
     /// <exception cref="ArgumentException">The data's block widths differ from the model's.</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>

@@ -50,6 +50,8 @@ public class ApiTests
         var loaded = SwapInvariantRegressor.Load(path, seagull2);
         Assert.Same(seagull2, loaded.Definition.Activations[0]);
         Assert.Equal(regressor.Predict(data.ToInputArray()), loaded.Predict(data.ToInputArray()));
+        Assert.Equal(regressor.Predict(data.ToInputArray()), loaded.Predict(data));
+        Assert.Throws<ArgumentException>(() => loaded.Predict(Targets.Get("spring").Generate(5)));
         // The same name with another formula is refused rather than silently predicting something else.
         var impostor = Activation.Custom("seagull2", z => Expr.Log(2 + z * z));
         var wrong = Assert.Throws<InvalidDataException>(() => SwapInvariantRegressor.Load(path, impostor));
