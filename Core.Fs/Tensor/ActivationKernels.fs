@@ -13,22 +13,26 @@ type IElementwiseKernel =
 
 /// Fused, vectorised kernels of the built-in activations. Even functions are computed from |z| or z²
 /// and odd ones from |z| with the sign copied back, so parity holds bitwise, not just approximately.
+/// Transcendental functions go through `Elementwise.exp/log/tanh/sigmoid/cos/sin`, whose result for a
+/// value never depends on its neighbours, its offset, the array's alignment or the batch size, so every
+/// kernel maps each value to the same bits wherever it sits.
 /// Functions that overflow naively (log(1+z²), softplus, log cosh) switch to a stable form.
 module ActivationKernels =
     let private mulInto<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         TensorPrimitives.Multiply<'T>(ReadOnlySpan x, ReadOnlySpan y, Span x)
         x
 
+    /// max |zᵢ| (`TensorPrimitives.MaxMagnitude` returns the element itself, with its sign).
+    let private largestMagnitude<'T when 'T :> IFloatingPointIeee754<'T>> (z: 'T[]) : 'T =
+        'T.Abs(TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan z))
+
     /// log(1 + z²), stable for every finite z. Even.
     let seagull =
         { new IElementwiseKernel with
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
                 let limit: 'T = 'T.Sqrt(maxValue<'T> ()) * scalar<'T> 0.5
-                let r = fresh z.Length
-                TensorPrimitives.Multiply<'T>(ReadOnlySpan z, ReadOnlySpan z, Span r)
-                TensorPrimitives.Add<'T>(ReadOnlySpan r, 'T.One, Span r)
-                TensorPrimitives.Log<'T>(ReadOnlySpan r, Span r)
-                if z.Length > 0 && ge (TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan z)) limit then
+                let r = Elementwise.log (addScalar 1.0 (multiply z z))
+                if z.Length > 0 && ge (largestMagnitude z) limit then
                     // z² overflows: log(1+z²) = 2·log|z| + log(1 + 1/z²).
                     for i in 0 .. z.Length - 1 do
                         let a: 'T = 'T.Abs(z.[i])
@@ -45,7 +49,7 @@ module ActivationKernels =
                 TensorPrimitives.Multiply<'T>(ReadOnlySpan z, ReadOnlySpan z, Span r)
                 TensorPrimitives.Add<'T>(ReadOnlySpan r, 'T.One, Span r)
                 TensorPrimitives.Divide<'T>(ReadOnlySpan z, ReadOnlySpan r, Span r)
-                if z.Length > 0 && ge (TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan z)) limit then
+                if z.Length > 0 && ge (largestMagnitude z) limit then
                     for i in 0 .. z.Length - 1 do
                         if ge ('T.Abs(z.[i])) limit then r.[i] <- 'T.One / (z.[i] + 'T.One / z.[i])
                 TensorPrimitives.Multiply<'T>(ReadOnlySpan r, scalar<'T> 2.0, Span r)
@@ -71,8 +75,7 @@ module ActivationKernels =
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
                 let r = multiply z z
                 TensorPrimitives.Negate<'T>(ReadOnlySpan r, Span r)
-                TensorPrimitives.Exp<'T>(ReadOnlySpan r, Span r)
-                r
+                Elementwise.exp r
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], y: 'T[], gy: 'T[]) =
                 let r = multiply z y
                 TensorPrimitives.Multiply<'T>(ReadOnlySpan r, scalar<'T> -2.0, Span r)
@@ -83,8 +86,7 @@ module ActivationKernels =
         { new IElementwiseKernel with
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
                 let a = absolute z
-                let r = scale (-2.0) a
-                TensorPrimitives.Exp<'T>(ReadOnlySpan r, Span r)
+                let r = Elementwise.exp (scale (-2.0) a)
                 let ln2: 'T = scalar<'T> (Math.Log 2.0)
                 for i in 0 .. r.Length - 1 do
                     let l: 'T = log1p r.[i]
@@ -92,21 +94,17 @@ module ActivationKernels =
                     r.[i] <- s - ln2
                 r
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
-                let r = absolute z
-                TensorPrimitives.Tanh<'T>(ReadOnlySpan r, Span r)
+                let r = Elementwise.tanh (absolute z)
                 TensorPrimitives.CopySign<'T>(ReadOnlySpan r, ReadOnlySpan z, Span r)
                 mulInto r gy }
 
-    /// cos z, computed as cos|z|. Even; derivative −sin z (exactly odd).
+    /// cos z, computed as cos|z| one element at a time (`Elementwise.cos`: bitwise repeatable, unlike
+    /// `TensorPrimitives.Cos`). Even; derivative −sin z (exactly odd).
     let cos =
         { new IElementwiseKernel with
-            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                let r = absolute z
-                TensorPrimitives.Cos<'T>(ReadOnlySpan r, Span r)
-                r
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Elementwise.cos (absolute z)
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
-                let r = absolute z
-                TensorPrimitives.Sin<'T>(ReadOnlySpan r, Span r)
+                let r = Elementwise.sin (absolute z)
                 TensorPrimitives.Negate<'T>(ReadOnlySpan r, Span r)
                 for i in 0 .. r.Length - 1 do
                     if gt 'T.Zero z.[i] then r.[i] <- -r.[i]
@@ -122,8 +120,7 @@ module ActivationKernels =
     let tanh =
         { new IElementwiseKernel with
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                let r = absolute z
-                TensorPrimitives.Tanh<'T>(ReadOnlySpan r, Span r)
+                let r = Elementwise.tanh (absolute z)
                 TensorPrimitives.CopySign<'T>(ReadOnlySpan r, ReadOnlySpan z, Span r)
                 r
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], y: 'T[], gy: 'T[]) =
@@ -155,7 +152,7 @@ module ActivationKernels =
     let sigmoid =
         { new IElementwiseKernel with
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                sigmoid z
+                Elementwise.sigmoid z
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], y: 'T[], gy: 'T[]) =
                 let r = fresh y.Length
                 TensorPrimitives.Subtract<'T>('T.One, ReadOnlySpan y, Span r)
@@ -166,9 +163,7 @@ module ActivationKernels =
     let softplus =
         { new IElementwiseKernel with
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                let r = absolute z
-                TensorPrimitives.Negate<'T>(ReadOnlySpan r, Span r)
-                TensorPrimitives.Exp<'T>(ReadOnlySpan r, Span r)
+                let r = Elementwise.exp (negate (absolute z))
                 for i in 0 .. r.Length - 1 do
                     r.[i] <- 'T.Max(z.[i], 'T.Zero) + log1p r.[i]
                 r

@@ -65,17 +65,54 @@ module Elementwise =
         TensorPrimitives.Negate<'T>(ReadOnlySpan x, Span r)
         r
 
-    /// Exp of each element, vectorised.
-    let exp<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        let r = fresh x.Length
-        TensorPrimitives.Exp<'T>(ReadOnlySpan x, Span r)
-        r
+    /// The inputs a vectorised function computes on its fast path, as a test of one value and a
+    /// vectorised test of a whole array.
+    type private Range<'T> = { Holds: 'T -> bool; HoldsForAll: 'T[] -> bool }
 
-    /// Log of each element, vectorised.
+    /// |v| ≤ bound (false for NaN).
+    let private within<'T when 'T :> IFloatingPointIeee754<'T>> (bound: float) : Range<'T> =
+        let limit: 'T = scalar<'T> bound
+        { Holds = fun (v: 'T) -> 'T.op_LessThanOrEqual('T.Abs v, limit)
+          HoldsForAll = fun (x: 'T[]) ->
+            let largest: 'T = 'T.Abs(TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan x))
+            'T.op_LessThanOrEqual(largest, limit) }
+
+    /// 0 < v < ∞ (false for NaN).
+    let private positiveFinite<'T when 'T :> IFloatingPointIeee754<'T>> () : Range<'T> =
+        { Holds = fun (v: 'T) -> 'T.IsFinite v && 'T.op_GreaterThan(v, 'T.Zero)
+          HoldsForAll = fun (x: 'T[]) ->
+            let smallest: 'T = TensorPrimitives.Min<'T>(ReadOnlySpan x)
+            let largest: 'T = TensorPrimitives.Max<'T>(ReadOnlySpan x)
+            'T.op_GreaterThan(smallest, 'T.Zero) && 'T.IsFinite largest }
+
+    /// Runs a vectorised `TensorPrimitives` function so that each element's result depends on its value
+    /// alone, never on its neighbours, its offset or the length of the array. `TensorPrimitives` breaks
+    /// that in two ways: arrays shorter than a vector go through scalar code (`MathF.Exp` and the vector
+    /// algorithm differ in the last bit), and a vector with one lane outside the fast range (|x| > 708 for
+    /// float64 exp) is recomputed lane by lane with scalar code, so which elements share a vector, and so
+    /// the array's alignment, changes the bits. Here short arrays are padded to a full 512-bit vector and
+    /// elements outside `range` are replaced by 1 for the vector pass and computed alone by `scalarOf`.
+    let private perValue<'T when 'T :> IFloatingPointIeee754<'T>>
+        (range: Range<'T>) (vector: 'T[] -> 'T[] -> unit) (scalarOf: 'T -> 'T) (x: 'T[]) : 'T[] =
+        let n = x.Length
+        let width = max n (64 / sizeof<'T>)
+        if width = n && range.HoldsForAll x then
+            let r = fresh n
+            vector x r
+            r
+        else
+            let input = Array.init width (fun (i: int) -> if i < n && range.Holds x.[i] then x.[i] else 'T.One)
+            let all = fresh width
+            vector input all
+            Array.init n (fun (i: int) -> if range.Holds x.[i] then all.[i] else scalarOf x.[i])
+
+    /// Exp of each element, vectorised; bitwise the same for a value wherever it sits (see `perValue`).
+    let exp<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
+        perValue (within 80.0) (fun (a: 'T[]) (r: 'T[]) -> TensorPrimitives.Exp<'T>(ReadOnlySpan a, Span r)) 'T.Exp x
+
+    /// Log of each element, vectorised; bitwise the same for a value wherever it sits (see `perValue`).
     let log<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        let r = fresh x.Length
-        TensorPrimitives.Log<'T>(ReadOnlySpan x, Span r)
-        r
+        perValue (positiveFinite ()) (fun (a: 'T[]) (r: 'T[]) -> TensorPrimitives.Log<'T>(ReadOnlySpan a, Span r)) 'T.Log x
 
     /// Sqrt of each element, vectorised.
     let sqrt<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
@@ -83,29 +120,25 @@ module Elementwise =
         TensorPrimitives.Sqrt<'T>(ReadOnlySpan x, Span r)
         r
 
-    /// Sin of each element, vectorised.
-    let sin<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        let r = fresh x.Length
-        TensorPrimitives.Sin<'T>(ReadOnlySpan x, Span r)
-        r
+    /// Sin of each element, one element at a time. Not `TensorPrimitives.Sin`: it picks its algorithm per
+    /// vector (one polynomial when every lane is below π/4, a reduction otherwise, scalar code when a lane
+    /// is huge), so an element's last bits would depend on its neighbours and on the array's alignment.
+    let sin<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) = Array.map (fun (v: 'T) -> 'T.Sin v) x
 
-    /// Cos of each element, vectorised.
-    let cos<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        let r = fresh x.Length
-        TensorPrimitives.Cos<'T>(ReadOnlySpan x, Span r)
-        r
+    /// Cos of each element, one element at a time (deterministic per element; see `sin`).
+    let cos<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) = Array.map (fun (v: 'T) -> 'T.Cos v) x
 
-    /// Tanh of each element, vectorised.
+    /// Tanh of each element, vectorised; bitwise the same for a value wherever it sits (see `perValue`).
     let tanh<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        let r = fresh x.Length
-        TensorPrimitives.Tanh<'T>(ReadOnlySpan x, Span r)
-        r
+        perValue (within 40.0) (fun (a: 'T[]) (r: 'T[]) -> TensorPrimitives.Tanh<'T>(ReadOnlySpan a, Span r)) 'T.Tanh x
 
-    /// Sigmoid of each element, vectorised.
+    /// Sigmoid 1 / (1 + exp(−x)) of each element, vectorised; bitwise the same for a value wherever it
+    /// sits (see `perValue`).
     let sigmoid<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        let r = fresh x.Length
-        TensorPrimitives.Sigmoid<'T>(ReadOnlySpan x, Span r)
-        r
+        let one (v: 'T) =
+            let e: 'T = 'T.Exp(-v)
+            'T.One / ('T.One + e)
+        perValue (within 80.0) (fun (a: 'T[]) (r: 'T[]) -> TensorPrimitives.Sigmoid<'T>(ReadOnlySpan a, Span r)) one x
 
     /// Reciprocal of each element, vectorised.
     let reciprocal<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =

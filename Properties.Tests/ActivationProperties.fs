@@ -1,0 +1,163 @@
+/// Properties of the activation catalogue: parity holds bitwise in both precisions (extremes included),
+/// declared parity agrees with measured parity, Seagull's derivative is 2x/(1 + x²), the stable
+/// activations stay finite, and a value's result never depends on where it sits in a batch.
+/// Every test iterates over `Activation.catalogue`, so a new activation is covered without new code.
+module Seagull.Tests.ActivationProperties
+
+open Xunit
+open FsCheck
+open FsCheck.FSharp
+open Seagull
+open Seagull.Tests.Checks
+
+let private precisions = [ Float32; Float64 ]
+
+let private cases (keep: Activation -> bool) : obj[] list =
+    [ for a in Activation.catalogue do
+        if keep a then
+            for d in precisions do
+                yield [| box a.Name; box (Dtype.name d) |] ]
+
+/// (name, precision) of every even activation.
+let evenCases = cases (fun a -> a.Declared = Even)
+/// (name, precision) of every odd activation.
+let oddCases = cases (fun a -> a.Declared = Odd)
+/// (name, precision) of every activation that is neither even nor odd.
+let neitherCases = cases (fun a -> a.Declared = Neither)
+/// (name, precision) of every activation.
+let allCases = cases (fun _ -> true)
+/// (name, precision) of the activations built to stay finite for every finite input.
+let stableCases = cases (fun a -> List.contains a.Name [ "seagull"; "softplus"; "logcosh" ])
+/// The name of every activation.
+let allNames : obj[] list = [ for a in Activation.catalogue -> [| box a.Name |] ]
+
+let private negated (xs: float[]) = Array.map (fun x -> -x) xs
+
+/// Some of the extremes of the precision and up to 40 finite values of every scale, shuffled. Not all
+/// extremes at once: a batch holding both −max and +max hides kernels that decide per batch.
+let private valuesWithExtremes (dtype: Dtype) : Gen<float[]> =
+    gen {
+        let! some = Gen.subListOf (Generators.extremes dtype)
+        let! n = Gen.choose (0, 40)
+        let! xs = Gen.listOfLength n (Generators.anyFinite dtype)
+        return! Gen.shuffle (some @ xs)
+    }
+
+/// Checks `property` on random batches, then on each extreme alone.
+let private forValues (dtype: Dtype) (maxTest: int) (property: float[] -> Property) =
+    Generators.check maxTest (Prop.forAll (Arb.fromGen (valuesWithExtremes dtype)) property)
+    for x in Generators.extremes dtype do
+        Generators.check 1 (property [| x |])
+
+let private sameBits (x: float) (y: float) = bits x = bits y
+
+// ---- parity --------------------------------------------------------------------------------------------
+
+[<Theory; MemberData(nameof evenCases)>]
+let ``an even activation is bitwise even and its derivative exactly odd, extremes included`` (name: string) (precision: string) =
+    let a = Activation.find name
+    let dtype = Dtype.parse precision
+    forValues dtype 150 (fun xs ->
+        let plus = activationValues dtype a xs
+        let minus = activationValues dtype a (negated xs)
+        let dPlus = derivativeValues dtype a xs
+        let dMinus = derivativeValues dtype a (negated xs)
+        let negation (p: float) (m: float) = m = -p
+        expect (bitwiseEqual plus minus) $"σ(−x) ≠ σ(x) {firstDifference sameBits plus minus}"
+        .&. expect (Array.forall2 negation dPlus dMinus) $"σ′(−x) ≠ −σ′(x) {firstDifference negation dPlus dMinus}")
+
+[<Theory; MemberData(nameof oddCases)>]
+let ``an odd activation is bitwise odd and its derivative bitwise even, extremes included`` (name: string) (precision: string) =
+    let a = Activation.find name
+    let dtype = Dtype.parse precision
+    forValues dtype 150 (fun xs ->
+        let minusOfPlus = negated (activationValues dtype a xs)
+        let minus = activationValues dtype a (negated xs)
+        let dPlus = derivativeValues dtype a xs
+        let dMinus = derivativeValues dtype a (negated xs)
+        expect (bitwiseEqual minusOfPlus minus) $"σ(−x) ≠ −σ(x) {firstDifference sameBits minusOfPlus minus}"
+        .&. expect (bitwiseEqual dPlus dMinus) $"σ′(−x) ≠ σ′(x) {firstDifference sameBits dPlus dMinus}")
+
+[<Theory; MemberData(nameof neitherCases)>]
+let ``a neither activation has σ(−1) different from both σ(1) and −σ(1)`` (name: string) (precision: string) =
+    let a = Activation.find name
+    let v = activationValues (Dtype.parse precision) a [| 1.0; -1.0 |]
+    Assert.True(v.[1] <> v.[0] && v.[1] <> -v.[0], $"{name}: σ(1) = {v.[0]:R}, σ(−1) = {v.[1]:R}")
+
+[<Theory; MemberData(nameof allNames)>]
+let ``declared parity agrees with measured parity`` (name: string) =
+    let a = Activation.find name
+    Assert.Equal(a.Declared, Activation.parityOf a)
+
+[<Fact>]
+let ``custom activations get their parity measured, not declared`` () =
+    Assert.Equal(Even, (Activation.custom "seagull" (fun z -> log (1.0 + z * z))).Declared)
+    Assert.Equal(Odd, (Activation.custom "cube" (fun z -> z * z * z)).Declared)
+    Assert.Equal(Neither, (Activation.custom "shifted square" (fun z -> z * z + z)).Declared)
+
+// ---- Seagull's derivative ------------------------------------------------------------------------------
+
+/// 2x/(1 + x²) in double, as 2/x where x² would overflow (1/x² is then below double's precision).
+let private seagullSlope (x: float) = if abs x < 1e100 then 2.0 * x / (1.0 + x * x) else 2.0 / x
+
+[<Theory; InlineData("float32"); InlineData("float64")>]
+let ``seagull's derivative is 2x over 1 + x² for every finite x`` (precision: string) =
+    let dtype = Dtype.parse precision
+    // three roundings in the kernel (z², +1, ÷); the ×2 is exact. Subnormal results round absolutely.
+    let relative = match dtype with Float32 -> 3e-7 | Float64 -> 1e-15
+    forValues dtype 200 (fun xs ->
+        let d = derivativeValues dtype Activation.seagull xs
+        let reference = Array.map seagullSlope xs
+        let near (got: float) (want: float) = abs (got - want) <= relative * abs want + Generators.minSubnormal dtype
+        expect (Array.forall2 near d reference) $"σ′ {firstDifference near d reference}")
+
+[<Fact>]
+let ``the engine's derivative of a custom log(1 + x²) equals the built-in seagull's to 1e-12`` () =
+    let custom = Activation.custom "seagull" (fun x -> log (1.0 + x * x))
+    let values = Gen.oneof [ Generators.bounded -50.0 50.0; Generators.normalFloat 1e6 ]
+    Generators.check 200 (Prop.forAll (Arb.fromGen (Gen.arrayOfLength 24 values)) (fun xs ->
+        let engine = derivativeValues Float64 custom xs
+        let builtin = derivativeValues Float64 Activation.seagull xs
+        expect (Array.forall2 (close 1e-12) engine builtin) $"engine vs built-in {firstDifference (close 1e-12) engine builtin}"))
+
+// ---- stability and determinism -------------------------------------------------------------------------
+
+[<Theory; MemberData(nameof stableCases)>]
+let ``the stable activations and their derivatives are finite for every finite x`` (name: string) (precision: string) =
+    let a = Activation.find name
+    let dtype = Dtype.parse precision
+    forValues dtype 200 (fun xs ->
+        let y = activationValues dtype a xs
+        let d = derivativeValues dtype a xs
+        let finite (v: float) = System.Double.IsFinite v
+        expect (Array.forall finite y) $"σ {firstFailure finite xs y}"
+        .&. expect (Array.forall finite d) $"σ′ {firstFailure finite xs d}")
+
+/// Neighbours that push vectorised math off its fast path (huge, overflowing, tiny), in the precision.
+let private awkwardNeighbours (dtype: Dtype) =
+    Array.append (Generators.extremes dtype) [| 1e6; -800.0; 360.0; 100.0; 30.0; 0.5; 1e300 |]
+    |> Array.filter (fun v -> abs v <= Generators.maxFinite dtype)
+
+[<Theory; MemberData(nameof allCases)>]
+let ``an activation's value and derivative at x do not depend on x's neighbours, offset or batch size`` (name: string) (precision: string) =
+    let a = Activation.find name
+    let dtype = Dtype.parse precision
+    let case =
+        gen {
+            let! n = Gen.choose (1, 40)
+            let! xs = Gen.arrayOfLength n (Generators.anyFinite dtype)
+            let! before = Gen.choose (0, 17)
+            let! after = Gen.choose (0, 17)
+            let! filler = Gen.elements (awkwardNeighbours dtype)
+            return xs, before, after, filler
+        }
+    Generators.check 40 (Prop.forAll (Arb.fromGen case) (fun (xs, before, after, filler) ->
+        let batch = Array.concat [ Array.create before filler; xs; Array.create after filler ]
+        let inBatch (f: float[] -> float[]) = Array.sub (f batch) before xs.Length
+        let alone (f: float[] -> float[]) = xs |> Array.map (fun x -> (f [| x |]).[0])
+        let value = activationValues dtype a
+        let slope = derivativeValues dtype a
+        expect (bitwiseEqual (inBatch value) (value xs)) $"σ in a batch vs σ of the values {firstDifference sameBits (inBatch value) (value xs)}"
+        .&. expect (bitwiseEqual (alone value) (value xs)) $"σ alone vs in a batch {firstDifference sameBits (alone value) (value xs)}"
+        .&. expect (bitwiseEqual (inBatch slope) (slope xs)) $"σ′ in a batch vs σ′ of the values {firstDifference sameBits (inBatch slope) (slope xs)}"
+        .&. expect (bitwiseEqual (alone slope) (slope xs)) $"σ′ alone vs in a batch {firstDifference sameBits (alone slope) (slope xs)}"))

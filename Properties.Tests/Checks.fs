@@ -1,0 +1,45 @@
+/// Comparisons for property tests of numeric code: bitwise equality, tolerances, and activations
+/// evaluated with their derivatives.
+module Seagull.Tests.Checks
+
+open System
+open FsCheck
+open FsCheck.FSharp
+open Seagull
+
+/// The IEEE bits of a double (a float32 widened to double keeps its bits' meaning: equal float32 bits
+/// give equal double bits).
+let bits (x: float) = BitConverter.DoubleToInt64Bits x
+
+/// Same bits element by element (so 0 ≠ −0 and equal NaNs are equal).
+let bitwiseEqual (a: float[]) (b: float[]) =
+    a.Length = b.Length && Array.forall2 (fun x y -> bits x = bits y) a b
+
+/// The machine epsilon of a precision (the gap between 1 and the next value).
+let epsilon (dtype: Dtype) = match dtype with Float32 -> float (MathF.BitIncrement 1.0f - 1.0f) | Float64 -> Math.BitIncrement 1.0 - 1.0
+
+/// |x − y| ≤ tolerance · max(1, |x|, |y|): relative for large values, absolute near 0.
+let close (tolerance: float) (x: float) (y: float) =
+    abs (x - y) <= tolerance * max 1.0 (max (abs x) (abs y))
+
+/// A property that holds when `ok`, labelled with what was compared so a failure explains itself.
+let expect (ok: bool) (label: string) : Property = Prop.label label ok
+
+/// The first index where two arrays disagree under `same`, shown as "at i: a vs b", or "" if none.
+let firstDifference (same: float -> float -> bool) (a: float[]) (b: float[]) =
+    match Array.tryFindIndex id (Array.map2 (fun x y -> not (same x y)) a b) with
+    | Some i -> $"at {i}: {a.[i]:R} vs {b.[i]:R}"
+    | None -> ""
+
+/// The first input whose output fails `ok`, shown as "at x = …: y", or "" if none.
+let firstFailure (ok: float -> bool) (inputs: float[]) (outputs: float[]) =
+    match Array.tryFindIndex (ok >> not) outputs with
+    | Some i -> $"at x = {inputs.[i]:R}: {outputs.[i]:R}"
+    | None -> ""
+
+/// σ at each value, in the precision (a fresh tensor each call).
+let activationValues (dtype: Dtype) (a: Activation) (values: float[]) = Activation.evaluate dtype a values
+
+/// σ′ at each value, in the precision.
+let derivativeValues (dtype: Dtype) (a: Activation) (values: float[]) =
+    Tensor.toArray (Activation.derivative a (Tensor.vector dtype values))
