@@ -136,3 +136,57 @@ let ``losses`` () =
     Assert.Equal(5.0 / 3.0, Tensor.toScalar (Loss.mae p y), 12)
     Assert.Equal(2.0 * 13.0 / 3.0, Tensor.toScalar (Loss.symmetryPenalty 2.0 p y), 12)
     Assert.Throws<SeagullException>(fun () -> Loss.mse p (Tensor.vector Float64 [| 1.0 |]) |> ignore) |> ignore
+
+/// The fit loop by hand, without the step arena: the same batches (the loop's documented order), the
+/// same gradients and optimizer. Train.fit must agree with it bit for bit.
+let private fitByHand (spec: NetworkSpec) (options: TrainOptions) (x: Tensor) (y: Tensor) =
+    let n = x.Raw.Shape.[0]
+    let key = Random.fold (Random.key options.Seed) 7
+    let mutable p = Network.init spec (Random.key options.Seed)
+    let mutable state = Optimizer.init p
+    for epoch in 0 .. options.Epochs - 1 do
+        let order = Random.permutation (Random.fold key epoch) n
+        for start in 0 .. options.BatchSize .. n - 1 do
+            let idx = Array.sub order start (min options.BatchSize (n - start))
+            let xb, yb = Tensor.takeRows idx x, Tensor.takeRows idx y
+            let loss (q: Params) =
+                let out = Network.apply spec q xb
+                let fit = LossKind.apply options.Loss out yb
+                if options.Penalty > 0.0 then fit + Loss.symmetryPenalty options.Penalty out (Network.apply spec q (Network.swap spec.Blocks xb))
+                else fit
+            let _, g = Params.valueAndGrad loss p
+            let s, q = Optimizer.step options.Optimizer (Optimizer.learningRate options.Optimizer) state p g
+            state <- s
+            p <- q
+    p
+
+[<Theory>]
+[<InlineData("mlp", "float32", 0.0)>]
+[<InlineData("split", "float64", 0.0)>]
+[<InlineData("pooled", "float32", 0.5)>]
+[<InlineData("symmetrized", "float64", 0.0)>]
+let ``the fit loop's reuse of scratch arrays changes no bit of the result`` (arch: string, precision: string, penalty: float) =
+    let spec = { NetworkSpec.create (NetworkSpec.parseArchitecture arch) spring.Blocks [ 8; 6 ] [ Activation.seagull; Activation.tanh ]
+                   with Precision = Dtype.parse precision }
+    // 300 rows in batches of 64: a short last batch, so the arena also sees a change of sizes.
+    let x = Tensor.convert spec.Precision (Tensor.ofArray Float64 [| 300; 9 |] (Array.sub train.X 0 2700))
+    let y = Tensor.convert spec.Precision (Tensor.vector Float64 (Array.sub train.Y 0 300))
+    let options = { Train.defaults with Epochs = 3; BatchSize = 64; Seed = 3; Penalty = penalty }
+    let fitted = Train.fit spec options x y None None ignore CancellationToken.None
+    Assert.True(Params.equal (fitByHand spec options x y) fitted.Params)
+
+[<Fact>]
+let ``a step arena hands out the previous step's arrays in order, and only inside its scope`` () =
+    let arena = Kernels.StepArena()
+    let take () : Array list = [ Kernels.Elementwise.fresh<float32> 10; Kernels.Elementwise.fresh<float32> 10 ]
+    let first = arena.Scope(fun () -> take () @ [ Kernels.Elementwise.fresh<float> 3 ])
+    let second = arena.Scope(fun () -> take () @ [ Kernels.Elementwise.fresh<float> 4 ])
+    Assert.Same(first.[0], second.[0])
+    Assert.Same(first.[1], second.[1])
+    Assert.NotSame(first.[0], first.[1])
+    Assert.NotSame(first.[2], second.[2])       // a different length takes a new array
+    Assert.Equal(4, second.[2].Length)
+    Assert.NotSame(Kernels.Elementwise.fresh<float32> 10, Kernels.Elementwise.fresh<float32> 10)   // outside: always new
+    Assert.Throws<InvalidOperationException>(fun () -> arena.Scope(fun () -> arena.Scope(fun () -> ()))) |> ignore
+    Assert.Throws<Exception>(fun () -> arena.Scope(fun () -> failwith "boom") |> ignore) |> ignore
+    Assert.Null(Kernels.StepArena.Current)      // closed even after an exception

@@ -14,8 +14,11 @@ module Elementwise =
     let maxValue<'T when 'T :> IFloatingPointIeee754<'T>> () : 'T =
         if sizeof<'T> = 4 then scalar<'T> (float Single.MaxValue) else scalar<'T> Double.MaxValue
 
-    /// A fresh array of the same length (contents unspecified, to be overwritten).
-    let fresh<'T> (n: int) : 'T[] = GC.AllocateUninitializedArray<'T> n
+    /// A fresh array of length n (contents unspecified, to be overwritten): new, or inside a training
+    /// step a reused scratch array (see `StepArena`).
+    let fresh<'T> (n: int) : 'T[] =
+        let arena = StepArena.Current
+        if isNull arena then GC.AllocateUninitializedArray<'T> n else arena.Take<'T> n
 
     let add<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         let r = fresh x.Length

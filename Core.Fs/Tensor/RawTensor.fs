@@ -133,13 +133,13 @@ module RawTensor =
         let data =
             match a.Data, b.Data with
             | F32 x, F32 y ->
-                let c = GC.AllocateUninitializedArray<float32> (m * n)
+                let c = Elementwise.fresh<float32> (m * n)
                 (if transposeA then MatMul.multiplyTransposeA m k n x y c false
                  elif transposeB then MatMul.multiplyTransposeB m k n x y c false
                  else MatMul.multiply m k n x y c false)
                 F32 c
             | F64 x, F64 y ->
-                let c = GC.AllocateUninitializedArray<float> (m * n)
+                let c = Elementwise.fresh<float> (m * n)
                 (if transposeA then MatMul.multiplyTransposeA m k n x y c false
                  elif transposeB then MatMul.multiplyTransposeB m k n x y c false
                  else MatMul.multiply m k n x y c false)

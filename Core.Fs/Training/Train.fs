@@ -101,6 +101,7 @@ module Train =
             if options.Penalty > 0.0 then fit + Loss.symmetryPenalty options.Penalty out (Network.apply spec p (Network.swap spec.Blocks xb))
             else fit
         let baseRate = Optimizer.learningRate options.Optimizer
+        let arena = Kernels.StepArena()
         let clock = Stopwatch.StartNew()
         let mutable p = initial
         let mutable state = Optimizer.init initial
@@ -128,12 +129,17 @@ module Train =
                 while start < n && not cancelled do
                     let count = min options.BatchSize (n - start)
                     let idx = Array.sub order start count
-                    let xb = Tensor.takeRows idx x
-                    let yb = Tensor.takeRows idx y
-                    let value, g = Params.valueAndGrad (batchLoss xb yb) p
-                    if not (Double.IsFinite value) then
-                        Fail.with' $"training diverged at epoch {epoch + 1} (loss is {value}); try a lower learning rate (now {baseRate})"
-                    let s, q = Optimizer.step options.Optimizer rate state p g
+                    // The batch, the tape's intermediates and the gradients live in the arena: all are
+                    // consumed by the optimizer, whose new parameters and state are ordinary arrays.
+                    let value, s, q =
+                        arena.Scope(fun () ->
+                            let xb = Tensor.takeRows idx x
+                            let yb = Tensor.takeRows idx y
+                            let value, g = Params.valueAndGrad (batchLoss xb yb) p
+                            if not (Double.IsFinite value) then
+                                Fail.with' $"training diverged at epoch {epoch + 1} (loss is {value}); try a lower learning rate (now {baseRate})"
+                            let s, q = Optimizer.step options.Optimizer rate state p g
+                            value, s, q)
                     state <- s
                     p <- q
                     total <- total + value
