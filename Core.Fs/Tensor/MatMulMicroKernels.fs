@@ -257,19 +257,15 @@ module internal MicroKernels =
         put<'T, 'V, 'O> (NativePtr.add c (2 * w)) c2 acc
         put<'T, 'V, 'O> (NativePtr.add c (3 * w)) c3 acc
 
-    /// 1 × W tile (corner edges).
+    /// 1 × W tile (corner edges). One accumulation chain in k order, like every other tile, so a row's
+    /// result has the same bits whichever tile computes it (a row alone or in a batch).
     let k1x1<'T, 'V, 'O when 'T: unmanaged and 'O :> IVecOps<'T, 'V>>
         (kc: int) (a: nativeptr<'T>) (csA: int) (b: nativeptr<'T>) (rsB: int) (c: nativeptr<'T>) (acc: bool) =
         let mutable c0 = 'O.Zero
-        let mutable c1 = 'O.Zero
         let mutable pb = b
         let mutable o = 0
-        let mutable p = 0
-        while p + 1 < kc do
+        for _ in 1..kc do
             c0 <- 'O.MulAdd('O.Splat(NativePtr.get a o), 'O.Load pb, c0)
-            c1 <- 'O.MulAdd('O.Splat(NativePtr.get a (o + csA)), 'O.Load(NativePtr.add pb rsB), c1)
-            pb <- NativePtr.add pb (2 * rsB)
-            o <- o + 2 * csA
-            p <- p + 2
-        if p < kc then c0 <- 'O.MulAdd('O.Splat(NativePtr.get a o), 'O.Load pb, c0)
-        put<'T, 'V, 'O> c ('O.Add(c0, c1)) acc
+            pb <- NativePtr.add pb rsB
+            o <- o + csA
+        put<'T, 'V, 'O> c c0 acc

@@ -36,12 +36,10 @@ public class DeterminismTests
     }
 
     /// <summary>
-    /// KNOWN CORE ISSUE: the activations now pass (a row alone is shorter than a SIMD vector, which once took
-    /// scalar exp/log/tanh), but MatMul computes a row of A·B with different kernels or summation order depending
-    /// on how many rows A has (measured: 40×3·3×3 in float64, 40×9·9×16 in both precisions), so the last bits
-    /// of a prediction depend on the batch it is in. Enable when MatMul gives every row the same arithmetic.
+    /// A row's prediction has the same bits alone as in a batch: every activation kernel treats each element alike
+    /// (a row alone is shorter than one SIMD vector), and MatMul computes every row with one accumulation chain.
     /// </summary>
-    [Theory(Skip = "known core issue: MatMul's result for a row depends on the number of rows; enable when MatMul computes every row alike")]
+    [Theory]
     [InlineData(Precision.Float32)]
     [InlineData(Precision.Float64)]
     public void A_row_predicts_the_same_bits_alone_as_in_a_batch(Precision precision)
