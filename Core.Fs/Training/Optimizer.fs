@@ -55,10 +55,12 @@ module Optimizer =
         let c2 = 1.0 - Math.Pow(b2, float step)
         let t (x: float) : 'T = 'T.CreateTruncating x
         let n = p.Length
-        let m' = Array.zeroCreate<'T> n
-        let v' = Array.zeroCreate<'T> n
-        let p' = Array.zeroCreate<'T> n
-        let work = Array.zeroCreate<'T> n
+        // The new state and parameters outlive the step (ordinary arrays, every element written below);
+        // the work array is scratch (from the step arena inside the fit loop).
+        let m' = GC.AllocateUninitializedArray<'T> n
+        let v' = GC.AllocateUninitializedArray<'T> n
+        let p' = GC.AllocateUninitializedArray<'T> n
+        let work = Kernels.Elementwise.fresh<'T> n
         TensorPrimitives.Multiply<'T>(ReadOnlySpan m, t b1, Span m')
         TensorPrimitives.MultiplyAdd<'T>(ReadOnlySpan g, t (1.0 - b1), ReadOnlySpan m', Span m')
         TensorPrimitives.Multiply<'T>(ReadOnlySpan g, ReadOnlySpan g, Span work)
@@ -74,8 +76,8 @@ module Optimizer =
     let private sgdKernel<'T when 'T :> IFloatingPointIeee754<'T>> (lr: float) (momentum: float) (p: 'T[]) (g: 'T[]) (m: 'T[]) : 'T[] * 'T[] =
         let tlr: 'T = 'T.CreateTruncating lr
         let tm: 'T = 'T.CreateTruncating momentum
-        let p' = Array.zeroCreate p.Length
-        let m' = Array.zeroCreate p.Length
+        let p' = GC.AllocateUninitializedArray<'T> p.Length
+        let m' = GC.AllocateUninitializedArray<'T> p.Length
         for i in 0 .. p.Length - 1 do
             let mPart: 'T = tm * m.[i]
             let mi: 'T = mPart + g.[i]
