@@ -190,3 +190,29 @@ let ``a step arena hands out the previous step's arrays in order, and only insid
     Assert.Throws<InvalidOperationException>(fun () -> arena.Scope(fun () -> arena.Scope(fun () -> ()))) |> ignore
     Assert.Throws<Exception>(fun () -> arena.Scope(fun () -> failwith "boom") |> ignore) |> ignore
     Assert.Null(Kernels.StepArena.Current)      // closed even after an exception
+
+/// Adam's update by its formula, one rounded operation at a time (float32 arithmetic for float32 tensors).
+let private adamByFormula (lr: float) (b1: float) (b2: float) (eps: float) (step: int) (p: float32[]) (g: float32[]) (m: float32[]) (v: float32[]) =
+    let c1 = 1.0 - Math.Pow(b1, float step)
+    let c2 = 1.0 - Math.Pow(b2, float step)
+    let f (x: float) = float32 x
+    Array.init p.Length (fun i ->
+        let mi = g.[i] * f (1.0 - b1) + m.[i] * f b1
+        let vi = g.[i] * g.[i] * f (1.0 - b2) + v.[i] * f b2
+        let denom = sqrt vi * f (1.0 / Math.Sqrt c2) + f eps
+        mi / denom * f (-lr / c1) + p.[i], mi, vi)
+
+[<Property(MaxTest = 40, Replay = Generators.Replay)>]
+let ``an Adam step is the formula evaluated operation by operation, bit for bit`` (seed: int) =
+    let n = 1 + abs seed % 70                       // across vector widths and scalar tails
+    let draw k = Random.uniforms (Random.key (seed + k)) n -1.0 1.0 |> Array.map float32
+    let p, g, m = draw 1, draw 2, draw 3
+    let v = draw 4 |> Array.map abs
+    let leaf (xs: float32[]) = Leaf (Tensor.ofArray Float32 [| n |] (Array.map float xs))
+    let state = { Step = 2; First = leaf m; Second = leaf v }
+    let lr = 1e-3
+    let s, q = Optimizer.step (Adam (lr, 0.9, 0.999, 1e-8)) lr state (leaf p) (leaf g)
+    let want = adamByFormula lr 0.9 0.999 1e-8 3 p g m v
+    let bits (t: Params) = Params.leaves t |> List.head |> Tensor.toArray |> Array.map (float32 >> BitConverter.SingleToInt32Bits)
+    let wantBits (k: int) = want |> Array.map (fun (a, b, c) -> BitConverter.SingleToInt32Bits([| a; b; c |].[k]))
+    bits q = wantBits 0 && bits s.First = wantBits 1 && bits s.Second = wantBits 2

@@ -47,30 +47,65 @@ module Optimizer =
     /// The initial state for parameters `p`.
     let init (p: Params) : OptimizerState = { Step = 0; First = Params.zerosLike p; Second = Params.zerosLike p }
 
-    /// One Adam update of one tensor, vectorised: m' = β₁m + (1−β₁)g, v' = β₂v + (1−β₂)g²,
-    /// p' = p − (lr/c₁)·m' / (√v'/√c₂ + ε) with bias corrections c = 1 − βᵗ (PyTorch's formulation).
-    let private adamKernel<'T when 'T :> IFloatingPointIeee754<'T>> (lr: float) (b1: float) (b2: float) (eps: float) (step: int)
-                                                                     (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[]) : 'T[] * 'T[] * 'T[] =
+    /// One Adam update of one tensor: m' = β₁m + (1−β₁)g, v' = β₂v + (1−β₂)g², p' = p − (lr/c₁)·m' /
+    /// (√v'/√c₂ + ε) with bias corrections c = 1 − βᵗ (PyTorch's formulation). One pass over the
+    /// arrays (the update is memory-bound: ten passes took 0.8 ms a step for 68k float64 parameters);
+    /// each operation is rounded on its own, no fused multiply-add, so the bits are those of the
+    /// operation-by-operation form.
+    let private adamKernel<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+        (lr: float) (b1: float) (b2: float) (eps: float) (step: int) (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[]) : 'T[] * 'T[] * 'T[] =
         let c1 = 1.0 - Math.Pow(b1, float step)
         let c2 = 1.0 - Math.Pow(b2, float step)
         let t (x: float) : 'T = 'T.CreateTruncating x
+        let tb1: 'T = t b1
+        let tb1c: 'T = t (1.0 - b1)
+        let tb2: 'T = t b2
+        let tb2c: 'T = t (1.0 - b2)
+        let tScale: 'T = t (1.0 / Math.Sqrt c2)
+        let tEps: 'T = t eps
+        let tRate: 'T = t (-lr / c1)
         let n = p.Length
-        // The new state and parameters outlive the step (ordinary arrays, every element written below);
-        // the work array is scratch (from the step arena inside the fit loop).
+        // The new state and parameters outlive the step: ordinary arrays, every element written below.
         let m' = GC.AllocateUninitializedArray<'T> n
         let v' = GC.AllocateUninitializedArray<'T> n
         let p' = GC.AllocateUninitializedArray<'T> n
-        let work = Kernels.Elementwise.fresh<'T> n
-        TensorPrimitives.Multiply<'T>(ReadOnlySpan m, t b1, Span m')
-        TensorPrimitives.MultiplyAdd<'T>(ReadOnlySpan g, t (1.0 - b1), ReadOnlySpan m', Span m')
-        TensorPrimitives.Multiply<'T>(ReadOnlySpan g, ReadOnlySpan g, Span work)
-        TensorPrimitives.Multiply<'T>(ReadOnlySpan v, t b2, Span v')
-        TensorPrimitives.MultiplyAdd<'T>(ReadOnlySpan work, t (1.0 - b2), ReadOnlySpan v', Span v')
-        TensorPrimitives.Sqrt<'T>(ReadOnlySpan v', Span work)
-        TensorPrimitives.Multiply<'T>(ReadOnlySpan work, t (1.0 / Math.Sqrt c2), Span work)
-        TensorPrimitives.Add<'T>(ReadOnlySpan work, t eps, Span work)
-        TensorPrimitives.Divide<'T>(ReadOnlySpan m', ReadOnlySpan work, Span work)
-        TensorPrimitives.MultiplyAdd<'T>(ReadOnlySpan work, t (-lr / c1), ReadOnlySpan p, Span p')
+        let width = Vector<'T>.Count
+        let mutable i = 0
+        if Vector.IsHardwareAccelerated then
+            let vb1 = Vector<'T>(tb1)
+            let vb1c = Vector<'T>(tb1c)
+            let vb2 = Vector<'T>(tb2)
+            let vb2c = Vector<'T>(tb2c)
+            let vScale = Vector<'T>(tScale)
+            let vEps = Vector<'T>(tEps)
+            let vRate = Vector<'T>(tRate)
+            while i <= n - width do
+                let gi = Vector<'T>(ReadOnlySpan(g, i, width))
+                let mi = Vector.Add(Vector.Multiply(gi, vb1c), Vector.Multiply(Vector<'T>(ReadOnlySpan(m, i, width)), vb1))
+                let vi = Vector.Add(Vector.Multiply(Vector.Multiply(gi, gi), vb2c), Vector.Multiply(Vector<'T>(ReadOnlySpan(v, i, width)), vb2))
+                let denom = Vector.Add(Vector.Multiply(Vector.SquareRoot vi, vScale), vEps)
+                let pi = Vector.Add(Vector.Multiply(Vector.Divide(mi, denom), vRate), Vector<'T>(ReadOnlySpan(p, i, width)))
+                mi.CopyTo(Span(m', i, width))
+                vi.CopyTo(Span(v', i, width))
+                pi.CopyTo(Span(p', i, width))
+                i <- i + width
+        while i < n do
+            let gb: 'T = g.[i] * tb1c
+            let mb: 'T = m.[i] * tb1
+            let mi: 'T = gb + mb
+            let gg: 'T = g.[i] * g.[i]
+            let gv: 'T = gg * tb2c
+            let vb: 'T = v.[i] * tb2
+            let vi: 'T = gv + vb
+            let sq: 'T = 'T.Sqrt(vi)
+            let root: 'T = sq * tScale
+            let denom: 'T = root + tEps
+            let ratio: 'T = mi / denom
+            let delta: 'T = ratio * tRate
+            m'.[i] <- mi
+            v'.[i] <- vi
+            p'.[i] <- delta + p.[i]
+            i <- i + 1
         p', m', v'
 
     let private sgdKernel<'T when 'T :> IFloatingPointIeee754<'T>> (lr: float) (momentum: float) (p: 'T[]) (g: 'T[]) (m: 'T[]) : 'T[] * 'T[] =
