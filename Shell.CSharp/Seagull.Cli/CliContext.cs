@@ -21,6 +21,23 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
     /// </summary>
     public Task<int> Guarded(Func<int> body) => Task.Run(() => Run(body));
 
+    /// <summary>
+    /// A command's CSV result: written atomically to <paramref name="path"/> (then one line saying so), or, without
+    /// a path, the text itself on stdout.
+    /// </summary>
+    public void WriteCsv(string? path, Action<string> writeFile, Func<string> text, string written)
+    {
+        if (path is not null)
+        {
+            writeFile(path);
+            Out.WriteLine($"{written} to {path}");
+        }
+        else
+        {
+            Out.Write(text());
+        }
+    }
+
     private int Run(Func<int> body)
     {
         try

@@ -22,15 +22,7 @@ internal static class GenerateCommand
             var n = parse.GetValue(rows);
             Options.Require(n >= 1, $"--rows must be ≥ 1, got {n}");
             var data = t.Generate(n, parse.GetValue(seed));
-            if (parse.GetValue(output) is { } path)
-            {
-                data.WriteCsv(path);
-                ctx.Out.WriteLine($"wrote {n} rows of {t.Name} to {path}");
-            }
-            else
-            {
-                ctx.Out.Write(data.ToCsv());
-            }
+            ctx.WriteCsv(parse.GetValue(output), data.WriteCsv, data.ToCsv, $"wrote {n} rows of {t.Name}");
             return Cli.Success;
         }));
         return command;

@@ -21,15 +21,7 @@ internal static class PredictCommand
         {
             var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
             var table = regressor.PredictTable(parse.GetValue(data)!);
-            if (parse.GetValue(output) is { } path)
-            {
-                table.WriteCsv(path);
-                ctx.Out.WriteLine($"wrote {table.Rows} predictions to {path}");
-            }
-            else
-            {
-                ctx.Out.Write(table.ToCsv());
-            }
+            ctx.WriteCsv(parse.GetValue(output), table.WriteCsv, table.ToCsv, $"wrote {table.Rows} predictions");
             return Cli.Success;
         }));
         return command;
