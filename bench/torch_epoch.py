@@ -2,7 +2,9 @@
 """Seconds per epoch of the PyTorch reference model (shared/peers/pytorch/ref_models.py), the protocol of
 its bench_speed.py, with a chosen number of threads.  usage: torch_epoch.py VARIANT HIDDEN PRECISION REPS THREADS"""
 import json, os, statistics, sys, time
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "peers", "pytorch"))
+# The reference's folder: $PYTORCH_REF, else shared/peers/pytorch next to the repository (/work/shared/peers/pytorch).
+sys.path.insert(0, os.environ.get("PYTORCH_REF") or
+                os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "peers", "pytorch"))
 import torch
 from ref_models import build
 

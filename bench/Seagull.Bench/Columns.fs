@@ -1,10 +1,15 @@
 namespace Seagull.Bench
 
+open System
 open System.Text.RegularExpressions
+open BenchmarkDotNet.Attributes
 open BenchmarkDotNet.Columns
 open BenchmarkDotNet.Configs
+open BenchmarkDotNet.Diagnosers
+open BenchmarkDotNet.Jobs
 open BenchmarkDotNet.Reports
 open BenchmarkDotNet.Running
+open Perfolizer.Horology
 
 /// GFLOP/s of a matrix product, for benchmark methods named `..._MxKxN` (2·m·k·n flops per call).
 type GFlopsColumn() =
@@ -38,3 +43,44 @@ type GFlopsColumn() =
 type GFlopsConfig() =
     inherit ManualConfig()
     do base.AddColumn(GFlopsColumn()) |> ignore
+
+/// Throughput of an elementwise kernel, for benchmarks with an `Elements` parameter: elements processed
+/// per second, in billions (elements / mean time in ns).
+type GElemsColumn() =
+    static member Elements(case: BenchmarkCase) : float option =
+        case.Parameters.Items
+        |> Seq.tryFind (fun p -> p.Name = "Elements")
+        |> Option.map (fun p -> Convert.ToDouble p.Value)
+
+    interface IColumn with
+        member _.Id = "GElems"
+        member _.ColumnName = "Gelem/s"
+        member _.AlwaysShow = true
+        member _.Category = ColumnCategory.Custom
+        member _.PriorityInCategory = 0
+        member _.IsNumeric = true
+        member _.UnitType = UnitType.Dimensionless
+        member _.Legend = "Elements per second, in billions: Elements / mean time"
+        member _.IsAvailable(_summary) = true
+        member _.IsDefault(_summary, _case) = false
+        member this.GetValue(summary, case) = (this :> IColumn).GetValue(summary, case, SummaryStyle.Default)
+        member _.GetValue(summary: Summary, case: BenchmarkCase, _style: SummaryStyle) =
+            let report = summary.[case]
+            match GElemsColumn.Elements case with
+            | Some n when not (isNull report) && not (isNull report.ResultStatistics) ->
+                (n / report.ResultStatistics.Mean).ToString("F3") // elements per ns = Gelem/s
+            | _ -> "-"
+
+/// Adds the Gelem/s column and the allocation columns (each kernel call allocates its result).
+type GElemsConfig() =
+    inherit ManualConfig()
+    do
+        base.AddColumn(GElemsColumn()) |> ignore
+        base.AddDiagnoser(MemoryDiagnoser.Default) |> ignore
+
+/// Target time of one measured iteration (BenchmarkDotNet's default is 500 ms), to keep suites with many
+/// cases short: `[<IterationTimeMs(100.0)>]` next to the SimpleJob attribute.
+[<AttributeUsage(AttributeTargets.Class ||| AttributeTargets.Assembly, AllowMultiple = false)>]
+type IterationTimeMsAttribute(milliseconds: float) =
+    inherit JobMutatorConfigBaseAttribute(Job().WithIterationTime(TimeInterval.FromMilliseconds milliseconds))
+    member _.Milliseconds = milliseconds
