@@ -216,3 +216,12 @@ let ``an Adam step is the formula evaluated operation by operation, bit for bit`
     let bits (t: Params) = Params.leaves t |> List.head |> Tensor.toArray |> Array.map (float32 >> BitConverter.SingleToInt32Bits)
     let wantBits (k: int) = want |> Array.map (fun (a, b, c) -> BitConverter.SingleToInt32Bits([| a; b; c |].[k]))
     bits q = wantBits 0 && bits s.First = wantBits 1 && bits s.Second = wantBits 2
+
+[<Fact>]
+let ``Regressor.mse is the MSE that evaluate reports`` () =
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 8 ] [ Activation.tanh ]
+    let model, _ = fit spec { Train.defaults with Epochs = 1 }
+    let metrics = Regressor.evaluate model test
+    Assert.Equal(BitConverter.DoubleToInt64Bits metrics.Mse, BitConverter.DoubleToInt64Bits (Regressor.mse model test))
+    let mean = test.Y |> Array.map (fun y -> (y - Array.average test.Y) ** 2.0) |> Array.average
+    Assert.Equal(metrics.Mse / mean, 1.0 - metrics.R2, 12)

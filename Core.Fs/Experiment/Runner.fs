@@ -184,7 +184,7 @@ module Experiment =
                     Optimizer = Optimizer.withLearningRate s.LearningRate Optimizer.adamDefault
                     Seed = seed }
         let standardizedMse (m: Model) =
-            (Regressor.evaluate m test).Mse / (m.Standardization.TargetScale * m.Standardization.TargetScale)
+            Regressor.mse m test / (m.Standardization.TargetScale * m.Standardization.TargetScale)
         let monitor = if withCurve then Some standardizedMse else None
         let model, result = Regressor.fit spec options train None monitor ignore CancellationToken.None
         let metrics = Regressor.evaluate model test

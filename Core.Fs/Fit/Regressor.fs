@@ -84,11 +84,16 @@ module Regressor =
         let ySwapped = predict model (Dataset.swapInputs model.Spec.Blocks x)
         Array.fold2 (fun acc (a: float) (b: float) -> max acc (Math.Abs(a - b))) 0.0 y ySwapped
 
-    /// MSE, RMSE, R² and invariance error on a data set with targets.
-    let evaluate (model: Model) (data: Dataset) : Metrics =
+    /// Mean squared error in target units on a data set with targets (one forward pass; what
+    /// `evaluate` reports as Mse, for per-epoch monitoring).
+    let mse (model: Model) (data: Dataset) : float =
         if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
         let prediction = predict model data.X
-        let mse = Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction data.Y / float data.Rows
+        Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction data.Y / float data.Rows
+
+    /// MSE, RMSE, R² and invariance error on a data set with targets.
+    let evaluate (model: Model) (data: Dataset) : Metrics =
+        let mse = mse model data
         let mean = Array.average data.Y
         let variance = data.Y |> Array.averageBy (fun y -> (y - mean) * (y - mean))
         { Mse = mse
