@@ -11,33 +11,36 @@ open BenchmarkDotNet.Reports
 open BenchmarkDotNet.Running
 open Perfolizer.Horology
 
-/// GFLOP/s of a matrix product, for benchmark methods named `..._MxKxN` (2·m·k·n flops per call).
-type GFlopsColumn() =
-    static let shape = Regex(@"(\d+)x(\d+)x(\d+)$")
-
-    static member Flops(case: BenchmarkCase) : float option =
-        let m = shape.Match case.Descriptor.WorkloadMethod.Name
-        if m.Success then Some(2.0 * float m.Groups.[1].Value * float m.Groups.[2].Value * float m.Groups.[3].Value)
-        else None
-
+/// A throughput column: work per call (from the case, None when it does not apply) over the mean time in
+/// ns, so the unit is "billions per second".
+type RateColumn(id: string, name: string, legend: string, format: string, work: BenchmarkCase -> float option) =
     interface IColumn with
-        member _.Id = "GFlops"
-        member _.ColumnName = "GFLOP/s"
+        member _.Id = id
+        member _.ColumnName = name
         member _.AlwaysShow = true
         member _.Category = ColumnCategory.Custom
         member _.PriorityInCategory = 0
         member _.IsNumeric = true
         member _.UnitType = UnitType.Dimensionless
-        member _.Legend = "Floating-point operations per second, 2·m·k·n / mean time"
+        member _.Legend = legend
         member _.IsAvailable(_summary) = true
         member _.IsDefault(_summary, _case) = false
         member this.GetValue(summary, case) = (this :> IColumn).GetValue(summary, case, SummaryStyle.Default)
         member _.GetValue(summary: Summary, case: BenchmarkCase, _style: SummaryStyle) =
             let report = summary.[case]
-            match GFlopsColumn.Flops case with
-            | Some flops when not (isNull report) && not (isNull report.ResultStatistics) ->
-                (flops / report.ResultStatistics.Mean).ToString("F1") // flops per ns = GFLOP/s
+            match work case with
+            | Some w when not (isNull report) && not (isNull report.ResultStatistics) ->
+                (w / report.ResultStatistics.Mean).ToString(format)
             | _ -> "-"
+
+/// GFLOP/s of a matrix product, for benchmark methods named `..._MxKxN` (2·m·k·n flops per call).
+type GFlopsColumn() =
+    inherit RateColumn("GFlops", "GFLOP/s", "Floating-point operations per second, 2·m·k·n / mean time", "F1", GFlopsColumn.Flops)
+    static let shape = Regex(@"(\d+)x(\d+)x(\d+)$")
+    static member Flops(case: BenchmarkCase) : float option =
+        let m = shape.Match case.Descriptor.WorkloadMethod.Name
+        if m.Success then Some(2.0 * float m.Groups.[1].Value * float m.Groups.[2].Value * float m.Groups.[3].Value)
+        else None
 
 /// Adds the GFLOP/s column; the job comes from an attribute on the class (e.g. SimpleJob with 3 warm-up and 8 measured iterations).
 type GFlopsConfig() =
@@ -47,29 +50,11 @@ type GFlopsConfig() =
 /// Throughput of an elementwise kernel, for benchmarks with an `Elements` parameter: elements processed
 /// per second, in billions (elements / mean time in ns).
 type GElemsColumn() =
+    inherit RateColumn("GElems", "Gelem/s", "Elements per second, in billions: Elements / mean time", "F3", GElemsColumn.Elements)
     static member Elements(case: BenchmarkCase) : float option =
         case.Parameters.Items
         |> Seq.tryFind (fun p -> p.Name = "Elements")
         |> Option.map (fun p -> Convert.ToDouble p.Value)
-
-    interface IColumn with
-        member _.Id = "GElems"
-        member _.ColumnName = "Gelem/s"
-        member _.AlwaysShow = true
-        member _.Category = ColumnCategory.Custom
-        member _.PriorityInCategory = 0
-        member _.IsNumeric = true
-        member _.UnitType = UnitType.Dimensionless
-        member _.Legend = "Elements per second, in billions: Elements / mean time"
-        member _.IsAvailable(_summary) = true
-        member _.IsDefault(_summary, _case) = false
-        member this.GetValue(summary, case) = (this :> IColumn).GetValue(summary, case, SummaryStyle.Default)
-        member _.GetValue(summary: Summary, case: BenchmarkCase, _style: SummaryStyle) =
-            let report = summary.[case]
-            match GElemsColumn.Elements case with
-            | Some n when not (isNull report) && not (isNull report.ResultStatistics) ->
-                (n / report.ResultStatistics.Mean).ToString("F3") // elements per ns = Gelem/s
-            | _ -> "-"
 
 /// Adds the Gelem/s column and the allocation columns (each kernel call allocates its result).
 type GElemsConfig() =
