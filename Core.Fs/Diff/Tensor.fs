@@ -188,12 +188,7 @@ module Tensor =
     /// Columns [start, start + width) of a matrix: how the u, v and w blocks are cut out of the inputs.
     let sliceColumns (start: int) (width: int) (t: Tensor) =
         let shape = t.Raw.Shape
-        record (RawTensor.sliceColumns start width t.Raw) [| t |] (fun g _ ->
-            let parts =
-                [ if start > 0 then RawTensor.zeros t.Dtype [| shape.[0]; start |]
-                  g
-                  if start + width < shape.[1] then RawTensor.zeros t.Dtype [| shape.[0]; shape.[1] - start - width |] ]
-            [| RawTensor.concatColumns parts |])
+        record (RawTensor.sliceColumns start width t.Raw) [| t |] (fun g _ -> [| RawTensor.placeColumns shape.[1] start g |])
     /// Matrices side by side.
     let concatColumns (parts: Tensor list) =
         let arr = Array.ofList parts

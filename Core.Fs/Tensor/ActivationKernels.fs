@@ -26,34 +26,11 @@ module ActivationKernels =
     let private largestMagnitude<'T when 'T :> IFloatingPointIeee754<'T>> (z: 'T[]) : 'T =
         'T.Abs(TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan z))
 
-    /// log(1 + z²), stable for every finite z. Even.
+    /// log(1 + z²), stable for every z (`Elementwise.seagull`). Even; derivative 2z/(1 + z²), odd.
     let seagull =
         { new IElementwiseKernel with
-            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                let limit: 'T = 'T.Sqrt(maxValue<'T> ()) * scalar<'T> 0.5
-                let r = Elementwise.log (addScalar 1.0 (multiply z z))
-                if z.Length > 0 && ge (largestMagnitude z) limit then
-                    // z² overflows: log(1+z²) = 2·log|z| + log(1 + 1/z²).
-                    for i in 0 .. z.Length - 1 do
-                        let a: 'T = 'T.Abs(z.[i])
-                        if ge a limit then
-                            let inv: 'T = 'T.One / a
-                            let twoLog: 'T = scalar<'T> 2.0 * 'T.Log(a)
-                            let q: 'T = inv * inv
-                            r.[i] <- twoLog + log1p q
-                r
-            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
-                // σ'(z) = 2z / (1 + z²) = 2 / (z + 1/z) for large |z|.
-                let limit: 'T = 'T.Sqrt(maxValue<'T> ()) * scalar<'T> 0.5
-                let r = fresh z.Length
-                TensorPrimitives.Multiply<'T>(ReadOnlySpan z, ReadOnlySpan z, Span r)
-                TensorPrimitives.Add<'T>(ReadOnlySpan r, 'T.One, Span r)
-                TensorPrimitives.Divide<'T>(ReadOnlySpan z, ReadOnlySpan r, Span r)
-                if z.Length > 0 && ge (largestMagnitude z) limit then
-                    for i in 0 .. z.Length - 1 do
-                        if ge ('T.Abs(z.[i])) limit then r.[i] <- 'T.One / (z.[i] + 'T.One / z.[i])
-                TensorPrimitives.Multiply<'T>(ReadOnlySpan r, scalar<'T> 2.0, Span r)
-                mulInto r gy }
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Elementwise.seagull z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) = Elementwise.seagullSlope z gy }
 
     /// z². Even.
     let square =
@@ -116,13 +93,10 @@ module ActivationKernels =
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Array.copy z
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], _y: 'T[], gy: 'T[]) = Array.copy gy }
 
-    /// tanh z, computed as sign(z)·tanh|z|. Odd; derivative 1 − y².
+    /// tanh z (`Elementwise.tanh` computes sign(z)·tanh|z|). Odd; derivative 1 − y².
     let tanh =
         { new IElementwiseKernel with
-            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                let r = Elementwise.tanh (absolute z)
-                TensorPrimitives.CopySign<'T>(ReadOnlySpan r, ReadOnlySpan z, Span r)
-                r
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Elementwise.tanh z
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], y: 'T[], gy: 'T[]) =
                 let r = multiply y y
                 TensorPrimitives.Subtract<'T>('T.One, ReadOnlySpan r, Span r)

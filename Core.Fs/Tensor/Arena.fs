@@ -24,7 +24,7 @@ type StepArena() =
     /// An array of length n with unspecified contents: the one at this position in the previous
     /// step when it fits, else a new one that takes its place.
     member _.Take<'T>(n: int) : 'T[] =
-        let fresh () = GC.AllocateUninitializedArray<'T> n
+        let fresh () = Array.zeroCreate<'T> n
         if cursor < slots.Count then
             let a =
                 match slots.[cursor] with

@@ -15,10 +15,12 @@ module Elementwise =
         if sizeof<'T> = 4 then scalar<'T> (float Single.MaxValue) else scalar<'T> Double.MaxValue
 
     /// A fresh array of length n (contents unspecified, to be overwritten): new, or inside a training
-    /// step a reused scratch array (see `StepArena`).
+    /// step a reused scratch array (see `StepArena`). New arrays are zeroed ones: the allocator's
+    /// zeroing leaves them in the cache, and writing into `GC.AllocateUninitializedArray` arrays of a few
+    /// KB was measured 4× slower.
     let fresh<'T> (n: int) : 'T[] =
         let arena = StepArena.Current
-        if isNull arena then GC.AllocateUninitializedArray<'T> n else arena.Take<'T> n
+        if isNull arena then Array.zeroCreate<'T> n else arena.Take<'T> n
 
     let add<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         let r = fresh x.Length
@@ -68,54 +70,26 @@ module Elementwise =
         TensorPrimitives.Negate<'T>(ReadOnlySpan x, Span r)
         r
 
-    /// The inputs a vectorised function computes on its fast path, as a test of one value and a
-    /// vectorised test of a whole array.
-    type private Range<'T> = { Holds: 'T -> bool; HoldsForAll: 'T[] -> bool }
-
-    /// |v| ≤ bound (false for NaN).
-    let private within<'T when 'T :> IFloatingPointIeee754<'T>> (bound: float) : Range<'T> =
-        let limit: 'T = scalar<'T> bound
-        { Holds = fun (v: 'T) -> 'T.op_LessThanOrEqual('T.Abs v, limit)
-          HoldsForAll = fun (x: 'T[]) ->
-            let largest: 'T = 'T.Abs(TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan x))
-            'T.op_LessThanOrEqual(largest, limit) }
-
-    /// 0 < v < ∞ (false for NaN).
-    let private positiveFinite<'T when 'T :> IFloatingPointIeee754<'T>> () : Range<'T> =
-        { Holds = fun (v: 'T) -> 'T.IsFinite v && 'T.op_GreaterThan(v, 'T.Zero)
-          HoldsForAll = fun (x: 'T[]) ->
-            let smallest: 'T = TensorPrimitives.Min<'T>(ReadOnlySpan x)
-            let largest: 'T = TensorPrimitives.Max<'T>(ReadOnlySpan x)
-            'T.op_GreaterThan(smallest, 'T.Zero) && 'T.IsFinite largest }
-
-    /// Runs a vectorised `TensorPrimitives` function so that each element's result depends on its value
-    /// alone, never on its neighbours, its offset or the length of the array. `TensorPrimitives` breaks
-    /// that in two ways: arrays shorter than a vector go through scalar code (`MathF.Exp` and the vector
-    /// algorithm differ in the last bit), and a vector with one lane outside the fast range (|x| > 708 for
-    /// float64 exp) is recomputed lane by lane with scalar code, so which elements share a vector, and so
-    /// the array's alignment, changes the bits. Here short arrays are padded to a full 512-bit vector and
-    /// elements outside `range` are replaced by 1 for the vector pass and computed alone by `scalarOf`.
-    let private perValue<'T when 'T :> IFloatingPointIeee754<'T>>
-        (range: Range<'T>) (vector: 'T[] -> 'T[] -> unit) (scalarOf: 'T -> 'T) (x: 'T[]) : 'T[] =
-        let n = x.Length
-        let width = max n (64 / sizeof<'T>)
-        if width = n && range.HoldsForAll x then
-            let r = fresh n
-            vector x r
-            r
+    /// Runs a `VectorMath` array kernel (float32 or float64) into a fresh array; any other 'T is mapped
+    /// with `scalarOf` one element at a time. Either way a value's result never depends on its
+    /// neighbours, its offset or the length of the array.
+    let private vectorMath<'T when 'T :> IFloatingPointIeee754<'T>>
+        (on64: float[] -> float[] -> unit) (on32: float32[] -> float32[] -> unit) (scalarOf: 'T -> 'T) (x: 'T[]) : 'T[] =
+        let r = fresh x.Length
+        if typeof<'T> = typeof<float> then on64 (box x :?> float[]) (box r :?> float[])
+        elif typeof<'T> = typeof<float32> then on32 (box x :?> float32[]) (box r :?> float32[])
         else
-            let input = Array.init width (fun (i: int) -> if i < n && range.Holds x.[i] then x.[i] else 'T.One)
-            let all = fresh width
-            vector input all
-            Array.init n (fun (i: int) -> if range.Holds x.[i] then all.[i] else scalarOf x.[i])
+            for i in 0 .. x.Length - 1 do
+                r.[i] <- scalarOf x.[i]
+        r
 
-    /// Exp of each element, vectorised; bitwise the same for a value wherever it sits (see `perValue`).
+    /// Exp of each element, vectorised (`VectorMath`); bitwise the same for a value wherever it sits.
     let exp<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        perValue (within 80.0) (fun (a: 'T[]) (r: 'T[]) -> TensorPrimitives.Exp<'T>(ReadOnlySpan a, Span r)) 'T.Exp x
+        vectorMath VectorMath.expInto64 VectorMath.expInto32 'T.Exp x
 
-    /// Log of each element, vectorised; bitwise the same for a value wherever it sits (see `perValue`).
+    /// Log of each element, vectorised (`VectorMath`); bitwise the same for a value wherever it sits.
     let log<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        perValue (positiveFinite ()) (fun (a: 'T[]) (r: 'T[]) -> TensorPrimitives.Log<'T>(ReadOnlySpan a, Span r)) 'T.Log x
+        vectorMath VectorMath.logInto64 VectorMath.logInto32 'T.Log x
 
     /// Sqrt of each element, vectorised.
     let sqrt<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
@@ -131,17 +105,47 @@ module Elementwise =
     /// Cos of each element, one element at a time (deterministic per element; see `sin`).
     let cos<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) = Array.map (fun (v: 'T) -> 'T.Cos v) x
 
-    /// Tanh of each element, vectorised; bitwise the same for a value wherever it sits (see `perValue`).
+    /// Tanh of each element, vectorised (`VectorMath`); bitwise the same for a value wherever it sits.
     let tanh<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        perValue (within 40.0) (fun (a: 'T[]) (r: 'T[]) -> TensorPrimitives.Tanh<'T>(ReadOnlySpan a, Span r)) 'T.Tanh x
+        vectorMath VectorMath.tanhInto64 VectorMath.tanhInto32 'T.Tanh x
 
-    /// Sigmoid 1 / (1 + exp(−x)) of each element, vectorised; bitwise the same for a value wherever it
-    /// sits (see `perValue`).
+    /// Sigmoid 1 / (1 + exp(−x)) of each element, vectorised (`VectorMath`); bitwise the same for a
+    /// value wherever it sits.
     let sigmoid<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) =
             let e: 'T = 'T.Exp(-v)
             'T.One / ('T.One + e)
-        perValue (within 80.0) (fun (a: 'T[]) (r: 'T[]) -> TensorPrimitives.Sigmoid<'T>(ReadOnlySpan a, Span r)) one x
+        vectorMath VectorMath.sigmoidInto64 VectorMath.sigmoidInto32 one x
+
+    /// log(1 + u) accurate for small u (Goldberg's trick), generic and scalar.
+    let log1p<'T when 'T :> IFloatingPointIeee754<'T>> (u: 'T) : 'T =
+        let w: 'T = 'T.One + u
+        let d: 'T = w - 'T.One
+        if 'T.op_Equality(w, 'T.One) then u else 'T.Log(w) * (u / d)
+
+    /// log(1 + x²) of each element, vectorised (`VectorMath`): accurate for small x, 2·log|x| where x²
+    /// would overflow; exactly even.
+    let seagull<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
+        let one (v: 'T) =
+            let a: 'T = 'T.Abs v
+            if 'T.op_GreaterThan(a, scalar<'T> 1e18) then (let l: 'T = 'T.Log a in l + l) else log1p (v * v)
+        vectorMath VectorMath.seagullInto64 VectorMath.seagullInto32 one x
+
+    /// gy · 2x/(1 + x²) elementwise, vectorised (`VectorMath`): the seagull's slope times the incoming
+    /// gradient; 2/(x + 1/x) where x² would overflow; exactly odd in x.
+    let seagullSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
+        if gy.Length <> x.Length then invalidArg "gy" "arrays of different lengths"
+        let r = fresh x.Length
+        if typeof<'T> = typeof<float> then VectorMath.seagullSlopeInto64 (box x :?> float[]) (box gy :?> float[]) (box r :?> float[])
+        elif typeof<'T> = typeof<float32> then VectorMath.seagullSlopeInto32 (box x :?> float32[]) (box gy :?> float32[]) (box r :?> float32[])
+        else
+            for i in 0 .. x.Length - 1 do
+                let v: 'T = x.[i]
+                let d: 'T =
+                    if 'T.op_GreaterThan('T.Abs v, scalar<'T> 1e18) then (let s: 'T = v + 'T.One / v in scalar<'T> 2.0 / s)
+                    else (let t: 'T = v + v in t / ('T.One + v * v))
+                r.[i] <- d * gy.[i]
+        r
 
     /// Reciprocal of each element, vectorised.
     let reciprocal<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
@@ -179,12 +183,8 @@ module Elementwise =
     /// a = b for generic numbers (IEEE equality).
     let eq<'T when 'T :> IFloatingPointIeee754<'T>> (a: 'T) (b: 'T) = 'T.op_Equality(a, b)
 
-    /// sign(x) ∈ {−1, 0, 1}.
+    /// sign(x) ∈ {−1, 0, 1} (0 for NaN), vectorised (`VectorMath`).
     let sign<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        Array.map (fun (v: 'T) -> if gt v 'T.Zero then 'T.One elif gt 'T.Zero v then -'T.One else 'T.Zero) x
+        let one (v: 'T) = if gt v 'T.Zero then 'T.One elif gt 'T.Zero v then -'T.One else 'T.Zero
+        vectorMath VectorMath.signInto64 VectorMath.signInto32 one x
 
-    /// log(1 + u) accurate for small u (Goldberg's trick), generic and scalar.
-    let log1p<'T when 'T :> IFloatingPointIeee754<'T>> (u: 'T) : 'T =
-        let w: 'T = 'T.One + u
-        let d: 'T = w - 'T.One
-        if eq w 'T.One then u else 'T.Log(w) * (u / d)

@@ -159,29 +159,79 @@ module RawTensor =
             | F64 x -> F64 (Array.init n (fun i -> x.[index i]))
         { Shape = outShape; Data = data }
 
+    /// Applies a typed array function to either precision.
+    let inline private onData (shape: int[]) ([<InlineIfLambda>] f32: float32[] -> float32[]) ([<InlineIfLambda>] f64: float[] -> float[]) (a: RawTensor) =
+        match a.Data with
+        | F32 x -> { Shape = shape; Data = F32 (f32 x) }
+        | F64 x -> { Shape = shape; Data = F64 (f64 x) }
+
+    /// The r×c matrix src transposed (c×r), in cache-sized tiles.
+    let private transposeArray<'T> (r: int) (c: int) (src: 'T[]) : 'T[] =
+        let out = Elementwise.fresh<'T> (r * c)
+        let tile = 32
+        for i0 in 0 .. tile .. r - 1 do
+            for j0 in 0 .. tile .. c - 1 do
+                for i in i0 .. min r (i0 + tile) - 1 do
+                    for j in j0 .. min c (j0 + tile) - 1 do
+                        out.[j * r + i] <- src.[i * c + j]
+        out
+
     /// The transpose of a matrix.
     let transpose (a: RawTensor) =
         let r, c = rank2 "transpose" a
-        gather [| c; r |] (fun i -> (i % r) * c + i / r) a
+        onData [| c; r |] (transposeArray r c) (transposeArray r c) a
+
+    /// Columns [start, start+width) of each row of an r×c array.
+    let private columnsOf<'T> (r: int) (c: int) (start: int) (width: int) (src: 'T[]) : 'T[] =
+        let out = Elementwise.fresh<'T> (r * width)
+        for i in 0 .. r - 1 do
+            Array.blit src (i * c + start) out (i * width) width
+        out
 
     /// Columns [start, start+width) of a matrix.
     let sliceColumns (start: int) (width: int) (a: RawTensor) =
         let r, c = rank2 "sliceColumns" a
         check "sliceColumns" (start >= 0 && width >= 0 && start + width <= c) (fun () ->
             $"columns {start}..{start + width - 1} are outside a matrix of shape {shapeText a.Shape}")
-        if width = 0 then zeros a.Dtype [| r; 0 |]
-        else gather [| r; width |] (fun i -> (i / width) * c + start + i % width) a
+        onData [| r; width |] (columnsOf r c start width) (columnsOf r c start width) a
+
+    /// An r×total array of zeros with the r×width src placed at columns [start, start+width).
+    let private placedColumns<'T> (r: int) (total: int) (start: int) (width: int) (src: 'T[]) : 'T[] =
+        let out = Elementwise.fresh<'T> (r * total)
+        Array.Clear out
+        for i in 0 .. r - 1 do
+            Array.blit src (i * width) out (i * total + start) width
+        out
+
+    /// A matrix of `total` columns, zero except for `a` at columns [start, start + width): the adjoint of
+    /// `sliceColumns`.
+    let placeColumns (total: int) (start: int) (a: RawTensor) =
+        let r, width = rank2 "placeColumns" a
+        check "placeColumns" (start >= 0 && start + width <= total) (fun () ->
+            $"columns {start}..{start + width - 1} do not fit in {total}")
+        onData [| r; total |] (placedColumns r total start width) (placedColumns r total start width) a
+
+    /// Copies whole rows of width `width`: out row i = src row rows[i] (a mini-batch gather).
+    let private copyRows<'T> (rows: int[]) (width: int) (src: 'T[]) : 'T[] =
+        let out = Elementwise.fresh<'T> (rows.Length * width)
+        for i in 0 .. rows.Length - 1 do
+            Array.blit src (rows.[i] * width) out (i * width) width
+        out
 
     /// Rows at the given indices of a matrix (or elements of a vector), in that order.
     let takeRows (rows: int[]) (a: RawTensor) =
         check "takeRows" (a.Shape.Length >= 1) (fun () -> "expects at least one dimension")
         let n = a.Shape.[0]
         let width = if n = 0 then 0 else a.Count / n
-        for r in rows do
-            check "takeRows" (r >= 0 && r < n) (fun () -> $"row {r} is outside a tensor of shape {shapeText a.Shape}")
+        match rows |> Array.tryFind (fun r -> r < 0 || r >= n) with
+        | Some r -> Fail.with' $"takeRows: row {r} is outside a tensor of shape {shapeText a.Shape}"
+        | None -> ()
         let shape = Array.append [| rows.Length |] a.Shape.[1..]
         if width = 0 then zeros a.Dtype shape
-        else gather shape (fun i -> rows.[i / width] * width + i % width) a
+        else
+            match a.Data with
+            | F32 x -> { Shape = shape; Data = F32 (copyRows rows width x) }
+            | F64 x -> { Shape = shape; Data = F64 (copyRows rows width x) }
 
     /// Matrices side by side (same number of rows).
     let concatColumns (parts: RawTensor list) =
@@ -195,7 +245,11 @@ module RawTensor =
                 check "concatColumns" (p.Dtype = first.Dtype) (fun () -> "precision mismatch")
                 pc)
             let total = List.sum widths
-            let out = zeros first.Dtype [| r; total |]
+            // Every element is written below, so the array may come from the step arena.
+            let out =
+                match first.Data with
+                | F32 _ -> { Shape = [| r; total |]; Data = F32 (Elementwise.fresh<float32> (r * total)) }
+                | F64 _ -> { Shape = [| r; total |]; Data = F64 (Elementwise.fresh<float> (r * total)) }
             let mutable offset = 0
             for p, w in List.zip parts widths do
                 match out.Data, p.Data with
@@ -241,6 +295,20 @@ module RawTensor =
     /// Expands a tensor to a larger shape by repeating along dimensions of size 1 (NumPy rules).
     let broadcastTo (shape: int[]) (a: RawTensor) =
         if a.Shape = shape then a
+        elif shape.Length = 2 && (a.Shape = [| shape.[1] |] || a.Shape = [| 1; shape.[1] |]) then
+            // A row repeated down the rows (a bias): row copies, no index arithmetic.
+            let m, n = shape.[0], shape.[1]
+            let repeat (row: 'T[]) =
+                let out = Elementwise.fresh<'T> (m * n)
+                for i in 0 .. m - 1 do Array.blit row 0 out (i * n) n
+                out
+            onData (Array.copy shape) repeat repeat a
+        elif a.Count = 1 then
+            let fill (v: 'T[]) =
+                let out = Elementwise.fresh<'T> (count shape)
+                Array.Fill(out, v.[0])
+                out
+            onData (Array.copy shape) fill fill a
         else
             let full = broadcastShape "broadcast" a.Shape shape
             check "broadcast" (full = shape) (fun () -> $"cannot broadcast {shapeText a.Shape} to {shapeText shape}")
@@ -261,6 +329,12 @@ module RawTensor =
     /// Sums a broadcast result back down to `shape` (the adjoint of `broadcastTo`).
     let sumTo (shape: int[]) (a: RawTensor) : RawTensor =
         if a.Shape = shape then a
+        elif a.Shape.Length = 2 && (shape = [| a.Shape.[1] |] || shape = [| 1; a.Shape.[1] |]) then
+            // The gradient of a bias: column sums.
+            let m, n = a.Shape.[0], a.Shape.[1]
+            onData (Array.copy shape) (Elementwise.sumRows m n) (Elementwise.sumRows m n) a
+        elif count shape = 1 then
+            ofFloats a.Dtype shape [| Storage.reduce { new IReduceKernel with member _.Run x = Elementwise.sum x } a.Data |]
         else
             let pad = a.Shape.Length - shape.Length
             let target = Array.append (Array.create pad 1) shape

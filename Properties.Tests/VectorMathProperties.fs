@@ -1,0 +1,151 @@
+/// Accuracy of Seagull's own vectorised exp, log, tanh, sigmoid and seagull kernels (`VectorMath`),
+/// measured in units in the last place against System.Math over every binade, and their special values.
+module Seagull.Tests.VectorMathProperties
+
+open System
+open Xunit
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.Xunit
+open Seagull
+open Seagull.Kernels
+open Seagull.Tests.Checks
+
+/// The number of float64 values strictly between a and b, plus one (0 when equal; both NaN count as equal).
+let private ulps64 (a: float) (b: float) : float =
+    if Double.IsNaN a || Double.IsNaN b then (if Double.IsNaN a && Double.IsNaN b then 0.0 else infinity)
+    elif a = b then 0.0
+    else
+        let ordered (x: float) =
+            let bits = BitConverter.DoubleToInt64Bits x
+            if bits < 0L then Int64.MinValue - bits else bits
+        let oa, ob = ordered a, ordered b
+        // Same sign: an exact integer difference (as doubles, values near 2^62 would round to 1024s).
+        if (oa >= 0L) = (ob >= 0L) then float (abs (oa - ob)) else abs (float oa - float ob)
+
+/// The same for float32 values.
+let private ulps32 (a: float32) (b: float32) : float =
+    if Single.IsNaN a || Single.IsNaN b then (if Single.IsNaN a && Single.IsNaN b then 0.0 else infinity)
+    elif a = b then 0.0
+    else
+        let ordered (x: float32) =
+            let bits = BitConverter.SingleToInt32Bits x
+            if bits < 0 then Int32.MinValue - bits else bits
+        abs (float (ordered a) - float (ordered b))   // exact: 32-bit integers fit a double
+
+/// log(1 + z²) to about a tenth of a float64 ulp: z² and 1 + z² with their rounding errors recovered.
+let private seagullReference (z: float) =
+    if abs z > 1e150 then 2.0 * Math.Log(abs z)
+    else
+        let u = z * z
+        let uError = Math.FusedMultiplyAdd(z, z, -u)
+        let w = 1.0 + u
+        let wError = u - (w - 1.0)
+        Math.Log w + (wError + uError) / w
+
+let private sigmoidReference (x: float) = if x >= 0.0 then 1.0 / (1.0 + Math.Exp(-x)) else Math.Exp x / (1.0 + Math.Exp x)
+
+/// The kernels under test: name, float64 kernel, float32 kernel, reference, and the ulp bounds
+/// (float64, float32) the property allows.
+let private kernels : (string * (float[] -> float[] -> unit) * (float32[] -> float32[] -> unit) * (float -> float) * float * float) list =
+    [ "exp", VectorMath.expInto64, VectorMath.expInto32, Math.Exp, 2.0, 2.0
+      "log", VectorMath.logInto64, VectorMath.logInto32, Math.Log, 2.0, 2.0
+      "tanh", VectorMath.tanhInto64, VectorMath.tanhInto32, Math.Tanh, 3.0, 6.0
+      "sigmoid", VectorMath.sigmoidInto64, VectorMath.sigmoidInto32, sigmoidReference, 4.0, 3.0
+      "seagull", VectorMath.seagullInto64, VectorMath.seagullInto32, seagullReference, 3.0, 3.0 ]
+
+/// Values over every binade and the moderate range, and (for log) positive ones.
+let private inputs (dtype: Dtype) (positive: bool) : Gen<float[]> =
+    Gen.arrayOf (Generators.anyFinite dtype)
+    |> Gen.map (Array.map (fun v -> if positive then abs v else v))
+
+/// Results below the smallest normal number are compared in absolute terms: a subnormal result may be
+/// off by one subnormal step (2^k is applied in two factors).
+let private near64 (bound: float) (got: float) (want: float) =
+    ulps64 got want <= bound || (abs want < Generators.minNormal Float64 && abs (got - want) <= 2.0 * Double.Epsilon)
+
+/// `near64` for float32 values carried as doubles (as `firstDifference` wants them).
+let private near32 (bound: float) (got: float) (want: float) =
+    let got, want = float32 got, float32 want
+    ulps32 got want <= bound || (abs want < float32 (Generators.minNormal Float32) && abs (got - want) <= 2.0f * Single.Epsilon)
+
+[<Property(Replay = Generators.Replay, MaxTest = 200)>]
+let ``float64 kernels are within a few ulps of System.Math over every binade`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip (inputs Float64 false) (inputs Float64 true))) (fun (xs, positives) ->
+        kernels
+        |> List.map (fun (name, f64, _, reference, bound, _) ->
+            let xs = if name = "log" then positives else xs
+            let got = Array.zeroCreate xs.Length
+            f64 xs got
+            let want = Array.map reference xs
+            expect (Array.forall2 (near64 bound) got want) $"{name} float64 {firstDifference (near64 bound) got want}")
+        |> List.reduce (.&.))
+
+[<Property(Replay = Generators.Replay, MaxTest = 200)>]
+let ``float32 kernels are within a few ulps of the float64 reference rounded to float32`` () =
+    Prop.forAll (Arb.fromGen (Gen.zip (inputs Float32 false) (inputs Float32 true))) (fun (xs, positives) ->
+        kernels
+        |> List.map (fun (name, _, f32, reference, _, bound) ->
+            let xs = (if name = "log" then positives else xs) |> Array.map float32
+            let got = Array.zeroCreate xs.Length
+            f32 xs got
+            let got = Array.map float got
+            let want = xs |> Array.map (fun x -> float (float32 (reference (float x))))
+            expect (Array.forall2 (near32 bound) got want) $"{name} float32 {firstDifference (near32 bound) got want}")
+        |> List.reduce (.&.))
+
+[<Property(Replay = Generators.Replay, MaxTest = 200)>]
+let ``the seagull's slope times a gradient is within a few ulps of 2z over 1 + z squared`` () =
+    let slope (z: float) = if abs z >= 1.0 then 2.0 / (z + 1.0 / z) else 2.0 * z / (1.0 + z * z)
+    Prop.forAll (Arb.fromGen (Gen.zip (inputs Float64 false) (Generators.bounded -3.0 3.0))) (fun (zs, gy) ->
+        let g = Array.create zs.Length gy
+        let got = Array.zeroCreate zs.Length
+        VectorMath.seagullSlopeInto64 zs g got
+        let want = zs |> Array.map (fun z -> slope z * gy)
+        let zf = Array.map float32 zs
+        let gotF = Array.zeroCreate zf.Length
+        VectorMath.seagullSlopeInto32 zf (Array.map float32 g) gotF
+        let gotF = Array.map float gotF
+        let wantF = zf |> Array.map (fun z -> float (float32 (slope (float z) * float (float32 gy))))
+        expect (Array.forall2 (near64 4.0) got want) $"float64 {firstDifference (near64 4.0) got want}"
+        .&. expect (Array.forall2 (near32 4.0) gotF wantF) $"float32 {firstDifference (near32 4.0) gotF wantF}")
+
+/// Special values: the kernels' results must equal System.Math's exactly (NaN for NaN).
+[<Theory>]
+[<InlineData("float64")>]
+[<InlineData("float32")>]
+let ``special values give exactly System.Math's results`` (precision: string) =
+    let dtype = Dtype.parse precision
+    let specials = Array.append (Generators.extremes dtype) [| nan; infinity; -infinity; 1e-3; -1e-3; 20.0; -20.0; 800.0; -800.0 |]
+    for name, f64, f32, reference, _, _ in kernels do
+        let xs = if name = "log" then specials |> Array.filter (fun v -> v >= 0.0 || Double.IsNaN v || v = -infinity || v = -1.0) else specials
+        let exact =
+            xs |> Array.filter (fun v ->
+                let r = reference v
+                Double.IsNaN r || Double.IsInfinity r || r = 0.0 || abs r = 1.0 || Double.IsInfinity v || Double.IsNaN v)
+        match dtype with
+        | Float64 ->
+            let got = Array.zeroCreate exact.Length
+            f64 exact got
+            for x, y in Array.zip exact got do
+                let want = reference x
+                Assert.True(ulps64 y want = 0.0 && (y <> 0.0 || BitConverter.DoubleToInt64Bits y = BitConverter.DoubleToInt64Bits want),
+                            $"{name}({x}) = {y}, System.Math gives {want}")
+        | Float32 ->
+            let xf = Array.map float32 exact
+            let got = Array.zeroCreate xf.Length
+            f32 xf got
+            for x, y in Array.zip xf got do
+                let want = float32 (reference (float x))
+                Assert.True(ulps32 y want = 0.0 && (y <> 0.0f || BitConverter.SingleToInt32Bits y = BitConverter.SingleToInt32Bits want),
+                            $"{name}({x}) = {y}, System.Math gives {want}")
+
+[<Property(Replay = Generators.Replay, MaxTest = 100)>]
+let ``sign is minus one, zero or one like Math.Sign, in both precisions`` () =
+    Prop.forAll (Arb.fromGen (inputs Float64 false)) (fun xs ->
+        let got = Array.zeroCreate xs.Length
+        VectorMath.signInto64 xs got
+        let gotF = Array.zeroCreate xs.Length
+        VectorMath.signInto32 (Array.map float32 xs) gotF
+        expect (Array.forall2 (fun (x: float) (s: float) -> s = float (Math.Sign x)) xs got) "float64"
+        .&. expect (Array.forall2 (fun (x: float) (s: float32) -> s = float32 (Math.Sign(float32 x))) xs gotF) "float32")
