@@ -85,6 +85,16 @@ module Standardization =
         let ys = safeScale ym (sqrt ((ds.Y |> Array.sumBy (fun y -> (y - ym) * (y - ym))) / n))
         { InputMean = mean; InputScale = scale; TargetMean = ym; TargetScale = ys }
 
+    /// Maps each value of row-major rows with its column index (row and column loops: no division per value).
+    let inline private byColumn (width: int) ([<InlineIfLambda>] f: int -> float -> float) (x: float[]) : float[] =
+        let out = Array.zeroCreate<float> x.Length
+        let mutable i = 0
+        while i < x.Length do
+            for j in 0 .. width - 1 do
+                out.[i + j] <- f j x.[i + j]
+            i <- i + width
+        out
+
     /// Standardises row-major inputs (whole rows of 2D + K columns).
     /// Example: `Standardization.applyInputs s ds.Blocks ds.X`.
     let applyInputs (s: Standardization) (blocks: Blocks) (x: float[]) : float[] =
@@ -93,7 +103,7 @@ module Standardization =
             Fail.with' $"standardisation: fitted for {s.InputMean.Length} input columns, the data have {width}"
         if x.Length % width <> 0 then
             Fail.with' $"standardisation: {x.Length} input values are not whole rows of {width} columns"
-        x |> Array.mapi (fun i v -> let j = i % width in (v - s.InputMean.[j]) / s.InputScale.[j])
+        byColumn width (fun j v -> (v - s.InputMean.[j]) / s.InputScale.[j]) x
 
     /// Maps standardised inputs back to raw units (the inverse of `applyInputs`, up to rounding).
     /// Example: `Standardization.invertInputs s blocks (Standardization.applyInputs s blocks x)` ≈ x.
@@ -101,7 +111,7 @@ module Standardization =
         let width = Blocks.inputWidth blocks
         if s.InputMean.Length <> width || x.Length % width <> 0 then
             Fail.with' $"standardisation: inputs do not fit {s.InputMean.Length} columns"
-        x |> Array.mapi (fun i v -> let j = i % width in v * s.InputScale.[j] + s.InputMean.[j])
+        byColumn width (fun j v -> v * s.InputScale.[j] + s.InputMean.[j]) x
 
     /// Standardises targets. Example: `Standardization.applyTarget s ds.Y`.
     let applyTarget (s: Standardization) (y: float[]) : float[] =
