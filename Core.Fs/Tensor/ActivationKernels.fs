@@ -109,18 +109,13 @@ module ActivationKernels =
                 let r = fresh z.Length
                 TensorPrimitives.Max<'T>(ReadOnlySpan z, 'T.Zero, Span r)
                 r
-            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
-                Array.init z.Length (fun (i: int) -> if gt z.[i] 'T.Zero then gy.[i] else 'T.Zero) }
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) = Elementwise.reluSlope z gy }
 
     /// z for z > 0, 0.01·z otherwise.
     let leakyRelu =
         { new IElementwiseKernel with
-            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                let slope: 'T = scalar<'T> 0.01
-                Array.map (fun (v: 'T) -> if gt v 'T.Zero then v else slope * v) z
-            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
-                let slope: 'T = scalar<'T> 0.01
-                Array.init z.Length (fun (i: int) -> if gt z.[i] 'T.Zero then gy.[i] else slope * gy.[i]) }
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Elementwise.leakyRelu z
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) = Elementwise.leakyReluSlope z gy }
 
     /// 1 / (1 + exp(−z)); derivative y(1 − y).
     let sigmoid =

@@ -83,6 +83,19 @@ module Elementwise =
                 r.[i] <- scalarOf x.[i]
         r
 
+    /// `vectorMath` for kernels of two arrays of the same length (a value and its incoming gradient).
+    let private vectorMath2<'T when 'T :> IFloatingPointIeee754<'T>>
+        (on64: float[] -> float[] -> float[] -> unit) (on32: float32[] -> float32[] -> float32[] -> unit)
+        (scalarOf: 'T -> 'T -> 'T) (x: 'T[]) (y: 'T[]) : 'T[] =
+        if y.Length <> x.Length then invalidArg "y" "arrays of different lengths"
+        let r = fresh x.Length
+        if typeof<'T> = typeof<float> then on64 (box x :?> float[]) (box y :?> float[]) (box r :?> float[])
+        elif typeof<'T> = typeof<float32> then on32 (box x :?> float32[]) (box y :?> float32[]) (box r :?> float32[])
+        else
+            for i in 0 .. x.Length - 1 do
+                r.[i] <- scalarOf x.[i] y.[i]
+        r
+
     /// Exp of each element, vectorised (`VectorMath`); bitwise the same for a value wherever it sits.
     let exp<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         vectorMath VectorMath.expInto64 VectorMath.expInto32 'T.Exp x
@@ -134,18 +147,24 @@ module Elementwise =
     /// gy · 2x/(1 + x²) elementwise, vectorised (`VectorMath`): the seagull's slope times the incoming
     /// gradient; 2/(x + 1/x) where x² would overflow; exactly odd in x.
     let seagullSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
-        if gy.Length <> x.Length then invalidArg "gy" "arrays of different lengths"
-        let r = fresh x.Length
-        if typeof<'T> = typeof<float> then VectorMath.seagullSlopeInto64 (box x :?> float[]) (box gy :?> float[]) (box r :?> float[])
-        elif typeof<'T> = typeof<float32> then VectorMath.seagullSlopeInto32 (box x :?> float32[]) (box gy :?> float32[]) (box r :?> float32[])
-        else
-            for i in 0 .. x.Length - 1 do
-                let v: 'T = x.[i]
-                let d: 'T =
-                    if 'T.op_GreaterThan('T.Abs v, scalar<'T> 1e18) then (let s: 'T = v + 'T.One / v in scalar<'T> 2.0 / s)
-                    else (let t: 'T = v + v in t / ('T.One + v * v))
-                r.[i] <- d * gy.[i]
-        r
+        let one (v: 'T) (g: 'T) =
+            let d: 'T =
+                if 'T.op_GreaterThan('T.Abs v, scalar<'T> 1e18) then (let s: 'T = v + 'T.One / v in scalar<'T> 2.0 / s)
+                else (let t: 'T = v + v in t / ('T.One + v * v))
+            d * g
+        vectorMath2 VectorMath.seagullSlopeInto64 VectorMath.seagullSlopeInto32 one x gy
+
+    /// gy where x > 0, else 0: the ReLU's backward pass, vectorised (`VectorMath`).
+    let reluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
+        vectorMath2 VectorMath.reluSlopeInto64 VectorMath.reluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else 'T.Zero) x gy
+
+    /// x where x > 0, else 0.01·x: the leaky ReLU, vectorised (`VectorMath`).
+    let leakyRelu<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
+        vectorMath VectorMath.leakyReluInto64 VectorMath.leakyReluInto32 (fun (v: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then v else scalar<'T> 0.01 * v) x
+
+    /// gy where x > 0, else 0.01·gy: the leaky ReLU's backward pass, vectorised (`VectorMath`).
+    let leakyReluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
+        vectorMath2 VectorMath.leakyReluSlopeInto64 VectorMath.leakyReluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else scalar<'T> 0.01 * g) x gy
 
     /// Reciprocal of each element, vectorised.
     let reciprocal<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =

@@ -312,3 +312,21 @@ module VectorMath =
             let one = Vector<float32>.One
             Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), one,
                 Vector.ConditionalSelect(Vector.LessThan(v, Vector<float32>.Zero), -one, Vector<float32>.Zero))) 0.0f x r
+    /// r[i] = gy[i] where z[i] > 0, else 0 (the ReLU's backward pass).
+    let reluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
+        mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), g, Vector<float>.Zero)) 0.0 z gy r
+    /// r[i] = gy[i] where z[i] > 0, else 0 (the ReLU's backward pass).
+    let reluSlopeInto32 (z: float32[]) (gy: float32[]) (r: float32[]) =
+        mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), g, Vector<float32>.Zero)) 0.0f z gy r
+    /// r[i] = z[i] where z[i] > 0, else 0.01·z[i] (the leaky ReLU).
+    let leakyReluInto64 (z: float[]) (r: float[]) =
+        mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, v * Vector<float>(0.01))) 0.0 z r
+    /// r[i] = z[i] where z[i] > 0, else 0.01·z[i] (the leaky ReLU).
+    let leakyReluInto32 (z: float32[]) (r: float32[]) =
+        mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), v, v * Vector<float32>(0.01f))) 0.0f z r
+    /// r[i] = gy[i] where z[i] > 0, else 0.01·gy[i] (the leaky ReLU's backward pass).
+    let leakyReluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
+        mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), g, g * Vector<float>(0.01))) 0.0 z gy r
+    /// r[i] = gy[i] where z[i] > 0, else 0.01·gy[i] (the leaky ReLU's backward pass).
+    let leakyReluSlopeInto32 (z: float32[]) (gy: float32[]) (r: float32[]) =
+        mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), g, g * Vector<float32>(0.01f))) 0.0f z gy r
