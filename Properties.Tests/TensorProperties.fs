@@ -61,6 +61,14 @@ let ``mixing precisions fails naming the op and both precisions`` () =
     let e = Assert.Throws<SeagullException>(fun () -> Tensor.add (Tensor.zeros Float32 [| 2 |]) (Tensor.zeros Float64 [| 2 |]) |> ignore)
     Assert.Equal("add: precision mismatch (float32 and float64)", e.Message)
 
+[<Fact>]
+let ``broadcasting a single value to fewer dimensions fails naming both shapes`` () =
+    let single = RawTensor.zeros Float64 [| 1; 1; 1 |]
+    let e = Assert.Throws<SeagullException>(fun () -> RawTensor.broadcastTo [| 2 |] single |> ignore)
+    Assert.Contains("[1, 1, 1]", e.Message)
+    Assert.Contains("[2]", e.Message)
+    Assert.Equal<float[]>([| 7.0; 7.0; 7.0; 7.0 |], RawTensor.toFloats (RawTensor.broadcastTo [| 2; 2 |] (RawTensor.full Float64 [| 1 |] 7.0)))
+
 // ---- matrix products -----------------------------------------------------------------------------------
 
 /// Which `MatMul` entry point, and so which stored layout of A and B.

@@ -22,10 +22,6 @@ module ActivationKernels =
         TensorPrimitives.Multiply<'T>(ReadOnlySpan x, ReadOnlySpan y, Span x)
         x
 
-    /// max |zᵢ| (`TensorPrimitives.MaxMagnitude` returns the element itself, with its sign).
-    let private largestMagnitude<'T when 'T :> IFloatingPointIeee754<'T>> (z: 'T[]) : 'T =
-        'T.Abs(TensorPrimitives.MaxMagnitude<'T>(ReadOnlySpan z))
-
     /// log(1 + z²), stable for every z (`Elementwise.seagull`). Even; derivative 2z/(1 + z²), odd.
     let seagull =
         { new IElementwiseKernel with
@@ -71,9 +67,7 @@ module ActivationKernels =
                     r.[i] <- s - ln2
                 r
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
-                let r = Elementwise.tanh (absolute z)
-                TensorPrimitives.CopySign<'T>(ReadOnlySpan r, ReadOnlySpan z, Span r)
-                mulInto r gy }
+                mulInto (Elementwise.tanh z) gy }
 
     /// cos z, computed as cos|z| one element at a time (`Elementwise.cos`: bitwise repeatable, unlike
     /// `TensorPrimitives.Cos`). Even; derivative −sin z (exactly odd).

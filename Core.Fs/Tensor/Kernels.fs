@@ -10,10 +10,6 @@ module Elementwise =
     /// A scalar of type 'T from a double.
     let scalar<'T when 'T :> IFloatingPointIeee754<'T>> (x: float) : 'T = 'T.CreateTruncating x
 
-    /// The largest finite value of 'T (IFloatingPointIeee754 does not expose MaxValue).
-    let maxValue<'T when 'T :> IFloatingPointIeee754<'T>> () : 'T =
-        if sizeof<'T> = 4 then scalar<'T> (float Single.MaxValue) else scalar<'T> Double.MaxValue
-
     /// A fresh array of length n (contents unspecified, to be overwritten): new, or inside a training
     /// step a reused scratch array (see `StepArena`). New arrays are zeroed ones: the allocator's
     /// zeroing leaves them in the cache, and writing into `GC.AllocateUninitializedArray` arrays of a few

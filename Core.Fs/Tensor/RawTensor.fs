@@ -228,10 +228,7 @@ module RawTensor =
         | None -> ()
         let shape = Array.append [| rows.Length |] a.Shape.[1..]
         if width = 0 then zeros a.Dtype shape
-        else
-            match a.Data with
-            | F32 x -> { Shape = shape; Data = F32 (copyRows rows width x) }
-            | F64 x -> { Shape = shape; Data = F64 (copyRows rows width x) }
+        else onData shape (copyRows rows width) (copyRows rows width) a
 
     /// Matrices side by side (same number of rows).
     let concatColumns (parts: RawTensor list) =
@@ -303,7 +300,8 @@ module RawTensor =
                 for i in 0 .. m - 1 do Array.blit row 0 out (i * n) n
                 out
             onData (Array.copy shape) repeat repeat a
-        elif a.Count = 1 then
+        elif a.Count = 1 && a.Shape.Length <= shape.Length then
+            // One value everywhere (NumPy allows it only without removing dimensions).
             let fill (v: 'T[]) =
                 let out = Elementwise.fresh<'T> (count shape)
                 Array.Fill(out, v.[0])
@@ -333,8 +331,7 @@ module RawTensor =
             // The gradient of a bias: column sums.
             let m, n = a.Shape.[0], a.Shape.[1]
             onData (Array.copy shape) (Elementwise.sumRows m n) (Elementwise.sumRows m n) a
-        elif count shape = 1 then
-            ofFloats a.Dtype shape [| Storage.reduce { new IReduceKernel with member _.Run x = Elementwise.sum x } a.Data |]
+        elif count shape = 1 then ofFloats a.Dtype shape [| sumAll a |]
         else
             let pad = a.Shape.Length - shape.Length
             let target = Array.append (Array.create pad 1) shape
