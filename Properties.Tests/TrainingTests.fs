@@ -174,6 +174,32 @@ let ``the fit loop's reuse of scratch arrays changes no bit of the result`` (arc
     let options = { Train.defaults with Epochs = 3; BatchSize = 64; Seed = 3; Penalty = penalty }
     let fitted = Train.fit spec options x y None None ignore CancellationToken.None
     Assert.True(Params.equal (fitByHand spec options x y) fitted.Params)
+    let sgd = { options with Optimizer = Sgd(0.01, 0.9) }
+    Assert.True(Params.equal (fitByHand spec sgd x y) (Train.fit spec sgd x y None None ignore CancellationToken.None).Params)
+
+[<Theory>]
+[<InlineData(1)>]
+[<InlineData(64)>]
+let ``the fit loop reuses no array that is still held: initial, per-epoch and best parameters stay intact`` (batch: int) =
+    // The optimizer writes a step's results into the arrays of the step before the last; the caller's
+    // initial parameters and the best epoch's (early stopping) must never be among them. Batch 1 gives
+    // 1-step epochs when the data has one row, batch 64 several steps per epoch.
+    let spec = { NetworkSpec.create Mlp spring.Blocks [ 6 ] [ Activation.seagull ] with Precision = Float32 }
+    let rows = if batch = 1 then 1 else 200
+    let x = Tensor.convert Float32 (Tensor.ofArray Float64 [| rows; 9 |] (Array.sub train.X 0 (rows * 9)))
+    let y = Tensor.convert Float32 (Tensor.vector Float64 (Array.sub train.Y 0 rows))
+    let vx = Tensor.convert Float32 (Tensor.ofArray Float64 [| 50; 9 |] (Array.sub train.X 1800 450))
+    let vy = Tensor.convert Float32 (Tensor.vector Float64 (Array.sub train.Y 200 50))
+    let initial = Network.init spec (Random.key 4)
+    let initialCopy = Params.unflatten initial (Params.flatten initial)
+    let seen = Collections.Generic.List<float[]>()
+    let record (p: Params) = seen.Add(Params.flatten p); 0.0
+    // A high learning rate makes the validation loss go up and down, so the best epoch is not the last.
+    let options = { Train.defaults with Epochs = 12; BatchSize = batch; Seed = 1; Optimizer = Adam(0.3, 0.9, 0.999, 1e-8) }
+    let fitted = Train.fitFrom spec options initial x y (Some (vx, vy)) (Some record) ignore CancellationToken.None
+    Assert.True(Params.equal initialCopy initial)
+    Assert.Equal<float[]>(seen.[fitted.BestEpoch - 1], Params.flatten fitted.Params)
+    Assert.True(fitted.BestEpoch < fitted.EpochsRun, $"best epoch {fitted.BestEpoch} of {fitted.EpochsRun}: the test needs an earlier best")
 
 [<Fact>]
 let ``a step arena hands out the previous step's arrays in order, and only inside its scope`` () =

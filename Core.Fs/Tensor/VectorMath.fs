@@ -136,19 +136,22 @@ module VectorMath =
         let z = a * a
         let p = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector<float>(-9.64399179425052238628e-1), z, Vector<float>(-9.92877231001918586564e1)), z, Vector<float>(-1.61468768441708447952e3))
         let q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(z + Vector<float>(1.12811678491632931402e2), z, Vector<float>(2.23548839060100448583e3)), z, Vector<float>(4.84406305325125486048e3))
-        let small = Vector.FusedMultiplyAdd(a * z, p / q, a)
         // Otherwise 1 − 2/(e^{2|x|} + 1); tanh is 1 in float64 beyond |x| ≈ 19.1.
         let capped = Vector.ConditionalSelect(Vector.GreaterThan(a, Vector<float>(20.0)), Vector<float>(20.0), a)
         let e = exp64 (capped + capped)
         let one = Vector<float>(1.0)
-        let large = one - Vector<float>(2.0) / (e + one)
-        withSign64 x (Vector.ConditionalSelect(Vector.LessThan(a, Vector<float>(0.625)), small, large))
+        // One division serves both branches: P/Q in the small lanes, 2/(e + 1) in the others.
+        let isSmall = Vector.LessThan(a, Vector<float>(0.625))
+        let ratio = Vector.ConditionalSelect(isSmall, p, Vector<float>(2.0)) / Vector.ConditionalSelect(isSmall, q, e + one)
+        let small = Vector.FusedMultiplyAdd(a * z, ratio, a)
+        let large = one - ratio
+        withSign64 x (Vector.ConditionalSelect(isSmall, small, large))
 
     /// 1 / (1 + e^{−x}) for float64 lanes, as e^x / (1 + e^x) below 0 so that e^{−x} cannot overflow.
     let inline private sigmoid64 (x: Vector<float>) : Vector<float> =
         let e = exp64 (-(Vector.Abs x))
         let d = Vector<float>(1.0) + e
-        Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), Vector<float>(1.0) / d, e / d)
+        Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), Vector<float>(1.0), e) / d
 
     /// log(1 + z²) for float64 lanes: log(w) + (u − (w − 1))/w with u = z², w = 1 + u (the second term
     /// restores what rounding 1 + u lost, so small z keep full relative accuracy); 2·log|z| where z²
@@ -166,8 +169,9 @@ module VectorMath =
     let inline private seagullSlope64 (z: Vector<float>) (gy: Vector<float>) : Vector<float> =
         let huge = Vector.GreaterThan(Vector.Abs z, Vector<float>(1e150))
         let one = Vector<float>(1.0)
-        let two = Vector<float>(2.0)
-        let d = Vector.ConditionalSelect(huge, two / (z + one / z), (z + z) / (one + z * z))
+        // 1/z only when a lane needs it (same bits per lane either way; it is one division fewer).
+        let inverse = if Vector.EqualsAll(huge, Vector<int64>.Zero) then z else one / z
+        let d = Vector.ConditionalSelect(huge, Vector<float>(2.0), z + z) / Vector.ConditionalSelect(huge, z + inverse, one + z * z)
         d * gy
 
     // ---- float32 -------------------------------------------------------------------------------
@@ -256,7 +260,7 @@ module VectorMath =
     let inline private sigmoid32 (x: Vector<float32>) : Vector<float32> =
         let e = exp32 (-(Vector.Abs x))
         let d = Vector<float32>(1.0f) + e
-        Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float32>.Zero), Vector<float32>(1.0f) / d, e / d)
+        Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float32>.Zero), Vector<float32>(1.0f), e) / d
 
     /// log(1 + z²) for float32 lanes (see `seagull64`).
     let inline private seagull32 (z: Vector<float32>) : Vector<float32> =
@@ -272,8 +276,8 @@ module VectorMath =
     let inline private seagullSlope32 (z: Vector<float32>) (gy: Vector<float32>) : Vector<float32> =
         let huge = Vector.GreaterThan(Vector.Abs z, Vector<float32>(1e18f))
         let one = Vector<float32>(1.0f)
-        let two = Vector<float32>(2.0f)
-        let d = Vector.ConditionalSelect(huge, two / (z + one / z), (z + z) / (one + z * z))
+        let inverse = if Vector.EqualsAll(huge, Vector<int>.Zero) then z else one / z
+        let d = Vector.ConditionalSelect(huge, Vector<float32>(2.0f), z + z) / Vector.ConditionalSelect(huge, z + inverse, one + z * z)
         d * gy
 
     // ---- arrays ----------------------------------------------------------------------------------

@@ -113,6 +113,11 @@ module Train =
         let mutable stop = false
         let mutable cancelled = false
         let mutable steps = 0
+        // The state and parameters of the step before the last: their arrays take the next step's
+        // results, unless something still refers to them (the caller's initial parameters, the start of
+        // the epoch kept for cancellation, the best parameters kept for early stopping).
+        let mutable spareState: OptimizerState option = None
+        let mutable spareParams: Params option = None
         let history = Collections.Generic.List<EpochReport>()
         while not stop && epoch < options.Epochs do
             if cancel.IsCancellationRequested then
@@ -138,8 +143,11 @@ module Train =
                             let value, g = Params.valueAndGrad (batchLoss xb yb) p
                             if not (Double.IsFinite value) then
                                 Fail.with' $"training diverged at epoch {epoch + 1} (loss is {value}); try a lower learning rate (now {baseRate})"
-                            let s, q = Optimizer.step options.Optimizer rate state p g
+                            let s, q = Optimizer.stepReusing spareState spareParams options.Optimizer rate state p g
                             value, s, q)
+                    let kept (o: obj) (held: obj list) = held |> List.exists (fun h -> Object.ReferenceEquals(o, h))
+                    spareState <- if kept state [ epochState ] then None else Some state
+                    spareParams <- if kept p [ initial; epochStart; best ] then None else Some p
                     state <- s
                     p <- q
                     total <- total + value

@@ -102,7 +102,7 @@ let memory (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
 
 /// The training step of Train.fitFrom taken apart (same calls, same order, inside a StepArena scope as the fit
 /// loop runs it), with a Stopwatch around each part: batch gather (Tensor.takeRows), forward + backward
-/// (Params.valueAndGrad of the MSE), Adam (Optimizer.step). A forward pass alone (Network.apply + loss, no
+/// (Params.valueAndGrad of the MSE), Adam (Optimizer.stepReusing, as the fit loop calls it). A forward pass alone (Network.apply + loss, no
 /// gradient; in its own arena) is timed on the same batch as an extra, outside the step total, to split
 /// valueAndGrad into forward and backward. The first epoch is warm-up.
 let profile (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
@@ -111,6 +111,8 @@ let profile (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
     let n = 8000
     let mutable p = Network.init spec (Random.key 0)
     let mutable state = Optimizer.init p
+    let mutable spareState: OptimizerState option = None
+    let mutable spareParams: Params option = None
     let opt = Train.defaults.Optimizer
     let rate = Optimizer.learningRate opt
     let arena = Kernels.StepArena()
@@ -133,9 +135,12 @@ let profile (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
                     let t1 = tick ()
                     let value, g = Params.valueAndGrad (fun q -> Loss.mse (Network.apply spec q xb) yb) p
                     let t2 = tick ()
-                    let s, q = Optimizer.step opt rate state p g
+                    let s, q = Optimizer.stepReusing spareState spareParams opt rate state p g
                     let t3 = tick ()
                     t0, t1, t2, t3, value, s, q)
+            // As the fit loop: the arrays of the step before the last take the next step's results.
+            spareState <- Some state
+            spareParams <- if epoch = 0 && start = 0 then None else Some p
             state <- s
             p <- q
             let fwd, f0, f1 =
