@@ -91,10 +91,7 @@ module ActivationKernels =
     let tanh =
         { new IElementwiseKernel with
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Elementwise.tanh z
-            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], y: 'T[], gy: 'T[]) =
-                let r = multiply y y
-                TensorPrimitives.Subtract<'T>('T.One, ReadOnlySpan r, Span r)
-                mulInto r gy }
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T[], y: 'T[], gy: 'T[]) = Elementwise.tanhSlope y gy }
 
     /// max(z, 0).
     let relu =

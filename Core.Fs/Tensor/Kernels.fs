@@ -150,6 +150,15 @@ module Elementwise =
             d * g
         vectorMath2 VectorMath.seagullSlopeInto64 VectorMath.seagullSlopeInto32 one x gy
 
+    /// gy · (1 − y²) elementwise, vectorised (`VectorMath`): tanh's backward pass from its output y, each
+    /// operation rounded on its own.
+    let tanhSlope<'T when 'T :> IFloatingPointIeee754<'T>> (y: 'T[]) (gy: 'T[]) =
+        let one (v: 'T) (g: 'T) =
+            let s: 'T = v * v
+            let d: 'T = 'T.One - s
+            d * g
+        vectorMath2 VectorMath.tanhSlopeInto64 VectorMath.tanhSlopeInto32 one y gy
+
     /// gy where x > 0, else 0: the ReLU's backward pass, vectorised (`VectorMath`).
     let reluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         vectorMath2 VectorMath.reluSlopeInto64 VectorMath.reluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else 'T.Zero) x gy
@@ -169,18 +178,38 @@ module Elementwise =
         r
 
     /// Adds the row vector `b` (length n) to every row of the m×n matrix `z`, in place (z must be fresh).
-    let addRowsInPlace<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (n: int) (z: 'T[]) (b: 'T[]) =
-        let bs = ReadOnlySpan b
+    /// Vector loops rather than a `TensorPrimitives.Add` per row: at 64 columns the call's own checks
+    /// cost as much as the additions (measured 1.0 µs for 128×64 float32).
+    let addRowsInPlace<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+        (m: int) (n: int) (z: 'T[]) (b: 'T[]) =
+        if z.Length < m * n || b.Length < n then invalidArg "z" "matrix or row shorter than m×n"
+        let w = Vector<'T>.Count
         for i in 0 .. m - 1 do
-            let row = Span(z, i * n, n)
-            TensorPrimitives.Add<'T>(Span.op_Implicit row, bs, row)
+            let row = i * n
+            let mutable j = 0
+            while j <= n - w do
+                (Vector.LoadUnsafe(&z.[row + j]) + Vector.LoadUnsafe(&b.[j])).StoreUnsafe(&z.[row + j])
+                j <- j + w
+            while j < n do
+                z.[row + j] <- z.[row + j] + b.[j]
+                j <- j + 1
 
-    /// The sum of the rows of an m×n matrix (a vector of length n).
-    let sumRows<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (n: int) (z: 'T[]) : 'T[] =
+    /// The sum of the rows of an m×n matrix (a vector of length n): each column summed from row 0 down,
+    /// one rounding per addition (vector loops; see `addRowsInPlace`).
+    let sumRows<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+        (m: int) (n: int) (z: 'T[]) : 'T[] =
+        if z.Length < m * n then invalidArg "z" "matrix shorter than m×n"
         let acc = Array.zeroCreate<'T> n
-        let accs = Span acc
+        let w = Vector<'T>.Count
         for i in 0 .. m - 1 do
-            TensorPrimitives.Add<'T>(ReadOnlySpan(z, i * n, n), Span.op_Implicit accs, accs)
+            let row = i * n
+            let mutable j = 0
+            while j <= n - w do
+                (Vector.LoadUnsafe(&acc.[j]) + Vector.LoadUnsafe(&z.[row + j])).StoreUnsafe(&acc.[j])
+                j <- j + w
+            while j < n do
+                acc.[j] <- acc.[j] + z.[row + j]
+                j <- j + 1
         acc
 
     /// The sum of each row of an m×n matrix (a vector of length m).

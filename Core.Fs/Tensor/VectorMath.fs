@@ -318,6 +318,12 @@ module VectorMath =
             let one = Vector<float32>.One
             Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), one,
                 Vector.ConditionalSelect(Vector.LessThan(v, Vector<float32>.Zero), -one, Vector<float32>.Zero))) 0.0f x r
+    /// r[i] = gy[i] · (1 − y[i]²) (tanh's backward pass from its output).
+    let tanhSlopeInto64 (y: float[]) (gy: float[]) (r: float[]) =
+        mapVectors2 (fun v g -> (Vector<float>.One - v * v) * g) 0.0 y gy r
+    /// r[i] = gy[i] · (1 − y[i]²) (tanh's backward pass from its output).
+    let tanhSlopeInto32 (y: float32[]) (gy: float32[]) (r: float32[]) =
+        mapVectors2 (fun v g -> (Vector<float32>.One - v * v) * g) 0.0f y gy r
     /// r[i] = gy[i] where z[i] > 0, else 0 (the ReLU's backward pass).
     let reluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
         mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), g, Vector<float>.Zero)) 0.0 z gy r
