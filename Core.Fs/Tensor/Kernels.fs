@@ -195,21 +195,42 @@ module Elementwise =
                 j <- j + 1
 
     /// The sum of the rows of an m×n matrix (a vector of length n): each column summed from row 0 down,
-    /// one rounding per addition (vector loops; see `addRowsInPlace`).
+    /// one rounding per addition. Four column vectors at a time are summed in registers down all rows
+    /// (four independent chains of additions; no store and reload of the sums per row).
     let sumRows<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         (m: int) (n: int) (z: 'T[]) : 'T[] =
         if z.Length < m * n then invalidArg "z" "matrix shorter than m×n"
         let acc = Array.zeroCreate<'T> n
         let w = Vector<'T>.Count
-        for i in 0 .. m - 1 do
-            let row = i * n
-            let mutable j = 0
-            while j <= n - w do
-                (Vector.LoadUnsafe(&acc.[j]) + Vector.LoadUnsafe(&z.[row + j])).StoreUnsafe(&acc.[j])
-                j <- j + w
-            while j < n do
-                acc.[j] <- acc.[j] + z.[row + j]
-                j <- j + 1
+        let mutable j = 0
+        while j <= n - 4 * w do
+            let mutable s0 = Vector<'T>.Zero
+            let mutable s1 = Vector<'T>.Zero
+            let mutable s2 = Vector<'T>.Zero
+            let mutable s3 = Vector<'T>.Zero
+            for i in 0 .. m - 1 do
+                let row = i * n + j
+                s0 <- s0 + Vector.LoadUnsafe(&z.[row])
+                s1 <- s1 + Vector.LoadUnsafe(&z.[row + w])
+                s2 <- s2 + Vector.LoadUnsafe(&z.[row + 2 * w])
+                s3 <- s3 + Vector.LoadUnsafe(&z.[row + 3 * w])
+            s0.StoreUnsafe(&acc.[j])
+            s1.StoreUnsafe(&acc.[j + w])
+            s2.StoreUnsafe(&acc.[j + 2 * w])
+            s3.StoreUnsafe(&acc.[j + 3 * w])
+            j <- j + 4 * w
+        while j <= n - w do
+            let mutable s0 = Vector<'T>.Zero
+            for i in 0 .. m - 1 do
+                s0 <- s0 + Vector.LoadUnsafe(&z.[i * n + j])
+            s0.StoreUnsafe(&acc.[j])
+            j <- j + w
+        while j < n do
+            let mutable s = 'T.Zero
+            for i in 0 .. m - 1 do
+                s <- s + z.[i * n + j]
+            acc.[j] <- s
+            j <- j + 1
         acc
 
     /// The sum of each row of an m×n matrix (a vector of length m).

@@ -40,7 +40,9 @@ module RawTensor =
     let ofFloats (dtype: Dtype) (shape: int[]) (values: float[]) = create shape (Storage.ofFloats dtype values)
 
     /// A tensor filled with one value.
-    let full (dtype: Dtype) (shape: int[]) (value: float) = ofFloats dtype shape (Array.create (count shape) value)
+    let full (dtype: Dtype) (shape: int[]) (value: float) =
+        let n = count shape
+        create shape (match dtype with Float32 -> F32 (Array.create n (float32 value)) | Float64 -> F64 (Array.create n value))
 
     /// A scalar (rank 0).
     let scalar (dtype: Dtype) (value: float) = ofFloats dtype [||] [| value |]
