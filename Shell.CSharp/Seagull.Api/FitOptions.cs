@@ -41,7 +41,7 @@ public sealed record FitOptions
     public double Momentum { get; init; } = 0.9;
 
     /// <summary>The learning-rate schedule (default <see cref="LearningRateSchedule.Constant"/>).</summary>
-    /// <example><code>new FitOptions { Schedule = LearningRateSchedule.Cosine(200) }</code></example>
+    /// <example><code>new FitOptions { Schedule = LearningRateSchedule.CosineOverFit }</code></example>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>
@@ -102,6 +102,6 @@ public sealed record FitOptions
             ? Core.OptimizerKind.NewSgd(LearningRate, Momentum)
             : Core.Optimizer.withLearningRate(LearningRate, Core.Optimizer.adamDefault);
         var d = Core.Train.defaults;
-        return new Core.TrainOptions(Epochs, BatchSize, optimizer, Schedule.Inner, d.Loss, seed, Augment, Penalty, Fs.Option(Patience));
+        return new Core.TrainOptions(Epochs, BatchSize, optimizer, Schedule.For(Epochs), d.Loss, seed, Augment, Penalty, Fs.Option(Patience));
     }
 }

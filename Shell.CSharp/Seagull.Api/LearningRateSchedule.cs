@@ -6,19 +6,24 @@ namespace Seagull.Api;
 /// <example>
 /// <code>
 /// var options = new FitOptions { Schedule = LearningRateSchedule.StepDecay(every: 50, gamma: 0.5) };
-/// var cosine = new FitOptions { Epochs = 100, Schedule = LearningRateSchedule.Cosine(100) };
+/// var cosine = new FitOptions { Epochs = 100, Schedule = LearningRateSchedule.CosineOverFit };
 /// </code>
 /// </example>
 public sealed class LearningRateSchedule
 {
-    internal Core.Schedule Inner { get; }
+    // The core schedule for a fit of the given number of epochs (only CosineOverFit depends on it).
+    private readonly Func<int, Core.Schedule> forEpochs;
     private readonly string text;
 
-    private LearningRateSchedule(Core.Schedule inner, string text)
+    private LearningRateSchedule(Func<int, Core.Schedule> forEpochs, string text)
     {
-        Inner = inner;
+        this.forEpochs = forEpochs;
         this.text = text;
     }
+
+    private LearningRateSchedule(Core.Schedule inner, string text) : this(_ => inner, text) { }
+
+    internal Core.Schedule For(int epochs) => forEpochs(epochs);
 
     /// <summary>The same rate every epoch (the default).</summary>
     /// <example><code>new FitOptions { Schedule = LearningRateSchedule.Constant }</code></example>
@@ -42,6 +47,11 @@ public sealed class LearningRateSchedule
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"epochs must be ≥ 1, got {epochs}");
         return new(Core.Schedule.NewCosine(epochs), $"cosine over {epochs} epochs");
     }
+
+    /// <summary>Cosine decay from the base rate to 0 over the fit's own <see cref="FitOptions.Epochs"/>: the same
+    /// as <see cref="Cosine"/> with that number, without writing it twice.</summary>
+    /// <example><code>new FitOptions { Epochs = 300, Schedule = LearningRateSchedule.CosineOverFit }</code></example>
+    public static LearningRateSchedule CosineOverFit { get; } = new(epochs => Core.Schedule.NewCosine(epochs), "cosine over the fit's epochs");
 
     /// <summary>A short description, for example "constant".</summary>
     /// <example><code>Console.WriteLine(options.Schedule);</code></example>

@@ -105,6 +105,30 @@ public class ApiTests
     }
 
     [Fact]
+    public void Learning_rate_schedules_change_the_fit_as_documented()
+    {
+        var data = Targets.Get("spring").Generate(200, seed: 5);
+        double[] Fit(LearningRateSchedule schedule, int epochs = 6)
+        {
+            var regressor = new SwapInvariantRegressor(new NetworkBuilder().Blocks(3, 3, 3).Hidden(8, 8).Build());
+            regressor.Fit(data, new FitOptions { Epochs = epochs, Schedule = schedule, BatchSize = 32, Seed = 2 });
+            return regressor.Predict(data);
+        }
+        var constant = Fit(LearningRateSchedule.Constant);
+        // A decay that would first act after the last epoch leaves the fit as it is, bit for bit.
+        Assert.Equal(constant, Fit(LearningRateSchedule.StepDecay(every: 6, gamma: 0.5)));
+        Assert.NotEqual(constant, Fit(LearningRateSchedule.StepDecay(every: 2, gamma: 0.5)));
+        var cosine = Fit(LearningRateSchedule.Cosine(6));
+        Assert.NotEqual(constant, cosine);
+        Assert.Equal(cosine, Fit(LearningRateSchedule.CosineOverFit));
+        Assert.NotEqual(Fit(LearningRateSchedule.Cosine(6), epochs: 4), Fit(LearningRateSchedule.CosineOverFit, epochs: 4));
+        Assert.Equal("cosine over 6 epochs", LearningRateSchedule.Cosine(6).ToString());
+        Assert.Equal("every", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.StepDecay(0, 0.5)).ParamName);
+        Assert.Equal("gamma", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.StepDecay(5, 1.5)).ParamName);
+        Assert.Equal("epochs", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.Cosine(0)).ParamName);
+    }
+
+    [Fact]
     public void A_fit_reports_train_and_test_errors_and_evaluates_consistently()
     {
         var data = Targets.Get("spring").Generate(300, seed: 3);

@@ -32,7 +32,7 @@ var report = regressor.Fit(train, new FitOptions
     Epochs = epochs,
     BatchSize = 32,
     LearningRate = 3e-3,
-    Schedule = LearningRateSchedule.Cosine(epochs),
+    Schedule = LearningRateSchedule.CosineOverFit,
 });
 Console.WriteLine($"{net.Description}: {report.EpochsRun} epochs in {report.Seconds:F2} s");
 
