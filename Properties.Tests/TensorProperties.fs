@@ -217,6 +217,46 @@ let ``sums and means along each axis agree with naive loops`` () =
         .&. expect (Array.forall id (Array.init cols (fun j -> sumNear t.Dtype (column j) (float rows * columnMeans.[j])))) "meanAxis 0"
         .&. expect (Array.forall id (Array.init rows (fun i -> sumNear t.Dtype (row i) (float cols * rowMeans.[i])))) "meanAxis 1")
 
+/// Column j of a matrix summed from row 0 down, one rounding per addition in the tensor's precision.
+let private columnSumInPrecision (t: Tensor) (j: int) =
+    let g = grid t
+    match t.Dtype with
+    | Float32 -> float (Seq.fold (fun (acc: float32) i -> acc + float32 g.[i, j]) 0.0f (seq { 0 .. t.Shape.[0] - 1 }))
+    | Float64 -> Seq.fold (fun acc i -> acc + g.[i, j]) 0.0 (seq { 0 .. t.Shape.[0] - 1 })
+
+[<Property(Replay = Generators.Replay, MaxTest = 100)>]
+let ``column sums (the bias gradient) add each column from the first row down, bit for bit`` () =
+    Prop.forAll (Arb.fromGen edgeMatrix) (fun t ->
+        let got = Tensor.toArray (Tensor.sumAxis 0 t)
+        let expected = Array.init t.Shape.[1] (columnSumInPrecision t)
+        expect (Array.forall2 (fun (a: float) b -> System.BitConverter.DoubleToInt64Bits a = System.BitConverter.DoubleToInt64Bits b) got expected)
+            $"sumAxis 0 of a {t.Shape.[0]}×{t.Shape.[1]} {Dtype.name t.Dtype} matrix differs from the sequential column sums")
+
+[<Property(Replay = Generators.Replay, MaxTest = 100)>]
+let ``a dense layer adds its bias to every row of the product exactly`` () =
+    let case =
+        gen {
+            let! dtype = Generators.dtype
+            let! rows = Gen.elements (Generators.edgeSizes |> List.filter (fun s -> s >= 1 && s <= 40))
+            let! cols = Gen.elements (Generators.edgeSizes |> List.filter (fun s -> s >= 1 && s <= 65))
+            let! x = Generators.matrixOf dtype rows 3 (valuesIn dtype)
+            let! w = Generators.matrixOf dtype 3 cols (valuesIn dtype)
+            let! b = Generators.matrixOf dtype 1 cols (valuesIn dtype)
+            return x, w, Tensor.reshape [| cols |] b
+        }
+    Prop.forAll (Arb.fromGen case) (fun (x, w, b) ->
+        let p = Params.group [ "weight", Leaf w; "bias", Leaf b ]
+        let got = Tensor.toArray (Layer.dense Activation.identity p x)
+        let product = Tensor.toArray (Tensor.matmul x w)
+        let bias = Tensor.toArray b
+        let cols = bias.Length
+        let expected =
+            product |> Array.mapi (fun i v ->
+                match x.Dtype with
+                | Float32 -> float (float32 v + float32 bias.[i % cols])
+                | Float64 -> v + bias.[i % cols])
+        expect (Array.forall2 (fun (a: float) e -> System.BitConverter.DoubleToInt64Bits a = System.BitConverter.DoubleToInt64Bits e) got expected) "x·W + b")
+
 [<Property(Replay = Generators.Replay, MaxTest = 100)>]
 let ``transpose, sliceColumns and takeRows move elements exactly like naive loops`` () =
     let case =
