@@ -192,14 +192,39 @@ let ``the fit loop reuses no array that is still held: initial, per-epoch and be
     let vy = Tensor.convert Float32 (Tensor.vector Float64 (Array.sub train.Y 200 50))
     let initial = Network.init spec (Random.key 4)
     let initialCopy = Params.unflatten initial (Params.flatten initial)
-    let seen = Collections.Generic.List<float[]>()
-    let record (p: Params) = seen.Add(Params.flatten p); 0.0
+    // Every epoch's parameters as the monitor saw them: the object and a copy of its numbers.
+    let seen = Collections.Generic.List<Params * float[]>()
+    let record (p: Params) = seen.Add((p, Params.flatten p)); 0.0
     // A high learning rate makes the validation loss go up and down, so the best epoch is not the last.
     let options = { Train.defaults with Epochs = 12; BatchSize = batch; Seed = 1; Optimizer = Adam(0.3, 0.9, 0.999, 1e-8) }
     let fitted = Train.fitFrom spec options initial x y (Some (vx, vy)) (Some record) ignore CancellationToken.None
     Assert.True(Params.equal initialCopy initial)
-    Assert.Equal<float[]>(seen.[fitted.BestEpoch - 1], Params.flatten fitted.Params)
+    Assert.Equal<float[]>(snd seen.[fitted.BestEpoch - 1], Params.flatten fitted.Params)
     Assert.True(fitted.BestEpoch < fitted.EpochsRun, $"best epoch {fitted.BestEpoch} of {fitted.EpochsRun}: the test needs an earlier best")
+    // Parameters handed out at the end of an epoch are never written afterwards.
+    for epoch, (p, numbers) in Seq.indexed seen do
+        Assert.True((Params.flatten p = numbers), $"the parameters of epoch {epoch + 1} changed after the epoch")
+
+[<Fact>]
+let ``a fit cancelled in the middle of an epoch returns the previous epoch's parameters, bit for bit`` () =
+    // The step that notices the cancellation has already overwritten arrays of earlier steps; the rollback
+    // target (the start of the epoch) must not have been among them.
+    use cts = new CancellationTokenSource()
+    let mutable calls = 0
+    let cancelling = Activation.custom "cancelling-tanh" (fun z -> calls <- calls + 1; (if calls = 37 then cts.Cancel()); Tensor.tanh z)
+    let spec = { NetworkSpec.create Mlp spring.Blocks [ 6 ] [ cancelling ] with Precision = Float32 }
+    let x = Tensor.convert Float32 (Tensor.ofArray Float64 [| 200; 9 |] (Array.sub train.X 0 1800))
+    let y = Tensor.convert Float32 (Tensor.vector Float64 (Array.sub train.Y 0 200))
+    let initial = Network.init spec (Random.key 4)
+    let ends = Collections.Generic.List<float[]>()
+    let options = { Train.defaults with Epochs = 10; BatchSize = 16; Seed = 1 }
+    calls <- 0   // creating the activation probed its formula
+    // 13 steps an epoch, one network call per step: call 37 is the 11th step of epoch 3.
+    let fitted = Train.fitFrom spec options initial x y None (Some (fun p -> ends.Add(Params.flatten p); 0.0)) ignore cts.Token
+    Assert.True(fitted.Cancelled)
+    Assert.Equal(2, fitted.EpochsRun)
+    Assert.Equal(2, ends.Count)
+    Assert.Equal<float[]>(ends.[1], Params.flatten fitted.Params)
 
 [<Fact>]
 let ``a step arena hands out the previous step's arrays in order, and only inside its scope`` () =

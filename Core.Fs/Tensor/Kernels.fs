@@ -195,7 +195,8 @@ module Elementwise =
                 j <- j + 1
 
     /// The sum of the rows of an m×n matrix (a vector of length n): each column summed from row 0 down,
-    /// one rounding per addition. Four column vectors at a time are summed in registers down all rows
+    /// one rounding per addition, as row + sum (TensorPrimitives.Add's operand order, which decides the payload
+    /// when two NaNs meet). Four column vectors at a time are summed in registers down all rows
     /// (four independent chains of additions; no store and reload of the sums per row).
     let sumRows<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         (m: int) (n: int) (z: 'T[]) : 'T[] =
@@ -210,10 +211,10 @@ module Elementwise =
             let mutable s3 = Vector<'T>.Zero
             for i in 0 .. m - 1 do
                 let row = i * n + j
-                s0 <- s0 + Vector.LoadUnsafe(&z.[row])
-                s1 <- s1 + Vector.LoadUnsafe(&z.[row + w])
-                s2 <- s2 + Vector.LoadUnsafe(&z.[row + 2 * w])
-                s3 <- s3 + Vector.LoadUnsafe(&z.[row + 3 * w])
+                s0 <- Vector.LoadUnsafe(&z.[row]) + s0
+                s1 <- Vector.LoadUnsafe(&z.[row + w]) + s1
+                s2 <- Vector.LoadUnsafe(&z.[row + 2 * w]) + s2
+                s3 <- Vector.LoadUnsafe(&z.[row + 3 * w]) + s3
             s0.StoreUnsafe(&acc.[j])
             s1.StoreUnsafe(&acc.[j + w])
             s2.StoreUnsafe(&acc.[j + 2 * w])
@@ -222,13 +223,13 @@ module Elementwise =
         while j <= n - w do
             let mutable s0 = Vector<'T>.Zero
             for i in 0 .. m - 1 do
-                s0 <- s0 + Vector.LoadUnsafe(&z.[i * n + j])
+                s0 <- Vector.LoadUnsafe(&z.[i * n + j]) + s0
             s0.StoreUnsafe(&acc.[j])
             j <- j + w
         while j < n do
             let mutable s = 'T.Zero
             for i in 0 .. m - 1 do
-                s <- s + z.[i * n + j]
+                s <- z.[i * n + j] + s
             acc.[j] <- s
             j <- j + 1
         acc

@@ -48,8 +48,9 @@ public sealed class LearningRateSchedule
         return new(Core.Schedule.NewCosine(epochs), $"cosine over {epochs} epochs");
     }
 
-    /// <summary>Cosine decay from the base rate to 0 over the fit's own <see cref="FitOptions.Epochs"/>: the same
-    /// as <see cref="Cosine"/> with that number, without writing it twice.</summary>
+    /// <summary>Cosine decay from the base rate towards 0 over the fit's own <see cref="FitOptions.Epochs"/> (the
+    /// maximum; early stopping may end the fit sooner): the same as <see cref="Cosine"/> with that number, without
+    /// writing it twice.</summary>
     /// <example><code>new FitOptions { Epochs = 300, Schedule = LearningRateSchedule.CosineOverFit }</code></example>
     public static LearningRateSchedule CosineOverFit { get; } = new(epochs => Core.Schedule.NewCosine(epochs), "cosine over the fit's epochs");
 

@@ -123,6 +123,7 @@ public class ApiTests
         Assert.Equal(cosine, Fit(LearningRateSchedule.CosineOverFit));
         Assert.NotEqual(Fit(LearningRateSchedule.Cosine(6), epochs: 4), Fit(LearningRateSchedule.CosineOverFit, epochs: 4));
         Assert.Equal("cosine over 6 epochs", LearningRateSchedule.Cosine(6).ToString());
+        Assert.Equal("cosine over the fit's epochs", LearningRateSchedule.CosineOverFit.ToString());
         Assert.Equal("every", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.StepDecay(0, 0.5)).ParamName);
         Assert.Equal("gamma", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.StepDecay(5, 1.5)).ParamName);
         Assert.Equal("epochs", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.Cosine(0)).ParamName);
