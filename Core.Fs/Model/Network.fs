@@ -66,7 +66,7 @@ module Network =
 
     /// The MLP part: all layers named layerN in order.
     let private mlpLayers (p: Params) =
-        children p |> List.filter (fun (n, _) -> n.StartsWith "layer") |> List.map snd
+        children p |> List.filter (fun (n, _) -> n.StartsWith("layer", StringComparison.Ordinal)) |> List.map snd
 
     /// The network's output for each row of x (a vector of length rows), in the spec's precision.
     let apply (spec: NetworkSpec) (p: Params) (x: Tensor) : Tensor =

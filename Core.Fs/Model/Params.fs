@@ -18,11 +18,18 @@ module Params =
     /// A tree of named subtrees (order is kept).
     let group (children: (string * Params) list) = Group children
 
+    /// The tensors in depth-first order, as an array (the optimizer's per-step view).
+    let internal leafArray (p: Params) : Tensor[] =
+        let acc = ResizeArray<Tensor>()
+        let rec go p =
+            match p with
+            | Leaf t -> acc.Add t
+            | Group children -> for (_, c) in children do go c
+        go p
+        acc.ToArray()
+
     /// The tensors in depth-first order.
-    let rec leaves (p: Params) : Tensor list =
-        match p with
-        | Leaf t -> [ t ]
-        | Group children -> children |> List.collect (snd >> leaves)
+    let leaves (p: Params) : Tensor list = List.ofArray (leafArray p)
 
     /// The paths ("layer1/weight") of the tensors, in the order of `leaves`.
     let paths (p: Params) : string list =
@@ -65,6 +72,17 @@ module Params =
             | [] -> Fail.with' "withLeaves: too few tensors"
         let result = map (fun _ -> next ()) p
         if not rest.IsEmpty then Fail.with' "withLeaves: too many tensors"
+        result
+
+    /// `withLeaves` from an array.
+    let internal withLeafArray (p: Params) (tensors: Tensor[]) : Params =
+        let mutable next = 0
+        let result =
+            map (fun _ ->
+                if next >= tensors.Length then Fail.with' "withLeaves: too few tensors"
+                next <- next + 1
+                tensors.[next - 1]) p
+        if next <> tensors.Length then Fail.with' "withLeaves: too many tensors"
         result
 
     /// The number of scalar parameters.

@@ -290,10 +290,17 @@ module VectorMath =
     let logInto64 (x: float[]) (r: float[]) = mapVectors log64 1.0 x r
     /// r[i] = ln x[i].
     let logInto32 (x: float32[]) (r: float32[]) = mapVectors log32 1.0f x r
-    /// r[i] = tanh x[i].
-    let tanhInto64 (x: float[]) (r: float[]) = mapVectors tanh64 0.0 x r
-    /// r[i] = tanh x[i].
-    let tanhInto32 (x: float32[]) (r: float32[]) = mapVectors tanh32 0.0f x r
+    /// r[i] = tanh x[i] on `Vector<T>`.
+    let tanhPortable64 (x: float[]) (r: float[]) = mapVectors tanh64 0.0 x r
+    /// r[i] = tanh x[i] on `Vector<T>`.
+    let tanhPortable32 (x: float32[]) (r: float32[]) = mapVectors tanh32 0.0f x r
+    /// r[i] = tanh x[i]: on 512-bit vectors where they are accelerated and wider than `Vector<T>`
+    /// (`VectorMath512`, the same bits), else on `Vector<T>`.
+    let tanhInto64 (x: float[]) (r: float[]) =
+        if VectorMath512.isAccelerated && Vector<float>.Count < 8 then VectorMath512.tanhInto64 x r else tanhPortable64 x r
+    /// r[i] = tanh x[i] (see `tanhInto64`).
+    let tanhInto32 (x: float32[]) (r: float32[]) =
+        if VectorMath512.isAccelerated && Vector<float32>.Count < 16 then VectorMath512.tanhInto32 x r else tanhPortable32 x r
     /// r[i] = 1 / (1 + e^{−x[i]}).
     let sigmoidInto64 (x: float[]) (r: float[]) = mapVectors sigmoid64 0.0 x r
     /// r[i] = 1 / (1 + e^{−x[i]}).

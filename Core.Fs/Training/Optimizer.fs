@@ -53,10 +53,8 @@ module Optimizer =
     /// each operation is rounded on its own, no fused multiply-add, so the bits are those of the
     /// operation-by-operation form.
     let private adamKernel<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
-        (lr: float) (b1: float) (b2: float) (eps: float) (step: int) (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[])
+        (lr: float) (b1: float) (b2: float) (eps: float) (c1: float) (c2: float) (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[])
         (p': 'T[]) (m': 'T[]) (v': 'T[]) : unit =
-        let c1 = 1.0 - Math.Pow(b1, float step)
-        let c2 = 1.0 - Math.Pow(b2, float step)
         let t (x: float) : 'T = 'T.CreateTruncating x
         let tb1: 'T = t b1
         let tb1c: 'T = t (1.0 - b1)
@@ -130,52 +128,57 @@ module Optimizer =
     let private stepInto (spareState: OptimizerState option) (spareParams: Params option) (kind: OptimizerKind) (rate: float)
                          (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
         let n = state.Step + 1
-        let ps = Params.leaves p
-        let gs = Params.leaves g
-        let ms = Params.leaves state.First
-        let vs = Params.leaves state.Second
+        let ps = Params.leafArray p
+        let gs = Params.leafArray g
+        let ms = Params.leafArray state.First
+        let vs = Params.leafArray state.Second
+        if gs.Length <> ps.Length || ms.Length <> ps.Length || vs.Length <> ps.Length then
+            Fail.with' $"optimizer: {ps.Length} parameter tensors but {gs.Length} gradients and {ms.Length}/{vs.Length} state tensors"
         let spareLeaves (tree: Params option) =
             match tree with
-            | Some t -> Params.leaves t |> List.map Some
-            | None -> List.replicate ps.Length None
-        let spares =
-            List.zip3 (spareLeaves spareParams) (spareLeaves (spareState |> Option.map (fun s -> s.First)))
-                      (spareLeaves (spareState |> Option.map (fun s -> s.Second)))
-        let results =
-            List.zip3 (List.zip ps gs) (List.zip ms vs) spares
-            |> List.map (fun ((pt, gt), (mt, vt), (sp, sm, sv)) ->
-                let shape = pt.Raw.Shape
-                let wrap s = Tensor.ofRaw { Shape = shape; Data = s }
-                let size = pt.Count
-                match kind with
-                | Adam (_, b1, b2, eps) ->
-                    match pt.Raw.Data, gt.Raw.Data, mt.Raw.Data, vt.Raw.Data with
-                    | F32 a, F32 b, F32 c, F32 d ->
-                        let x, y, z = into32 sp size, into32 sm size, into32 sv size
-                        adamKernel rate b1 b2 eps n a b c d x y z
-                        wrap (F32 x), wrap (F32 y), wrap (F32 z)
-                    | F64 a, F64 b, F64 c, F64 d ->
-                        let x, y, z = into64 sp size, into64 sm size, into64 sv size
-                        adamKernel rate b1 b2 eps n a b c d x y z
-                        wrap (F64 x), wrap (F64 y), wrap (F64 z)
-                    | _ -> Fail.with' "optimizer: parameters, gradients and state differ in precision"
-                | Sgd (_, momentum) ->
-                    // The second-moment leaves are carried over unchanged (never written).
-                    match pt.Raw.Data, gt.Raw.Data, mt.Raw.Data with
-                    | F32 a, F32 b, F32 c ->
-                        let x, y = into32 sp size, into32 sm size
-                        sgdKernel rate momentum a b c x y
-                        wrap (F32 x), wrap (F32 y), vt
-                    | F64 a, F64 b, F64 c ->
-                        let x, y = into64 sp size, into64 sm size
-                        sgdKernel rate momentum a b c x y
-                        wrap (F64 x), wrap (F64 y), vt
-                    | _ -> Fail.with' "optimizer: parameters, gradients and state differ in precision")
-        let newP = results |> List.map (fun (x, _, _) -> x)
-        let newM = results |> List.map (fun (_, y, _) -> y)
-        let newV = results |> List.map (fun (_, _, z) -> z)
-        { Step = n; First = Params.withLeaves state.First newM; Second = Params.withLeaves state.Second newV },
-        Params.withLeaves p newP
+            | Some t -> let leaves = Params.leafArray t in if leaves.Length = ps.Length then Array.map Some leaves else Array.create ps.Length None
+            | None -> Array.create ps.Length None
+        let sp = spareLeaves spareParams
+        let sm = spareLeaves (spareState |> Option.map (fun s -> s.First))
+        let sv = spareLeaves (spareState |> Option.map (fun s -> s.Second))
+        let newP = Array.zeroCreate<Seagull.Tensor> ps.Length
+        let newM = Array.zeroCreate<Seagull.Tensor> ps.Length
+        let newV = Array.zeroCreate<Seagull.Tensor> ps.Length
+        // The bias corrections once per step, not per tensor.
+        let c1, c2 =
+            match kind with
+            | Adam (_, b1, b2, _) -> 1.0 - Math.Pow(b1, float n), 1.0 - Math.Pow(b2, float n)
+            | Sgd _ -> 1.0, 1.0
+        for i in 0 .. ps.Length - 1 do
+            let pt, gt, mt, vt = ps.[i], gs.[i], ms.[i], vs.[i]
+            let wrap s = Tensor.ofRaw { Shape = pt.Raw.Shape; Data = s }
+            let size = pt.Count
+            match kind with
+            | Adam (_, b1, b2, eps) ->
+                match pt.Raw.Data, gt.Raw.Data, mt.Raw.Data, vt.Raw.Data with
+                | F32 a, F32 b, F32 c, F32 d when b.Length = size && c.Length = size && d.Length = size ->
+                    let x, y, z = into32 sp.[i] size, into32 sm.[i] size, into32 sv.[i] size
+                    adamKernel rate b1 b2 eps c1 c2 a b c d x y z
+                    newP.[i] <- wrap (F32 x); newM.[i] <- wrap (F32 y); newV.[i] <- wrap (F32 z)
+                | F64 a, F64 b, F64 c, F64 d when b.Length = size && c.Length = size && d.Length = size ->
+                    let x, y, z = into64 sp.[i] size, into64 sm.[i] size, into64 sv.[i] size
+                    adamKernel rate b1 b2 eps c1 c2 a b c d x y z
+                    newP.[i] <- wrap (F64 x); newM.[i] <- wrap (F64 y); newV.[i] <- wrap (F64 z)
+                | _ -> Fail.with' "optimizer: parameters, gradients and state differ in precision or size"
+            | Sgd (_, momentum) ->
+                // The second-moment leaves are carried over unchanged (never written).
+                match pt.Raw.Data, gt.Raw.Data, mt.Raw.Data with
+                | F32 a, F32 b, F32 c when b.Length = size && c.Length = size ->
+                    let x, y = into32 sp.[i] size, into32 sm.[i] size
+                    sgdKernel rate momentum a b c x y
+                    newP.[i] <- wrap (F32 x); newM.[i] <- wrap (F32 y); newV.[i] <- vt
+                | F64 a, F64 b, F64 c when b.Length = size && c.Length = size ->
+                    let x, y = into64 sp.[i] size, into64 sm.[i] size
+                    sgdKernel rate momentum a b c x y
+                    newP.[i] <- wrap (F64 x); newM.[i] <- wrap (F64 y); newV.[i] <- vt
+                | _ -> Fail.with' "optimizer: parameters, gradients and state differ in precision or size"
+        { Step = n; First = Params.withLeafArray state.First newM; Second = Params.withLeafArray state.Second newV },
+        Params.withLeafArray p newP
 
     /// One optimisation step at learning rate `rate`: a new state and new parameters (inputs unchanged).
     let step (kind: OptimizerKind) (rate: float) (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
