@@ -111,24 +111,29 @@ let ``the seagull's slope times a gradient is within a few ulps of 2z over 1 + z
         .&. expect (Array.forall2 (near32 4.0) gotF wantF) $"float32 {firstDifference (near32 4.0) gotF wantF}")
 
 [<Property(Replay = Generators.Replay, MaxTest = 200)>]
-let ``the 512-bit tanh kernels give the Vector<T> kernels' bits on every binade and at special values`` () =
+let ``the 512-bit tanh and seagull kernels give the Vector<T> kernels' bits on every binade and at special values`` () =
     // Runs the 512-bit kernels also where Vector512 is not accelerated (software fallback), so the claim is
     // checked on any machine; lengths 0–16+ exercise the padded tail.
-    let specials = [| 0.0; -0.0; nan; infinity; -infinity; 0.625; -0.625; 0.62499999999999989; 20.0; 19.999; 9.02; 7.9053111; 4e-4; 1e-300; 5e-324 |]
+    let specials = [| 0.0; -0.0; nan; infinity; -infinity; 0.625; -0.625; 0.62499999999999989; 20.0; 19.999; 9.02; 7.9053111
+                      4e-4; 1e-300; 5e-324; 1e150; 1.0000001e150; -1e151; 1e18; 1.1e18; 1e-20; 1e300 |]
+    let same64 (a: float) (b: float) = BitConverter.DoubleToInt64Bits a = BitConverter.DoubleToInt64Bits b
+    let same32 (a: float) (b: float) = BitConverter.SingleToInt32Bits(float32 a) = BitConverter.SingleToInt32Bits(float32 b)
+    let agree (name: string) (wide: float[] -> float[] -> unit) (portable: float[] -> float[] -> unit)
+              (wide32: float32[] -> float32[] -> unit) (portable32: float32[] -> float32[] -> unit) (xs: float[]) =
+        let w, p = Array.zeroCreate xs.Length, Array.zeroCreate xs.Length
+        wide xs w
+        portable xs p
+        let xf = Array.map float32 xs
+        let wf, pf = Array.zeroCreate xf.Length, Array.zeroCreate xf.Length
+        wide32 xf wf
+        portable32 xf pf
+        let wf, pf = Array.map float wf, Array.map float pf
+        expect (Array.forall2 same64 w p) $"{name} float64 {firstDifference same64 w p}"
+        .&. expect (Array.forall2 same32 wf pf) $"{name} float32 {firstDifference same32 wf pf}"
     Prop.forAll (Arb.fromGen (inputs Float64 false)) (fun xs ->
         let xs = Array.append xs specials
-        let same64 (a: float) (b: float) = BitConverter.DoubleToInt64Bits a = BitConverter.DoubleToInt64Bits b
-        let same32 (a: float) (b: float) = BitConverter.SingleToInt32Bits(float32 a) = BitConverter.SingleToInt32Bits(float32 b)
-        let wide64, portable64 = Array.zeroCreate xs.Length, Array.zeroCreate xs.Length
-        VectorMath512.tanhInto64 xs wide64
-        VectorMath.tanhPortable64 xs portable64
-        let xf = Array.map float32 xs
-        let wide32, portable32 = Array.zeroCreate xf.Length, Array.zeroCreate xf.Length
-        VectorMath512.tanhInto32 xf wide32
-        VectorMath.tanhPortable32 xf portable32
-        let w32, p32 = Array.map float wide32, Array.map float portable32
-        expect (Array.forall2 same64 wide64 portable64) $"float64 {firstDifference same64 wide64 portable64}"
-        .&. expect (Array.forall2 same32 w32 p32) $"float32 {firstDifference same32 w32 p32}")
+        agree "tanh" VectorMath512.tanhInto64 VectorMath.tanhPortable64 VectorMath512.tanhInto32 VectorMath.tanhPortable32 xs
+        .&. agree "seagull" VectorMath512.seagullInto64 VectorMath.seagullPortable64 VectorMath512.seagullInto32 VectorMath.seagullPortable32 xs)
 
 /// Special values: the kernels' results must equal System.Math's exactly (NaN for NaN).
 [<Theory>]
