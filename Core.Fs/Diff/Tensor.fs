@@ -89,7 +89,7 @@ module Tensor =
     let private broadcastBinary (op: string) (f: RawTensor -> RawTensor -> RawTensor)
                                 (grads: RawTensor -> RawTensor -> RawTensor -> bool[] -> RawTensor * RawTensor)
                                 (a: Tensor) (b: Tensor) =
-        let shape = if a.Raw.Shape = b.Raw.Shape then a.Raw.Shape else RawTensor.broadcastShape op a.Raw.Shape b.Raw.Shape
+        let shape = if RawTensor.shapesEqual a.Raw.Shape b.Raw.Shape then a.Raw.Shape else RawTensor.broadcastShape op a.Raw.Shape b.Raw.Shape
         let ar = RawTensor.broadcastTo shape a.Raw
         let br = RawTensor.broadcastTo shape b.Raw
         record (f ar br) [| a; b |] (fun g needs ->

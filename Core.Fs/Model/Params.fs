@@ -20,13 +20,20 @@ module Params =
 
     /// The tensors in depth-first order, as an array (the optimizer's per-step view).
     let internal leafArray (p: Params) : Tensor[] =
-        let acc = ResizeArray<Tensor>()
-        let rec go p =
+        let rec count p =
             match p with
-            | Leaf t -> acc.Add t
-            | Group children -> for (_, c) in children do go c
-        go p
-        acc.ToArray()
+            | Leaf _ -> 1
+            | Group children -> List.sumBy (snd >> count) children
+        let result = Array.zeroCreate (count p)
+        let mutable next = 0
+        let rec fill p =
+            match p with
+            | Leaf t ->
+                result.[next] <- t
+                next <- next + 1
+            | Group children -> for (_, c) in children do fill c
+        fill p
+        result
 
     /// The tensors in depth-first order.
     let leaves (p: Params) : Tensor list = List.ofArray (leafArray p)
@@ -115,9 +122,9 @@ module Params =
     ///
     /// Example: `let loss, g = Params.valueAndGrad (fun p -> Loss.mse (net p x) y) p`.
     let valueAndGrad (f: Params -> Tensor) (p: Params) : float * Params =
-        let xs = leaves p |> Array.ofList
-        let value, grads = Diff.valueAndGradMany (fun ts -> f (withLeaves p (List.ofArray ts))) xs
-        Tensor.toScalar value, withLeaves p (List.ofArray grads)
+        let xs = leafArray p
+        let value, grads = Diff.valueAndGradMany (fun ts -> f (withLeafArray p ts)) xs
+        Tensor.toScalar value, withLeafArray p grads
 
     /// The gradient of a scalar function of a parameter tree (same shape as `p`).
     let grad (f: Params -> Tensor) (p: Params) : Params = snd (valueAndGrad f p)

@@ -18,6 +18,10 @@ module RawTensor =
     /// "[2, 3]"-style text of a shape.
     let shapeText (shape: int[]) = "[" + String.Join(", ", shape) + "]"
 
+    /// Whether two shapes are equal (a span comparison: F#'s `=` on arrays takes the generic slow path, and
+    /// every operation compares shapes).
+    let shapesEqual (a: int[]) (b: int[]) = ReadOnlySpan<int>(a).SequenceEqual(ReadOnlySpan<int>(b))
+
     /// The product of a shape's dimensions.
     let count (shape: int[]) = Array.fold (*) 1 shape
 
@@ -48,7 +52,7 @@ module RawTensor =
     let scalar (dtype: Dtype) (value: float) = ofFloats dtype [||] [| value |]
 
     let private sameShape (op: string) (a: RawTensor) (b: RawTensor) =
-        check op (a.Shape = b.Shape) (fun () -> $"shapes {shapeText a.Shape} and {shapeText b.Shape} differ")
+        check op (shapesEqual a.Shape b.Shape) (fun () -> $"shapes {shapeText a.Shape} and {shapeText b.Shape} differ")
 
     let private binary (op: string) (k: IMap2Kernel) (a: RawTensor) (b: RawTensor) =
         sameShape op a b
@@ -293,8 +297,8 @@ module RawTensor =
 
     /// Expands a tensor to a larger shape by repeating along dimensions of size 1 (NumPy rules).
     let broadcastTo (shape: int[]) (a: RawTensor) =
-        if a.Shape = shape then a
-        elif shape.Length = 2 && (a.Shape = [| shape.[1] |] || a.Shape = [| 1; shape.[1] |]) then
+        if shapesEqual a.Shape shape then a
+        elif shape.Length = 2 && ((a.Shape.Length = 1 && a.Shape.[0] = shape.[1]) || (a.Shape.Length = 2 && a.Shape.[0] = 1 && a.Shape.[1] = shape.[1])) then
             // A row repeated down the rows (a bias): row copies, no index arithmetic.
             let m, n = shape.[0], shape.[1]
             let repeat (row: 'T[]) =
@@ -328,7 +332,7 @@ module RawTensor =
 
     /// Sums a broadcast result back down to `shape` (the adjoint of `broadcastTo`).
     let sumTo (shape: int[]) (a: RawTensor) : RawTensor =
-        if a.Shape = shape then a
+        if shapesEqual a.Shape shape then a
         elif a.Shape.Length = 2 && (shape = [| a.Shape.[1] |] || shape = [| 1; a.Shape.[1] |]) then
             // The gradient of a bias: column sums.
             let m, n = a.Shape.[0], a.Shape.[1]
@@ -365,7 +369,7 @@ module RawTensor =
     let affine (x: RawTensor) (w: RawTensor) (b: RawTensor) : RawTensor =
         let z = matmul x w
         let m, n = z.Shape.[0], z.Shape.[1]
-        check "dense" (b.Shape = [| n |]) (fun () -> $"bias of shape {shapeText b.Shape} does not fit {n} outputs")
+        check "dense" (b.Shape.Length = 1 && b.Shape.[0] = n) (fun () -> $"bias of shape {shapeText b.Shape} does not fit {n} outputs")
         match z.Data, b.Data with
         | F32 zd, F32 bd -> Elementwise.addRowsInPlace m n zd bd
         | F64 zd, F64 bd -> Elementwise.addRowsInPlace m n zd bd

@@ -4,7 +4,7 @@ namespace Seagull
 [<RequireQualifiedAccess>]
 module Loss =
     let private check (name: string) (prediction: Tensor) (target: Tensor) =
-        if prediction.Raw.Shape <> target.Raw.Shape then
+        if not (RawTensor.shapesEqual prediction.Raw.Shape target.Raw.Shape) then
             Fail.with' $"{name}: prediction shape {RawTensor.shapeText prediction.Raw.Shape} differs from target shape {RawTensor.shapeText target.Raw.Shape}"
 
     /// Mean squared error.
