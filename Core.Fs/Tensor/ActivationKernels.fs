@@ -134,8 +134,7 @@ module ActivationKernels =
     /// z for z > 0, exp(z) − 1 otherwise (α = 1).
     let elu =
         { new IElementwiseKernel with
-            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                Array.map (fun (v: 'T) -> if gt v 'T.Zero then v else (let e: 'T = 'T.Exp(v) in e - 'T.One)) z
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Elementwise.elu z
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], y: 'T[], gy: 'T[]) =
                 Array.init z.Length (fun (i: int) -> if gt z.[i] 'T.Zero then gy.[i] else (let yp: 'T = y.[i] + 'T.One in yp * gy.[i])) }
 
@@ -153,35 +152,41 @@ module ActivationKernels =
                     let d: 'T = s.[i] + zs * oneMinus
                     d * gy.[i]) }
 
-    let private geluValue<'T when 'T :> IFloatingPointIeee754<'T>> (v: 'T) : 'T =
+    /// √(2/π)(v + 0.044715v³), GELU's argument of tanh, for each element (into a fresh array).
+    let private geluInner<'T when 'T :> IFloatingPointIeee754<'T>> (z: 'T[]) : 'T[] =
         let c: 'T = scalar<'T> (Math.Sqrt(2.0 / Math.PI))
         let k: 'T = scalar<'T> 0.044715
-        let half: 'T = scalar<'T> 0.5
-        let square: 'T = v * v
-        let cube: 'T = square * v
-        let sum: 'T = v + k * cube
-        let inner: 'T = c * sum
-        let t: 'T = 'T.Tanh(inner)
-        let onePlus: 'T = 'T.One + t
-        let halfV: 'T = half * v
-        halfV * onePlus
+        let r = fresh z.Length
+        for i in 0 .. z.Length - 1 do
+            let v = z.[i]
+            let square: 'T = v * v
+            let cube: 'T = square * v
+            let sum: 'T = v + k * cube
+            r.[i] <- c * sum
+        r
 
     /// GELU, tanh approximation: ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
     let gelu =
         { new IElementwiseKernel with
-            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Array.map geluValue z
+            // tanh through the vectorised `Elementwise.tanh` (12–50× faster than per-element Math.Tanh here).
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
+                let half: 'T = scalar<'T> 0.5
+                let t = Elementwise.tanh (geluInner z)
+                for i in 0 .. t.Length - 1 do
+                    let onePlus: 'T = 'T.One + t.[i]
+                    let halfV: 'T = half * z.[i]
+                    t.[i] <- halfV * onePlus
+                t
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
                 let c: 'T = scalar<'T> (Math.Sqrt(2.0 / Math.PI))
                 let k: 'T = scalar<'T> 0.044715
                 let half: 'T = scalar<'T> 0.5
                 let three: 'T = scalar<'T> 3.0
-                Array.init z.Length (fun (i: int) ->
+                let ts = Elementwise.tanh (geluInner z)
+                let r = fresh z.Length
+                for i in 0 .. z.Length - 1 do
                     let v: 'T = z.[i]
-                    let square: 'T = v * v
-                    let cube: 'T = square * v
-                    let sum: 'T = v + k * cube
-                    let inner: 'T = c * sum
-                    let t: 'T = 'T.Tanh(inner)
+                    let t: 'T = ts.[i]
                     let sech2: 'T = 'T.One - t * t
                     let v2: 'T = v * v
                     let k3: 'T = three * k
@@ -194,4 +199,5 @@ module ActivationKernels =
                     let left: 'T = half * onePlus
                     let right: 'T = halfV * dt
                     let d: 'T = left + right
-                    d * gy.[i]) }
+                    r.[i] <- d * gy.[i]
+                r }

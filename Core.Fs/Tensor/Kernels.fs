@@ -159,6 +159,13 @@ module Elementwise =
             d * g
         vectorMath2 VectorMath.tanhSlopeInto64 VectorMath.tanhSlopeInto32 one y gy
 
+    /// x where x > 0, else e^x − 1: the ELU (α = 1), vectorised (`VectorMath`).
+    let elu<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
+        let one (v: 'T) =
+            let e: 'T = 'T.Exp v
+            if 'T.op_GreaterThan(v, 'T.Zero) then v else e - 'T.One
+        vectorMath VectorMath.eluInto64 VectorMath.eluInto32 one x
+
     /// gy where x > 0, else 0: the ReLU's backward pass, vectorised (`VectorMath`).
     let reluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         vectorMath2 VectorMath.reluSlopeInto64 VectorMath.reluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else 'T.Zero) x gy

@@ -337,6 +337,12 @@ module VectorMath =
     /// r[i] = gy[i] · (1 − y[i]²) (tanh's backward pass from its output).
     let tanhSlopeInto32 (y: float32[]) (gy: float32[]) (r: float32[]) =
         mapVectors2 (fun v g -> (Vector<float32>.One - v * v) * g) 0.0f y gy r
+    /// r[i] = z[i] where z[i] > 0, else e^{z[i]} − 1 (the ELU, α = 1).
+    let eluInto64 (z: float[]) (r: float[]) =
+        mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, exp64 v - Vector<float>.One)) 0.0 z r
+    /// r[i] = z[i] where z[i] > 0, else e^{z[i]} − 1 (the ELU, α = 1).
+    let eluInto32 (z: float32[]) (r: float32[]) =
+        mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), v, exp32 v - Vector<float32>.One)) 0.0f z r
     /// r[i] = gy[i] where z[i] > 0, else 0 (the ReLU's backward pass).
     let reluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
         mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), g, Vector<float>.Zero)) 0.0 z gy r
