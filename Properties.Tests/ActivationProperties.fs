@@ -161,3 +161,41 @@ let ``an activation's value and derivative at x do not depend on x's neighbours,
         .&. expect (bitwiseEqual (alone value) (value xs)) $"σ alone vs in a batch {firstDifference sameBits (alone value) (value xs)}"
         .&. expect (bitwiseEqual (inBatch slope) (slope xs)) $"σ′ in a batch vs σ′ of the values {firstDifference sameBits (inBatch slope) (slope xs)}"
         .&. expect (bitwiseEqual (alone slope) (slope xs)) $"σ′ alone vs in a batch {firstDifference sameBits (alone slope) (slope xs)}"))
+
+// ---- values against their formulas ---------------------------------------------------------------------
+
+/// Each built-in activation's formula in float64 with System.Math, written independently of the kernels.
+let private formula (name: string) : float -> float =
+    let sigmoid (z: float) = 1.0 / (1.0 + System.Math.Exp(-z))
+    match name with
+    | "seagull" -> fun z -> System.Math.Log(1.0 + z * z)
+    | "square" -> fun z -> z * z
+    | "abs" -> abs
+    | "gaussian" -> fun z -> System.Math.Exp(-z * z)
+    | "logcosh" -> fun z -> System.Math.Log(System.Math.Cosh z)
+    | "cos" -> cos
+    | "identity" -> id
+    | "tanh" -> tanh
+    | "relu" -> fun z -> max z 0.0
+    | "leakyrelu" -> fun z -> if z > 0.0 then z else 0.01 * z
+    | "sigmoid" -> sigmoid
+    | "softplus" -> fun z -> System.Math.Log(1.0 + System.Math.Exp z)
+    | "elu" -> fun z -> if z > 0.0 then z else System.Math.Exp z - 1.0
+    | "silu" -> fun z -> z * sigmoid z
+    | "gelu" -> fun z -> 0.5 * z * (1.0 + tanh (sqrt (2.0 / System.Math.PI) * (z + 0.044715 * z * z * z)))
+    | other -> failwith $"no reference formula for '{other}': add one here"
+
+[<Theory; MemberData(nameof allCases)>]
+let ``every activation's value agrees with its formula on [−20, 20]`` (name: string) (precision: string) =
+    // Relative 1e-12 (float64) or 2e-6 (float32) of the value, plus an absolute 1e-14 or 1e-6 for the results
+    // near 0 that cancel (log cosh z and exp z − 1 near 0). The float32 inputs are float32 numbers.
+    let dtype = Dtype.parse precision
+    let a = Activation.find name
+    let reference = formula name
+    let rel, absolute = (if dtype = Float64 then 1e-12, 1e-14 else 2e-6, 1e-6)
+    let values = Gen.arrayOf (Generators.bounded -20.0 20.0) |> Gen.map (Array.map (fun v -> if dtype = Float32 then float (float32 v) else v))
+    Generators.check 100 (Prop.forAll (Arb.fromGen values) (fun xs ->
+        let got = activationValues dtype a xs
+        let want = Array.map reference xs
+        let close (g: float) (w: float) = abs (g - w) <= rel * abs w + absolute
+        expect (Array.forall2 close got want) $"{name} {precision}: {firstDifference close got want}"))

@@ -57,15 +57,7 @@ module ActivationKernels =
     /// log cosh z = |z| + log(1 + exp(−2|z|)) − log 2, stable. Even; derivative tanh z.
     let logcosh =
         { new IElementwiseKernel with
-            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                let a = absolute z
-                let r = Elementwise.exp (scale (-2.0) a)
-                let ln2: 'T = scalar<'T> (Math.Log 2.0)
-                for i in 0 .. r.Length - 1 do
-                    let l: 'T = log1p r.[i]
-                    let s: 'T = a.[i] + l
-                    r.[i] <- s - ln2
-                r
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Elementwise.logcosh z
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
                 mulInto (Elementwise.tanh z) gy }
 
@@ -122,11 +114,7 @@ module ActivationKernels =
     /// log(1 + exp z) = max(z, 0) + log(1 + exp(−|z|)), stable; derivative sigmoid z.
     let softplus =
         { new IElementwiseKernel with
-            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
-                let r = Elementwise.exp (negate (absolute z))
-                for i in 0 .. r.Length - 1 do
-                    r.[i] <- 'T.Max(z.[i], 'T.Zero) + log1p r.[i]
-                r
+            member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) = Elementwise.softplus z
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
                 let r = Elementwise.sigmoid z
                 mulInto r gy }

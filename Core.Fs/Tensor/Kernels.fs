@@ -159,6 +159,24 @@ module Elementwise =
             d * g
         vectorMath2 VectorMath.tanhSlopeInto64 VectorMath.tanhSlopeInto32 one y gy
 
+    /// log(1 + e^x), stable (max(x, 0) + log1p(e^{−|x|})), vectorised (`VectorMath`).
+    let softplus<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
+        let one (v: 'T) =
+            let e: 'T = 'T.Exp(-('T.Abs v))
+            let l: 'T = log1p e
+            'T.Max(v, 'T.Zero) + l
+        vectorMath VectorMath.softplusInto64 VectorMath.softplusInto32 one x
+
+    /// log cosh x = |x| + log1p(e^{−2|x|}) − log 2, stable and exactly even, vectorised (`VectorMath`).
+    let logcosh<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
+        let one (v: 'T) =
+            let a: 'T = 'T.Abs v
+            let e: 'T = 'T.Exp(a * scalar<'T> -2.0)
+            let l: 'T = log1p e
+            let s: 'T = a + l
+            s - scalar<'T> (Math.Log 2.0)
+        vectorMath VectorMath.logcoshInto64 VectorMath.logcoshInto32 one x
+
     /// x where x > 0, else e^x − 1: the ELU (α = 1), vectorised (`VectorMath`).
     let elu<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) =

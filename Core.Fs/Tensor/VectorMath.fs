@@ -174,6 +174,22 @@ module VectorMath =
         let d = Vector.ConditionalSelect(huge, Vector<float>(2.0), z + z) / Vector.ConditionalSelect(huge, z + inverse, one + z * z)
         d * gy
 
+    /// log(1 + u) for u ≥ 0 (Goldberg: log(w)·u/(w − 1) with w = 1 + u, and u itself where w rounds to 1).
+    let inline private log1p64 (u: Vector<float>) : Vector<float> =
+        let one = Vector<float>.One
+        let w = one + u
+        let d = w - one
+        Vector.ConditionalSelect(Vector.Equals(w, one), u, log64 w * (u / Vector.ConditionalSelect(Vector.Equals(d, Vector<float>.Zero), one, d)))
+
+    /// log(1 + e^z) = max(z, 0) + log(1 + e^{−|z|}) for float64 lanes.
+    let inline private softplus64 (z: Vector<float>) : Vector<float> =
+        Vector.Max(z, Vector<float>.Zero) + log1p64 (exp64 (-(Vector.Abs z)))
+
+    /// log cosh z = |z| + log(1 + e^{−2|z|}) − log 2 for float64 lanes (exactly even).
+    let inline private logcosh64 (z: Vector<float>) : Vector<float> =
+        let a = Vector.Abs z
+        a + log1p64 (exp64 (a * Vector<float>(-2.0))) - Vector<float>(Math.Log 2.0)
+
     // ---- float32 -------------------------------------------------------------------------------
 
     /// e^x for float32 lanes (NaN stays NaN; overflow gives +∞, underflow 0 or a subnormal).
@@ -280,6 +296,22 @@ module VectorMath =
         let d = Vector.ConditionalSelect(huge, Vector<float32>(2.0f), z + z) / Vector.ConditionalSelect(huge, z + inverse, one + z * z)
         d * gy
 
+    /// log(1 + u) for u ≥ 0 in float32 lanes (see `log1p64`).
+    let inline private log1p32 (u: Vector<float32>) : Vector<float32> =
+        let one = Vector<float32>.One
+        let w = one + u
+        let d = w - one
+        Vector.ConditionalSelect(Vector.Equals(w, one), u, log32 w * (u / Vector.ConditionalSelect(Vector.Equals(d, Vector<float32>.Zero), one, d)))
+
+    /// log(1 + e^z) for float32 lanes (see `softplus64`).
+    let inline private softplus32 (z: Vector<float32>) : Vector<float32> =
+        Vector.Max(z, Vector<float32>.Zero) + log1p32 (exp32 (-(Vector.Abs z)))
+
+    /// log cosh z for float32 lanes (see `logcosh64`).
+    let inline private logcosh32 (z: Vector<float32>) : Vector<float32> =
+        let a = Vector.Abs z
+        a + log1p32 (exp32 (a * Vector<float32>(-2.0f))) - Vector<float32>(float32 (Math.Log 2.0))
+
     // ---- arrays ----------------------------------------------------------------------------------
 
     /// r[i] = e^{x[i]}.
@@ -337,6 +369,14 @@ module VectorMath =
     /// r[i] = gy[i] · (1 − y[i]²) (tanh's backward pass from its output).
     let tanhSlopeInto32 (y: float32[]) (gy: float32[]) (r: float32[]) =
         mapVectors2 (fun v g -> (Vector<float32>.One - v * v) * g) 0.0f y gy r
+    /// r[i] = log(1 + e^{z[i]}).
+    let softplusInto64 (z: float[]) (r: float[]) = mapVectors softplus64 0.0 z r
+    /// r[i] = log(1 + e^{z[i]}).
+    let softplusInto32 (z: float32[]) (r: float32[]) = mapVectors softplus32 0.0f z r
+    /// r[i] = log cosh z[i].
+    let logcoshInto64 (z: float[]) (r: float[]) = mapVectors logcosh64 0.0 z r
+    /// r[i] = log cosh z[i].
+    let logcoshInto32 (z: float32[]) (r: float32[]) = mapVectors logcosh32 0.0f z r
     /// r[i] = z[i] where z[i] > 0, else e^{z[i]} − 1 (the ELU, α = 1).
     let eluInto64 (z: float[]) (r: float[]) =
         mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, exp64 v - Vector<float>.One)) 0.0 z r
