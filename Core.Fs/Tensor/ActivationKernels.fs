@@ -132,13 +132,7 @@ module ActivationKernels =
             member _.Forward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[]) =
                 let s = Elementwise.sigmoid z
                 mulInto s z
-            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
-                let s = Elementwise.sigmoid z
-                Array.init z.Length (fun (i: int) ->
-                    let oneMinus: 'T = 'T.One - s.[i]
-                    let zs: 'T = z.[i] * s.[i]
-                    let d: 'T = s.[i] + zs * oneMinus
-                    d * gy.[i]) }
+            member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) = Elementwise.siluSlope z gy }
 
     /// √(2/π)(v + 0.044715v³), GELU's argument of tanh, for each element (into a fresh array).
     let private geluInner<'T when 'T :> IFloatingPointIeee754<'T>> (z: 'T[]) : 'T[] =

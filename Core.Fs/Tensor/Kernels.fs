@@ -159,6 +159,17 @@ module Elementwise =
             d * g
         vectorMath2 VectorMath.tanhSlopeInto64 VectorMath.tanhSlopeInto32 one y gy
 
+    /// gy · (s + x·s·(1 − s)) with s = sigmoid x: SiLU's backward pass, vectorised (`VectorMath`).
+    let siluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
+        let one (v: 'T) (g: 'T) =
+            let e: 'T = 'T.Exp(-v)
+            let s: 'T = 'T.One / ('T.One + e)
+            let oneMinus: 'T = 'T.One - s
+            let zs: 'T = v * s
+            let d: 'T = s + zs * oneMinus
+            d * g
+        vectorMath2 VectorMath.siluSlopeInto64 VectorMath.siluSlopeInto32 one x gy
+
     /// log(1 + e^x), stable (max(x, 0) + log1p(e^{−|x|})), vectorised (`VectorMath`).
     let softplus<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) =

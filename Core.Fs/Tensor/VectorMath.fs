@@ -369,6 +369,21 @@ module VectorMath =
     /// r[i] = gy[i] · (1 − y[i]²) (tanh's backward pass from its output).
     let tanhSlopeInto32 (y: float32[]) (gy: float32[]) (r: float32[]) =
         mapVectors2 (fun v g -> (Vector<float32>.One - v * v) * g) 0.0f y gy r
+    /// r[i] = gy[i] · (s + z[i]·s·(1 − s)) with s = sigmoid z[i] (SiLU's backward pass), each operation
+    /// rounded on its own.
+    let siluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
+        mapVectors2 (fun v g ->
+            let s = sigmoid64 v
+            let oneMinus = Vector<float>.One - s
+            let zs = v * s
+            (s + zs * oneMinus) * g) 0.0 z gy r
+    /// SiLU's backward pass for float32 (see `siluSlopeInto64`).
+    let siluSlopeInto32 (z: float32[]) (gy: float32[]) (r: float32[]) =
+        mapVectors2 (fun v g ->
+            let s = sigmoid32 v
+            let oneMinus = Vector<float32>.One - s
+            let zs = v * s
+            (s + zs * oneMinus) * g) 0.0f z gy r
     /// r[i] = log(1 + e^{z[i]}).
     let softplusInto64 (z: float[]) (r: float[]) = mapVectors softplus64 0.0 z r
     /// r[i] = log(1 + e^{z[i]}).
