@@ -183,8 +183,10 @@ module Experiment =
                     BatchSize = s.BatchSize
                     Optimizer = Optimizer.withLearningRate s.LearningRate Optimizer.adamDefault
                     Seed = seed }
+        // One arena for the whole learning curve: its arrays are reused from epoch to epoch.
+        let curveArena = Kernels.StepArena()
         let standardizedMse (m: Model) =
-            Regressor.mse m test / (m.Standardization.TargetScale * m.Standardization.TargetScale)
+            Regressor.mseIn curveArena m test / (m.Standardization.TargetScale * m.Standardization.TargetScale)
         let monitor = if withCurve then Some standardizedMse else None
         let model, result = Regressor.fit spec options train None monitor ignore CancellationToken.None
         let metrics = Regressor.evaluate model test

@@ -68,8 +68,9 @@ module Regressor =
     /// Rows per forward pass when predicting many rows.
     let private predictChunk = 256
 
-    /// Predictions in the target's units for row-major inputs (rows × (2D+K), columns [u | v | w]).
-    let predict (model: Model) (x: float[]) : float[] =
+    /// `predict` with its chunks' intermediates in `arena` (a caller that predicts again and again, like a
+    /// learning curve, keeps one arena and so reuses the arrays between calls).
+    let internal predictIn (arena: Kernels.StepArena) (model: Model) (x: float[]) : float[] =
         let width = 2 * model.Spec.Blocks.D + model.Spec.Blocks.K
         if x.Length % width <> 0 then Fail.with' $"predict: {x.Length} values do not form rows of width {width}"
         if x |> Array.exists (fun v -> not (Double.IsFinite v)) then Fail.with' "predict: inputs contain NaN or infinite values"
@@ -82,7 +83,6 @@ module Regressor =
             // times as long. A row's prediction has the same bits alone as in any batch, so chunking does
             // not change the result.
             let out = Array.zeroCreate<float> rows
-            let arena = Kernels.StepArena()
             let run (f: unit -> float[]) = if isNull Kernels.StepArena.Current then arena.Scope f else f ()
             for start in 0 .. predictChunk .. rows - 1 do
                 let count = min predictChunk (rows - start)
@@ -91,18 +91,24 @@ module Regressor =
                 Array.blit y 0 out start count
             Standardization.invertTarget model.Standardization out
 
+    /// Predictions in the target's units for row-major inputs (rows × (2D+K), columns [u | v | w]).
+    let predict (model: Model) (x: float[]) : float[] = predictIn (Kernels.StepArena()) model x
+
     /// max over rows of |f(x) − f(x̃)| in the target's units.
     let invarianceError (model: Model) (x: float[]) : float =
         let y = predict model x
         let ySwapped = predict model (Dataset.swapInputs model.Spec.Blocks x)
         Array.fold2 (fun acc (a: float) (b: float) -> max acc (Math.Abs(a - b))) 0.0 y ySwapped
 
-    /// Mean squared error in target units on a data set with targets (one forward pass; what
-    /// `evaluate` reports as Mse, for per-epoch monitoring).
-    let mse (model: Model) (data: Dataset) : float =
+    /// `mse` with the predictions' intermediates in `arena` (see `predictIn`): per-epoch monitoring.
+    let internal mseIn (arena: Kernels.StepArena) (model: Model) (data: Dataset) : float =
         if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
-        let prediction = predict model data.X
+        let prediction = predictIn arena model data.X
         Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction data.Y / float data.Rows
+
+    /// Mean squared error in target units on a data set with targets (one forward pass; what
+    /// `evaluate` reports as Mse).
+    let mse (model: Model) (data: Dataset) : float = mseIn (Kernels.StepArena()) model data
 
     /// MSE, RMSE, R² and invariance error on a data set with targets.
     let evaluate (model: Model) (data: Dataset) : Metrics =
