@@ -194,3 +194,35 @@ let ``ReLU and leaky ReLU kernels give the bits of their scalar definitions, in 
         .&. expect (bitwiseEqual (run32 VectorMath.reluSlopeInto32) (Array.map2 (fun (z: float32) (d: float32) -> f32 (if z > 0.0f then d else 0.0f)) zf gf)) "relu slope float32"
         .&. expect (bitwiseEqual leaky32 (Array.map (fun (z: float32) -> f32 (if z > 0.0f then z else 0.01f * z)) zf)) "leaky float32"
         .&. expect (bitwiseEqual (run32 VectorMath.leakyReluSlopeInto32) (Array.map2 (fun (z: float32) (d: float32) -> f32 (if z > 0.0f then d else 0.01f * d)) zf gf)) "leaky slope float32")
+
+[<Property(Replay = Generators.Replay, MaxTest = 200)>]
+let ``sin and cos are within 2 ulps of System.Math away from their zeros, and within 1e-15 near them`` () =
+    // Cephes' reduction by π/4 in three parts: on |x| ≤ 1000 the error is a couple of ulps of the result where
+    // the result is not tiny; near a zero the reduced argument's absolute error (≈ 1e-22·|x|/π) is what shows.
+    let values = Gen.oneof [ Generators.bounded -1000.0 1000.0; Generators.bounded -4.0 4.0; Generators.normalFloat 1.0 ]
+    Prop.forAll (Arb.fromGen (Gen.arrayOf values)) (fun xs ->
+        let check (name: string) (f64: float[] -> float[] -> unit) (f32: float32[] -> float32[] -> unit) (reference: float -> float) =
+            let got = Array.zeroCreate xs.Length
+            f64 xs got
+            let want = Array.map reference xs
+            let ok (g: float) (w: float) = (abs w > 1e-3 && ulps64 g w <= 2.0) || abs (g - w) <= 1e-15
+            let xf = Array.map float32 xs
+            let gotF = Array.zeroCreate xf.Length
+            f32 xf gotF
+            let gotF, wantF = Array.map float gotF, xf |> Array.map (fun x -> float (float32 (reference (float x))))
+            let okF (g: float) (w: float) = ulps32 (float32 g) (float32 w) <= 1.0
+            expect (Array.forall2 ok got want) $"{name} float64 {firstDifference ok got want}"
+            .&. expect (Array.forall2 okF gotF wantF) $"{name} float32 {firstDifference okF gotF wantF}"
+        check "sin" VectorTrig.sinInto64 VectorTrig.sinInto32 Math.Sin .&. check "cos" VectorTrig.cosInto64 VectorTrig.cosInto32 Math.Cos)
+
+[<Fact>]
+let ``sin and cos of special and huge values are System.Math's`` () =
+    let xs = [| 0.0; -0.0; nan; infinity; -infinity; 1.073741824e9; 1.073741825e9; -3e9; 1e300; -1e300; 5e-324; Math.PI; -Math.PI / 2.0 |]
+    for name, f64, reference in [ "sin", VectorTrig.sinInto64, Math.Sin; "cos", VectorTrig.cosInto64, Math.Cos ] do
+        let got = Array.zeroCreate xs.Length
+        f64 xs got
+        for x, g in Array.zip xs got do
+            let w = reference x
+            let exact = Double.IsNaN x || Double.IsInfinity x || abs x > 1.073741824e9 || x = 0.0
+            if exact then Assert.True(BitConverter.DoubleToInt64Bits g = BitConverter.DoubleToInt64Bits w || (Double.IsNaN g && Double.IsNaN w), $"{name}({x}) = {g}, System.Math: {w}")
+            else Assert.True(abs (g - w) <= 1e-15, $"{name}({x}) = {g}, System.Math: {w}")

@@ -106,13 +106,13 @@ module Elementwise =
         TensorPrimitives.Sqrt<'T>(ReadOnlySpan x, Span r)
         r
 
-    /// Sin of each element, one element at a time. Not `TensorPrimitives.Sin`: it picks its algorithm per
-    /// vector (one polynomial when every lane is below π/4, a reduction otherwise, scalar code when a lane
-    /// is huge), so an element's last bits would depend on its neighbours and on the array's alignment.
-    let sin<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) = Array.map (fun (v: 'T) -> 'T.Sin v) x
+    /// Sin of each element, vectorised (`VectorTrig`); bitwise the same for a value wherever it sits. Not
+    /// `TensorPrimitives.Sin`: it picks its algorithm per vector (one polynomial when every lane is below π/4,
+    /// a reduction otherwise, scalar code when a lane is huge), so a value's bits would depend on its neighbours.
+    let sin<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) = vectorMath VectorTrig.sinInto64 VectorTrig.sinInto32 'T.Sin x
 
-    /// Cos of each element, one element at a time (deterministic per element; see `sin`).
-    let cos<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) = Array.map (fun (v: 'T) -> 'T.Cos v) x
+    /// Cos of each element, vectorised (`VectorTrig`); bitwise the same for a value wherever it sits.
+    let cos<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) = vectorMath VectorTrig.cosInto64 VectorTrig.cosInto32 'T.Cos x
 
     /// Tanh of each element, vectorised (`VectorMath`); bitwise the same for a value wherever it sits.
     let tanh<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
