@@ -169,9 +169,9 @@ let ``special values give exactly System.Math's results`` (precision: string) =
 let ``sign is minus one, zero or one like Math.Sign, in both precisions`` () =
     Prop.forAll (Arb.fromGen (inputs Float64 false)) (fun xs ->
         let got = Array.zeroCreate xs.Length
-        VectorMath.signInto64 xs got
+        VectorArithmetic.signInto64 xs got
         let gotF = Array.zeroCreate xs.Length
-        VectorMath.signInto32 (Array.map float32 xs) gotF
+        VectorArithmetic.signInto32 (Array.map float32 xs) gotF
         expect (Array.forall2 (fun (x: float) (s: float) -> s = float (Math.Sign x)) xs got) "float64"
         .&. expect (Array.forall2 (fun (x: float) (s: float32) -> s = float32 (Math.Sign(float32 x))) xs gotF) "float32")
 
@@ -180,20 +180,20 @@ let ``ReLU and leaky ReLU kernels give the bits of their scalar definitions, in 
     Prop.forAll (Arb.fromGen (Gen.zip (inputs Float64 false) (Generators.bounded -3.0 3.0))) (fun (zs, gy) ->
         let g = Array.init zs.Length (fun i -> gy * float (i % 7 - 3))
         let run64 (f: float[] -> float[] -> float[] -> unit) = let r = Array.zeroCreate zs.Length in f zs g r; r
-        let leaky64 = let r = Array.zeroCreate zs.Length in VectorMath.leakyReluInto64 zs r; r
+        let leaky64 = let r = Array.zeroCreate zs.Length in VectorArithmetic.leakyReluInto64 zs r; r
         let zf, gf = Array.map float32 zs, Array.map float32 g
         let run32 (f: float32[] -> float32[] -> float32[] -> unit) = let r = Array.zeroCreate zf.Length in f zf gf r; Array.map float r
-        let leaky32 = let r = Array.zeroCreate zf.Length in VectorMath.leakyReluInto32 zf r; Array.map float r
+        let leaky32 = let r = Array.zeroCreate zf.Length in VectorArithmetic.leakyReluInto32 zf r; Array.map float r
         let reluSlope (z: float) (d: float) = if z > 0.0 then d else 0.0
         let leaky (z: float) = if z > 0.0 then z else 0.01 * z
         let leakySlope (z: float) (d: float) = if z > 0.0 then d else 0.01 * d
         let f32 (v: float32) = float v
-        expect (bitwiseEqual (run64 VectorMath.reluSlopeInto64) (Array.map2 reluSlope zs g)) "relu slope float64"
+        expect (bitwiseEqual (run64 VectorArithmetic.reluSlopeInto64) (Array.map2 reluSlope zs g)) "relu slope float64"
         .&. expect (bitwiseEqual leaky64 (Array.map leaky zs)) "leaky float64"
-        .&. expect (bitwiseEqual (run64 VectorMath.leakyReluSlopeInto64) (Array.map2 leakySlope zs g)) "leaky slope float64"
-        .&. expect (bitwiseEqual (run32 VectorMath.reluSlopeInto32) (Array.map2 (fun (z: float32) (d: float32) -> f32 (if z > 0.0f then d else 0.0f)) zf gf)) "relu slope float32"
+        .&. expect (bitwiseEqual (run64 VectorArithmetic.leakyReluSlopeInto64) (Array.map2 leakySlope zs g)) "leaky slope float64"
+        .&. expect (bitwiseEqual (run32 VectorArithmetic.reluSlopeInto32) (Array.map2 (fun (z: float32) (d: float32) -> f32 (if z > 0.0f then d else 0.0f)) zf gf)) "relu slope float32"
         .&. expect (bitwiseEqual leaky32 (Array.map (fun (z: float32) -> f32 (if z > 0.0f then z else 0.01f * z)) zf)) "leaky float32"
-        .&. expect (bitwiseEqual (run32 VectorMath.leakyReluSlopeInto32) (Array.map2 (fun (z: float32) (d: float32) -> f32 (if z > 0.0f then d else 0.01f * d)) zf gf)) "leaky slope float32")
+        .&. expect (bitwiseEqual (run32 VectorArithmetic.leakyReluSlopeInto32) (Array.map2 (fun (z: float32) (d: float32) -> f32 (if z > 0.0f then d else 0.01f * d)) zf gf)) "leaky slope float32")
 
 [<Property(Replay = Generators.Replay, MaxTest = 200)>]
 let ``sin and cos are within 2 ulps of System.Math away from their zeros, and within 1e-15 near them`` () =

@@ -157,7 +157,7 @@ module Elementwise =
             let s: 'T = v * v
             let d: 'T = 'T.One - s
             d * g
-        vectorMath2 VectorMath.tanhSlopeInto64 VectorMath.tanhSlopeInto32 one y gy
+        vectorMath2 VectorArithmetic.tanhSlopeInto64 VectorArithmetic.tanhSlopeInto32 one y gy
 
     /// gy · (s + x·s·(1 − s)) with s = sigmoid x: SiLU's backward pass, vectorised (`VectorMath`).
     let siluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
@@ -197,15 +197,15 @@ module Elementwise =
 
     /// gy where x > 0, else 0: the ReLU's backward pass, vectorised (`VectorMath`).
     let reluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
-        vectorMath2 VectorMath.reluSlopeInto64 VectorMath.reluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else 'T.Zero) x gy
+        vectorMath2 VectorArithmetic.reluSlopeInto64 VectorArithmetic.reluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else 'T.Zero) x gy
 
     /// x where x > 0, else 0.01·x: the leaky ReLU, vectorised (`VectorMath`).
     let leakyRelu<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        vectorMath VectorMath.leakyReluInto64 VectorMath.leakyReluInto32 (fun (v: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then v else scalar<'T> 0.01 * v) x
+        vectorMath VectorArithmetic.leakyReluInto64 VectorArithmetic.leakyReluInto32 (fun (v: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then v else scalar<'T> 0.01 * v) x
 
     /// gy where x > 0, else 0.01·gy: the leaky ReLU's backward pass, vectorised (`VectorMath`).
     let leakyReluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
-        vectorMath2 VectorMath.leakyReluSlopeInto64 VectorMath.leakyReluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else scalar<'T> 0.01 * g) x gy
+        vectorMath2 VectorArithmetic.leakyReluSlopeInto64 VectorArithmetic.leakyReluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else scalar<'T> 0.01 * g) x gy
 
     /// Reciprocal of each element, vectorised.
     let reciprocal<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
@@ -288,5 +288,5 @@ module Elementwise =
     /// sign(x) ∈ {−1, 0, 1} (0 for NaN), vectorised (`VectorMath`).
     let sign<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) = if gt v 'T.Zero then 'T.One elif gt 'T.Zero v then -'T.One else 'T.Zero
-        vectorMath VectorMath.signInto64 VectorMath.signInto32 one x
+        vectorMath VectorArithmetic.signInto64 VectorArithmetic.signInto32 one x
 

@@ -23,7 +23,7 @@ open System.Numerics
 module VectorMath =
     /// Applies `f` to `x` a vector at a time, writing `r` (may be the same array as `x`); the tail is
     /// padded with `pad` to a full vector, so it takes the same code path as the body.
-    let inline private mapVectors<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+    let inline internal mapVectors<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         ([<InlineIfLambda>] f: Vector<'T> -> Vector<'T>) (pad: 'T) (x: 'T[]) (r: 'T[]) =
         let n = x.Length
         if r.Length < n then invalidArg "r" "result array is shorter than the input"
@@ -40,7 +40,7 @@ module VectorMath =
             Array.blit buffer 0 r i (n - i)
 
     /// Applies `f` to `x` and `y` a vector at a time, writing `r`; the tails are padded like `mapVectors`.
-    let inline private mapVectors2<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+    let inline internal mapVectors2<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         ([<InlineIfLambda>] f: Vector<'T> -> Vector<'T> -> Vector<'T>) (pad: 'T) (x: 'T[]) (y: 'T[]) (r: 'T[]) =
         let n = x.Length
         if y.Length <> n || r.Length < n then invalidArg "y" "arrays of different lengths"
@@ -351,24 +351,6 @@ module VectorMath =
     let seagullSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) = mapVectors2 seagullSlope64 0.0 z gy r
     /// r[i] = gy[i] · 2z[i]/(1 + z[i]²).
     let seagullSlopeInto32 (z: float32[]) (gy: float32[]) (r: float32[]) = mapVectors2 seagullSlope32 0.0f z gy r
-    /// r[i] = sign x[i] ∈ {−1, 0, 1} (0 for NaN).
-    let signInto64 (x: float[]) (r: float[]) =
-        mapVectors (fun v ->
-            let one = Vector<float>.One
-            Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), one,
-                Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), -one, Vector<float>.Zero))) 0.0 x r
-    /// r[i] = sign x[i] ∈ {−1, 0, 1} (0 for NaN).
-    let signInto32 (x: float32[]) (r: float32[]) =
-        mapVectors (fun v ->
-            let one = Vector<float32>.One
-            Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), one,
-                Vector.ConditionalSelect(Vector.LessThan(v, Vector<float32>.Zero), -one, Vector<float32>.Zero))) 0.0f x r
-    /// r[i] = gy[i] · (1 − y[i]²) (tanh's backward pass from its output).
-    let tanhSlopeInto64 (y: float[]) (gy: float[]) (r: float[]) =
-        mapVectors2 (fun v g -> (Vector<float>.One - v * v) * g) 0.0 y gy r
-    /// r[i] = gy[i] · (1 − y[i]²) (tanh's backward pass from its output).
-    let tanhSlopeInto32 (y: float32[]) (gy: float32[]) (r: float32[]) =
-        mapVectors2 (fun v g -> (Vector<float32>.One - v * v) * g) 0.0f y gy r
     /// r[i] = gy[i] · (s + z[i]·s·(1 − s)) with s = sigmoid z[i] (SiLU's backward pass), each operation
     /// rounded on its own.
     let siluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
@@ -398,21 +380,3 @@ module VectorMath =
     /// r[i] = z[i] where z[i] > 0, else e^{z[i]} − 1 (the ELU, α = 1).
     let eluInto32 (z: float32[]) (r: float32[]) =
         mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), v, exp32 v - Vector<float32>.One)) 0.0f z r
-    /// r[i] = gy[i] where z[i] > 0, else 0 (the ReLU's backward pass).
-    let reluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
-        mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), g, Vector<float>.Zero)) 0.0 z gy r
-    /// r[i] = gy[i] where z[i] > 0, else 0 (the ReLU's backward pass).
-    let reluSlopeInto32 (z: float32[]) (gy: float32[]) (r: float32[]) =
-        mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), g, Vector<float32>.Zero)) 0.0f z gy r
-    /// r[i] = z[i] where z[i] > 0, else 0.01·z[i] (the leaky ReLU).
-    let leakyReluInto64 (z: float[]) (r: float[]) =
-        mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, v * Vector<float>(0.01))) 0.0 z r
-    /// r[i] = z[i] where z[i] > 0, else 0.01·z[i] (the leaky ReLU).
-    let leakyReluInto32 (z: float32[]) (r: float32[]) =
-        mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), v, v * Vector<float32>(0.01f))) 0.0f z r
-    /// r[i] = gy[i] where z[i] > 0, else 0.01·gy[i] (the leaky ReLU's backward pass).
-    let leakyReluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
-        mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), g, g * Vector<float>(0.01))) 0.0 z gy r
-    /// r[i] = gy[i] where z[i] > 0, else 0.01·gy[i] (the leaky ReLU's backward pass).
-    let leakyReluSlopeInto32 (z: float32[]) (gy: float32[]) (r: float32[]) =
-        mapVectors2 (fun v g -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), g, g * Vector<float32>(0.01f))) 0.0f z gy r
