@@ -70,18 +70,7 @@ module Params =
             Group (List.map3 (fun (n, a) (_, b) (_, c) -> n, map3 f a b c) xs ys zs)
         | _ -> Fail.with' "parameter trees have different shapes"
 
-    /// Replaces the tensors in depth-first order with the given ones.
-    let withLeaves (p: Params) (tensors: Tensor list) : Params =
-        let mutable rest = tensors
-        let next () =
-            match rest with
-            | t :: tail -> rest <- tail; t
-            | [] -> Fail.with' "withLeaves: too few tensors"
-        let result = map (fun _ -> next ()) p
-        if not rest.IsEmpty then Fail.with' "withLeaves: too many tensors"
-        result
-
-    /// `withLeaves` from an array.
+    /// Replaces the tensors in depth-first order with the given ones (the optimizer's per-step form).
     let internal withLeafArray (p: Params) (tensors: Tensor[]) : Params =
         let mutable next = 0
         let result =
@@ -91,6 +80,9 @@ module Params =
                 tensors.[next - 1]) p
         if next <> tensors.Length then Fail.with' "withLeaves: too many tensors"
         result
+
+    /// Replaces the tensors in depth-first order with the given ones.
+    let withLeaves (p: Params) (tensors: Tensor list) : Params = withLeafArray p (Array.ofList tensors)
 
     /// The number of scalar parameters.
     let count (p: Params) = leaves p |> List.sumBy (fun t -> t.Count)

@@ -61,7 +61,7 @@ module ActivationKernels =
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) =
                 mulInto (Elementwise.tanh z) gy }
 
-    /// cos z, computed as cos|z| one element at a time (`Elementwise.cos`: bitwise repeatable, unlike
+    /// cos z, computed as cos|z| (`Elementwise.cos`, vectorised and bitwise repeatable, unlike
     /// `TensorPrimitives.Cos`). Even; derivative −sin z (exactly odd).
     let cos =
         { new IElementwiseKernel with

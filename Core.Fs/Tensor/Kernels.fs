@@ -150,7 +150,7 @@ module Elementwise =
             d * g
         vectorMath2 VectorMath.seagullSlopeInto64 VectorMath.seagullSlopeInto32 one x gy
 
-    /// gy · (1 − y²) elementwise, vectorised (`VectorMath`): tanh's backward pass from its output y, each
+    /// gy · (1 − y²) elementwise, vectorised (`VectorArithmetic`): tanh's backward pass from its output y, each
     /// operation rounded on its own.
     let tanhSlope<'T when 'T :> IFloatingPointIeee754<'T>> (y: 'T[]) (gy: 'T[]) =
         let one (v: 'T) (g: 'T) =
@@ -195,15 +195,15 @@ module Elementwise =
             if 'T.op_GreaterThan(v, 'T.Zero) then v else e - 'T.One
         vectorMath VectorMath.eluInto64 VectorMath.eluInto32 one x
 
-    /// gy where x > 0, else 0: the ReLU's backward pass, vectorised (`VectorMath`).
+    /// gy where x > 0, else 0: the ReLU's backward pass, vectorised (`VectorArithmetic`).
     let reluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         vectorMath2 VectorArithmetic.reluSlopeInto64 VectorArithmetic.reluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else 'T.Zero) x gy
 
-    /// x where x > 0, else 0.01·x: the leaky ReLU, vectorised (`VectorMath`).
+    /// x where x > 0, else 0.01·x: the leaky ReLU, vectorised (`VectorArithmetic`).
     let leakyRelu<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         vectorMath VectorArithmetic.leakyReluInto64 VectorArithmetic.leakyReluInto32 (fun (v: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then v else scalar<'T> 0.01 * v) x
 
-    /// gy where x > 0, else 0.01·gy: the leaky ReLU's backward pass, vectorised (`VectorMath`).
+    /// gy where x > 0, else 0.01·gy: the leaky ReLU's backward pass, vectorised (`VectorArithmetic`).
     let leakyReluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         vectorMath2 VectorArithmetic.leakyReluSlopeInto64 VectorArithmetic.leakyReluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else scalar<'T> 0.01 * g) x gy
 
@@ -285,7 +285,7 @@ module Elementwise =
     /// a = b for generic numbers (IEEE equality).
     let eq<'T when 'T :> IFloatingPointIeee754<'T>> (a: 'T) (b: 'T) = 'T.op_Equality(a, b)
 
-    /// sign(x) ∈ {−1, 0, 1} (0 for NaN), vectorised (`VectorMath`).
+    /// sign(x) ∈ {−1, 0, 1} (0 for NaN), vectorised (`VectorArithmetic`).
     let sign<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) = if gt v 'T.Zero then 'T.One elif gt 'T.Zero v then -'T.One else 'T.Zero
         vectorMath VectorArithmetic.signInto64 VectorArithmetic.signInto32 one x

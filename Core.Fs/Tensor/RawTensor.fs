@@ -295,10 +295,15 @@ module RawTensor =
             elif db = 1 then da
             else Fail.with' $"{op}: shapes {shapeText a} and {shapeText b} cannot be broadcast together")
 
+    /// Whether `row` is one row of an m×n matrix of shape `matrix`: [n] or [1; n] (a bias and its gradient).
+    let private isRowOf (row: int[]) (matrix: int[]) =
+        matrix.Length = 2
+        && ((row.Length = 1 && row.[0] = matrix.[1]) || (row.Length = 2 && row.[0] = 1 && row.[1] = matrix.[1]))
+
     /// Expands a tensor to a larger shape by repeating along dimensions of size 1 (NumPy rules).
     let broadcastTo (shape: int[]) (a: RawTensor) =
         if shapesEqual a.Shape shape then a
-        elif shape.Length = 2 && ((a.Shape.Length = 1 && a.Shape.[0] = shape.[1]) || (a.Shape.Length = 2 && a.Shape.[0] = 1 && a.Shape.[1] = shape.[1])) then
+        elif isRowOf a.Shape shape then
             // A row repeated down the rows (a bias): row copies, no index arithmetic.
             let m, n = shape.[0], shape.[1]
             let repeat (row: 'T[]) =
@@ -333,7 +338,7 @@ module RawTensor =
     /// Sums a broadcast result back down to `shape` (the adjoint of `broadcastTo`).
     let sumTo (shape: int[]) (a: RawTensor) : RawTensor =
         if shapesEqual a.Shape shape then a
-        elif a.Shape.Length = 2 && (shape = [| a.Shape.[1] |] || shape = [| 1; a.Shape.[1] |]) then
+        elif isRowOf shape a.Shape then
             // The gradient of a bias: column sums.
             let m, n = a.Shape.[0], a.Shape.[1]
             onData (Array.copy shape) (Elementwise.sumRows m n) (Elementwise.sumRows m n) a

@@ -125,8 +125,12 @@ module Optimizer =
         | Some t -> (match t.Raw.Data with F64 a when a.Length = n -> a | _ -> Array.zeroCreate n)
         | None -> Array.zeroCreate n
 
-    let private stepInto (spareState: OptimizerState option) (spareParams: Params option) (kind: OptimizerKind) (rate: float)
-                         (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
+    /// `step`, writing the new state and parameters into the arrays of a state and parameters of an
+    /// earlier step that nothing refers to any more (the fit loop's: allocating ~60 KB a step cost more
+    /// than Adam's arithmetic), or into new arrays where a spare is `None`. Same bits as `step`; the spares'
+    /// contents are overwritten.
+    let internal stepReusing (spareState: OptimizerState option) (spareParams: Params option) (kind: OptimizerKind)
+                             (rate: float) (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
         let n = state.Step + 1
         let ps = Params.leafArray p
         let gs = Params.leafArray g
@@ -182,11 +186,4 @@ module Optimizer =
 
     /// One optimisation step at learning rate `rate`: a new state and new parameters (inputs unchanged).
     let step (kind: OptimizerKind) (rate: float) (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
-        stepInto None None kind rate state p g
-
-    /// `step`, writing the new state and parameters into the arrays of a state and parameters of an
-    /// earlier step that nothing refers to any more (the fit loop's: allocating ~60 KB a step cost more
-    /// than Adam's arithmetic). Same bits as `step`; the spares' contents are overwritten.
-    let internal stepReusing (spareState: OptimizerState option) (spareParams: Params option) (kind: OptimizerKind)
-                             (rate: float) (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
-        stepInto spareState spareParams kind rate state p g
+        stepReusing None None kind rate state p g

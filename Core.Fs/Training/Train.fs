@@ -145,9 +145,10 @@ module Train =
                                 Fail.with' $"training diverged at epoch {epoch + 1} (loss is {value}); try a lower learning rate (now {baseRate})"
                             let s, q = Optimizer.stepReusing spareState spareParams options.Optimizer rate state p g
                             value, s, q)
-                    let kept (o: obj) (held: obj list) = held |> List.exists (fun h -> Object.ReferenceEquals(o, h))
-                    spareState <- if kept state [ epochState ] then None else Some state
-                    spareParams <- if kept p [ initial; epochStart; best ] then None else Some p
+                    spareState <- if Object.ReferenceEquals(state, epochState) then None else Some state
+                    spareParams <-
+                        if Object.ReferenceEquals(p, initial) || Object.ReferenceEquals(p, epochStart) || Object.ReferenceEquals(p, best) then None
+                        else Some p
                     state <- s
                     p <- q
                     total <- total + value
