@@ -229,7 +229,7 @@ let ``column sums (the bias gradient) add each column from the first row down, b
     Prop.forAll (Arb.fromGen edgeMatrix) (fun t ->
         let got = Tensor.toArray (Tensor.sumAxis 0 t)
         let expected = Array.init t.Shape.[1] (columnSumInPrecision t)
-        expect (Array.forall2 (fun (a: float) b -> System.BitConverter.DoubleToInt64Bits a = System.BitConverter.DoubleToInt64Bits b) got expected)
+        expect (bitwiseEqual got expected)
             $"sumAxis 0 of a {t.Shape.[0]}×{t.Shape.[1]} {Dtype.name t.Dtype} matrix differs from the sequential column sums")
 
 [<Property(Replay = Generators.Replay, MaxTest = 100)>]
@@ -255,7 +255,7 @@ let ``a dense layer adds its bias to every row of the product exactly`` () =
                 match x.Dtype with
                 | Float32 -> float (float32 v + float32 bias.[i % cols])
                 | Float64 -> v + bias.[i % cols])
-        expect (Array.forall2 (fun (a: float) e -> System.BitConverter.DoubleToInt64Bits a = System.BitConverter.DoubleToInt64Bits e) got expected) "x·W + b")
+        expect (bitwiseEqual got expected) "x·W + b")
 
 [<Property(Replay = Generators.Replay, MaxTest = 100)>]
 let ``transpose, sliceColumns and takeRows move elements exactly like naive loops`` () =
