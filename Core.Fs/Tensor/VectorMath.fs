@@ -329,10 +329,10 @@ module VectorMath =
     /// r[i] = tanh x[i]: on 512-bit vectors where they are accelerated and wider than `Vector<T>`
     /// (`VectorMath512`, the same bits), else on `Vector<T>`.
     let tanhInto64 (x: float[]) (r: float[]) =
-        if VectorMath512.isAccelerated && Vector<float>.Count < 8 then VectorMath512.tanhInto64 x r else tanhPortable64 x r
+        if VectorMath512.preferred then VectorMath512.tanhInto64 x r else tanhPortable64 x r
     /// r[i] = tanh x[i] (see `tanhInto64`).
     let tanhInto32 (x: float32[]) (r: float32[]) =
-        if VectorMath512.isAccelerated && Vector<float32>.Count < 16 then VectorMath512.tanhInto32 x r else tanhPortable32 x r
+        if VectorMath512.preferred then VectorMath512.tanhInto32 x r else tanhPortable32 x r
     /// r[i] = 1 / (1 + e^{−x[i]}).
     let sigmoidInto64 (x: float[]) (r: float[]) = mapVectors sigmoid64 0.0 x r
     /// r[i] = 1 / (1 + e^{−x[i]}).
@@ -343,10 +343,10 @@ module VectorMath =
     let seagullPortable32 (z: float32[]) (r: float32[]) = mapVectors seagull32 0.0f z r
     /// r[i] = log(1 + z[i]²), on 512-bit vectors where they help (see `tanhInto64`).
     let seagullInto64 (z: float[]) (r: float[]) =
-        if VectorMath512.isAccelerated && Vector<float>.Count < 8 then VectorMath512.seagullInto64 z r else seagullPortable64 z r
+        if VectorMath512.preferred then VectorMath512.seagullInto64 z r else seagullPortable64 z r
     /// r[i] = log(1 + z[i]²), on 512-bit vectors where they help (see `tanhInto64`).
     let seagullInto32 (z: float32[]) (r: float32[]) =
-        if VectorMath512.isAccelerated && Vector<float32>.Count < 16 then VectorMath512.seagullInto32 z r else seagullPortable32 z r
+        if VectorMath512.preferred then VectorMath512.seagullInto32 z r else seagullPortable32 z r
     /// r[i] = gy[i] · 2z[i]/(1 + z[i]²).
     let seagullSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) = mapVectors2 seagullSlope64 0.0 z gy r
     /// r[i] = gy[i] · 2z[i]/(1 + z[i]²).

@@ -10,8 +10,9 @@ open System.Runtime.Intrinsics
 /// values: 2.5 vs 4.0 µs). tanh and the seagull are the activations of the default networks, and at the
 /// sizes of training each costs as much as a matrix product.
 module VectorMath512 =
-    /// Whether the 512-bit kernels run on this machine (else `VectorMath` uses `Vector<T>`).
-    let isAccelerated = Vector512.IsHardwareAccelerated
+    /// Whether `VectorMath` should use these kernels: 512-bit vectors are accelerated and `Vector<T>` is
+    /// narrower (else the `Vector<T>` kernels are as wide or the 512-bit ones would be emulated).
+    let preferred = Vector512.IsHardwareAccelerated && System.Numerics.Vector<byte>.Count < Vector512<byte>.Count
 
     let inline private map512<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         ([<InlineIfLambda>] f: Vector512<'T> -> Vector512<'T>) (pad: 'T) (x: 'T[]) (r: 'T[]) =
