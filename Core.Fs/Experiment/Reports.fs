@@ -119,6 +119,12 @@ module Reports =
         let fmt3 = formatSignificant 3
         let out = ResizeArray<string>()
         let add (xs: string seq) = out.AddRange xs
+        // Targets as rows, every variant as a column; "–" where a cell has no results.
+        let perVariant (format: SummaryRow -> string) =
+            table
+                ("target" :: (s.Variants |> List.map cell))
+                [ for t in s.Targets ->
+                      cell t :: [ for v in s.Variants -> row t v |> Option.map format |> Option.defaultValue "–" ] ]
         let options = config.Options |> List.map (fun (k, v) -> $"{k} = {v}")
         add
             [ "# Seagull comparison"
@@ -136,16 +142,9 @@ module Reports =
               "Mean ± standard deviation over seeds of the test MSE (standardised y; lower is better). **Bold**: best mean of the row."
               "" ]
         add (
-            table
-                ("target" :: (s.Variants |> List.map cell))
-                [ for t in s.Targets ->
-                      cell t
-                      :: [ for v in s.Variants ->
-                               match row t v with
-                               | None -> "–"
-                               | Some r ->
-                                   let text = formatMeanStd r.MeanMse r.StdMse
-                                   if r.IsBest then $"**{text}**" else text ] ]
+            perVariant (fun r ->
+                let text = formatMeanStd r.MeanMse r.StdMse
+                if r.IsBest then $"**{text}**" else text)
         )
         add [ ""; $"## Against the baseline `{baseline}`"; "" ]
         let others = s.Variants |> List.filter ((<>) baseline)
@@ -185,16 +184,7 @@ module Reports =
               ""
               "max |f(u,v,w) − f(v,u,w)| on the test set (standardised units), largest over seeds; 0 = exactly invariant."
               "" ]
-        add (
-            table
-                ("target" :: (s.Variants |> List.map cell))
-                [ for t in s.Targets ->
-                      cell t
-                      :: [ for v in s.Variants ->
-                               match row t v with
-                               | Some r -> formatSignificant 2 r.MaxInvarianceError
-                               | None -> "–" ] ]
-        )
+        add (perVariant (fun r -> formatSignificant 2 r.MaxInvarianceError))
         add [ ""; "## Time"; ""; "Training time per model and epochs run, means over targets and seeds."; "" ]
         add (
             table

@@ -46,6 +46,19 @@ internal static class Text
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>A JSON array with one object per item, its fields written by <paramref name="fields"/>.</summary>
+    public static string JsonObjects<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> fields) => Json(w =>
+    {
+        w.WriteStartArray();
+        foreach (var item in items)
+        {
+            w.WriteStartObject();
+            fields(w, item);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
     /// <summary>A JSON number, or null for NaN and infinities (which JSON cannot hold).</summary>
     public static void Number(Utf8JsonWriter w, string name, double? x)
     {

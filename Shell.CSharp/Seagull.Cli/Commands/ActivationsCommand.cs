@@ -18,19 +18,12 @@ internal static class ActivationsCommand
             var all = Activation.All;
             if (parse.GetValue(json))
             {
-                ctx.Out.WriteLine(Text.Json(w =>
+                ctx.Out.WriteLine(Text.JsonObjects(all, (w, a) =>
                 {
-                    w.WriteStartArray();
-                    foreach (var a in all)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("name", a.Name);
-                        w.WriteString("declared", Text.Name(a.DeclaredParity));
-                        w.WriteString("measured", Text.Name(a.MeasureParity()));
-                        w.WriteString("formula", a.Formula);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
+                    w.WriteString("name", a.Name);
+                    w.WriteString("declared", Text.Name(a.DeclaredParity));
+                    w.WriteString("measured", Text.Name(a.MeasureParity()));
+                    w.WriteString("formula", a.Formula);
                 }));
                 return Cli.Success;
             }

@@ -18,21 +18,14 @@ internal static class TargetsCommand
             var all = Targets.All;
             if (parse.GetValue(json))
             {
-                ctx.Out.WriteLine(Text.Json(w =>
+                ctx.Out.WriteLine(Text.JsonObjects(all, (w, t) =>
                 {
-                    w.WriteStartArray();
-                    foreach (var t in all)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("name", t.Name);
-                        w.WriteNumber("d", t.UWidth);
-                        w.WriteNumber("k", t.WWidth);
-                        w.WriteBoolean("exchangeable", t.Exchangeable);
-                        w.WriteString("formula", t.Formula);
-                        w.WriteString("description", t.Description);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
+                    w.WriteString("name", t.Name);
+                    w.WriteNumber("d", t.UWidth);
+                    w.WriteNumber("k", t.WWidth);
+                    w.WriteBoolean("exchangeable", t.Exchangeable);
+                    w.WriteString("formula", t.Formula);
+                    w.WriteString("description", t.Description);
                 }));
                 return Cli.Success;
             }
