@@ -1,4 +1,4 @@
-namespace Seagull
+namespace Seagull.Core
 
 /// Explicit, splittable pseudo-randomness. A `Key` is a plain value: the same key always gives the
 /// same numbers, on every machine and every .NET version, so seeds reproduce results exactly.

@@ -7,7 +7,7 @@ module Seagull.Tests.ActivationProperties
 open Xunit
 open FsCheck
 open FsCheck.FSharp
-open Seagull
+open Seagull.Core
 open Seagull.Tests.Checks
 
 let private precisions = [ Float32; Float64 ]

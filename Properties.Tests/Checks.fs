@@ -5,7 +5,7 @@ module Seagull.Tests.Checks
 open System
 open FsCheck
 open FsCheck.FSharp
-open Seagull
+open Seagull.Core
 
 /// The IEEE bits of a double (a float32 widened to double keeps its bits' meaning: equal float32 bits
 /// give equal double bits).

@@ -7,7 +7,7 @@ open Xunit
 open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
-open Seagull
+open Seagull.Core
 
 // ---------------------------------------------------------------- helpers
 

@@ -5,7 +5,7 @@ open System.IO
 open System.Text.Json
 open System.Threading
 open Xunit
-open Seagull
+open Seagull.Core
 
 let private tiny =
     { Experiment.quick with

@@ -17,7 +17,7 @@ module Seagull.Tests.Generators
 open System
 open FsCheck
 open FsCheck.FSharp
-open Seagull
+open Seagull.Core
 
 // ---- seeds ---------------------------------------------------------------------------------------------
 

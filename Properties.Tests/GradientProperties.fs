@@ -10,7 +10,7 @@ open Xunit
 open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
-open Seagull
+open Seagull.Core
 open Seagull.Tests.Checks
 
 // ---- one check for every operation ---------------------------------------------------------------------

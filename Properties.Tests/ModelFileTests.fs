@@ -4,7 +4,7 @@ open System
 open System.IO
 open System.Threading
 open Xunit
-open Seagull
+open Seagull.Core
 
 let private folder = Path.Combine(Path.GetTempPath(), "seagull-model-tests", Guid.NewGuid().ToString("N"))
 let private pathOf (name: string) = Directory.CreateDirectory folder |> ignore; Path.Combine(folder, name)

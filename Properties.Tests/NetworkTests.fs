@@ -5,7 +5,7 @@ open Xunit
 open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
-open Seagull
+open Seagull.Core
 
 /// A random network shape: architecture-appropriate activations, random widths and blocks.
 type NetworkCase =

@@ -8,8 +8,8 @@ open Xunit
 open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
-open Seagull
-open Seagull.Kernels
+open Seagull.Core
+open Seagull.Core.Kernels
 open Seagull.Tests.Checks
 
 /// A value of the precision: doubles rounded to float32 where needed, so references see the same inputs.

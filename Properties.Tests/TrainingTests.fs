@@ -6,7 +6,7 @@ open Xunit
 open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
-open Seagull
+open Seagull.Core
 
 /// A random convex quadratic Σ aᵢ(pᵢ − cᵢ)² with aᵢ ∈ [0.5, 2], cᵢ ∈ [−2, 2].
 let private quadraticGen =

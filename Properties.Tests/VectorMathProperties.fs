@@ -7,8 +7,8 @@ open Xunit
 open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
-open Seagull
-open Seagull.Kernels
+open Seagull.Core
+open Seagull.Core.Kernels
 open Seagull.Tests.Checks
 
 /// The number of float64 values strictly between a and b, plus one (0 when equal; both NaN count as equal).

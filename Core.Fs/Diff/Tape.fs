@@ -1,4 +1,4 @@
-namespace Seagull
+namespace Seagull.Core
 
 open System.Collections.Generic
 

@@ -1,7 +1,7 @@
-namespace Seagull
+namespace Seagull.Core
 
 open System
-open Seagull.Kernels
+open Seagull.Core.Kernels
 
 /// An immutable dense tensor (float32 or float64, row-major) whose operations are differentiable.
 /// Outside a differentiation call it is a plain value; inside `Diff.grad`/`Diff.valueAndGrad` the

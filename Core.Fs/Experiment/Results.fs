@@ -1,4 +1,4 @@
-namespace Seagull
+namespace Seagull.Core
 
 /// What one cell of an experiment grid produced: one model of one variant trained on one target with
 /// one seed. Plain numbers only, so the statistics and reports never depend on the engine.

@@ -1,7 +1,7 @@
-namespace Seagull
+namespace Seagull.Core
 
 open System
-open Seagull.Kernels
+open Seagull.Core.Kernels
 
 /// How an activation behaves under z ↦ −z.
 type Parity =

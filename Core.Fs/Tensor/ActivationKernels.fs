@@ -1,9 +1,9 @@
-namespace Seagull.Kernels
+namespace Seagull.Core.Kernels
 
 open System
 open System.Numerics
 open System.Numerics.Tensors
-open Seagull.Kernels.Elementwise
+open Seagull.Core.Kernels.Elementwise
 
 /// An elementwise function σ with its analytic derivative, written once for both precisions.
 /// `Backward (z, y, gy)` returns gy·σ'(z), where y = σ(z) is passed so a kernel can reuse it.

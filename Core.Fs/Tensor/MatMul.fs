@@ -1,6 +1,6 @@
 #nowarn "9" // native pointers over arrays pinned for the duration of a call; every bound is checked on entry
 
-namespace Seagull.Kernels
+namespace Seagull.Core.Kernels
 
 open System
 open System.Numerics

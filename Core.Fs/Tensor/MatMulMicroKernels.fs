@@ -1,7 +1,7 @@
 #nowarn "9"     // native pointers: the kernels run on pinned arrays whose bounds MatMul checks once per call
 #nowarn "3535"  // an interface with static abstract members is the vector-width abstraction
 
-namespace Seagull.Kernels
+namespace Seagull.Core.Kernels
 
 open System
 open System.Runtime.CompilerServices

@@ -1,8 +1,8 @@
-namespace Seagull
+namespace Seagull.Core
 
 open System
 open System.Numerics
-open Seagull.Kernels
+open Seagull.Core.Kernels
 
 /// A plain dense row-major tensor with no differentiation attached: a shape and flat storage.
 /// The differentiable `Tensor` is built on it; pullbacks are written with these operations.

@@ -1,4 +1,4 @@
-namespace Seagull.Kernels
+namespace Seagull.Core.Kernels
 
 open System
 open System.Runtime.Intrinsics

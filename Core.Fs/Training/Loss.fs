@@ -1,4 +1,4 @@
-namespace Seagull
+namespace Seagull.Core
 
 /// Losses: scalar tensors to differentiate.
 [<RequireQualifiedAccess>]

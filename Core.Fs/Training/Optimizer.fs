@@ -1,4 +1,4 @@
-namespace Seagull
+namespace Seagull.Core
 
 open System
 open System.Numerics
@@ -115,12 +115,12 @@ module Optimizer =
 
     /// The array a result is written into: the matching leaf of a dead earlier step (`spare`) when it
     /// has the right precision and length, else a new one.
-    let private into32 (spare: Seagull.Tensor option) (n: int) =
+    let private into32 (spare: Seagull.Core.Tensor option) (n: int) =
         match spare with
         | Some t -> (match t.Raw.Data with F32 a when a.Length = n -> a | _ -> Array.zeroCreate n)
         | None -> Array.zeroCreate n
 
-    let private into64 (spare: Seagull.Tensor option) (n: int) =
+    let private into64 (spare: Seagull.Core.Tensor option) (n: int) =
         match spare with
         | Some t -> (match t.Raw.Data with F64 a when a.Length = n -> a | _ -> Array.zeroCreate n)
         | None -> Array.zeroCreate n
@@ -145,9 +145,9 @@ module Optimizer =
         let sp = spareLeaves spareParams
         let sm = spareLeaves (spareState |> Option.map (fun s -> s.First))
         let sv = spareLeaves (spareState |> Option.map (fun s -> s.Second))
-        let newP = Array.zeroCreate<Seagull.Tensor> ps.Length
-        let newM = Array.zeroCreate<Seagull.Tensor> ps.Length
-        let newV = Array.zeroCreate<Seagull.Tensor> ps.Length
+        let newP = Array.zeroCreate<Seagull.Core.Tensor> ps.Length
+        let newM = Array.zeroCreate<Seagull.Core.Tensor> ps.Length
+        let newV = Array.zeroCreate<Seagull.Core.Tensor> ps.Length
         // The bias corrections once per step, not per tensor.
         let c1, c2 =
             match kind with

@@ -1,5 +1,5 @@
-using Core = global::Seagull;
-using A = global::Seagull.ActivationModule;
+using Core = global::Seagull.Core;
+using A = global::Seagull.Core.ActivationModule;
 
 namespace Seagull.Api;
 
@@ -63,7 +63,7 @@ public sealed class Activation : IEquatable<Activation>
     /// <summary>σ′(z) in float64: the analytic derivative for built-ins, reverse-mode differentiation for custom ones.</summary>
     /// <example><code>Activation.Square.Derivative(3.0) // 6</code></example>
     public double Derivative(double z) =>
-        TensorModule.toArray(A.derivative(Inner, TensorModule.vector(Core.Dtype.Float64, new[] { z })))[0];
+        Core.TensorModule.toArray(A.derivative(Inner, Core.TensorModule.vector(Core.Dtype.Float64, new[] { z })))[0];
 
     // ---- the catalogue ----
 

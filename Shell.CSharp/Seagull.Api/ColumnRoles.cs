@@ -1,5 +1,5 @@
 using System.Collections.ObjectModel;
-using Core = global::Seagull;
+using Core = global::Seagull.Core;
 
 namespace Seagull.Api;
 

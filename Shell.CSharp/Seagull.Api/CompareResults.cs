@@ -1,4 +1,4 @@
-using Core = global::Seagull;
+using Core = global::Seagull.Core;
 
 namespace Seagull.Api;
 

@@ -1,6 +1,6 @@
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
-using Core = global::Seagull;
+using Core = global::Seagull.Core;
 
 namespace Seagull.Api;
 

@@ -1,5 +1,5 @@
-using Core = global::Seagull;
-using T = global::Seagull.TensorModule;
+using Core = global::Seagull.Core;
+using T = global::Seagull.Core.TensorModule;
 
 namespace Seagull.Api;
 

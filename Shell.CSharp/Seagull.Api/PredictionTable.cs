@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Core = global::Seagull;
+using Core = global::Seagull.Core;
 
 namespace Seagull.Api;
 

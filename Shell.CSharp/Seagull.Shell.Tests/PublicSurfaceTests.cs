@@ -90,6 +90,19 @@ public class PublicSurfaceTests
     }
 
     [Fact]
+    public void The_core_keeps_to_its_own_namespace_so_it_cannot_shadow_the_api()
+    {
+        // C# looks up a name in the enclosing namespaces before the using directives: a core type in the
+        // namespace `Seagull` would hide `Seagull.Api.Targets` (and the others) from any code in `Seagull.*`.
+        var core = Assembly.Load(Api.GetReferencedAssemblies().Single(a => a.Name == "Seagull.Core"));
+        var stray = core.GetExportedTypes()
+            .Where(t => t.Namespace is not { } ns || !(ns == "Seagull.Core" || ns.StartsWith("Seagull.Core.")))
+            .Select(t => t.FullName).ToList();
+        Assert.Empty(stray);
+        Assert.True(core.GetExportedTypes().Length > 20);
+    }
+
+    [Fact]
     public void The_cli_reaches_the_core_only_through_the_api()
     {
         var cli = typeof(Seagull.Cli.Cli).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();

@@ -3,10 +3,10 @@ namespace Seagull.Bench
 open System
 open System.Numerics
 open BenchmarkDotNet.Attributes
-open Seagull
-open Seagull.Kernels
+open Seagull.Core
+open Seagull.Core.Kernels
 
-/// The fused activation kernels (Seagull.Kernels.ActivationKernels, reached through `Activation.catalogue`,
+/// The fused activation kernels (Seagull.Core.Kernels.ActivationKernels, reached through `Activation.catalogue`,
 /// the same objects `Tensor.map` runs in training): forward σ(z) and backward gy·σ'(z) of every built-in
 /// activation, on a 128×64 batch (one hidden layer of the training hot path, 8192 elements) and on a
 /// 1M-element vector. Inputs z are uniform on [−3, 3]. `Arena = false`: each call allocates its result (as any

@@ -3,9 +3,9 @@ namespace Seagull.Bench
 open System
 open System.Numerics
 open BenchmarkDotNet.Attributes
-open Seagull.Kernels
+open Seagull.Core.Kernels
 
-/// Seagull.Kernels.MatMul on the training hot path (batch 128, H = 64: forward 9→64, 64→64, 64→1 and the
+/// Seagull.Core.Kernels.MatMul on the training hot path (batch 128, H = 64: forward 9→64, 64→64, 64→1 and the
 /// gradient twins Aᵀ·B and A·Bᵀ), a mid size and 1024³ (single-threaded and `multiplyParallel`).
 /// Method names end in m x k x n, which the GFLOP/s column reads.
 [<Config(typeof<GFlopsConfig>)>]

@@ -11,7 +11,7 @@
 open System
 open System.Diagnostics
 open System.Threading
-open Seagull
+open Seagull.Core
 
 let specOf (variant: string) (hidden: int) (dtype: Dtype) =
     let blocks = { D = 3; K = 3 }

@@ -9,7 +9,7 @@
 #r "../../Core.Fs/bin/Release/net10.0/Seagull.Core.dll"
 
 open System.Threading
-open Seagull
+open Seagull.Core
 
 let epochs = match fsi.CommandLineArgs with [| _; n |] -> int n | _ -> 100
 
