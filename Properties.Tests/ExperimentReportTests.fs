@@ -171,11 +171,14 @@ let ``swapping baseline and variant inverts the ratio and negates the log-ratio 
         let ab = (row "t" "b" (Summary.createWith (options "a") results)).VsBaseline.Value
         let ba = (row "t" "a" (Summary.createWith (options "b") results)).VsBaseline.Value
         let near x y = abs (x - y) <= 1e-12 * (1.0 + abs x)
-        near (ab.Ratio * ba.Ratio) 1.0
-        && near ab.LogRatio -ba.LogRatio
-        && ab.LogRatioLow = -ba.LogRatioHigh
-        && ab.LogRatioHigh = -ba.LogRatioLow
-        && ab.LogRatioLow <= ab.LogRatio && ab.LogRatio <= ab.LogRatioHigh)
+        let intervals =
+            if a.Length < 2 then
+                [ ab.LogRatioLow; ab.LogRatioHigh; ba.LogRatioLow; ba.LogRatioHigh ] |> List.forall Double.IsNaN
+            else
+                ab.LogRatioLow = -ba.LogRatioHigh
+                && ab.LogRatioHigh = -ba.LogRatioLow
+                && ab.LogRatioLow <= ab.LogRatio && ab.LogRatio <= ab.LogRatioHigh
+        near (ab.Ratio * ba.Ratio) 1.0 && near ab.LogRatio -ba.LogRatio && intervals)
 
 // ---------------------------------------------------------------- summary
 
@@ -221,22 +224,35 @@ let ``a missing baseline leaves the comparison empty instead of failing`` () =
     JsonDocument.Parse(Reports.summaryJson (config s.Variants) s grid) |> ignore
 
 [<Fact>]
+let ``one seed gives a mean without a spread and a comparison without an interval or a significance mark`` () =
+    let oneSeed = grid |> List.filter (fun c -> c.Seed = 0)
+    let s = Summary.create "mlp-tanh" oneSeed
+    Assert.Equal(0.0, (row "coulomb" "mlp-seagull" s).StdMse)
+    let c = (row "coulomb" "mlp-seagull" s).VsBaseline.Value
+    close 1e-12 0.1 c.Ratio
+    Assert.Equal((1, 1), (c.Wins, c.Pairs))
+    Assert.True(Double.IsNaN c.RatioLow && Double.IsNaN c.RatioHigh)
+    Assert.False c.ExcludesOne
+    let md = Reports.summaryMarkdown { config s.Variants with Seeds = [ 0 ] } s
+    Assert.Contains("| 0.100 (1/1; no interval from one seed) |", md)
+    Assert.DoesNotContain("\\* (", md) // the mark follows a ratio; the legend mentions it too
+    Assert.DoesNotMatch(@"\d ± \d", md)
+    Assert.Matches(@"\d ± \d", Reports.summaryMarkdown (config s.Variants) (Summary.create "mlp-tanh" grid))
+    use doc = JsonDocument.Parse(Reports.summaryJson (config s.Variants) s oneSeed)
+    let vs =
+        doc.RootElement.GetProperty("rows").EnumerateArray()
+        |> Seq.find (fun r -> r.GetProperty("target").GetString() = "coulomb" && r.GetProperty("variant").GetString() = "mlp-seagull")
+    Assert.Equal(JsonValueKind.Null, vs.GetProperty("vsBaseline").GetProperty("pairedRatioLow").ValueKind)
+    // with three seeds the same comparison has an interval and it excludes 1
+    Assert.True((row "coulomb" "mlp-seagull" (Summary.create "mlp-tanh" grid)).VsBaseline.Value.ExcludesOne)
+
+[<Fact>]
 let ``summary refuses NaN results and duplicate cells, naming the cell`` () =
     let bad = cell "coulomb" "split" 9 nan :: grid
     let e = Assert.Throws<SeagullException>(fun () -> Summary.create "mlp-tanh" bad |> ignore)
     Assert.Contains("'coulomb'", e.Message)
     Assert.Contains("seed 9", e.Message)
     Assert.Throws<SeagullException>(fun () -> Summary.create "mlp-tanh" (List.head grid :: grid) |> ignore) |> ignore
-
-[<Fact>]
-let ``a single seed gives zero std and a point interval`` () =
-    let s = Summary.create "a" [ cell "t" "a" 0 0.2; cell "t" "b" 0 0.1 ]
-    let b = row "t" "b" s
-    Assert.Equal(0.0, b.StdMse)
-    let c = b.VsBaseline.Value
-    Assert.Equal((1, 1), (c.Wins, c.Pairs))
-    close 1e-12 0.5 c.RatioLow
-    close 1e-12 0.5 c.RatioHigh
 
 // ---------------------------------------------------------------- reports
 

@@ -63,6 +63,9 @@ let ``bad settings fail in one line before any training`` () =
     fails { tiny with Seeds = 0 } "seeds must be ≥ 1"
     fails { tiny with Activation = "wobble" } "unknown activation"
     fails { tiny with Jobs = 0 } "jobs"
+    fails { tiny with Targets = [ "spring"; " SPRING" ] } "target 'spring' is listed twice"
+    fails { tiny with Variants = [ "mlp-tanh"; "split"; "Split" ] } "variant 'split' is listed twice"
+    fails { tiny with Hidden = [] } "hidden widths: give at least one"
 
 [<Fact>]
 let ``an unwritable output folder is refused`` () =

@@ -143,7 +143,7 @@ module Reports =
               "" ]
         add (
             perVariant (fun r ->
-                let text = formatMeanStd r.MeanMse r.StdMse
+                let text = if r.N < 2 then formatSignificant 4 r.MeanMse else formatMeanStd r.MeanMse r.StdMse
                 if r.IsBest then $"**{text}**" else text)
         )
         add [ ""; $"## Against the baseline `{baseline}`"; "" ]
@@ -159,8 +159,10 @@ module Reports =
                   + "\\* marks an interval that excludes 1."
                   "" ]
             let comparison (c: BaselineComparison) =
-                let mark = if c.RatioHigh < 1.0 || c.RatioLow > 1.0 then "\\*" else ""
-                $"{fmt3 c.Ratio}{mark} ({c.Wins}/{c.Pairs}; {fmt3 c.RatioLow}–{fmt3 c.RatioHigh})"
+                if c.Pairs < 2 then $"{fmt3 c.Ratio} ({c.Wins}/{c.Pairs}; no interval from one seed)"
+                else
+                    let mark = if c.ExcludesOne then "\\*" else ""
+                    $"{fmt3 c.Ratio}{mark} ({c.Wins}/{c.Pairs}; {fmt3 c.RatioLow}–{fmt3 c.RatioHigh})"
             let overall =
                 "*geometric mean*"
                 :: [ for v in others ->

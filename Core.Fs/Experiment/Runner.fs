@@ -111,7 +111,8 @@ module Experiment =
         if s.TrainSamples < 2 then Fail.with' $"samples must be ≥ 2, got {s.TrainSamples}"
         if s.TestSamples < 1 then Fail.with' $"test samples must be ≥ 1, got {s.TestSamples}"
         if s.Jobs < 1 then Fail.with' $"jobs must be ≥ 1, got {s.Jobs}"
-        if s.Hidden.IsEmpty || s.Hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
+        if s.Hidden.IsEmpty then Fail.with' "hidden widths: give at least one (each ≥ 2)"
+        if s.Hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
         Activation.find s.Activation |> ignore
         let targets =
             match s.Targets, s.Data with
@@ -132,6 +133,13 @@ module Experiment =
                     | None -> Fail.with' $"""unknown variant '{n}'; known: {variants |> List.map (fun v -> v.Name) |> String.concat ", "}""")
         let sources = (targets |> List.map Builtin) @ Option.toList csv
         if sources.IsEmpty then Fail.with' "no targets to run"
+        // A name twice would train its cells twice and then fail when the results are summarised.
+        let once what (names: string list) =
+            match names |> List.countBy id |> List.tryFind (fun (_, n) -> n > 1) with
+            | Some (name, _) -> Fail.with' $"{what} '{name}' is listed twice"
+            | None -> ()
+        once "target" (sources |> List.map sourceName)
+        once "variant" (variantDefs |> List.map (fun v -> v.Name))
         sources, variantDefs
 
     /// The configuration echoed in summary.json.

@@ -36,10 +36,12 @@ type BaselineComparison =
       Pairs: int
       /// Mean over paired seeds of log(variant MSE / baseline MSE) (MSEs clamped at `Statistics.mseFloor`).
       LogRatio: float
-      /// Lower end of the bootstrap interval of `LogRatio`.
+      /// Lower end of the bootstrap interval of `LogRatio`; NaN with fewer than two pairs (no interval).
       LogRatioLow: float
-      /// Upper end of the bootstrap interval of `LogRatio`.
+      /// Upper end of the bootstrap interval of `LogRatio`; NaN with fewer than two pairs (no interval).
       LogRatioHigh: float }
+    /// True when the interval of the paired ratio exists and lies wholly on one side of 1.
+    member this.ExcludesOne = this.LogRatioHigh < 0.0 || this.LogRatioLow > 0.0
     /// exp `LogRatio`: the geometric mean of the paired per-seed ratios.
     member this.PairedRatio = exp this.LogRatio
     /// exp `LogRatioLow`: the interval of the paired ratio, lower end.
@@ -143,7 +145,10 @@ module Summary =
         else
             let meanOf (rs: CellResult list) = rs |> List.map (fun r -> r.TestMse) |> Array.ofList |> Statistics.mean
             let key = pairKey options target (List.head baseline).Variant (List.head variant).Variant
-            let lo, hi = Statistics.bootstrapMeanInterval key options.Resamples options.Level logRatios
+            // One pair has no spread to resample: its "interval" would be a single point, so there is none.
+            let lo, hi =
+                if logRatios.Length < 2 then nan, nan
+                else Statistics.bootstrapMeanInterval key options.Resamples options.Level logRatios
             Some
                 { Ratio = Statistics.clampMse (meanOf variant) / Statistics.clampMse (meanOf baseline)
                   Wins = Statistics.pairedWins (pairs baseline) (pairs variant)

@@ -84,8 +84,8 @@ public sealed record CompareCell(string Target, string Variant, int Seed, double
 /// <param name="Wins">Seeds on which the variant's MSE was strictly lower.</param>
 /// <param name="Pairs">Seeds present for both.</param>
 /// <param name="PairedRatio">Geometric mean of the per-seed MSE ratios.</param>
-/// <param name="RatioLow">Lower end of the bootstrap interval of the paired ratio.</param>
-/// <param name="RatioHigh">Upper end of the bootstrap interval of the paired ratio.</param>
+/// <param name="RatioLow">Lower end of the bootstrap interval of the paired ratio; NaN with fewer than two paired seeds (no interval).</param>
+/// <param name="RatioHigh">Upper end of the bootstrap interval of the paired ratio; NaN with fewer than two paired seeds.</param>
 /// <example><code>if (row.VsBaseline is { } b) Console.WriteLine($"{b.Ratio:F2}× ({b.Wins}/{b.Pairs} seeds won)");</code></example>
 public sealed record BaselineComparison(double Ratio, int Wins, int Pairs, double PairedRatio, double RatioLow, double RatioHigh);
 
@@ -94,7 +94,7 @@ public sealed record BaselineComparison(double Ratio, int Wins, int Pairs, doubl
 /// <param name="Variant">Variant name.</param>
 /// <param name="N">Number of seeds.</param>
 /// <param name="MeanMse">Mean test MSE (standardised units).</param>
-/// <param name="StdMse">Sample standard deviation of the test MSE.</param>
+/// <param name="StdMse">Sample standard deviation of the test MSE (0 for one seed).</param>
 /// <param name="MaxInvarianceError">Largest invariance error over seeds.</param>
 /// <param name="MeanSeconds">Mean training seconds per model.</param>
 /// <param name="MeanEpochs">Mean epochs run.</param>

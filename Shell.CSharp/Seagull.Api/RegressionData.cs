@@ -75,6 +75,7 @@ public sealed class RegressionData
     public static RegressionData FromArrays(double[,] x, double[] y, int uWidth, int wWidth = 0,
                                             IReadOnlyList<string>? inputNames = null, string? targetName = null)
     {
+        ArgumentNullException.ThrowIfNull(y);
         CheckArrays(x, y, uWidth, wWidth, "the data");
         var blocks = new Core.Blocks(uWidth, wWidth);
         var names = inputNames?.ToArray() ?? Core.DatasetModule.defaultInputNames(blocks);

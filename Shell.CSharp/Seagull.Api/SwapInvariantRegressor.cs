@@ -58,8 +58,12 @@ public sealed class SwapInvariantRegressor
     /// </summary>
     /// <exception cref="ArgumentException">uWidth &lt; 1 or wWidth &lt; 0.</exception>
     /// <example><code>var r = SwapInvariantRegressor.Create(uWidth: 3, wWidth: 3, Architecture.Pooled);</code></example>
-    public static SwapInvariantRegressor Create(int uWidth, int wWidth = 0, Architecture architecture = Architecture.Symmetrized, int seed = 0) =>
-        new(new NetworkBuilder().Blocks(uWidth, uWidth, wWidth).Architecture(architecture).Seed(seed).Build());
+    public static SwapInvariantRegressor Create(int uWidth, int wWidth = 0, Architecture architecture = Architecture.Symmetrized, int seed = 0)
+    {
+        if (uWidth < 1) throw new ArgumentOutOfRangeException(nameof(uWidth), uWidth, $"u needs width ≥ 1, got {uWidth}");
+        if (wWidth < 0) throw new ArgumentOutOfRangeException(nameof(wWidth), wWidth, $"w needs width ≥ 0, got {wWidth}");
+        return new(new NetworkBuilder().Blocks(uWidth, uWidth, wWidth).Architecture(architecture).Seed(seed).Build());
+    }
 
     /// <summary>The network this regressor fits.</summary>
     /// <example><code>Console.WriteLine(regressor.Definition.Description);</code></example>
@@ -274,7 +278,7 @@ public sealed class SwapInvariantRegressor
     {
         var m = Fitted();
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
-        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.Some(m.TargetName)));
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.None<string>()));
         var predictions = Core.Regressor.predict(m, inputs.Inputs);
         var headers = new List<string>(inputs.Header);
         var name = "prediction";

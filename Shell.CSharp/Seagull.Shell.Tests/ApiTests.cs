@@ -102,6 +102,9 @@ public class ApiTests
         Assert.Throws<ArgumentException>(() => new ColumnRoles(["a", "b"], ["c"]));
         Assert.Throws<FileNotFoundException>(() => RegressionData.FromCsv("/no/such/file.csv", ColumnRoles.Parse("a", "b")));
         Assert.Throws<FileNotFoundException>(() => SwapInvariantRegressor.Load("/no/such/model.json"));
+        Assert.Equal("uWidth", Assert.Throws<ArgumentOutOfRangeException>(() => SwapInvariantRegressor.Create(uWidth: 0)).ParamName);
+        Assert.Equal("wWidth", Assert.Throws<ArgumentOutOfRangeException>(() => SwapInvariantRegressor.Create(uWidth: 1, wWidth: -1)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => RegressionData.FromArrays(new double[3, 5], null!, uWidth: 2, wWidth: 1)).ParamName);
     }
 
     [Fact]
@@ -151,6 +154,17 @@ public class ApiTests
         Assert.True(check.ExactlyInvariant);
         Assert.True(check.ArchitectureGuarantees);
         Assert.Equal(["hidden1", "hidden2"], check.Activations.Select(a => a.Layer));
+
+        // Rows to predict have no target yet: a target column holding NaN or nothing is not read.
+        using var dir = new TempFolder();
+        var x = data.ToInputArray();
+        var lines = new List<string> { "id,u1,u2,u3,v1,v2,v3,w1,w2,w3,y" };
+        for (var i = 0; i < 2; i++)
+            lines.Add($"r{i}," + string.Join(",", Enumerable.Range(0, 9).Select(j => x[i, j].ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + (i == 0 ? ",NaN" : ","));
+        var table = regressor.PredictTable(dir.Write("new.csv", string.Join("\n", lines)));
+        var expected = regressor.Predict(new double[,] { { x[0, 0], x[0, 1], x[0, 2], x[0, 3], x[0, 4], x[0, 5], x[0, 6], x[0, 7], x[0, 8] },
+                                                          { x[1, 0], x[1, 1], x[1, 2], x[1, 3], x[1, 4], x[1, 5], x[1, 6], x[1, 7], x[1, 8] } });
+        Assert.Equal(expected, table.Predictions);
     }
 
     [Fact]

@@ -50,6 +50,8 @@ public class CliErrorTests : IDisposable
         { "--out is a folder", ["train", "--target", "spring", "--out", "{dir}"] },
         { "compare unknown target", ["compare", "--targets", "spring,nope", "--out", "{dir}/cmp"] },
         { "compare unknown variant", ["compare", "--variants", "mlp-tanh,nope", "--out", "{dir}/cmp"] },
+        { "compare target twice", ["compare", "--targets", "spring,Spring", "--out", "{dir}/cmp"] },
+        { "compare variant twice", ["compare", "--variants", "mlp-tanh,split,split", "--out", "{dir}/cmp"] },
         { "compare zero seeds", ["compare", "--seeds", "0", "--out", "{dir}/cmp"] },
         { "compare unknown activation", ["compare", "--activation", "nope", "--out", "{dir}/cmp"] },
         { "compare unwritable --out", ["compare", "--quick", "--out", "{good}/cmp"] },
