@@ -163,6 +163,20 @@ let ``standardised pooled u-v columns have mean 0 and scale 1 or are constant`` 
         let sd = sqrt (c |> Array.averageBy (fun x -> (x - m) ** 2.0))
         abs m < 1e-9 * (1.0 + abs s.InputMean.[j] / s.InputScale.[j]) && (abs (sd - 1.0) < 1e-9 || s.InputScale.[j] = 1.0))
 
+[<Property(MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
+let ``data near the top of the float range standardise like the same data at unit scale`` (SmallData ds) =
+    // Sums of squares of values ~1e300 overflow; the standardisation must not (it fell back to scale 1).
+    let big = { ds with X = ds.X |> Array.map (fun v -> v * 1e300); Y = ds.Y |> Array.map (fun v -> v * 1e300) }
+    let s = Standardization.fit ds
+    let sb = Standardization.fit big
+    let close (a: float) (b: float) = abs (a - b) <= 1e-9 * (abs a + abs b) + 1e-300
+    let scaled (small: float) (large: float) = (small = 1.0 && large = 1.0) || close (small * 1e300) large
+    Array.forall2 (fun (a: float) b -> close (a * 1e300) b) s.InputMean sb.InputMean
+    && Array.forall2 scaled s.InputScale sb.InputScale
+    && close (s.TargetMean * 1e300) sb.TargetMean
+    && scaled s.TargetScale sb.TargetScale
+    && bits (Standardization.fit (Dataset.swap big)).InputScale = bits sb.InputScale
+
 [<Fact>]
 let ``constant columns get scale 1 and targets invert`` () =
     let ds = Dataset.ofArrays { D = 1; K = 1 } [| 2.; 4.; 5.;  2.; 6.; 5.;  2.; 8.; 5. |] [| 1.; 2.; 3. |]

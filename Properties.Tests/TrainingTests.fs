@@ -108,6 +108,29 @@ let ``a diverging fit stops with the epoch and a hint`` () =
     Assert.Contains("lower learning rate", e.Message)
 
 [<Fact>]
+let ``parameters that overflow in an epoch's last step stop the fit as a divergence`` () =
+    // One batch per epoch and one epoch: no later loss would see the overflow.
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 8 ] [ Activation.tanh ]
+    let small = Dataset.take [| 0 .. 63 |] train
+    let options = { Train.defaults with Epochs = 1; BatchSize = 128; Optimizer = Optimizer.withLearningRate 1e300 Optimizer.adamDefault }
+    let e =
+        Assert.Throws<SeagullException>(fun () ->
+            Regressor.fit spec options small None None ignore CancellationToken.None |> ignore)
+    Assert.Contains("diverged at epoch 1 (the parameters overflowed)", e.Message)
+
+[<Fact>]
+let ``a float32 model refuses an input that overflows float32 once standardised`` () =
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 4 ] [ Activation.tanh ]
+    let model, _ = fit spec { Train.defaults with Epochs = 1 }
+    let row = Array.copy test.X.[0 .. 8]
+    Assert.True(Array.forall Double.IsFinite (Regressor.predict model row))
+    row.[4] <- 1e39
+    let e = Assert.Throws<SeagullException>(fun () -> Regressor.predict model row |> ignore)
+    Assert.Contains("row 1, input column 5 (1E+39) overflows float32", e.Message)
+    let model64, _ = fit { spec with Precision = Float64 } { Train.defaults with Epochs = 1 }
+    Assert.True(Array.forall Double.IsFinite (Regressor.predict model64 row))
+
+[<Fact>]
 let ``early stopping keeps the best validation parameters`` () =
     let spec = NetworkSpec.create Mlp spring.Blocks [ 16 ] [ Activation.tanh ]
     let _, result =

@@ -53,6 +53,21 @@ module Standardization =
     /// and one population standard deviation over both columns; w columns and the target get their own.
     /// The sums run over rows of (u_j + v_j), so `fit (Dataset.swap ds) = fit ds` exactly.
     /// Example: `let s = Standardization.fit train`.
+    // Mean and population standard deviation of `count` values that `sumOf f` sums as f(value)
+    // (row by row, from row 0). Values near the top of the float range overflow the sums; then the same
+    // sums run on values divided by the largest magnitude, so any finite data get a finite scale.
+    let private moments (count: float) (sumOf: (float -> float) -> float) =
+        let m = sumOf id / count
+        let squares = sumOf (fun x -> (x - m) * (x - m)) / count
+        if Double.IsFinite m && Double.IsFinite squares then m, safeScale m (sqrt squares)
+        else
+            let mutable c = 0.0
+            sumOf (fun x -> c <- max c (abs x); 0.0) |> ignore
+            let mc = sumOf (fun x -> x / c) / count
+            let sc = sumOf (fun x -> let d = x / c - mc in d * d) / count
+            let m = mc * c
+            m, safeScale m (c * sqrt sc)
+
     let fit (ds: Dataset) : Standardization =
         if ds.Rows < 1 then Fail.with' "standardisation: cannot fit on a data set with no rows"
         let b = ds.Blocks
@@ -62,27 +77,27 @@ module Standardization =
         let scale = Array.zeroCreate width
         let col i j = ds.X.[i * width + j]
         for j in 0 .. b.D - 1 do
-            let mutable sum = 0.0
-            for i in 0 .. ds.Rows - 1 do
-                sum <- sum + (col i j + col i (j + b.D))
-            let m = sum / (2.0 * n)
-            let mutable squares = 0.0
-            for i in 0 .. ds.Rows - 1 do
-                let du = col i j - m
-                let dv = col i (j + b.D) - m
-                squares <- squares + (du * du + dv * dv)
-            let sc = safeScale m (sqrt (squares / (2.0 * n)))
+            // u_j and v_j pooled, each row's pair added first: the sums are symmetric in u and v.
+            let pooled (f: float -> float) =
+                let mutable sum = 0.0
+                for i in 0 .. ds.Rows - 1 do
+                    sum <- sum + (f (col i j) + f (col i (j + b.D)))
+                sum
+            let m, sc = moments (2.0 * n) pooled
             mean.[j] <- m
             mean.[j + b.D] <- m
             scale.[j] <- sc
             scale.[j + b.D] <- sc
+        let column (value: int -> float) (f: float -> float) =
+            let mutable sum = 0.0
+            for i in 0 .. ds.Rows - 1 do
+                sum <- sum + f (value i)
+            sum
         for j in 2 * b.D .. width - 1 do
-            let values = Array.init ds.Rows (fun i -> col i j)
-            let m = Array.sum values / n
+            let m, sc = moments n (column (fun i -> col i j))
             mean.[j] <- m
-            scale.[j] <- safeScale m (sqrt ((values |> Array.sumBy (fun x -> (x - m) * (x - m))) / n))
-        let ym = Array.sum ds.Y / n
-        let ys = safeScale ym (sqrt ((ds.Y |> Array.sumBy (fun y -> (y - ym) * (y - ym))) / n))
+            scale.[j] <- sc
+        let ym, ys = moments n (column (fun i -> ds.Y.[i]))
         { InputMean = mean; InputScale = scale; TargetMean = ym; TargetScale = ys }
 
     /// Maps each value of row-major rows with its column index (row and column loops: no division per value).

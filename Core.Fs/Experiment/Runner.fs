@@ -138,6 +138,10 @@ module Experiment =
             match names |> List.countBy id |> List.tryFind (fun (_, n) -> n > 1) with
             | Some (name, _) -> Fail.with' $"{what} '{name}' is listed twice"
             | None -> ()
+        match csv with
+        | Some (Csv (name, _)) when targets |> List.exists (fun t -> t.Name = name) ->
+            Fail.with' $"the data file is named like the built-in target '{name}' in the grid; rename the file or leave '{name}' out of --targets"
+        | _ -> ()
         once "target" (sources |> List.map sourceName)
         once "variant" (variantDefs |> List.map (fun v -> v.Name))
         sources, variantDefs

@@ -78,6 +78,12 @@ module Regressor =
         if rows = 0 then [||]
         else
             let xs = Standardization.applyInputs model.Standardization model.Spec.Blocks x
+            // A finite input far outside the training range can still overflow the network's precision.
+            if model.Spec.Precision = Float32 then
+                match xs |> Array.tryFindIndex (fun v -> abs v > float Single.MaxValue) with
+                | Some i ->
+                    Fail.with' $"predict: row {i / width + 1}, input column {i % width + 1} ({x.[i]}) overflows float32 once standardised; use a float64 model for inputs this far from the training data"
+                | None -> ()
             // In chunks of rows whose intermediates are reused from chunk to chunk (a step arena) and stay
             // in the cache: one pass over 4000 rows at once allocated megabytes per layer and took several
             // times as long. A row's prediction has the same bits alone as in any batch, so chunking does

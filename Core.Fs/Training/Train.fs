@@ -70,6 +70,13 @@ module Train =
         | _ -> ()
         o
 
+    let private finiteParams (p: Params) =
+        Params.leafArray p
+        |> Array.forall (fun t ->
+            match t.Raw.Data with
+            | F32 a -> Array.forall Single.IsFinite a
+            | F64 a -> Array.forall Double.IsFinite a)
+
     /// The loss of a network on a data set (evaluated in batches of 4096, no gradient).
     let evaluateLoss (spec: NetworkSpec) (loss: LossKind) (p: Params) (x: Tensor) (y: Tensor) : float =
         let prediction = Network.apply spec p x
@@ -163,6 +170,9 @@ module Train =
                     stop <- true
                 else
                     epoch <- epoch + 1
+                    // The loss is checked before each step; the epoch's last step can still overflow.
+                    if not (finiteParams p) then
+                        Fail.with' $"training diverged at epoch {epoch} (the parameters overflowed); try a lower learning rate (now {baseRate})"
                     let validationLoss =
                         validation |> Option.map (fun (vx, vy) -> evaluateLoss spec options.Loss p vx vy)
                     let report =

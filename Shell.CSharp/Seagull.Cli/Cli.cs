@@ -55,12 +55,27 @@ public static class Cli
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             var command = string.Join(' ', parse.CommandResult.Command.Name == root.Name ? ["seagull"] : new[] { "seagull", parse.CommandResult.Command.Name });
-            foreach (var error in parse.Errors)
-                stderr.WriteLine($"error: {Text.OneLine(error.Message)} (see '{command} --help')");
+            // One line, as for every other error: the distinct messages joined.
+            var messages = parse.Errors.Select(e => UsageMessage(e.Message)).Distinct().ToList();
+            stderr.WriteLine($"error: {string.Join("; ", messages)} (see '{command} --help')");
             return UsageError;
         }
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         return parse.InvokeAsync(config).GetAwaiter().GetResult();
+    }
+
+    // System.CommandLine names the .NET type it failed to parse ('System.Nullable`1[System.Int32]');
+    // a user wants to know what to write instead.
+    private static string UsageMessage(string message)
+    {
+        var text = Text.OneLine(message).TrimEnd('.');
+        return System.Text.RegularExpressions.Regex.Replace(text, @" as expected type '([^']*)'", m =>
+            m.Groups[1].Value switch
+            {
+                var t when t.Contains("Int32") || t.Contains("Int64") => ": expected a whole number",
+                var t when t.Contains("Double") || t.Contains("Single") => ": expected a number such as 0.001 or 1e-3",
+                _ => ": not a valid value",
+            });
     }
 
     /// <summary>The command tree, with actions writing to the context's writers.</summary>

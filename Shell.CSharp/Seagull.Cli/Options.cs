@@ -18,6 +18,41 @@ internal static class Options
         Required = true,
     };
 
+    /// <summary>
+    /// Fails when the output would overwrite one of the command's inputs (the same file, also through a
+    /// symbolic link): the atomic write would replace the input with the result.
+    /// </summary>
+    public static void RequireNotAnInput(string? output, params (string Option, string? Path)[] inputs)
+    {
+        if (string.IsNullOrWhiteSpace(output)) return;
+        var target = Resolved(output);
+        foreach (var (option, path) in inputs)
+            if (!string.IsNullOrWhiteSpace(path) && string.Equals(Resolved(path), target, StringComparison.Ordinal))
+                throw new ArgumentException($"--out '{output}' is the {option} file; writing it would replace that input — choose another name");
+    }
+
+    private static string Resolved(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        try { return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full; }
+        catch (IOException) { return full; }
+    }
+
+    /// <summary>
+    /// Accepts only plain invariant numbers (1.5, 1e-3, -2): the default parser also takes "1,5" as 15
+    /// (a thousands separator), which silently turns a decimal comma into a different number.
+    /// </summary>
+    public static Option<T> StrictNumber<T>(Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (!double.TryParse(token.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                    result.AddError($"{option.Name}: '{token.Value}' is not a number; write it with a point, such as 0.001 or 1e-3");
+        });
+        return option;
+    }
+
     /// <summary>Fails with a one-line user error when <paramref name="ok"/> is false.</summary>
     public static void Require(bool ok, string message)
     {

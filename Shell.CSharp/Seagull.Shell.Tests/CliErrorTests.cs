@@ -13,6 +13,7 @@ public class CliErrorTests : IDisposable
     {
         good = dir.File("good.csv");
         Targets.Get("bead_pair").Generate(40, seed: 1).WriteCsv(good);
+        File.Copy(good, dir.File("bead_pair.csv"));
         var lines = File.ReadAllLines(good);
         nan = dir.Write("nan.csv", string.Join("\n", lines.Select((l, i) => i == 3 ? "NaN" + l[l.IndexOf(',')..] : l)) + "\n");
         malformed = dir.Write("malformed.csv", string.Join("\n", lines.Take(5)) + "\n1,\"2,3\n");
@@ -52,6 +53,11 @@ public class CliErrorTests : IDisposable
         { "compare unknown variant", ["compare", "--variants", "mlp-tanh,nope", "--out", "{dir}/cmp"] },
         { "compare target twice", ["compare", "--targets", "spring,Spring", "--out", "{dir}/cmp"] },
         { "compare variant twice", ["compare", "--variants", "mlp-tanh,split,split", "--out", "{dir}/cmp"] },
+        { "compare data named like a built-in target", ["compare", "--targets", "bead_pair", "--data", "{dir}/bead_pair.csv", "--u", "u1", "--v", "v1", "--w", "w1", "--out", "{dir}/cmp"] },
+        { "predict over its model file", ["predict", "--model", "{model}", "--data", "{good}", "--out", "{model}"] },
+        { "predict over its data file", ["predict", "--model", "{model}", "--data", "{good}", "--out", "{good}"] },
+        { "train over its data file", ["train", "--data", "{good}", "--u", "u1", "--v", "v1", "--w", "w1", "--out", "{good}"] },
+        { "--out is a folder for predict", ["predict", "--model", "{model}", "--data", "{good}", "--out", "{dir}"] },
         { "compare zero seeds", ["compare", "--seeds", "0", "--out", "{dir}/cmp"] },
         { "compare unknown activation", ["compare", "--activation", "nope", "--out", "{dir}/cmp"] },
         { "compare unwritable --out", ["compare", "--quick", "--out", "{good}/cmp"] },
@@ -103,6 +109,11 @@ public class CliErrorTests : IDisposable
         { "unknown --precision", ["compare", "--precision", "float16"] },
         { "missing --model", ["check"] },
         { "missing --data", ["predict", "--model", "m.json"] },
+        { "missing --model and --data", ["evaluate"] },
+        { "decimal comma in --lr", ["train", "--target", "spring", "--lr", "1,5", "--out", "x.json"] },
+        { "decimal comma in --penalty", ["compare", "--penalty", "1,0"] },
+        { "two bad numbers", ["train", "--target", "spring", "--epochs", "abc", "--lr", "xyz", "--out", "x.json"] },
+        { "non-numeric --jobs", ["compare", "--jobs", "x"] },
     };
 
     [Theory]
@@ -111,8 +122,25 @@ public class CliErrorTests : IDisposable
     {
         var run = CliRun.Of(args);
         Assert.True(run.ExitCode == 2, $"{why}: {run}");
-        Assert.NotEmpty(run.ErrLines);
-        Assert.All(run.ErrLines, l => Assert.StartsWith("error: ", l));
+        Assert.True(run.ErrLines.Length == 1, $"{why}: {run}");
+        Assert.StartsWith("error: ", run.ErrLines[0]);
+        Assert.DoesNotContain("System.", run.Err);
         Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public void An_output_that_names_an_input_is_refused_and_the_input_kept()
+    {
+        var modelBytes = File.ReadAllBytes(model);
+        var dataBytes = File.ReadAllBytes(good);
+        var run = CliRun.Of(Expand(["predict", "--model", "{model}", "--data", "{good}", "--out", "{model}"]));
+        Assert.Contains("is the --model file", run.Err);
+        Assert.Contains("is the --data file", CliRun.Of(Expand(["train", "--data", "{good}", "--u", "u1", "--v", "v1", "--w", "w1", "--out", "{good}"])).Err);
+        // the same file through a symbolic link is the same file
+        var link = dir.File("link.csv");
+        File.CreateSymbolicLink(link, good);
+        Assert.Contains("is the --data file", CliRun.Of(Expand(["predict", "--model", "{model}", "--data", "{good}", "--out", link])).Err);
+        Assert.Equal(modelBytes, File.ReadAllBytes(model));
+        Assert.Equal(dataBytes, File.ReadAllBytes(good));
     }
 }

@@ -21,8 +21,8 @@ internal static class CompareCommand
         var samples = new Option<int?>("--samples") { Description = $"Training samples per data set (default {d.TrainSamples}; {q.TrainSamples} with --quick).", HelpName = "N" };
         var testSamples = new Option<int?>("--test-samples") { Description = $"Test samples per data set (default {d.TestSamples}; {q.TestSamples} with --quick).", HelpName = "N" };
         var batch = new Option<int?>("--batch") { Description = $"Mini-batch size (default {d.BatchSize}).", HelpName = "N" };
-        var lr = new Option<double?>("--lr") { Description = $"Learning rate of Adam (default {d.LearningRate.ToString(CultureInfo.InvariantCulture)}).", HelpName = "X" };
-        var penalty = new Option<double?>("--penalty") { Description = $"λ of the 'penalty' variant (default {d.Penalty.ToString(CultureInfo.InvariantCulture)}).", HelpName = "X" };
+        var lr = Options.StrictNumber(new Option<double?>("--lr") { Description = $"Learning rate of Adam (default {d.LearningRate.ToString(CultureInfo.InvariantCulture)}).", HelpName = "X" });
+        var penalty = Options.StrictNumber(new Option<double?>("--penalty") { Description = $"λ of the 'penalty' variant (default {d.Penalty.ToString(CultureInfo.InvariantCulture)}).", HelpName = "X" });
         var jobs = new Option<int?>("--jobs", "-j") { Description = "Models trained at once, each single-threaded (default: the number of cores). Results do not depend on it.", HelpName = "N" };
         var precision = new Option<string?>("--precision") { Description = "Floating-point precision (default float32)." }
             .AcceptOnlyFromAmong("float32", "float64");

@@ -20,17 +20,17 @@ internal static class TrainCommand
             .AcceptOnlyFromAmong("sum", "sum+absdiff");
         var epochs = new Option<int>("--epochs") { Description = "Maximum number of epochs.", HelpName = "N", DefaultValueFactory = _ => 200 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size.", HelpName = "N", DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "Learning rate.", HelpName = "X", DefaultValueFactory = _ => 1e-3 };
+        var lr = Options.StrictNumber(new Option<double>("--lr") { Description = "Learning rate.", HelpName = "X", DefaultValueFactory = _ => 1e-3 });
         var optimizer = new Option<string>("--optimizer") { Description = "Optimizer: adam, or sgd (momentum 0.9).", DefaultValueFactory = _ => "adam" }
             .AcceptOnlyFromAmong("adam", "sgd");
         var seed = new Option<int>("--seed") { Description = "Seed of the data, the split, the initial parameters and the batch order.", HelpName = "N", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "Floating-point precision of the network.", DefaultValueFactory = _ => "float32" }
             .AcceptOnlyFromAmong("float32", "float64");
         var augment = new Option<bool>("--augment") { Description = "Also train on the swapped inputs (v, u, w): approximate invariance for any architecture." };
-        var penalty = new Option<double>("--penalty") { Description = "λ of the symmetry penalty λ·mean((g(x) − g(x̃))²) added to the loss (0 = none).", HelpName = "X", DefaultValueFactory = _ => 0.0 };
-        var testFraction = new Option<double>("--test-fraction") { Description = "Fraction of the rows held out and never trained on, for test_mse (0 = none).", HelpName = "X", DefaultValueFactory = _ => 0.2 };
+        var penalty = Options.StrictNumber(new Option<double>("--penalty") { Description = "λ of the symmetry penalty λ·mean((g(x) − g(x̃))²) added to the loss (0 = none).", HelpName = "X", DefaultValueFactory = _ => 0.0 });
+        var testFraction = Options.StrictNumber(new Option<double>("--test-fraction") { Description = "Fraction of the rows held out and never trained on, for test_mse (0 = none).", HelpName = "X", DefaultValueFactory = _ => 0.2 });
         var patience = new Option<int?>("--patience") { Description = "Stop after N epochs without a better validation loss (holds out --validation-fraction of the training rows).", HelpName = "N" };
-        var validation = new Option<double>("--validation-fraction") { Description = "Fraction of the training rows held out for early stopping; used with --patience.", HelpName = "X", DefaultValueFactory = _ => 0.1 };
+        var validation = Options.StrictNumber(new Option<double>("--validation-fraction") { Description = "Fraction of the training rows held out for early stopping; used with --patience.", HelpName = "X", DefaultValueFactory = _ => 0.1 });
         var output = new Option<string>("--out", "-o") { Description = "Where to write the model file (JSON, written atomically).", HelpName = "MODEL.json", Required = true };
         var json = Options.Json("train_mse, test_mse, test_mse_standardized, invariance_error, epochs_run, seconds (training loop alone) and parameters");
 
@@ -72,6 +72,7 @@ internal static class TrainCommand
             var evenActivation = Lists.Activations(parse.GetValue(even)!, "--even").Single();
             var seedValue = parse.GetValue(seed);
             var modelPath = parse.GetValue(output)!;
+            Options.RequireNotAnInput(modelPath, ("--data", parse.GetValue(data.Data)));
             ProbeWritable(modelPath);
 
             RegressionData trainingData;

@@ -1,0 +1,68 @@
+module Seagull.Tests.AtomicFileTests
+
+open System
+open System.IO
+open Xunit
+open Seagull.Core
+
+let private withFolder (f: string -> unit) =
+    let dir = Path.Combine(Path.GetTempPath(), $"seagull-atomic-{Guid.NewGuid():N}")
+    Directory.CreateDirectory dir |> ignore
+    try f dir finally Directory.Delete(dir, true)
+
+let private leftovers (dir: string) = Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories)
+
+[<Fact>]
+let ``a write replaces the file whole and leaves no temporary file`` () =
+    withFolder (fun dir ->
+        let path = Path.Combine(dir, "sub", "a.txt")
+        AtomicFile.writeAllText path "first"
+        AtomicFile.writeAllText path "second"
+        Assert.Equal("second", File.ReadAllText path)
+        Assert.Empty(leftovers dir))
+
+[<Fact>]
+let ``a failing writer leaves the old file as it was`` () =
+    withFolder (fun dir ->
+        let path = Path.Combine(dir, "a.txt")
+        File.WriteAllText(path, "kept")
+        Assert.Throws<InvalidOperationException>(fun () ->
+            AtomicFile.writeWith path (fun s -> s.WriteByte 1uy; invalidOp "boom")) |> ignore
+        Assert.Equal("kept", File.ReadAllText path)
+        Assert.Empty(leftovers dir))
+
+[<Fact>]
+let ``a symbolic link is written through: the link stays, its target gets the bytes`` () =
+    withFolder (fun dir ->
+        let target = Path.Combine(dir, "target.txt")
+        File.WriteAllText(target, "old")
+        let link = Path.Combine(dir, "link.txt")
+        File.CreateSymbolicLink(link, target) |> ignore
+        AtomicFile.writeAllText link "new"
+        Assert.NotNull(File.ResolveLinkTarget(link, false))
+        Assert.Equal("new", File.ReadAllText target)
+        Assert.Empty(leftovers dir))
+
+[<Fact>]
+let ``a device is written into, not replaced`` () =
+    if File.Exists "/dev/null" then
+        AtomicFile.writeAllText "/dev/null" "discarded"
+        // Still a device: reading it gives nothing, however much was written.
+        Assert.Equal("", File.ReadAllText "/dev/null")
+
+[<Fact>]
+let ``paths that cannot be written fail in one line naming the path and the reason`` () =
+    withFolder (fun dir ->
+        let fails (path: string) (reason: string) =
+            let e = Assert.Throws<SeagullException>(fun () -> AtomicFile.writeAllText path "x")
+            Assert.Contains($"cannot write '{path}'", e.Message)
+            Assert.Contains(reason, e.Message)
+            Assert.DoesNotContain(".tmp", e.Message)
+            Assert.DoesNotContain("\n", e.Message)
+        fails dir "it is a folder"
+        fails (dir + string Path.DirectorySeparatorChar) "it names a folder"
+        let file = Path.Combine(dir, "plain.txt")
+        File.WriteAllText(file, "x")
+        fails (Path.Combine(file, "inner", "a.txt")) $"'{file}' is a file, not a folder"
+        Assert.Throws<SeagullException>(fun () -> AtomicFile.writeAllText " " "x") |> ignore
+        Assert.Empty(leftovers dir))
