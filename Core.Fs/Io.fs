@@ -13,6 +13,17 @@ module Fail =
     /// Raises a `SeagullException` with the given one-line message.
     let with' (message: string) : 'a = raise (SeagullException message)
 
+/// Refusing, up front and in one line, work that cannot fit in memory (the alternative is the
+/// operating system killing the process halfway, with nothing said).
+module Memory =
+    /// Raises `SeagullException` when `bytes` exceed the memory available to this process.
+    /// Example: `Memory.require "the data" (int64 rows * 80L)`.
+    let require (what: string) (bytes: int64) : unit =
+        let available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes
+        if bytes > available then
+            let gb (b: int64) = (float b / 1e9).ToString("0.#", Globalization.CultureInfo.InvariantCulture)
+            Fail.with' $"{what}: about {gb bytes} GB of memory needed, more than the {gb available} GB available"
+
 /// File output that never leaves a half-written file behind: write a temporary file in the same
 /// folder, flush it, then rename it over the destination in one step.
 module AtomicFile =

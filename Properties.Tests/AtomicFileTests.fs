@@ -66,3 +66,12 @@ let ``paths that cannot be written fail in one line naming the path and the reas
         fails (Path.Combine(file, "inner", "a.txt")) $"'{file}' is a file, not a folder"
         Assert.Throws<SeagullException>(fun () -> AtomicFile.writeAllText " " "x") |> ignore
         Assert.Empty(leftovers dir))
+
+[<Fact>]
+let ``work that cannot fit in memory is refused in one line, before it starts`` () =
+    Memory.require "a little" 1000L
+    let e = Assert.Throws<SeagullException>(fun () -> Memory.require "the whole universe" (Int64.MaxValue / 2L))
+    Assert.StartsWith("the whole universe: about ", e.Message)
+    Assert.Contains("GB of memory needed, more than the", e.Message)
+    let e = Assert.Throws<SeagullException>(fun () -> Targets.generate (Targets.find "spring") (Random.key 0) 2_000_000_000 |> ignore)
+    Assert.Contains("too many for one array", e.Message)

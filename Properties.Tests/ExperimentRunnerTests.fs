@@ -66,6 +66,10 @@ let ``bad settings fail in one line before any training`` () =
     fails { tiny with Targets = [ "spring"; " SPRING" ] } "target 'spring' is listed twice"
     fails { tiny with Variants = [ "mlp-tanh"; "split"; "Split" ] } "variant 'split' is listed twice"
     fails { tiny with Hidden = [] } "hidden widths: give at least one"
+    fails { tiny with Hidden = [ 60000; 60000 ] } "the network is too large"
+    fails { tiny with TrainSamples = Int32.MaxValue } "more than one data set can hold"
+    fails { tiny with Targets = [ "spring" ]; TrainSamples = 300_000_000 } "too many for one array"
+    fails { tiny with TrainSamples = 200_000_000; Jobs = 64 } "GB of memory needed"
 
 [<Fact>]
 let ``an unwritable output folder is refused`` () =

@@ -114,8 +114,22 @@ let ``bad specs fail with one-line messages`` () =
     fails (fun () -> box (NetworkSpec.create Mlp { D = 1; K = 1 } [ 4; 4; 4 ] [ Activation.tanh; Activation.relu ])) "3 activations"
     fails (fun () -> box (NetworkSpec.create Split { D = 1; K = 1 } [ 1 ] [ Activation.tanh ])) "split"
     fails (fun () -> box (NetworkSpec.parseArchitecture "resnet")) "unknown architecture"
+    fails (fun () -> box (NetworkSpec.create Mlp { D = 3; K = 3 } [ 50000; 50000 ] [ Activation.tanh ])) "a 50000×50000 layer does not fit"
+    fails (fun () -> box (NetworkSpec.create Pooled { D = 1; K = 0 } [ 40000; 30000 ] [ Activation.tanh ])) "a 80000×30000 layer"
+    fails (fun () -> box (NetworkSpec.create Mlp { D = 1; K = 0 } [ 40000; 40000; 40000; 40000 ] [ Activation.tanh ])) "parameters (at most"
     let spec = NetworkSpec.create Mlp { D = 1; K = 1 } [ 4 ] [ Activation.tanh ]
     fails (fun () -> box (Network.apply spec (Network.init spec (Random.key 0)) (Tensor.zeros Float32 [| 2; 4 |]))) "expected shape [rows, 3]"
+
+[<Property(MaxTest = 100)>]
+let ``the parameter count from the shape alone equals the count of the drawn parameters`` () =
+    let anyArchitecture =
+        gen {
+            let! a = Gen.elements [ Mlp; Split; Pooled; Symmetrized ]
+            let! p = Gen.elements [ Float32; Float64 ]
+            return! caseGen a p
+        }
+    Prop.forAll (Arb.fromGen anyArchitecture) (fun c ->
+        Network.parameterCount c.Spec = Params.count (Network.init c.Spec (Random.key c.Seed)))
 
 [<Fact>]
 let ``describe names the layers`` () =

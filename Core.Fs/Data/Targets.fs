@@ -173,6 +173,10 @@ module Targets =
     let generate (target: Target) (key: Key) (rows: int) : Dataset =
         if rows < 1 then Fail.with' $"target '{target.Name}': cannot generate {rows} rows; need at least 1"
         let width = Blocks.inputWidth target.Blocks
+        if int64 rows * int64 width > int64 Array.MaxLength then
+            Fail.with' $"target '{target.Name}': {rows} rows × {width} inputs are too many for one array (at most {Array.MaxLength} values)"
+        // The rows, then their standardised copy and the training tensors: about four copies of the data.
+        Memory.require $"{rows} rows of '{target.Name}'" (int64 rows * int64 (width + 1) * 8L * 4L)
         let x = Random.uniforms key (rows * width) -1.0 1.0
         let y = Array.init rows (fun i -> target.Evaluate (Array.sub x (i * width) width))
         y |> Array.iteri (fun i v ->

@@ -110,6 +110,8 @@ module Experiment =
         if s.Epochs < 1 then Fail.with' $"epochs must be ≥ 1, got {s.Epochs}"
         if s.TrainSamples < 2 then Fail.with' $"samples must be ≥ 2, got {s.TrainSamples}"
         if s.TestSamples < 1 then Fail.with' $"test samples must be ≥ 1, got {s.TestSamples}"
+        if int64 s.TrainSamples + int64 s.TestSamples > int64 Int32.MaxValue then
+            Fail.with' $"samples: {s.TrainSamples} train + {s.TestSamples} test rows are more than one data set can hold"
         if s.Jobs < 1 then Fail.with' $"jobs must be ≥ 1, got {s.Jobs}"
         if s.Hidden.IsEmpty then Fail.with' "hidden widths: give at least one (each ≥ 2)"
         if s.Hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
@@ -144,6 +146,20 @@ module Experiment =
         | _ -> ()
         once "target" (sources |> List.map sourceName)
         once "variant" (variantDefs |> List.map (fun v -> v.Name))
+        // Sizes too: every network of the grid, and the generated data, must fit before the first cell runs.
+        for source in sources do
+            let blocks =
+                match source with
+                | Builtin t ->
+                    if (int64 s.TrainSamples + int64 s.TestSamples) * int64 (Blocks.inputWidth t.Blocks) > int64 Array.MaxLength then
+                        Fail.with' $"samples: {s.TrainSamples + s.TestSamples} rows of '{t.Name}' are too many for one array"
+                    let rows = int64 s.TrainSamples + int64 s.TestSamples
+                    Memory.require $"{s.Jobs} jobs of {rows} rows of '{t.Name}'"
+                        (int64 (min s.Jobs 64) * rows * int64 (Blocks.inputWidth t.Blocks + 1) * 8L * 4L)
+                    t.Blocks
+                | Csv (_, ds) -> ds.Blocks
+            for v in variantDefs do
+                NetworkSpec.validate (v.Spec blocks s) |> ignore
         sources, variantDefs
 
     /// The configuration echoed in summary.json.

@@ -54,6 +54,11 @@ module Network =
                 [ "first", Layer.denseInit (Random.fold key 100) dt (inputWidth b) h1 true ]
                 @ mlpInit (Random.fold key 102) dt (pooledWidth :: rest @ [ 1 ]))
 
+    /// The number of parameters `init spec` draws, from the shape alone (nothing is allocated).
+    /// Example: `Network.parameterCount (NetworkSpec.create Mlp { D = 3; K = 3 } [ 64; 64 ] [ Activation.tanh ]) = 4865`.
+    let parameterCount (spec: NetworkSpec) : int =
+        int (NetworkSpec.countParameters (NetworkSpec.validate spec))
+
     let private children (p: Params) =
         match p with
         | Group c -> c

@@ -63,6 +63,27 @@ module NetworkSpec =
         | "sum+absdiff" | "sumabsdiff" | "sum-absdiff" -> PoolSumAbsDiff
         | other -> Fail.with' $"unknown pooling '{other}'; use sum or sum+absdiff"
 
+    /// The dense layers `Network.init` draws, as (fan-in, fan-out, with bias), first layer first; computed
+    /// from the shape alone (int64, so an absurd width cannot overflow the count).
+    ///
+    /// Example: `NetworkSpec.layers (NetworkSpec.create Mlp { D = 1; K = 0 } [ 4 ] [ Activation.tanh ]) = [ 2L, 4L, true; 4L, 1L, true ]`.
+    let layers (spec: NetworkSpec) : (int64 * int64 * bool) list =
+        let b = spec.Blocks
+        let input = 2L * int64 b.D + int64 b.K
+        let h1 = int64 spec.Hidden.Head
+        let mlp (widths: int64 list) = widths |> List.pairwise |> List.map (fun (i, o) -> i, o, true)
+        let rest = spec.Hidden.Tail |> List.map int64
+        match spec.Architecture with
+        | Mlp | Symmetrized -> mlp (input :: h1 :: rest @ [ 1L ])
+        | Split -> [ int64 b.D + int64 b.K, h1 - h1 / 2L, true; int64 b.D, h1 / 2L, false ] @ mlp (h1 :: rest @ [ 1L ])
+        | Pooled ->
+            let pooled = match spec.Pool with PoolSum -> h1 | PoolSumAbsDiff -> 2L * h1
+            [ input, h1, true ] @ mlp (pooled :: rest @ [ 1L ])
+
+    /// Weights and biases of `layers spec`, summed.
+    let internal countParameters (spec: NetworkSpec) : int64 =
+        layers spec |> List.sumBy (fun (fanIn, fanOut, bias) -> fanIn * fanOut + (if bias then fanOut else 0L))
+
     /// Checks widths, block sizes and activation counts; returns the spec or raises a one-line error.
     let validate (spec: NetworkSpec) : NetworkSpec =
         if spec.Blocks.D < 1 then Fail.with' $"blocks: u and v need width ≥ 1, got {spec.Blocks.D}"
@@ -75,6 +96,14 @@ module NetworkSpec =
             Fail.with' "split: the first hidden layer needs width ≥ 2 (half for u+v, half for u−v)"
         if spec.Activations.Length <> spec.Hidden.Length then
             Fail.with' $"activations: {spec.Hidden.Length} hidden layers need {spec.Hidden.Length} activations, got {spec.Activations.Length}"
+        // One weight matrix is one array; a batch of 128 rows of the widest layer must be one too.
+        let limit = int64 Array.MaxLength
+        for fanIn, fanOut, _ in layers spec do
+            if fanIn * fanOut > limit || 128L * max fanIn fanOut > limit then
+                Fail.with' $"the network is too large: a {fanIn}×{fanOut} layer does not fit in memory as one array (at most {limit} numbers)"
+        let total = countParameters spec
+        if total > int64 Int32.MaxValue then
+            Fail.with' $"the network is too large: {total} parameters (at most {Int32.MaxValue})"
         spec
 
     /// A spec with one activation per hidden layer; a single activation is used for every layer.

@@ -88,7 +88,7 @@ public sealed class SwapInvariantRegressor
 
     /// <summary>The number of trainable parameters.</summary>
     /// <example><code>Console.WriteLine(regressor.ParameterCount);</code></example>
-    public int ParameterCount => Core.ParamsModule.count(model?.Params ?? InitialParams());
+    public int ParameterCount => model is { } m ? Core.ParamsModule.count(m.Params) : Core.Network.parameterCount(Definition.Spec);
 
     private Core.Params InitialParams() => Core.Network.init(Definition.Spec, Core.Random.key(Definition.Seed));
 

@@ -54,6 +54,11 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
             Err.WriteLine($"error: {Text.Message(e)}");
             return Cli.UserError;
         }
+        catch (OutOfMemoryException)
+        {
+            Err.WriteLine("error: not enough memory for this run; use fewer samples or narrower hidden layers");
+            return Cli.UserError;
+        }
         catch (Exception e)
         {
             Err.WriteLine($"error: unexpected {e.GetType().Name}: {Text.Message(e)}");
