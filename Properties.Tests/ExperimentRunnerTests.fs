@@ -54,6 +54,42 @@ let ``quick run end to end writes reports that agree with each other`` () =
     for v in tiny.Variants do Assert.Contains(v, md)
 
 [<Fact>]
+let ``a user's CSV with other block widths joins the grid as one more target`` () =
+    // d = 2, k = 1, columns in a shuffled order with an id column: y = |u − v|² + w·(u1 + v1).
+    let rows = 300
+    let r = Random.uniforms (Random.key 9) (rows * 5) -1.0 1.0
+    let inv (x: float) = x.ToString("R", Globalization.CultureInfo.InvariantCulture)
+    let lines =
+        [ "id,w1,y,v2,u1,v1,u2"
+          for i in 0 .. rows - 1 do
+              let u1, u2, v1, v2, w = r.[5 * i], r.[5 * i + 1], r.[5 * i + 2], r.[5 * i + 3], r.[5 * i + 4]
+              let y = (u1 - v1) ** 2.0 + (u2 - v2) ** 2.0 + w * (u1 + v1)
+              String.Join(",", [ $"row{i}"; inv w; inv y; inv v2; inv u1; inv v1; inv u2 ]) ]
+    let path = Path.Combine(Path.GetTempPath(), $"seagull-pairs-{Guid.NewGuid():N}.csv")
+    File.WriteAllLines(path, lines)
+    let roles = { U = [ Name "u1"; Name "u2" ]; V = [ Name "v1"; Name "v2" ]; W = [ Name "w1" ]; Y = None }
+    let settings = { tiny with Targets = [ "spring" ]; Variants = [ "mlp-tanh"; "split"; "pooled" ]; Seeds = 2; Data = Some { Path = path; Roles = roles } }
+    let outcome = Experiment.run settings ignore CancellationToken.None
+    let name = Path.GetFileNameWithoutExtension path
+    Assert.Equal<string list>([ "spring"; name ], outcome.Config.Targets)
+    Assert.Equal(2 * 3 * 2, outcome.Results.Length)
+    for c in outcome.Results |> List.filter (fun c -> c.Target = name) do
+        Assert.True(Double.IsFinite c.TestMse)
+        if c.Variant <> "mlp-tanh" then Assert.Equal(0.0, c.InvarianceError)
+    // the CSV is split in the grid's train:test proportion (200:100), and the report says so
+    Assert.Contains(("data_rows", "300 (200 train / 100 test)"), outcome.Config.Options)
+    Assert.Contains("per built-in target", Reports.summaryMarkdown outcome.Config outcome.Summary)
+    File.Delete path
+
+[<Fact>]
+let ``a variant documented as exactly invariant says so only when the activation keeps it`` () =
+    let describe activation name =
+        (Experiment.plan { tiny with Activation = activation }).Variants |> List.find (fun v -> v.Name = name) |> fun v -> v.Description
+    Assert.Contains(", exactly invariant", describe "seagull" "split")
+    Assert.Contains("NOT exactly invariant here: 'relu' is not even", describe "relu" "split")
+    Assert.Contains(", exactly invariant", describe "relu" "symmetrized")
+
+[<Fact>]
 let ``bad settings fail in one line before any training`` () =
     let fails settings (part: string) =
         let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan settings |> ignore)

@@ -149,17 +149,24 @@ module Dataset =
     /// Example: `(Dataset.augment ds).Rows = 2 * ds.Rows`.
     let augment (ds: Dataset) : Dataset = append ds (swap ds)
 
+    /// The (train, test) row counts `split` gives `rows` rows at `testFraction`: the test part is the
+    /// fraction rounded half away from zero, at least 1 and at most rows − 1.
+    /// Example: `Dataset.splitSizes 200 (1.0 / 3.0) = (133, 67)`.
+    let splitSizes (rows: int) (testFraction: float) : int * int =
+        if not (testFraction > 0.0 && testFraction < 1.0) then
+            Fail.with' $"split: the test fraction must be strictly between 0 and 1, got {testFraction}"
+        if rows < 2 then
+            Fail.with' $"split: a train/test split needs at least 2 rows, the data set has {rows}"
+        let wanted = int (Math.Round(float rows * testFraction, MidpointRounding.AwayFromZero))
+        let testRows = wanted |> max 1 |> min (rows - 1)
+        rows - testRows, testRows
+
     /// Splits into (train, test) by a random permutation drawn from `key`. The test part gets
     /// round(rows × testFraction) rows, but at least 1, and the training part at least 1; each part keeps
     /// the original row order. Raises `SeagullException` when testFraction is not in (0, 1) or rows < 2.
     /// Example: `let train, test = Dataset.split (Random.key 0) 0.25 ds`.
     let split (key: Key) (testFraction: float) (ds: Dataset) : Dataset * Dataset =
-        if not (testFraction > 0.0 && testFraction < 1.0) then
-            Fail.with' $"split: the test fraction must be strictly between 0 and 1, got {testFraction}"
-        if ds.Rows < 2 then
-            Fail.with' $"split: a train/test split needs at least 2 rows, the data set has {ds.Rows}"
-        let wanted = int (Math.Round(float ds.Rows * testFraction, MidpointRounding.AwayFromZero))
-        let testRows = wanted |> max 1 |> min (ds.Rows - 1)
+        let _, testRows = splitSizes ds.Rows testFraction
         let perm = Random.permutation key ds.Rows
         let test = Array.sort perm.[.. testRows - 1]
         let train = Array.sort perm.[testRows ..]

@@ -131,7 +131,9 @@ module Reports =
               ""
               $"Activation `{config.Activation}`, hidden widths {String.Join('×', config.HiddenWidths)}, "
               + $"{config.Epochs} epochs, seeds {describeSeeds config.Seeds}, "
-              + $"{config.TrainSamples} train / {config.TestSamples} test samples, batch {config.BatchSize}, "
+              + $"{config.TrainSamples} train / {config.TestSamples} test samples"
+              + (if config.DataFile.IsSome then " per built-in target" else "")
+              + $", batch {config.BatchSize}, "
               + $"{config.Optimizer} lr {config.LearningRate.ToString(inv)}, {config.Precision}, {config.Jobs} jobs"
               + (match config.DataFile with Some f -> $", data `{f}`" | None -> "")
               + (if options.IsEmpty then "" else ", " + String.Join(", ", options))

@@ -162,10 +162,27 @@ module Experiment =
                 NetworkSpec.validate (v.Spec blocks s) |> ignore
         sources, variantDefs
 
+    /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
+    let private csvTestFraction (s: CompareSettings) = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
+
+    /// A variant's description for these settings: a variant documented as exactly invariant says it is
+    /// not when the chosen activation breaks the guarantee (split with an activation that is not even).
+    let private describeVariant (s: CompareSettings) (v: VariantDefinition) =
+        let spec = v.Spec { D = 1; K = 0 } s
+        if v.Description.Contains "exactly invariant" && not (NetworkSpec.isExactlyInvariant spec) then
+            v.Description.Replace("exactly invariant", $"NOT exactly invariant here: '{s.Activation}' is not even")
+        else v.Description
+
     /// The configuration echoed in summary.json.
     let private configOf (s: CompareSettings) (sources: Source list) (defs: VariantDefinition list) : ExperimentConfig =
+        let csvRows =
+            sources |> List.choose (function
+                | Csv (_, ds) ->
+                    let train, test = Dataset.splitSizes ds.Rows (csvTestFraction s)
+                    Some ("data_rows", $"{ds.Rows} ({train} train / {test} test)")
+                | Builtin _ -> None)
         { Targets = sources |> List.map sourceName
-          Variants = defs |> List.map (fun v -> { Name = v.Name; Description = v.Description })
+          Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
           Baseline = baseline
           Activation = s.Activation
           HiddenWidths = s.Hidden
@@ -179,7 +196,7 @@ module Experiment =
           Precision = Dtype.name s.Precision
           Jobs = s.Jobs
           DataFile = s.Data |> Option.map (fun d -> d.Path)
-          Options = [ "penalty", string s.Penalty; "split_activations", "tanh + even(u−v)"; "standardization", "inputs (u,v pooled) and target, training part" ]
+          Options = [ "penalty", string s.Penalty; "split_activations", "tanh + even(u−v)"; "standardization", "inputs (u,v pooled) and target, training part" ] @ csvRows
           SoftwareVersion = version }
 
     /// Checks the settings and returns the configuration, or raises a one-line error — before any training.
@@ -196,9 +213,7 @@ module Experiment =
             let train = Dataset.take (Array.init s.TrainSamples id) all
             let test = Dataset.take (Array.init s.TestSamples (fun i -> s.TrainSamples + i)) all
             train, test
-        | Csv (_, ds) ->
-            let fraction = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
-            Dataset.split key fraction ds
+        | Csv (_, ds) -> Dataset.split key (csvTestFraction s) ds
 
     /// Runs one cell: fits the variant and measures standardised test MSE and invariance error.
     let private runCell (s: CompareSettings) (source: Source) (v: VariantDefinition) (seed: int) (withCurve: bool) : CellResult =
