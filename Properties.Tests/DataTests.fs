@@ -279,6 +279,17 @@ let ``csv loads roles by name and by index`` () =
     Assert.Equal<ColumnRef list>([ Name "a"; Index 0; Name "x1" ], Csv.parseColumnList " a,0 , x1")
 
 [<Fact>]
+let ``csv columns named by numbers are found by name, other numbers are positions`` () =
+    let path = csvFile "numbers.csv" "1,0,20,y
+1,2,3,4
+5,6,7,8
+"
+    // "0" and "1" name columns (at positions 1 and 0); "2" names none, so it is position 2 (named "20")
+    let ds = Csv.load path (roles "0" "1" "2" "y")
+    Assert.Equal<string[]>([| "0"; "1"; "20" |], ds.InputNames)
+    Assert.Equal<float[]>([| 2.; 1.; 3.; 6.; 5.; 7. |], ds.X)
+
+[<Fact>]
 let ``csv quoted fields follow RFC 4180`` () =
     let path = csvFile "quoted.csv" "\"u, one\",\"v \"\"x\"\"\",\"y\"\r\n\"1\",2,3\r\n4,\"5\",\"6\"\r\n"
     let ds = Csv.load path (roles "u, one" "" "" "" |> fun r -> { r with U = [ Name "u, one" ]; V = [ Name "v \"x\"" ] })
@@ -378,12 +389,15 @@ let ``csv error: bad quoting`` () =
 [<Fact>]
 let ``loadForModel finds columns by name, target optional`` () =
     let path = csvFile "predict.csv" "w1,extra,v1,u1\n5,x,3,1\n6,y,4,2\n"
-    let p = Csv.loadForModel path [| "u1"; "v1"; "w1" |] (Some "y")
+    let p = Csv.loadForModel path [| "u1"; "v1"; "w1" |] (Some (Name "y"))
     Assert.Equal(2, p.RowCount)
     Assert.Equal<float[]>([| 1.; 3.; 5.; 2.; 4.; 6. |], p.Inputs)
     Assert.True(p.Observed.IsNone)
-    let q = Csv.loadForModel path [| "u1"; "v1" |] (Some "w1")
+    let q = Csv.loadForModel path [| "u1"; "v1" |] (Some (Name "w1"))
     Assert.Equal<float[]>([| 5.; 6. |], q.Observed.Value)
+    Assert.Equal<float[]>([| 5.; 6. |], (Csv.loadForModel path [| "u1"; "v1" |] (Some (Index 0))).Observed.Value)
+    expectError [ path; "column 'u1'"; "one of the model's inputs" ] (fun () -> Csv.loadForModel path [| "u1"; "v1"; "w1" |] (Some (Name "u1"))) |> ignore
+    expectError [ path; "index 9 is out of range" ] (fun () -> Csv.loadForModel path [| "u1"; "v1" |] (Some (Index 9))) |> ignore
     expectError [ path; "line 1"; "column 'u2'"; "available" ] (fun () -> Csv.loadForModel path [| "u2" |] None) |> ignore
     let empty = csvFile "predict-empty.csv" "u1,v1\n"
     expectError [ empty; "line 1"; "no data rows" ] (fun () -> Csv.loadForModel empty [| "u1"; "v1" |] None) |> ignore

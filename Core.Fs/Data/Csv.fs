@@ -16,6 +16,7 @@ type ColumnRef =
 /// Parsing and printing column references.
 module ColumnRef =
     /// An all-digit string is an `Index` (0-based), anything else a `Name`; surrounding spaces are dropped.
+    /// When a file's header has a column named by that number, the name wins (headers such as 10,20,30).
     /// Example: `ColumnRef.parse " 0 " = Index 0`, `ColumnRef.parse "x0" = Name "x0"`.
     let parse (text: string) : ColumnRef =
         let t = if isNull text then "" else text.Trim()
@@ -165,9 +166,11 @@ module Csv =
         header, records.[1..]
 
     /// The 0-based position of a column reference, or a one-line error.
-    let private resolve (file: string) (header: string[]) (role: string) (r: ColumnRef) : int =
+    let rec private resolve (file: string) (header: string[]) (role: string) (r: ColumnRef) : int =
         let at = $"'{file}' line 1 (header)"
         match r with
+        // A header of numbers (10, 20, 30): a number that is a column's name means that column.
+        | Index i when header |> Array.exists (fun h -> h.Trim() = string i) -> resolve file header role (Name (string i))
         | Index i ->
             if i < 0 || i >= header.Length then
                 Fail.with' $"{at}: {role} column index {i} is out of range; the file has {header.Length} columns (indices 0–{header.Length - 1})"
@@ -261,17 +264,22 @@ module Csv =
         Dataset.create { D = u.Length; K = w.Length } (inputs |> Array.map (fun j -> header.[j])) header.[y] x yValues
 
     /// Loads the inputs a trained model needs, finding columns by the model's stored input names (in
-    /// that order); the target column is read when `targetName` is given and present. Needs ≥ 1 data row.
-    /// Example: `let data = Csv.loadForModel "new.csv" [| "u1"; "v1" |] (Some "y")`.
-    let loadForModel (path: string) (inputNames: string[]) (targetName: string option) : PredictionInputs =
+    /// that order); the target column is read when `target` is given and present (a name that is not in
+    /// the header gives no target; a position must exist; a column the model reads as an input is an
+    /// error). Needs ≥ 1 data row.
+    /// Example: `let data = Csv.loadForModel "new.csv" [| "u1"; "v1" |] (Some (Name "y"))`.
+    let loadForModel (path: string) (inputNames: string[]) (target: ColumnRef option) : PredictionInputs =
         let header, records = read path
         let inputs = inputNames |> Array.map (fun n -> resolve path header "the model's input" (Name n))
         let target =
-            match targetName with
-            | Some t when (Array.contains t header || Array.contains (t.Trim()) header) ->
-                let j = resolve path header "the target" (Name t)
-                if Array.contains j inputs then None else Some j
-            | _ -> None
+            match target with
+            | Some (Name t) when not (Array.contains t header || Array.contains (t.Trim()) header) -> None
+            | Some r ->
+                let j = resolve path header "the target" r
+                if Array.contains j inputs then
+                    Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': it is one of the model's inputs, so it cannot be the target"
+                Some j
+            | None -> None
         if records.Length = 0 then Fail.with' $"'{path}' line 1: no data rows after the header"
         { Inputs = readColumns path header records inputs
           RowCount = records.Length

@@ -278,7 +278,7 @@ public sealed class SwapInvariantRegressor
     {
         var m = Fitted();
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
-        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.None<string>()));
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.None<Core.ColumnRef>()));
         var predictions = Core.Regressor.predict(m, inputs.Inputs);
         var headers = new List<string>(inputs.Header);
         var name = "prediction";
@@ -331,18 +331,22 @@ public sealed class SwapInvariantRegressor
     /// <paramref name="targetColumn"/> (default: the model's target name).
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">A column is missing (the target included) or a cell is not a finite number.</exception>
+    /// <exception cref="InvalidDataException">A column is missing (the target included), the target is one of the model's inputs, or a cell is not a finite number.</exception>
+    /// <exception cref="ArgumentException">The target column name is blank.</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>Evaluation e = regressor.Evaluate("test.csv", targetColumn: "energy");</code></example>
     public Evaluation Evaluate(string csvPath, string? targetColumn = null)
     {
         var m = Fitted();
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
-        var target = string.IsNullOrWhiteSpace(targetColumn) ? m.TargetName : targetColumn.Trim();
-        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.Some(target)));
+        if (targetColumn is not null && string.IsNullOrWhiteSpace(targetColumn))
+            throw new ArgumentException("the target column name is blank", nameof(targetColumn));
+        var target = targetColumn?.Trim() ?? m.TargetName;
+        var reference = targetColumn is null ? Core.ColumnRef.NewName(target) : Guard.Data(() => Core.ColumnRefModule.parse(target));
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.Some(reference)));
         var observed = Fs.ValueRef(inputs.Observed)
             ?? throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column '{target}' to compare the predictions with; name the target column");
-        var data = Guard.Data(() => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, target, inputs.Inputs, observed));
+        var data = Guard.Data(() => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, m.TargetName, inputs.Inputs, observed));
         return ToEvaluation(Core.Regressor.evaluate(m, data));
     }
 

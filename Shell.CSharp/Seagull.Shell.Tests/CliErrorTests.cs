@@ -58,6 +58,9 @@ public class CliErrorTests : IDisposable
         { "predict over its data file", ["predict", "--model", "{model}", "--data", "{good}", "--out", "{good}"] },
         { "train over its data file", ["train", "--data", "{good}", "--u", "u1", "--v", "v1", "--w", "w1", "--out", "{good}"] },
         { "--out is a folder for predict", ["predict", "--model", "{model}", "--data", "{good}", "--out", "{dir}"] },
+        { "evaluate with a model input as the target", ["evaluate", "--model", "{model}", "--data", "{good}", "--y", "u1"] },
+        { "evaluate with a blank --y", ["evaluate", "--model", "{model}", "--data", "{good}", "--y", " "] },
+        { "hidden layer too large", ["train", "--target", "spring", "--hidden", "50000,50000", "--out", "{dir}/x.json"] },
         { "compare zero seeds", ["compare", "--seeds", "0", "--out", "{dir}/cmp"] },
         { "compare unknown activation", ["compare", "--activation", "nope", "--out", "{dir}/cmp"] },
         { "compare unwritable --out", ["compare", "--quick", "--out", "{good}/cmp"] },
@@ -126,6 +129,16 @@ public class CliErrorTests : IDisposable
         Assert.StartsWith("error: ", run.ErrLines[0]);
         Assert.DoesNotContain("System.", run.Err);
         Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public void Evaluate_finds_the_target_by_name_or_position()
+    {
+        var byName = CliRun.Of(Expand(["evaluate", "--model", "{model}", "--data", "{good}", "--json"]));
+        var byPosition = CliRun.Of(Expand(["evaluate", "--model", "{model}", "--data", "{good}", "--y", "3", "--json"]));
+        Assert.Equal(0, byName.ExitCode);
+        Assert.Equal(byName.Out, byPosition.Out);
+        Assert.Contains("one of the model's inputs", CliRun.Of(Expand(["evaluate", "--model", "{model}", "--data", "{good}", "--y", "u1"])).Err);
     }
 
     [Fact]

@@ -21,5 +21,14 @@ public class NamespaceCompatibilityTests
         Assert.Equal(40, data.ToTargetArray().Length);
         Assert.Equal(Architecture.Symmetrized, net.Architecture);
         Assert.Equal("Seagull.Api", typeof(Targets).Namespace);
+
+        // The rest of the README's snippet (fewer epochs): the report has a test MSE to print.
+        var regressor = new SwapInvariantRegressor(net);
+        FitReport report = regressor.Fit(data.ToInputArray(), data.ToTargetArray(), new FitOptions { Epochs = 2, TestFraction = 0.2 });
+        Assert.NotNull(report.TestMse);
+        Assert.Equal(0.0, report.InvarianceError);
+        using var dir = new Seagull.Shell.Tests.TempFolder();
+        regressor.Save(dir.File("spring.json"));
+        Assert.True(File.Exists(dir.File("spring.json")));
     }
 }
