@@ -93,7 +93,14 @@ let ``declared parity agrees with measured parity`` (name: string) =
 let ``custom activations get their parity measured, not declared`` () =
     Assert.Equal(Even, (Activation.custom "seagull" (fun z -> log (1.0 + z * z))).Declared)
     Assert.Equal(Odd, (Activation.custom "cube" (fun z -> z * z * z)).Declared)
-    Assert.Equal(Neither, (Activation.custom "shifted square" (fun z -> z * z + z)).Declared)
+    Assert.Equal(Neither, (Activation.custom "shifted_square" (fun z -> z * z + z)).Declared)
+    // ±∞ are not "close" to each other: z/0 is odd (sign(z)·∞), never even; NaN is neither
+    let zero = Tensor.scalar Float64 0.0
+    Assert.Equal(Odd, (Activation.custom "blowup" (fun z -> z / zero)).Declared)
+    Assert.Equal(Neither, (Activation.custom "nothing" (fun z -> zero / zero + z)).Declared)
+    for bad in [ "two words"; "a,b"; "line\nbreak" ] do
+        let e = Assert.Throws<SeagullException>(fun () -> Activation.custom bad (fun z -> z * z) |> ignore)
+        Assert.Contains("must be one word", e.Message)
 
 // ---- Seagull's derivative ------------------------------------------------------------------------------
 

@@ -110,7 +110,9 @@ module Activation =
     let parityOf (a: Activation) : Parity =
         let plus = evaluate Float64 a probes
         let minus = evaluate Float64 a (probes |> Array.map (fun p -> -p))
-        let close (x: float) (y: float) = Math.Abs(x - y) <= 1e-9 * (1.0 + max (Math.Abs x) (Math.Abs y))
+        // Infinities match only exactly: ∞ and −∞ are not "close" just because their tolerance is infinite.
+        let close (x: float) (y: float) =
+            x = y || (Double.IsFinite x && Double.IsFinite y && Math.Abs(x - y) <= 1e-9 * (1.0 + max (Math.Abs x) (Math.Abs y)))
         let all f = Array.forall2 f plus minus
         if all (fun p m -> close p m) then Even
         elif all (fun p m -> close p -m) then Odd
@@ -122,6 +124,9 @@ module Activation =
     /// Example: `Activation.custom "seagull2" (fun z -> log (1.0 + z * z))`.
     let custom (name: string) (formula: Tensor -> Tensor) : Activation =
         if String.IsNullOrWhiteSpace name then Fail.with' "custom activation: the name is empty"
+        // Names go into model files, report tables and comma-separated CLI lists: one word.
+        if name.Trim() |> Seq.exists (fun c -> Char.IsWhiteSpace c || Char.IsControl c || c = ',') then
+            Fail.with' $"custom activation: the name '{name.Trim()}' must be one word (no spaces, commas or control characters)"
         let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Apply = formula }
         let probe = evaluate Float64 draft [| -1.0; 0.0; 1.0 |]
         if probe.Length <> 3 then Fail.with' $"custom activation '{name}': the formula must act elementwise (3 inputs gave {probe.Length} outputs)"

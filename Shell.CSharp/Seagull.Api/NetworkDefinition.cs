@@ -80,7 +80,11 @@ public sealed class NetworkDefinition
     /// <example><code>Console.WriteLine(net.Precision);</code></example>
     public Precision Precision => Fs.ToPrecision(Spec.Precision);
 
-    /// <summary>The seed of the initial parameters and the mini-batch order, unless <see cref="FitOptions.Seed"/> overrides it.</summary>
+    /// <summary>
+    /// The seed of the initial parameters and the mini-batch order, unless <see cref="FitOptions.Seed"/> overrides it.
+    /// A model file keeps the trained network, not how it was drawn: the definition of a loaded regressor has seed 0,
+    /// so to repeat a fit bit for bit, keep the seed with your training script.
+    /// </summary>
     /// <example><code>var again = net.WithSeed(net.Seed + 1);</code></example>
     public int Seed { get; }
 

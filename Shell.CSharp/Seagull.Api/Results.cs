@@ -31,7 +31,8 @@ public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double
 /// <param name="Parameters">Number of trainable parameters.</param>
 /// <param name="TrainRows">Rows of the training part: the data less the test part (a validation part, when asked for, is taken from these).</param>
 /// <param name="TestRows">Rows of the test part (0 without one).</param>
-/// <param name="Cancelled">True when the cancellation token stopped the fit early.</param>
+/// <param name="Cancelled">True when the cancellation token stopped the fit early. Cancelled before the first epoch
+/// ended (<c>EpochsRun == 0</c>), the errors above are those of the initial network and the regressor stays unfitted.</param>
 /// <param name="History">One report per completed epoch.</param>
 /// <example>
 /// <code>

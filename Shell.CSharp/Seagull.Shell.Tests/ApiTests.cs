@@ -32,6 +32,8 @@ public class ApiTests
         Assert.Equal(0.5, Activation.Custom("half", z => 1 / (1 + Expr.Exp(-z))).Evaluate(0), 12);
         Assert.Throws<ArgumentException>(() => Activation.Custom("tanh", z => z));
         Assert.Throws<ArgumentException>(() => Activation.Custom(" ", z => z));
+        Assert.Equal("name", Assert.Throws<ArgumentException>(() => Activation.Custom("my act", z => z * z)).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentException>(() => Activation.Custom("a,b", z => z * z)).ParamName);
     }
 
     [Fact]
