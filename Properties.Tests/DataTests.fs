@@ -105,7 +105,7 @@ let private indexed rows =
     Dataset.ofArrays { D = 1; K = 0 } (Array.init (2 * rows) (fun i -> if i % 2 = 0 then float (i / 2) else 0.5))
         (Array.init rows float)
 
-[<Property(MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
 let ``split is a partition of the requested size`` ((rows: int, fraction: float, seed: int)) =
     let train, test = Dataset.split (Random.key seed) fraction (indexed rows)
     let ids (d: Dataset) = Dataset.column d 0 |> Array.map int
@@ -135,7 +135,7 @@ let ``split refuses impossible requests`` () =
 
 // ---- Standardization ----------------------------------------------------------------------------------
 
-[<Property(MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
 let ``standardising commutes bitwise with the swap`` (SmallData ds) =
     let s = Standardization.fit ds
     let b = ds.Blocks
@@ -143,14 +143,14 @@ let ``standardising commutes bitwise with the swap`` (SmallData ds) =
     let right = Dataset.swapInputs b (Standardization.applyInputs s b ds.X)
     bits left = bits right
 
-[<Property(MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
 let ``fitting on swapped data gives the same standardisation bitwise`` (SmallData ds) =
     let s1 = Standardization.fit ds
     let s2 = Standardization.fit (Dataset.swap ds)
     bits s1.InputMean = bits s2.InputMean && bits s1.InputScale = bits s2.InputScale
     && Standardization.validate ds.Blocks s1 = s1
 
-[<Property(MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
 let ``standardised pooled u-v columns have mean 0 and scale 1 or are constant`` (SmallData ds) =
     let s = Standardization.fit ds
     let z = Standardization.apply s ds
@@ -163,7 +163,7 @@ let ``standardised pooled u-v columns have mean 0 and scale 1 or are constant`` 
         let sd = sqrt (c |> Array.averageBy (fun x -> (x - m) ** 2.0))
         abs m < 1e-9 * (1.0 + abs s.InputMean.[j] / s.InputScale.[j]) && (abs (sd - 1.0) < 1e-9 || s.InputScale.[j] = 1.0))
 
-[<Property(MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
 let ``data near the top of the float range standardise like the same data at unit scale`` (SmallData ds) =
     // Sums of squares of values ~1e300 overflow; the standardisation must not (it fell back to scale 1).
     let big = { ds with X = ds.X |> Array.map (fun v -> v * 1e300); Y = ds.Y |> Array.map (fun v -> v * 1e300) }
@@ -191,7 +191,7 @@ let ``constant columns get scale 1 and targets invert`` () =
 
 // ---- Targets ------------------------------------------------------------------------------------------
 
-[<Property(MaxTest = 100)>]
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 100)>]
 let ``every exchangeable target is invariant under the swap`` (seed: int) =
     Targets.exchangeable |> List.forall (fun t ->
         let ds = Targets.generate t (Random.key seed) 20
@@ -200,7 +200,7 @@ let ``every exchangeable target is invariant under the swap`` (seed: int) =
         Array.init ds.Rows (fun i -> t.Evaluate (Array.sub swapped (i * width) width))
         |> Array.forall2 (fun (a: float) b -> abs (a - b) <= 1e-12) ds.Y)
 
-[<Property(MaxTest = 100)>]
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 100)>]
 let ``the control target is not invariant`` (seed: int) =
     let t = Targets.find "control_asymmetric"
     let ds = Targets.generate t (Random.key seed) 50
@@ -420,7 +420,7 @@ let ``csv write then load is exact`` () =
     Assert.Equal<string[]>(ds.InputNames, back.InputNames)
     Assert.Empty(Directory.GetFiles(Path.GetDirectoryName path, "*.tmp"))
 
-[<Property(MaxTest = 100)>]
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 100)>]
 let ``writeColumns round-trips any finite doubles and awkward headers`` (values: NormalFloat[]) =
     let v = values |> Array.map (fun (NormalFloat f) -> f)
     let v = if v.Length < 2 then Array.append v [| 1.0; 2.0 |] else v

@@ -156,7 +156,7 @@ let paramsOf (dtype: Dtype) : Gen<Params> =
             Gen.frequency [ 1, leaf; 3, group ]
     Gen.choose (1, 3) |> Gen.bind tree
 
-/// Arbitraries by type, for `[<Property(Arbitrary = [| typeof<Generators.Arbitraries> |])>]`: float64
+/// Arbitraries by type, for `[<Property(Replay = Generators.Replay, Arbitrary = [| typeof<Generators.Arbitraries> |])>]`: float64
 /// tensors of random shape with values in [−10, 10], and float64 parameter trees.
 type Arbitraries =
     /// Float64 tensors of rank 0 to 3 with values in [−10, 10].
