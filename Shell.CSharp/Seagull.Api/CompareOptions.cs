@@ -103,6 +103,17 @@ public sealed record CompareOptions
     /// <example><code>new CompareOptions { Data = new CompareData("d.csv", roles), Targets = [] }</code></example>
     public CompareData? Data { get; init; }
 
+    // The record's ToString: lists as their items, not as "ReadOnlyCollection`1[…]".
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        static string Items<T>(IReadOnlyList<T>? xs) => xs is null ? "null" : "[" + string.Join(", ", xs) + "]";
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        builder.Append($"Targets = {Items(Targets)}, Variants = {Items(Variants)}, Activation = {Activation}, Hidden = {Items(Hidden)}, ");
+        builder.Append($"Seeds = {Seeds}, Epochs = {Epochs}, TrainSamples = {TrainSamples}, TestSamples = {TestSamples}, BatchSize = {BatchSize}, ");
+        builder.Append(inv, $"LearningRate = {LearningRate}, Penalty = {Penalty}, Jobs = {Jobs}, Precision = {Precision}, Data = {Data}");
+        return true;
+    }
+
     internal Core.CompareSettings ToCore()
     {
         const string p = "options";

@@ -180,6 +180,8 @@ public class ApiTests
 
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Targets = ["nope"] })).ParamName);
         Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Variants = ["nope"] }));
+        Assert.StartsWith("CompareOptions { Targets = [spring, gaussian_pair], Variants = [mlp-tanh, mlp-seagull, symmetrized], Activation = seagull, Hidden = [32, 32]",
+            CompareOptions.Quick.ToString());
         var config = Experiment.Plan(CompareOptions.Quick with { Seeds = 1 });
         Assert.Equal(["spring", "gaussian_pair"], config.Targets);
         Assert.Equal(6, config.Cells);

@@ -132,6 +132,19 @@ public class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_compare_that_fails_in_training_leaves_no_empty_output_folder()
+    {
+        var run = CliRun.Of(Expand(["compare", "--quick", "--lr", "1e30", "--out", "{dir}/cmp"]));
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("error: training diverged", run.ErrLines[^1]);
+        Assert.False(Directory.Exists(dir.File("cmp")));
+        // a folder that was there before is the user's and stays
+        Directory.CreateDirectory(dir.File("mine"));
+        Assert.Equal(1, CliRun.Of(Expand(["compare", "--quick", "--lr", "1e30", "--out", "{dir}/mine"])).ExitCode);
+        Assert.True(Directory.Exists(dir.File("mine")));
+    }
+
+    [Fact]
     public void Evaluate_finds_the_target_by_name_or_position()
     {
         var byName = CliRun.Of(Expand(["evaluate", "--model", "{model}", "--data", "{good}", "--json"]));

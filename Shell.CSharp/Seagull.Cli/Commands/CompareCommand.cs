@@ -68,6 +68,7 @@ internal static class CompareCommand
             var outDir = parse.GetValue(output) ?? Path.Combine("results", $"compare-{DateTime.Now:yyyyMMdd-HHmmss}");
 
             var config = Experiment.Plan(options);
+            var outDirExisted = Directory.Exists(outDir);
             Experiment.PrepareOutput(outDir);
             ctx.Err.WriteLine($"compare: {config.Targets.Count} data sets × {config.Variants.Count} variants × {config.Seeds.Count} seeds = {config.Cells} models, {options.Jobs} at a time; reports in {outDir}");
 
@@ -81,6 +82,12 @@ internal static class CompareCommand
             });
             CompareResult result;
             try { result = Experiment.Run(options, progress, cancel); }
+            catch when (!outDirExisted && !Directory.EnumerateFileSystemEntries(outDir).Any())
+            {
+                // Cancelled or failed before any report: do not leave behind the empty folder this run made.
+                try { Directory.Delete(outDir); } catch (IOException) { }
+                throw;
+            }
             finally { bar?.Finish(); }
 
             var files = Experiment.WriteReports(outDir, result);
