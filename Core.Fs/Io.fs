@@ -16,55 +16,99 @@ module Fail =
 /// Refusing, up front and in one line, work that cannot fit in memory (the alternative is the
 /// operating system killing the process halfway, with nothing said).
 module Memory =
-    /// Raises `SeagullException` when `bytes` exceed the memory available to this process.
+    /// Raises `SeagullException` when `bytes` exceed the memory this process may use (the machine's, or
+    /// its container's limit; what other processes hold is not counted, so this catches the impossible,
+    /// not the merely tight).
     /// Example: `Memory.require "the data" (int64 rows * 80L)`.
     let require (what: string) (bytes: int64) : unit =
-        let available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes
-        if bytes > available then
+        let limit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes
+        if bytes > limit then
             let gb (b: int64) = (float b / 1e9).ToString("0.#", Globalization.CultureInfo.InvariantCulture)
-            Fail.with' $"{what}: about {gb bytes} GB of memory needed, more than the {gb available} GB available"
+            Fail.with' $"{what}: about {gb bytes} GB of memory needed, more than the {gb limit} GB this process can use"
 
 /// File output that never leaves a half-written file behind: write a temporary file in the same
 /// folder, flush it, then rename it over the destination in one step.
 module AtomicFile =
-    // Where the bytes really go: the final target of a symbolic link (renaming over the link would
-    // replace the link itself and leave its target stale).
+    /// Where a path's bytes go.
+    type private Destination =
+        /// A device or an open descriptor (/dev/null, /dev/stdout, /proc/self/fd/1): written into, appended
+        /// to; a rename would replace it (or, through /dev/stdout, the file the shell redirected to).
+        | Device of string
+        /// An ordinary file, replaced by renaming a finished temporary file over it.
+        | Regular of string
+
+    let private isSpecial (full: string) =
+        not (OperatingSystem.IsWindows())
+        && (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal))
+
+    // A symbolic link is followed to its final target: renaming over the link would replace the link
+    // itself and leave its target stale.
     let private destination (path: string) =
         let full = Path.GetFullPath path
-        match (try File.ResolveLinkTarget(full, true) with _ -> null) with
-        | null -> full
-        | target -> target.FullName
-
-    // Devices (/dev/null, /dev/stdout) cannot be replaced by a rename, and must not be: write into them.
-    let private isDevice (full: string) =
-        not (OperatingSystem.IsWindows()) && full.StartsWith("/dev/", StringComparison.Ordinal) && File.Exists full
+        if isSpecial full then Device full
+        else
+            match (try File.ResolveLinkTarget(full, true) with _ -> null) with
+            | null -> Regular full
+            | target when isSpecial target.FullName -> Device full
+            | target -> Regular target.FullName
 
     let private cannotWrite (path: string) (why: string) : 'a = Fail.with' $"cannot write '{path}': {why}"
 
-    /// Writes `write`'s output to `path` atomically. Creates the parent folder if needed. A symbolic
-    /// link is written through (its target is replaced); a device such as /dev/null is written into.
-    /// Raises `SeagullException` with a one-line reason when the path cannot be written (a folder, a
-    /// parent that is a file, no permission).
-    let writeWith (path: string) (write: Stream -> unit) : unit =
+    let private checkNamesAFile (path: string) =
         if String.IsNullOrWhiteSpace path then Fail.with' "no output path given"
         if path.EndsWith(string Path.DirectorySeparatorChar) || path.EndsWith(string Path.AltDirectorySeparatorChar) then
             cannotWrite path "it names a folder; give a file name"
-        let full = destination path
-        if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
-        if isDevice full then
-            using (new FileStream(full, FileMode.Open, FileAccess.Write)) write
-        else
+
+    // The nearest folder that exists above `full`; a file on the way is an error naming it.
+    let private existingFolderAbove (path: string) (full: string) =
+        let mutable folder = Path.GetDirectoryName full
+        while not (String.IsNullOrEmpty folder) && not (Directory.Exists folder) do
+            if File.Exists folder then cannotWrite path $"'{folder}' is a file, not a folder"
+            folder <- Path.GetDirectoryName folder
+        folder
+
+    /// Checks, before long work, that `writeWith path` could write there: the path names a file, not a
+    /// folder; a device exists; the nearest existing folder above it accepts new files. Leaves nothing behind.
+    /// Raises `SeagullException` with a one-line reason.
+    /// Example: `AtomicFile.checkWritable "results/model.json"` before a fit that ends in saving there.
+    let checkWritable (path: string) : unit =
+        checkNamesAFile path
+        match destination path with
+        | Device d -> if not (File.Exists d) then cannotWrite path "there is no such device"
+        | Regular full ->
+            if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
+            let folder = existingFolderAbove path full
+            if not (String.IsNullOrEmpty folder) then
+                let probe = Path.Combine(folder, $".seagull-probe-{Guid.NewGuid():N}.tmp")
+                try
+                    try File.WriteAllBytes(probe, [||])
+                    with
+                    | :? UnauthorizedAccessException -> cannotWrite path $"no permission to write in '{folder}'"
+                    | :? IOException as e -> cannotWrite path (e.Message.Replace(probe, folder).TrimEnd('.'))
+                finally
+                    try File.Delete probe with _ -> ()
+
+    /// Writes `write`'s output to `path` atomically. Creates the parent folder if needed. A symbolic
+    /// link is written through (its target is replaced); a device such as /dev/null or /dev/stdout is
+    /// written into. Raises `SeagullException` with a one-line reason when the path cannot be written (a
+    /// folder, a parent that is a file, no permission, a full disk).
+    let writeWith (path: string) (write: Stream -> unit) : unit =
+        checkNamesAFile path
+        match destination path with
+        | Device device ->
+            try using (new FileStream(device, FileMode.Append, FileAccess.Write)) write
+            with
+            | :? UnauthorizedAccessException -> cannotWrite path "permission denied"
+            | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
+        | Regular full ->
+            if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
             let dir = Path.GetDirectoryName full
-            if not (String.IsNullOrEmpty dir) then
+            if not (String.IsNullOrEmpty dir) && not (Directory.Exists dir) then
+                existingFolderAbove path full |> ignore
                 try Directory.CreateDirectory dir |> ignore
                 with
-                | :? IOException ->
-                    let mutable blocker = dir
-                    while not (String.IsNullOrEmpty blocker) && not (File.Exists blocker) do
-                        blocker <- Path.GetDirectoryName blocker
-                    if String.IsNullOrEmpty blocker then reraise ()
-                    cannotWrite path $"'{blocker}' is a file, not a folder"
                 | :? UnauthorizedAccessException -> cannotWrite path $"no permission to create the folder '{dir}'"
+                | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
             let temp = Path.Combine(dir, $".{Path.GetFileName full}.{Guid.NewGuid():N}.tmp")
             try
                 try
@@ -74,8 +118,7 @@ module AtomicFile =
                     File.Move(temp, full, true)
                 with
                 | :? UnauthorizedAccessException -> cannotWrite path "permission denied"
-                | :? IOException as e when not (e :? FileNotFoundException) ->
-                    cannotWrite path (e.Message.Replace(temp, full).TrimEnd('.'))
+                | :? IOException as e -> cannotWrite path (e.Message.Replace(temp, full).TrimEnd('.'))
             with _ ->
                 (try File.Delete temp with _ -> ())
                 reraise ()

@@ -98,7 +98,7 @@ let ``custom activations get their parity measured, not declared`` () =
     let zero = Tensor.scalar Float64 0.0
     Assert.Equal(Odd, (Activation.custom "blowup" (fun z -> z / zero)).Declared)
     Assert.Equal(Neither, (Activation.custom "nothing" (fun z -> zero / zero + z)).Declared)
-    for bad in [ "two words"; "a,b"; "line\nbreak" ] do
+    for bad in [ "two words"; "a,b"; "a|b"; "line\nbreak" ] do
         let e = Assert.Throws<SeagullException>(fun () -> Activation.custom bad (fun z -> z * z) |> ignore)
         Assert.Contains("must be one word", e.Message)
 

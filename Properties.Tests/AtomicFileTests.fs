@@ -51,6 +51,34 @@ let ``a device is written into, not replaced`` () =
         Assert.Equal("", File.ReadAllText "/dev/null")
 
 [<Fact>]
+let ``a link to a device is written into the device and stays a link`` () =
+    if File.Exists "/dev/null" then
+        withFolder (fun dir ->
+            let link = Path.Combine(dir, "sink")
+            File.CreateSymbolicLink(link, "/dev/null") |> ignore
+            AtomicFile.writeAllText link "discarded"
+            Assert.NotNull(File.ResolveLinkTarget(link, false))
+            Assert.Equal("", File.ReadAllText "/dev/null")
+            Assert.Empty(leftovers dir))
+
+[<Fact>]
+let ``checkWritable accepts what writeWith can write and refuses the rest, leaving nothing behind`` () =
+    withFolder (fun dir ->
+        AtomicFile.checkWritable (Path.Combine(dir, "new", "deeper", "m.json"))
+        Assert.False(Directory.Exists(Path.Combine(dir, "new")))
+        if File.Exists "/dev/null" then AtomicFile.checkWritable "/dev/null"
+        let refuses (path: string) (reason: string) =
+            let e = Assert.Throws<SeagullException>(fun () -> AtomicFile.checkWritable path)
+            Assert.Contains(reason, e.Message)
+            Assert.DoesNotContain("probe", e.Message)
+        refuses dir "it is a folder"
+        let file = Path.Combine(dir, "plain.txt")
+        File.WriteAllText(file, "x")
+        refuses (Path.Combine(file, "m.json")) $"'{file}' is a file, not a folder"
+        refuses "/dev/no-such-device" "no such device"
+        Assert.Equal<string[]>([| file |], Directory.GetFileSystemEntries dir))
+
+[<Fact>]
 let ``paths that cannot be written fail in one line naming the path and the reason`` () =
     withFolder (fun dir ->
         let fails (path: string) (reason: string) =
@@ -75,3 +103,6 @@ let ``work that cannot fit in memory is refused in one line, before it starts`` 
     Assert.Contains("GB of memory needed, more than the", e.Message)
     let e = Assert.Throws<SeagullException>(fun () -> Targets.generate (Targets.find "spring") (Random.key 0) 2_000_000_000 |> ignore)
     Assert.Contains("too many for one array", e.Message)
+    Targets.requireRows (Targets.find "spring") 12_000L 2
+    let e = Assert.Throws<SeagullException>(fun () -> Targets.requireRows (Targets.find "spring") 100_000_000L 100_000)
+    Assert.StartsWith("100000 jobs of 100000000 rows of 'spring': about ", e.Message)

@@ -288,6 +288,11 @@ let ``csv columns named by numbers are found by name, other numbers are position
     let ds = Csv.load path (roles "0" "1" "2" "y")
     Assert.Equal<string[]>([| "0"; "1"; "20" |], ds.InputNames)
     Assert.Equal<float[]>([| 2.; 1.; 3.; 6.; 5.; 7. |], ds.X)
+    // a number that names two columns is a position, as it would be without them
+    let twice = csvFile "twice.csv" "1,1,5,y\n1,2,3,4\n5,6,7,8\n"
+    let ds2 = Csv.load twice (roles "1" "2" "" "y")
+    Assert.Equal<string[]>([| "1"; "5" |], ds2.InputNames)
+    Assert.Equal<float[]>([| 2.; 3.; 6.; 7. |], ds2.X)
 
 [<Fact>]
 let ``csv quoted fields follow RFC 4180`` () =

@@ -234,7 +234,7 @@ let ``one seed gives a mean without a spread and a comparison without an interva
     Assert.True(Double.IsNaN c.RatioLow && Double.IsNaN c.RatioHigh)
     Assert.False c.ExcludesOne
     let md = Reports.summaryMarkdown { config s.Variants with Seeds = [ 0 ] } s
-    Assert.Contains("| 0.100 (1/1; no interval from one seed) |", md)
+    Assert.Contains("| 0.100 (1/1; no interval from one paired seed) |", md)
     Assert.DoesNotContain("\\* (", md) // the mark follows a ratio; the legend mentions it too
     Assert.DoesNotMatch(@"\d ± \d", md)
     Assert.Matches(@"\d ± \d", Reports.summaryMarkdown (config s.Variants) (Summary.create "mlp-tanh" grid))

@@ -88,6 +88,14 @@ let ``the parameter count from the shape alone equals the count of the drawn par
         Network.parameterCount c.Spec = Params.count (Network.init c.Spec (Random.key c.Seed)))
 
 [<Fact>]
+let ``a network that cannot fit in memory is refused before its parameters are drawn`` () =
+    NetworkSpec.requireMemory (NetworkSpec.create Mlp { D = 3; K = 3 } [ 64; 64 ] [ Activation.tanh ]) 2
+    let wide = NetworkSpec.create Mlp { D = 3; K = 3 } [ 2000; 2000 ] [ Activation.tanh ]
+    let e = Assert.Throws<SeagullException>(fun () -> NetworkSpec.requireMemory wide 100_000)
+    Assert.StartsWith("100000 mlp 9→2000(tanh)→2000(tanh)→1 float32 networks: about ", e.Message)
+    Assert.Contains("GB of memory needed", e.Message)
+
+[<Fact>]
 let ``describe names the layers`` () =
     let spec = NetworkSpec.create Mlp { D = 3; K = 3 } [ 64; 64 ] [ Activation.seagull; Activation.tanh ]
     Assert.Equal("mlp 9→64(seagull)→64(tanh)→1 float32", NetworkSpec.describe spec)

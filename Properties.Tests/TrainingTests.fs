@@ -126,9 +126,12 @@ let ``a float32 model refuses an input that overflows float32 once standardised`
     Assert.True(Array.forall Double.IsFinite (Regressor.predict model row))
     row.[4] <- 1e39
     let e = Assert.Throws<SeagullException>(fun () -> Regressor.predict model row |> ignore)
-    Assert.Contains("row 1, input column 5 (1E+39) overflows float32", e.Message)
+    Assert.Contains("input row 1, column 5 (1E+39) overflows float32", e.Message)
     let model64, _ = fit { spec with Precision = Float64 } { Train.defaults with Epochs = 1 }
     Assert.True(Array.forall Double.IsFinite (Regressor.predict model64 row))
+    // float64 overflows too, further out: a finite input whose standardised value is not finite
+    row.[4] <- -Double.MaxValue
+    Assert.Contains("overflows float64", (Assert.Throws<SeagullException>(fun () -> Regressor.predict model64 row |> ignore)).Message)
 
 [<Fact>]
 let ``early stopping keeps the best validation parameters`` () =

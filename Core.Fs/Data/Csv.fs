@@ -16,7 +16,7 @@ type ColumnRef =
 /// Parsing and printing column references.
 module ColumnRef =
     /// An all-digit string is an `Index` (0-based), anything else a `Name`; surrounding spaces are dropped.
-    /// When a file's header has a column named by that number, the name wins (headers such as 10,20,30).
+    /// When a file's header has exactly one column named by that number, the name wins (headers such as 10,20,30).
     /// Example: `ColumnRef.parse " 0 " = Index 0`, `ColumnRef.parse "x0" = Name "x0"`.
     let parse (text: string) : ColumnRef =
         let t = if isNull text then "" else text.Trim()
@@ -169,8 +169,8 @@ module Csv =
     let rec private resolve (file: string) (header: string[]) (role: string) (r: ColumnRef) : int =
         let at = $"'{file}' line 1 (header)"
         match r with
-        // A header of numbers (10, 20, 30): a number that is a column's name means that column.
-        | Index i when header |> Array.exists (fun h -> h.Trim() = string i) -> resolve file header role (Name (string i))
+        // A header of numbers (10, 20, 30): a number that is exactly one column's name means that column.
+        | Index i when (header |> Array.filter (fun h -> h = string i)).Length = 1 -> resolve file header role (Name (string i))
         | Index i ->
             if i < 0 || i >= header.Length then
                 Fail.with' $"{at}: {role} column index {i} is out of range; the file has {header.Length} columns (indices 0–{header.Length - 1})"

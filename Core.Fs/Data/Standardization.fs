@@ -49,10 +49,6 @@ module Standardization =
             Fail.with' $"standardisation: the target has mean {s.TargetMean} and scale {s.TargetScale}; need a finite mean and a positive scale"
         s
 
-    /// Fits on `ds` (use the training part only). Column j of u and column j of v are pooled: one mean
-    /// and one population standard deviation over both columns; w columns and the target get their own.
-    /// The sums run over rows of (u_j + v_j), so `fit (Dataset.swap ds) = fit ds` exactly.
-    /// Example: `let s = Standardization.fit train`.
     // Mean and population standard deviation of `count` values that `sumOf f` sums as f(value)
     // (row by row, from row 0). Values near the top of the float range overflow the sums; then the same
     // sums run on values divided by the largest magnitude, so any finite data get a finite scale.
@@ -68,6 +64,10 @@ module Standardization =
             let m = mc * c
             m, safeScale m (c * sqrt sc)
 
+    /// Fits on `ds` (use the training part only). Column j of u and column j of v are pooled: one mean
+    /// and one population standard deviation over both columns; w columns and the target get their own.
+    /// The sums run over rows of (u_j + v_j), so `fit (Dataset.swap ds) = fit ds` exactly.
+    /// Example: `let s = Standardization.fit train`.
     let fit (ds: Dataset) : Standardization =
         if ds.Rows < 1 then Fail.with' "standardisation: cannot fit on a data set with no rows"
         let b = ds.Blocks

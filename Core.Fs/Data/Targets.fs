@@ -167,16 +167,24 @@ module Targets =
         | Some t -> t
         | None -> Fail.with' $"""unknown target '{name}'; known: {all |> List.map (fun t -> t.Name) |> String.concat ", "}"""
 
+    /// Checks that `jobs` data sets of `rows` generated rows each fit in memory and in one array per
+    /// data set, before anything is allocated; raises `SeagullException` otherwise.
+    /// Example: `Targets.requireRows (Targets.find "spring") 12000L 2`.
+    let requireRows (target: Target) (rows: int64) (jobs: int) : unit =
+        let width = int64 (Blocks.inputWidth target.Blocks)
+        if rows * width > int64 Array.MaxLength then
+            Fail.with' $"target '{target.Name}': {rows} rows × {width} inputs are too many for one array (at most {Array.MaxLength} values)"
+        // The rows, their standardised copy and the training tensors: about four copies of the data per job.
+        let what = if jobs = 1 then $"{rows} rows of '{target.Name}'" else $"{jobs} jobs of {rows} rows of '{target.Name}'"
+        Memory.require what (int64 jobs * rows * (width + 1L) * 8L * 4L)
+
     /// Draws `rows` input rows i.i.d. uniform on [−1, 1] from `key` and evaluates the target: a data set
     /// with input names u1..uD, v1..vD, w1..wK and target name "y". The same key gives the same data.
     /// Example: `Targets.generate (Targets.find "spring") (Random.key 0) 8000`.
     let generate (target: Target) (key: Key) (rows: int) : Dataset =
         if rows < 1 then Fail.with' $"target '{target.Name}': cannot generate {rows} rows; need at least 1"
+        requireRows target (int64 rows) 1
         let width = Blocks.inputWidth target.Blocks
-        if int64 rows * int64 width > int64 Array.MaxLength then
-            Fail.with' $"target '{target.Name}': {rows} rows × {width} inputs are too many for one array (at most {Array.MaxLength} values)"
-        // The rows, then their standardised copy and the training tensors: about four copies of the data.
-        Memory.require $"{rows} rows of '{target.Name}'" (int64 rows * int64 (width + 1) * 8L * 4L)
         let x = Random.uniforms key (rows * width) -1.0 1.0
         let y = Array.init rows (fun i -> target.Evaluate (Array.sub x (i * width) width))
         y |> Array.iteri (fun i v ->

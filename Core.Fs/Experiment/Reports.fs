@@ -131,9 +131,11 @@ module Reports =
               ""
               $"Activation `{config.Activation}`, hidden widths {String.Join('×', config.HiddenWidths)}, "
               + $"{config.Epochs} epochs, seeds {describeSeeds config.Seeds}, "
-              + $"{config.TrainSamples} train / {config.TestSamples} test samples"
-              + (if config.DataFile.IsSome then " per built-in target" else "")
-              + $", batch {config.BatchSize}, "
+              + (match config.DataFile with
+                 | None -> $"{config.TrainSamples} train / {config.TestSamples} test samples, "
+                 | Some _ when config.Targets.Length > 1 -> $"{config.TrainSamples} train / {config.TestSamples} test samples per built-in target, "
+                 | Some _ -> "")
+              + $"batch {config.BatchSize}, "
               + $"{config.Optimizer} lr {config.LearningRate.ToString(inv)}, {config.Precision}, {config.Jobs} jobs"
               + (match config.DataFile with Some f -> $", data `{f}`" | None -> "")
               + (if options.IsEmpty then "" else ", " + String.Join(", ", options))
@@ -161,7 +163,7 @@ module Reports =
                   + "\\* marks an interval that excludes 1."
                   "" ]
             let comparison (c: BaselineComparison) =
-                if c.Pairs < 2 then $"{fmt3 c.Ratio} ({c.Wins}/{c.Pairs}; no interval from one seed)"
+                if c.Pairs < 2 then $"{fmt3 c.Ratio} ({c.Wins}/{c.Pairs}; no interval from one paired seed)"
                 else
                     let mark = if c.ExcludesOne then "\\*" else ""
                     $"{fmt3 c.Ratio}{mark} ({c.Wins}/{c.Pairs}; {fmt3 c.RatioLow}–{fmt3 c.RatioHigh})"

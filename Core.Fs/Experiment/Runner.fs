@@ -146,20 +146,18 @@ module Experiment =
         | _ -> ()
         once "target" (sources |> List.map sourceName)
         once "variant" (variantDefs |> List.map (fun v -> v.Name))
-        // Sizes too: every network of the grid, and the generated data, must fit before the first cell runs.
+        // Sizes too: every network of the grid, and the generated data, must fit before the first cell runs
+        // (for as many cells at once as will run).
+        let running = min s.Jobs (max 1 Environment.ProcessorCount)
         for source in sources do
             let blocks =
                 match source with
                 | Builtin t ->
-                    if (int64 s.TrainSamples + int64 s.TestSamples) * int64 (Blocks.inputWidth t.Blocks) > int64 Array.MaxLength then
-                        Fail.with' $"samples: {s.TrainSamples + s.TestSamples} rows of '{t.Name}' are too many for one array"
-                    let rows = int64 s.TrainSamples + int64 s.TestSamples
-                    Memory.require $"{s.Jobs} jobs of {rows} rows of '{t.Name}'"
-                        (int64 (min s.Jobs 64) * rows * int64 (Blocks.inputWidth t.Blocks + 1) * 8L * 4L)
+                    Targets.requireRows t (int64 s.TrainSamples + int64 s.TestSamples) running
                     t.Blocks
                 | Csv (_, ds) -> ds.Blocks
             for v in variantDefs do
-                NetworkSpec.validate (v.Spec blocks s) |> ignore
+                NetworkSpec.requireMemory (v.Spec blocks s) running
         sources, variantDefs
 
     /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
@@ -216,7 +214,7 @@ module Experiment =
         | Csv (_, ds) -> Dataset.split key (csvTestFraction s) ds
 
     /// Runs one cell: fits the variant and measures standardised test MSE and invariance error.
-    let private runCell (s: CompareSettings) (source: Source) (v: VariantDefinition) (seed: int) (withCurve: bool) : CellResult =
+    let private runCell (s: CompareSettings) (source: Source) (v: VariantDefinition) (seed: int) (withCurve: bool) (cancel: CancellationToken) : CellResult =
         let train, test = dataFor s source seed
         let spec = v.Spec train.Blocks s
         let options =
@@ -231,7 +229,8 @@ module Experiment =
         let standardizedMse (m: Model) =
             Regressor.mseIn curveArena m test / (m.Standardization.TargetScale * m.Standardization.TargetScale)
         let monitor = if withCurve then Some standardizedMse else None
-        let model, result = Regressor.fit spec options train None monitor ignore CancellationToken.None
+        // A cancelled fit stops within a step (and its cell is then thrown away, below).
+        let model, result = Regressor.fit spec options train None monitor ignore cancel
         let metrics = Regressor.evaluate model test
         let scale = model.Standardization.TargetScale
         { Target = sourceName source
@@ -258,12 +257,15 @@ module Experiment =
         let options = ParallelOptions(MaxDegreeOfParallelism = s.Jobs, CancellationToken = cancel)
         Parallel.For(0, cells.Length, options, fun i ->
             let source, v, seed = cells.[i]
-            let r = runCell s source v seed (seed = 0)
+            let r = runCell s source v seed (seed = 0) cancel
+            cancel.ThrowIfCancellationRequested() // a cell cut short is neither a result nor progress
             results.[i] <- r
             lock gate (fun () ->
                 finished <- finished + 1
                 progress { Done = finished; Total = cells.Length; Elapsed = clock.Elapsed; Last = r }))
         |> ignore
+        // Cells cut short by a cancellation that came after the last cell started are not results.
+        cancel.ThrowIfCancellationRequested()
         let list = List.ofArray results
         let summary = Summary.create baseline list |> Summary.reorder config.Targets (defs |> List.map (fun v -> v.Name))
         let activations = (Activation.find s.Activation :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)

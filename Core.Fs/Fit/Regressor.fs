@@ -79,11 +79,13 @@ module Regressor =
         else
             let xs = Standardization.applyInputs model.Standardization model.Spec.Blocks x
             // A finite input far outside the training range can still overflow the network's precision.
-            if model.Spec.Precision = Float32 then
-                match xs |> Array.tryFindIndex (fun v -> abs v > float Single.MaxValue) with
-                | Some i ->
-                    Fail.with' $"predict: row {i / width + 1}, input column {i % width + 1} ({x.[i]}) overflows float32 once standardised; use a float64 model for inputs this far from the training data"
-                | None -> ()
+            let largest = match model.Spec.Precision with Float32 -> float Single.MaxValue | Float64 -> Double.MaxValue
+            match xs |> Array.tryFindIndex (fun v -> not (abs v <= largest)) with
+            | Some i ->
+                let value = x.[i].ToString("R", Globalization.CultureInfo.InvariantCulture)
+                let hint = match model.Spec.Precision with Float32 -> "; use a float64 model for inputs this far from the training data" | Float64 -> ""
+                Fail.with' $"predict: input row {i / width + 1}, column {i % width + 1} ({value}) overflows {Dtype.name model.Spec.Precision} once standardised{hint}"
+            | None -> ()
             // In chunks of rows whose intermediates are reused from chunk to chunk (a step arena) and stay
             // in the cache: one pass over 4000 rows at once allocated megabytes per layer and took several
             // times as long. A row's prediction has the same bits alone as in any batch, so chunking does

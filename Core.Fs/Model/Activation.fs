@@ -118,15 +118,20 @@ module Activation =
         elif all (fun p m -> close p -m) then Odd
         else Neither
 
+    /// Checks a custom activation's name: one word, since names go into model files, markdown report
+    /// tables and comma-separated CLI lists (no spaces, commas, '|' or control characters).
+    /// Example: `Activation.checkName "seagull2"` passes; `Activation.checkName "my act"` raises.
+    let checkName (name: string) : unit =
+        if String.IsNullOrWhiteSpace name then Fail.with' "custom activation: the name is empty"
+        if name.Trim() |> Seq.exists (fun c -> Char.IsWhiteSpace c || Char.IsControl c || c = ',' || c = '|') then
+            Fail.with' $"custom activation: the name '{name.Trim()}' must be one word (no spaces, commas, '|' or control characters)"
+
     /// A user-defined activation from a differentiable formula; its derivative comes from the
     /// engine and its declared parity is *measured*, not trusted.
     ///
     /// Example: `Activation.custom "seagull2" (fun z -> log (1.0 + z * z))`.
     let custom (name: string) (formula: Tensor -> Tensor) : Activation =
-        if String.IsNullOrWhiteSpace name then Fail.with' "custom activation: the name is empty"
-        // Names go into model files, report tables and comma-separated CLI lists: one word.
-        if name.Trim() |> Seq.exists (fun c -> Char.IsWhiteSpace c || Char.IsControl c || c = ',') then
-            Fail.with' $"custom activation: the name '{name.Trim()}' must be one word (no spaces, commas or control characters)"
+        checkName name
         let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Apply = formula }
         let probe = evaluate Float64 draft [| -1.0; 0.0; 1.0 |]
         if probe.Length <> 3 then Fail.with' $"custom activation '{name}': the formula must act elementwise (3 inputs gave {probe.Length} outputs)"

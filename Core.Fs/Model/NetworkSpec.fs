@@ -140,3 +140,16 @@ module NetworkSpec =
             | Pooled -> $" pool={poolingName spec.Pool}"
             | _ -> ""
         $"{architectureName spec.Architecture} {inputs}→{layers}→1{extra} {Dtype.name spec.Precision}"
+
+    /// Checks that `jobs` networks of this spec can train at once in this process's memory: per parameter
+    /// the parameters, gradients, the optimizer's two moments and the spare copies the fit loop reuses (seven
+    /// values of the precision) and the float64 draw of the initial values; plus a prediction chunk's
+    /// intermediates. Raises `SeagullException` otherwise.
+    /// Example: `NetworkSpec.requireMemory spec 2`.
+    let requireMemory (spec: NetworkSpec) (jobs: int) : unit =
+        let spec = validate spec
+        let valueBytes = match spec.Precision with Float32 -> 4L | Float64 -> 8L
+        let widths = layers spec |> List.sumBy (fun (_, fanOut, _) -> fanOut)
+        let bytes = int64 jobs * (countParameters spec * (7L * valueBytes + 8L) + 256L * widths * valueBytes * 8L)
+        let what = if jobs = 1 then $"a {describe spec} network" else $"{jobs} {describe spec} networks"
+        Memory.require what bytes

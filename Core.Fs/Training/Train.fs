@@ -211,5 +211,6 @@ module Train =
     /// Fits `spec` from parameters drawn with `options.Seed`.
     let fit (spec: NetworkSpec) (options: TrainOptions) (x: Tensor) (y: Tensor) (validation: (Tensor * Tensor) option)
             (monitor: (Params -> float) option) (progress: EpochReport -> unit) (cancel: CancellationToken) : TrainResult =
+        NetworkSpec.requireMemory spec 1
         let initial = Network.init spec (Random.key options.Seed)
         fitFrom spec options initial x y validation monitor progress cancel

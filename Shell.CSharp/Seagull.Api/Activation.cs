@@ -157,12 +157,14 @@ public sealed class Activation : IEquatable<Activation>
     /// <param name="name">A short name, stored in model files.</param>
     /// <param name="formula">The function of z, built from <see cref="Expr"/> operators and functions; it must act elementwise.</param>
     /// <param name="formulaText">Optional formula text for reports (default "custom").</param>
-    /// <exception cref="ArgumentException">The name is empty, not one word (spaces, commas, control characters) or a built-in name, or the formula is not elementwise.</exception>
+    /// <exception cref="ArgumentException">The name is empty, not one word (spaces, commas, '|', control characters) or a built-in name, or the formula is not elementwise.</exception>
     /// <example><code>var seagull2 = Activation.Custom("seagull2", z => Expr.Log(1 + z * z), "log(1 + z²)");</code></example>
     public static Activation Custom(string name, Func<Expr, Expr> formula, string? formulaText = null)
     {
         ArgumentNullException.ThrowIfNull(formula);
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a custom activation needs a non-empty name", nameof(name));
+        try { A.checkName(name); }
+        catch (Core.SeagullException e) { throw new ArgumentException(e.Message, nameof(name), e); }
         if (TryGet(name, out _))
             throw new ArgumentException($"'{name.Trim()}' is the name of a built-in activation; choose another name for a custom one", nameof(name));
         Func<Core.Tensor, Core.Tensor> apply = t =>
@@ -174,7 +176,7 @@ public sealed class Activation : IEquatable<Activation>
         }
         catch (Core.SeagullException e)
         {
-            throw new ArgumentException(e.Message, e.Message.Contains("one word") ? nameof(name) : nameof(formula), e);
+            throw new ArgumentException(e.Message, nameof(formula), e);
         }
         if (formulaText is not null)
             core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Apply);

@@ -375,6 +375,19 @@ public sealed class SwapInvariantRegressor
     // ---- files ----
 
     /// <summary>
+    /// Checks that <see cref="Save"/> could write to <paramref name="path"/>, so that a long fit does not end in a
+    /// path it cannot save to: the path names a file (not a folder), its nearest existing folder accepts new
+    /// files, and no file stands where a folder is needed. Creates nothing.
+    /// </summary>
+    /// <exception cref="IOException">The path cannot be written (one-line reason naming the path).</exception>
+    /// <example><code>SwapInvariantRegressor.CheckSavePath("models/spring.json"); regressor.Fit(data); regressor.Save("models/spring.json");</code></example>
+    public static void CheckSavePath(string path)
+    {
+        try { Core.AtomicFile.checkWritable(path); }
+        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+    }
+
+    /// <summary>
     /// Saves the fitted model as a versioned, checksummed JSON file (spec, column names, standardisation,
     /// parameters), written atomically. The folder is created if needed.
     /// </summary>

@@ -64,10 +64,10 @@ internal static class Options
 internal sealed class DataOptions
 {
     public Option<string?> Data { get; }
-    public Option<string?> U { get; } = new("--u") { Description = "Columns of the block u: comma-separated header names or 0-based positions (with --data).", HelpName = "COLS" };
+    public Option<string?> U { get; } = new("--u") { Description = "Columns of the block u: comma-separated header names or 0-based positions (a number that is one column's name means that column) (with --data).", HelpName = "COLS" };
     public Option<string?> V { get; } = new("--v") { Description = "Columns of the block v, paired with u column by column (same count as --u).", HelpName = "COLS" };
     public Option<string?> W { get; } = new("--w") { Description = "Columns of the block w, the inputs the swap leaves alone (default: none).", HelpName = "COLS" };
-    public Option<string?> Y { get; } = new("--y") { Description = "The target column (default: the column named y).", HelpName = "COL" };
+    public Option<string?> Y { get; } = new("--y") { Description = "The target column: its header name or 0-based position (default: the column named y).", HelpName = "COL" };
 
     public DataOptions(string dataDescription)
     {

@@ -182,6 +182,9 @@ public class ApiTests
         Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Variants = ["nope"] }));
         Assert.StartsWith("CompareOptions { Targets = [spring, gaussian_pair], Variants = [mlp-tanh, mlp-seagull, symmetrized], Activation = seagull, Hidden = [32, 32]",
             CompareOptions.Quick.ToString());
+        // the hand-written ToString names every property (a property added later must be added there too)
+        foreach (var property in typeof(CompareOptions).GetProperties().Where(p => p.GetMethod!.IsPublic && !p.GetMethod.IsStatic))
+            Assert.Contains($"{property.Name} = ", CompareOptions.Quick.ToString());
         var config = Experiment.Plan(CompareOptions.Quick with { Seeds = 1 });
         Assert.Equal(["spring", "gaussian_pair"], config.Targets);
         Assert.Equal(6, config.Cells);

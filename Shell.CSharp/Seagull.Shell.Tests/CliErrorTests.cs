@@ -134,7 +134,7 @@ public class CliErrorTests : IDisposable
     [Fact]
     public void A_compare_that_fails_in_training_leaves_no_empty_output_folder()
     {
-        var run = CliRun.Of(Expand(["compare", "--quick", "--lr", "1e30", "--out", "{dir}/cmp"]));
+        var run = CliRun.Of(Expand(["compare", "--quick", "--lr", "1e30", "--out", "{dir}/cmp/a/b"]));
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: training diverged", run.ErrLines[^1]);
         Assert.False(Directory.Exists(dir.File("cmp")));

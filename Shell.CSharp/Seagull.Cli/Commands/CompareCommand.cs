@@ -68,7 +68,10 @@ internal static class CompareCommand
             var outDir = parse.GetValue(output) ?? Path.Combine("results", $"compare-{DateTime.Now:yyyyMMdd-HHmmss}");
 
             var config = Experiment.Plan(options);
-            var outDirExisted = Directory.Exists(outDir);
+            // The folders this run makes (the output folder and any missing parents), deepest first.
+            var made = new List<string>();
+            for (var f = Path.GetFullPath(outDir); !string.IsNullOrEmpty(f) && !Directory.Exists(f); f = Path.GetDirectoryName(f))
+                made.Add(f);
             Experiment.PrepareOutput(outDir);
             ctx.Err.WriteLine($"compare: {config.Targets.Count} data sets × {config.Variants.Count} variants × {config.Seeds.Count} seeds = {config.Cells} models, {options.Jobs} at a time; reports in {outDir}");
 
@@ -82,10 +85,14 @@ internal static class CompareCommand
             });
             CompareResult result;
             try { result = Experiment.Run(options, progress, cancel); }
-            catch when (!outDirExisted && !Directory.EnumerateFileSystemEntries(outDir).Any())
+            catch
             {
-                // Cancelled or failed before any report: do not leave behind the empty folder this run made.
-                try { Directory.Delete(outDir); } catch (IOException) { }
+                // Cancelled or failed before any report: do not leave behind the empty folders this run made.
+                foreach (var f in made)
+                {
+                    try { if (!Directory.EnumerateFileSystemEntries(f).Any()) Directory.Delete(f); else break; }
+                    catch (IOException) { break; }
+                }
                 throw;
             }
             finally { bar?.Finish(); }

@@ -10,7 +10,7 @@ internal static class EvaluateCommand
     {
         var model = Options.Model();
         var data = new Option<string>("--data", "-d") { Description = "CSV file with the model's input columns and the target column.", HelpName = "FILE.csv", Required = true };
-        var y = new Option<string?>("--y") { Description = "The target column (default: the target name stored in the model).", HelpName = "COL" };
+        var y = new Option<string?>("--y") { Description = "The target column: its header name or 0-based position (default: the target name stored in the model).", HelpName = "COL" };
         var json = Options.Json("mse, rmse, r2, invariance_error and n");
         var command = new Command("evaluate",
             "Evaluate a saved model on a CSV file: MSE, RMSE and R² in the target's own units, and the invariance error\n" +

@@ -73,7 +73,7 @@ internal static class TrainCommand
             var seedValue = parse.GetValue(seed);
             var modelPath = parse.GetValue(output)!;
             Options.RequireNotAnInput(modelPath, ("--data", parse.GetValue(data.Data)));
-            ProbeWritable(modelPath);
+            SwapInvariantRegressor.CheckSavePath(modelPath);
 
             RegressionData trainingData;
             if (parse.GetValue(target) is { } targetName)
@@ -132,24 +132,6 @@ internal static class TrainCommand
     }
 
     /// <summary>Fails before training when the model file could not be written.</summary>
-    private static void ProbeWritable(string path)
-    {
-        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--out: the path is empty");
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new IOException($"--out '{path}' is a folder; give a file name such as model.json");
-        var folder = Path.GetDirectoryName(full)!;
-        try
-        {
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".seagull-write-test-{Guid.NewGuid():N}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"cannot write the model file '{path}': {Text.Message(e)}", e);
-        }
-    }
 
     private static void Print(CliContext ctx, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, string path)
     {
