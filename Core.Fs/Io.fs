@@ -54,6 +54,11 @@ module AtomicFile =
 
     let private cannotWrite (path: string) (why: string) : 'a = Fail.with' $"cannot write '{path}': {why}"
 
+    // Temporary files being written. If the process ends first (Ctrl+C's grace period over while a big
+    // file is still being written), they are deleted on the way out instead of being left behind.
+    let private pending = Collections.Concurrent.ConcurrentDictionary<string, byte>()
+    do AppDomain.CurrentDomain.ProcessExit.Add(fun _ -> for t in pending.Keys do (try File.Delete t with _ -> ()))
+
     let private checkNamesAFile (path: string) =
         if String.IsNullOrWhiteSpace path then Fail.with' "no output path given"
         if path.EndsWith(string Path.DirectorySeparatorChar) || path.EndsWith(string Path.AltDirectorySeparatorChar) then
@@ -110,6 +115,7 @@ module AtomicFile =
                 | :? UnauthorizedAccessException -> cannotWrite path $"no permission to create the folder '{dir}'"
                 | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
             let temp = Path.Combine(dir, $".{Path.GetFileName full}.{Guid.NewGuid():N}.tmp")
+            pending.TryAdd(temp, 0uy) |> ignore
             try
                 try
                     using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) (fun stream ->
@@ -121,7 +127,9 @@ module AtomicFile =
                 | :? IOException as e -> cannotWrite path (e.Message.Replace(temp, full).TrimEnd('.'))
             with _ ->
                 (try File.Delete temp with _ -> ())
+                pending.TryRemove temp |> ignore
                 reraise ()
+            pending.TryRemove temp |> ignore
 
     /// Writes `text` (UTF-8, no byte-order mark) to `path` atomically.
     let writeAllText (path: string) (text: string) : unit =

@@ -164,18 +164,20 @@ let ``standardised pooled u-v columns have mean 0 and scale 1 or are constant`` 
         abs m < 1e-9 * (1.0 + abs s.InputMean.[j] / s.InputScale.[j]) && (abs (sd - 1.0) < 1e-9 || s.InputScale.[j] = 1.0))
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
-let ``data near the top of the float range standardise like the same data at unit scale`` (SmallData ds) =
-    // Sums of squares of values ~1e300 overflow; the standardisation must not (it fell back to scale 1).
-    let big = { ds with X = ds.X |> Array.map (fun v -> v * 1e300); Y = ds.Y |> Array.map (fun v -> v * 1e300) }
-    let s = Standardization.fit ds
-    let sb = Standardization.fit big
-    let close (a: float) (b: float) = abs (a - b) <= 1e-9 * (abs a + abs b) + 1e-300
-    let scaled (small: float) (large: float) = (small = 1.0 && large = 1.0) || close (small * 1e300) large
-    Array.forall2 (fun (a: float) b -> close (a * 1e300) b) s.InputMean sb.InputMean
-    && Array.forall2 scaled s.InputScale sb.InputScale
-    && close (s.TargetMean * 1e300) sb.TargetMean
-    && scaled s.TargetScale sb.TargetScale
-    && bits (Standardization.fit (Dataset.swap big)).InputScale = bits sb.InputScale
+let ``data at the ends of the float range standardise like the same data at unit scale`` (SmallData ds) =
+    // Sums of squares of values ~1e300 overflow, of values ~1e-200 underflow; neither may fall back to
+    // scale 1 (which hid the spread of data in small units).
+    [ 1e300; 1e-200; 1e-13 ] |> List.forall (fun factor ->
+        let scaledData = { ds with X = ds.X |> Array.map (fun v -> v * factor); Y = ds.Y |> Array.map (fun v -> v * factor) }
+        let s = Standardization.fit ds
+        let sb = Standardization.fit scaledData
+        let close (a: float) (b: float) = abs (a - b) <= 1e-9 * (abs a + abs b) + factor * 1e-300
+        let scaled (unit: float) (other: float) = (unit = 1.0 && other = 1.0) || close (unit * factor) other
+        Array.forall2 (fun (a: float) b -> close (a * factor) b) s.InputMean sb.InputMean
+        && Array.forall2 scaled s.InputScale sb.InputScale
+        && close (s.TargetMean * factor) sb.TargetMean
+        && scaled s.TargetScale sb.TargetScale
+        && bits (Standardization.fit (Dataset.swap scaledData)).InputScale = bits sb.InputScale)
 
 [<Fact>]
 let ``constant columns get scale 1 and targets invert`` () =

@@ -353,6 +353,21 @@ let ``plots writeAll writes the bar chart, curves and activations`` () =
         if Directory.Exists dir then Directory.Delete(dir, true)
 
 [<Fact>]
+let ``targets whose names make the same file name get a curves plot each`` () =
+    let dir = Path.Combine(Path.GetTempPath(), $"seagull-plots-{Guid.NewGuid():N}")
+    try
+        // a CSV named "sp ring.csv" next to a target "sp_ring": both would be curves-sp_ring.png
+        let renamed = grid |> List.map (fun c -> if c.Target = "spring" then { c with Target = "sp ring" } else c)
+        let twin = renamed |> List.filter (fun c -> c.Target = "sp ring") |> List.map (fun c -> { c with Target = "sp_ring" })
+        let results = renamed @ twin
+        let written = Plots.writeAll dir (Summary.create "mlp-tanh" results) results []
+        let names = written |> List.map Path.GetFileName |> List.sort
+        Assert.Equal<string list>([ "curves-sp_ring-2.png"; "curves-sp_ring.png"; "mse.png" ] |> List.sort, names)
+        Assert.Equal(written.Length, Directory.GetFiles(dir).Length)
+    finally
+        if Directory.Exists dir then Directory.Delete(dir, true)
+
+[<Fact>]
 let ``plots draw text with the bundled font, installed fonts or not`` () =
     // The font ships inside Seagull.Core, so plots have labels on a bare CI image and look the same everywhere.
     Assert.Equal(Some Plots.bundledFontName, Plots.fontFamily ())

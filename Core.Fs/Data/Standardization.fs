@@ -21,9 +21,10 @@ type Standardization =
 
 /// Fitting and applying a `Standardization`.
 module Standardization =
-    /// A scale is replaced by 1 when the spread is zero or lost in rounding.
+    /// A scale is replaced by 1 when the spread is zero or lost in rounding (relative to the mean: data in
+    /// small units, such as energies in joules, have small but real spreads).
     let private safeScale (mean: float) (std: float) =
-        if Double.IsFinite std && std > 1e-12 * max 1.0 (abs mean) then std else 1.0
+        if Double.IsFinite std && std > 0.0 && std > 1e-12 * abs mean then std else 1.0
 
     /// The standardisation that changes nothing (means 0, scales 1).
     /// Example: `Standardization.identity { D = 3; K = 3 }` has nine means 0 and nine scales 1.
@@ -50,12 +51,18 @@ module Standardization =
         s
 
     // Mean and population standard deviation of `count` values that `sumOf f` sums as f(value)
-    // (row by row, from row 0). Values near the top of the float range overflow the sums; then the same
-    // sums run on values divided by the largest magnitude, so any finite data get a finite scale.
+    // (row by row, from row 0). Values near the top of the float range overflow the sums, and squares of
+    // values near the bottom underflow; then the same sums run on values divided by the largest magnitude,
+    // so any finite data get a finite scale of their own size.
     let private moments (count: float) (sumOf: (float -> float) -> float) =
         let m = sumOf id / count
         let squares = sumOf (fun x -> (x - m) * (x - m)) / count
-        if Double.IsFinite m && Double.IsFinite squares then m, safeScale m (sqrt squares)
+        let largestDeviation () =
+            let mutable d = 0.0
+            sumOf (fun x -> d <- max d (abs (x - m)); 0.0) |> ignore
+            d
+        if Double.IsFinite m && Double.IsFinite squares && squares > 1e-200 then m, safeScale m (sqrt squares)
+        elif Double.IsFinite m && Double.IsFinite squares && largestDeviation () = 0.0 then m, 1.0 // constant
         else
             let mutable c = 0.0
             sumOf (fun x -> c <- max c (abs x); 0.0) |> ignore

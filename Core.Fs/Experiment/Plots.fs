@@ -251,8 +251,17 @@ module Plots =
             let path = Path.Combine(outDir, name)
             AtomicFile.writeAllBytes path bytes
             path
+        // Two targets can share a safe name ("gaussian pair" and "gaussian_pair"): the later one gets -2, -3, …
+        let used = Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        let unique (name: string) =
+            let mutable candidate = name
+            let mutable k = 1
+            while not (used.Add candidate) do
+                k <- k + 1
+                candidate <- $"{name}-{k}"
+            candidate
         [ write "mse.png" (mseBarChart summary)
           for t in summary.Targets do
               let seeds = results |> List.filter (fun r -> r.Target = t && r.Curve.Length > 0) |> List.map (fun r -> r.Seed)
-              if not seeds.IsEmpty then write $"curves-{safeName t}.png" (learningCurves t (List.min seeds) results)
+              if not seeds.IsEmpty then write $"curves-{unique (safeName t)}.png" (learningCurves t (List.min seeds) results)
           if not activations.IsEmpty then write "activations.png" (activationShapes activations) ]

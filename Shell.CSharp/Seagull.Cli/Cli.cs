@@ -61,7 +61,11 @@ public static class Cli
             return UsageError;
         }
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-        return parse.InvokeAsync(config).GetAwaiter().GetResult();
+        var code = parse.InvokeAsync(config).GetAwaiter().GetResult();
+        // After Ctrl+C, System.CommandLine returns 130 when the command has not stopped within its grace
+        // period (it is inside one long step); say so, as the command would have.
+        if (code == Cancelled) context.ReportCancelled();
+        return code;
     }
 
     // System.CommandLine names the .NET type it failed to parse ('System.Nullable`1[System.Int32]');

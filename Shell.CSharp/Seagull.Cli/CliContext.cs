@@ -15,6 +15,17 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
     /// <summary>True when progress bars may be drawn on stderr.</summary>
     public bool Interactive { get; } = stderrIsTerminal;
 
+    private int cancelReported;
+
+    /// <summary>
+    /// Writes "error: cancelled" once: from the command when it stops at a cancellation point, or from the
+    /// command line when Ctrl+C's grace period ends first (a long step, a big file) and the process must exit.
+    /// </summary>
+    public void ReportCancelled()
+    {
+        if (Interlocked.Exchange(ref cancelReported, 1) == 0) Err.WriteLine("error: cancelled");
+    }
+
     /// <summary>
     /// Runs a command body on a worker thread (so Ctrl+C can cancel it): user errors become one line <c>error: …</c> on stderr and exit code 1,
     /// cancellation exit code 130. No stack trace reaches the user.
@@ -46,7 +57,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
         }
         catch (OperationCanceledException)
         {
-            Err.WriteLine("error: cancelled");
+            ReportCancelled();
             return Cli.Cancelled;
         }
         catch (Exception e) when (IsUserError(e))
