@@ -62,6 +62,12 @@ let ``an edited spec is refused`` () = failsWith (good.Value.Replace("\"tanh\"",
 let ``a newer format version is refused`` () = failsWith (good.Value.Replace("\"version\": 1", "\"version\": 7")) "newer"
 
 [<Fact>]
+let ``counts and widths must be whole numbers, not truncated ones`` () =
+    failsWith (good.Value.Replace("\"version\": 1", "\"version\": 1.9")) "'version' = 1.9, not a whole number"
+    failsWith (good.Value.Replace("\"d\": 1", "\"d\": 1.5")) "'spec.d' = 1.5, not a whole number"
+    failsWith (good.Value.Replace("\"d\": 1", "\"d\": 1e12")) "not a whole number"
+
+[<Fact>]
 let ``another format is refused`` () = failsWith "{ \"format\": \"something-else\" }" "not a Seagull model"
 
 [<Fact>]

@@ -119,6 +119,20 @@ let ``parameters that overflow in an epoch's last step stop the fit as a diverge
     Assert.Contains("diverged at epoch 1 (the parameters overflowed)", e.Message)
 
 [<Fact>]
+let ``metrics in standardised units stay finite when squared errors overflow`` () =
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 8 ] [ Activation.tanh ]
+    let options = { Train.defaults with Epochs = 3 }
+    let huge (ds: Dataset) = { ds with Y = ds.Y |> Array.map (fun y -> y * 1e200) }
+    let model, _ = fit spec options
+    let hugeModel, _ = Regressor.fit spec options (huge train) None None ignore CancellationToken.None
+    let m = Regressor.evaluate model test
+    let h = Regressor.evaluate hugeModel (huge test)
+    Assert.True(Double.IsPositiveInfinity h.Mse)
+    Assert.Equal(m.StandardizedMse, h.StandardizedMse, 6)
+    Assert.Equal(m.R2, h.R2, 6)
+    Assert.Equal(m.Mse / (model.Standardization.TargetScale * model.Standardization.TargetScale), m.StandardizedMse)
+
+[<Fact>]
 let ``a float32 model refuses an input that overflows float32 once standardised`` () =
     let spec = NetworkSpec.create Mlp spring.Blocks [ 4 ] [ Activation.tanh ]
     let model, _ = fit spec { Train.defaults with Epochs = 1 }

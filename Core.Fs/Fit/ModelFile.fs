@@ -151,6 +151,11 @@ module ModelFile =
             let v = prop e path key
             if v.ValueKind <> JsonValueKind.Number then fail $"has a non-numeric '{path}{key}'"
             v.GetDouble()
+        // A count or width: a whole number in int's range (1.9 must not load as 1, 2^40 not as int's maximum).
+        let whole (what: string) (v: float) =
+            if Math.Round v <> v || v < float Int32.MinValue || v > float Int32.MaxValue then fail $"has '{what}' = {v}, not a whole number"
+            int v
+        let int' e path key = whole $"{path}{key}" (num e path key)
         let arr e path key (f: JsonElement -> 'a) =
             let v = prop e path key
             if v.ValueKind <> JsonValueKind.Array then fail $"has a non-list '{path}{key}'"
@@ -159,7 +164,7 @@ module ModelFile =
         let text (x: JsonElement) = if x.ValueKind = JsonValueKind.String then x.GetString() else fail "has a non-text list entry"
         let format = match root.TryGetProperty "format" with | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() | _ -> ""
         if format <> formatName then fail $"is not a Seagull model (format '{format}', expected '{formatName}')"
-        let version = int (num root "" "version")
+        let version = int' root "" "version"
         if version > formatVersion then
             fail $"has format version {version}, newer than this Seagull reads ({formatVersion}); upgrade Seagull"
         if version < 1 then fail $"has an invalid format version {version}"
@@ -175,8 +180,8 @@ module ModelFile =
             try
                 NetworkSpec.validate
                     { Architecture = NetworkSpec.parseArchitecture (str s "spec." "architecture")
-                      Blocks = { D = int (num s "spec." "d"); K = int (num s "spec." "k") }
-                      Hidden = arr s "spec." "hidden" number |> Array.map int |> List.ofArray
+                      Blocks = { D = int' s "spec." "d"; K = int' s "spec." "k" }
+                      Hidden = arr s "spec." "hidden" number |> Array.map (whole "spec.hidden") |> List.ofArray
                       Activations = arr s "spec." "activations" text |> Array.map activation |> List.ofArray
                       Even = activation (str s "spec." "even")
                       Pool = NetworkSpec.parsePooling (str s "spec." "pool")
@@ -202,7 +207,7 @@ module ModelFile =
             |> List.map (fun (path, t, e) ->
                 let p = str e "parameters[]." "path"
                 if p <> path then fail $"has parameter '{p}' where '{path}' was expected"
-                let shape = arr e $"parameters[{path}]." "shape" number |> Array.map int
+                let shape = arr e $"parameters[{path}]." "shape" number |> Array.map (whole $"parameters[{path}].shape")
                 if shape <> t.Shape then fail $"has parameter '{path}' of shape {RawTensor.shapeText shape}; the spec needs {RawTensor.shapeText t.Shape}"
                 let values = arr e $"parameters[{path}]." "values" number
                 if values.Length <> t.Count then fail $"has {values.Length} values for parameter '{path}' of {t.Count}"

@@ -18,6 +18,9 @@ type Model =
 /// Accuracy of a model on data, in the target's own units.
 type Metrics =
     { Mse: float
+      /// Mse / TargetScale²: in units of the training target's variance (1 = no better than its mean).
+      /// Finite even when Mse overflows (targets near 1e200 have squared errors beyond the float range).
+      StandardizedMse: float
       Rmse: float
       R2: float
       /// max over rows of |f(x) − f(x̃)|.
@@ -54,6 +57,11 @@ module Regressor =
             match validationFraction with
             | Some f -> let a, b = Dataset.split (Random.fold (Random.key options.Seed) 11) f train in a, Some b
             | None -> train, None
+        // One row has no spread to standardise by and nothing to learn a function from.
+        if fitPart.Rows < 2 then
+            match validationFraction with
+            | Some f -> Fail.with' $"holding out a validation fraction of {f} leaves {fitPart.Rows} of {train.Rows} rows to fit on; at least 2 are needed"
+            | None -> Fail.with' $"{fitPart.Rows} row to fit on; at least 2 are needed"
         let s = Standardization.fit fitPart
         let toTensors (ds: Dataset) =
             inputs spec ds.Rows (Standardization.applyInputs s ds.Blocks ds.X),
@@ -120,12 +128,28 @@ module Regressor =
 
     /// MSE, RMSE, R² and invariance error on a data set with targets.
     let evaluate (model: Model) (data: Dataset) : Metrics =
-        let mse = mse model data
+        if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
+        let prediction = predict model data.X
+        let n = float data.Rows
+        let mse = Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction data.Y / n
         let mean = Array.average data.Y
         let variance = data.Y |> Array.averageBy (fun y -> (y - mean) * (y - mean))
+        let scale = model.Standardization.TargetScale
+        // Squares of huge targets overflow; the same sums over values divided by the scale do not.
+        let inScale (values: float[]) (centre: int -> float) =
+            Array.fold (fun (acc, i) (v: float) -> let d = (v - centre i) / scale in acc + d * d, i + 1) (0.0, 0) values |> fst
+        let standardized =
+            let q = mse / (scale * scale)
+            if Double.IsFinite q then q else inScale prediction (fun i -> data.Y.[i]) / n
+        let r2 =
+            if Double.IsFinite mse && Double.IsFinite variance then (if variance > 0.0 then 1.0 - mse / variance else Double.NaN)
+            else
+                let spread = inScale data.Y (fun _ -> mean)
+                if spread > 0.0 then 1.0 - inScale prediction (fun i -> data.Y.[i]) / spread else Double.NaN
         { Mse = mse
+          StandardizedMse = standardized
           Rmse = Math.Sqrt mse
-          R2 = (if variance > 0.0 then 1.0 - mse / variance else Double.NaN)
+          R2 = r2
           InvarianceError = invarianceError model data.X
           N = data.Rows }
 

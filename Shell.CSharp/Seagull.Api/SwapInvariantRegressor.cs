@@ -180,6 +180,8 @@ public sealed class SwapInvariantRegressor
             var parts = Core.DatasetModule.split(Core.Random.fold(Core.Random.key(seed), 3), testFraction, data.Inner);
             train = new RegressionData(parts.Item1, data.Source);
             test = new RegressionData(parts.Item2, data.Source);
+            if (train.Rows < 2)
+                throw new ArgumentException($"holding out a test fraction of {testFraction} leaves {train.Rows} of {data.Rows} rows to train on; at least 2 are needed", nameof(options));
         }
         if (options.ValidationFraction is not null && train.Rows < 2)
             throw new ArgumentException($"a validation part needs at least 2 training rows, there are {train.Rows}", nameof(data));
@@ -204,14 +206,13 @@ public sealed class SwapInvariantRegressor
             fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetName, data.Source);
             if (!(result.Cancelled && result.EpochsRun == 0)) model = fitted;
 
-            var scale2 = fitted.Standardization.TargetScale * fitted.Standardization.TargetScale;
             var trainMetrics = Core.Regressor.evaluate(fitted, train.Inner);
             var testMetrics = test is null ? null : Core.Regressor.evaluate(fitted, test.Inner);
             return new FitReport(
                 TrainMse: trainMetrics.Mse,
-                TrainMseStandardized: trainMetrics.Mse / scale2,
+                TrainMseStandardized: trainMetrics.StandardizedMse,
                 TestMse: testMetrics?.Mse,
-                TestMseStandardized: testMetrics is null ? null : testMetrics.Mse / scale2,
+                TestMseStandardized: testMetrics?.StandardizedMse,
                 TestR2: testMetrics?.R2,
                 InvarianceError: (testMetrics ?? trainMetrics).InvarianceError,
                 EpochsRun: result.EpochsRun,

@@ -60,6 +60,8 @@ public class CliErrorTests : IDisposable
         { "--out is a folder for predict", ["predict", "--model", "{model}", "--data", "{good}", "--out", "{dir}"] },
         { "evaluate with a model input as the target", ["evaluate", "--model", "{model}", "--data", "{good}", "--y", "u1"] },
         { "evaluate with a blank --y", ["evaluate", "--model", "{model}", "--data", "{good}", "--y", " "] },
+        { "a test part that leaves one row to train on", ["train", "--target", "bead_pair", "--samples", "100", "--test-fraction", "0.99", "--out", "{dir}/x.json"] },
+        { "a validation part that leaves one row to fit on", ["train", "--target", "bead_pair", "--samples", "100", "--patience", "2", "--validation-fraction", "0.99", "--out", "{dir}/x.json"] },
         { "hidden layer too large", ["train", "--target", "spring", "--hidden", "50000,50000", "--out", "{dir}/x.json"] },
         { "compare zero seeds", ["compare", "--seeds", "0", "--out", "{dir}/cmp"] },
         { "compare unknown activation", ["compare", "--activation", "nope", "--out", "{dir}/cmp"] },
