@@ -174,7 +174,7 @@ module ModelFile =
             | None ->
                 match customs |> List.tryFind (fun c -> c.Name = n) with
                 | Some a -> a
-                | None -> fail $"uses activation '{n}', which is not built in; pass the custom activation when loading"
+                | None -> fail $"uses activation '{n}', which is not built in: a custom activation, which only code that defines it can load (SwapInvariantRegressor.Load(path, activation))"
         let spec =
             let s = prop root "" "spec"
             try

@@ -63,6 +63,8 @@ public class CliErrorTests : IDisposable
         { "a test part that leaves one row to train on", ["train", "--target", "bead_pair", "--samples", "100", "--test-fraction", "0.99", "--out", "{dir}/x.json"] },
         { "a validation part that leaves one row to fit on", ["train", "--target", "bead_pair", "--samples", "100", "--patience", "2", "--validation-fraction", "0.99", "--out", "{dir}/x.json"] },
         { "hidden layer too large", ["train", "--target", "spring", "--hidden", "50000,50000", "--out", "{dir}/x.json"] },
+        { "compare empty activation", ["compare", "--activation", " ", "--out", "{dir}/cmp"] },
+        { "compare zero batch", ["compare", "--batch", "0", "--out", "{dir}/cmp"] },
         { "compare zero seeds", ["compare", "--seeds", "0", "--out", "{dir}/cmp"] },
         { "compare unknown activation", ["compare", "--activation", "nope", "--out", "{dir}/cmp"] },
         { "compare unwritable --out", ["compare", "--quick", "--out", "{good}/cmp"] },

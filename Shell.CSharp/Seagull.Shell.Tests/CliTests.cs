@@ -80,7 +80,11 @@ public class CliTests
             Assert.True(r.GetProperty("parameters").GetInt32() > 0);
             Assert.Equal(120, r.GetProperty("test_rows").GetInt32());
             Assert.True(r.GetProperty("invariance_error").GetDouble() > 0, "a tanh MLP is not invariant");
+            Assert.Equal("test", r.GetProperty("invariance_rows").GetString());
         }
+        var noTest = CliRun.Of("train", "--target", "spring", "--samples", "100", "--epochs", "1", "--test-fraction", "0", "--out", dir.File("m0.json"), "--json");
+        using (var doc = JsonDocument.Parse(noTest.Out))
+            Assert.Equal("training", doc.RootElement.GetProperty("invariance_rows").GetString());
 
         var csv = dir.File("new.csv");
         Targets.Get("spring").Generate(100, seed: 7).WriteCsv(csv);

@@ -56,7 +56,7 @@ internal static class CheckCommand
             }
             var o = ctx.Out;
             o.WriteLine($"network: {r.Description}");
-            o.WriteLine($"invariance error: {Text.Number(r.InvarianceError)} (max |f(u,v,w) − f(v,u,w)| over {r.Samples} random inputs, target units)");
+            o.WriteLine($"invariance error: {Text.Number(r.InvarianceError)} (max |f(u,v,w) − f(v,u,w)| over {r.Samples} random input{(r.Samples == 1 ? "" : "s")}, target units)");
             o.WriteLine($"exactly invariant on these inputs: {(r.ExactlyInvariant ? "yes" : "no")}");
             o.WriteLine($"guaranteed by the architecture: {(r.ArchitectureGuarantees ? "yes" : "no")}");
             o.WriteLine("activations:");

@@ -62,6 +62,8 @@ internal static class CompareCommand
                 Precision = parse.GetValue(precision) is { } p ? (p == "float64" ? Precision.Float64 : Precision.Float32) : baseOptions.Precision,
                 Data = data.Given(parse) ? new CompareData(parse.GetValue(data.Data)!, data.Roles(parse)) : null,
             };
+            Options.Require(!string.IsNullOrWhiteSpace(options.Activation), "--activation: the name is empty");
+            Options.Require(options.BatchSize >= 1, $"--batch must be ≥ 1, got {options.BatchSize}");
             Options.Require(options.Seeds >= 1, $"--seeds must be ≥ 1, got {options.Seeds}");
             Options.Require(options.Epochs >= 1, $"--epochs must be ≥ 1, got {options.Epochs}");
             Options.Require(options.Jobs >= 1, $"--jobs must be ≥ 1, got {options.Jobs}");

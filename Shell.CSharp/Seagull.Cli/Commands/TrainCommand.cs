@@ -146,6 +146,7 @@ internal static class TrainCommand
                 Text.Number(w, "train_mse_standardized", r.TrainMseStandardized);
                 Text.Number(w, "test_r2", r.TestR2);
                 Text.Number(w, "invariance_error", r.InvarianceError);
+                w.WriteString("invariance_rows", r.TestRows > 0 ? "test" : "training");
                 w.WriteNumber("epochs_run", r.EpochsRun);
                 w.WriteNumber("seconds", r.Seconds);
                 w.WriteNumber("parameters", r.Parameters);
