@@ -6,7 +6,14 @@ namespace Seagull.Shell.Tests;
 /// <summary>Ctrl+C on the real process: exit code 130, one line "error: cancelled", nothing half-written.</summary>
 public class InterruptTests
 {
-    private static (int Code, string Err) RunAndInterrupt(string[] args, TimeSpan after)
+    // SIGINT through libc: no `kill` program needed on the machine (minimal images may lack one).
+    private const int SigInt = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
+    /// <summary>Runs the tool, sends SIGINT after <paramref name="after"/>; null when it had already finished.</summary>
+    private static (int Code, string Err)? RunAndInterrupt(string[] args, TimeSpan after)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "seagull.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -15,11 +22,23 @@ public class InterruptTests
         using var process = Process.Start(start)!;
         var err = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();
-        Thread.Sleep(after);
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
+        if (process.WaitForExit(after)) return null;
+        Assert.Equal(0, Kill(process.Id, SigInt));
         Assert.True(process.WaitForExit(60_000), "the process did not stop after Ctrl+C");
         output.Wait();
         return (process.ExitCode, err.Result);
+    }
+
+    /// <summary>
+    /// Interrupts <paramref name="args"/>(n) one second in, doubling n while the machine is fast enough to finish
+    /// the work anyway (before the interrupt, or within the grace period after it, exit code 0): the interrupt
+    /// must land in the middle of work that outlasts it.
+    /// </summary>
+    private static (int Code, string Err) InterruptMidway(Func<int, string[]> args, int n)
+    {
+        for (var attempt = 0; attempt < 4; attempt++, n *= 2)
+            if (RunAndInterrupt(args(n), TimeSpan.FromSeconds(1)) is { Code: not 0 } result) return result;
+        throw new InvalidOperationException($"every run finished despite the interrupt, up to n = {n}");
     }
 
     [Fact]
@@ -29,7 +48,11 @@ public class InterruptTests
         using var dir = new TempFolder();
         var target = dir.File("big.csv");
         // Three million rows: seconds of drawing and writing, no cancellation point inside for the grace period.
-        var (code, err) = RunAndInterrupt(["generate", "--target", "bead_pair", "--rows", "3000000", "--out", target], TimeSpan.FromSeconds(1));
+        var (code, err) = InterruptMidway(rows =>
+        {
+            File.Delete(target); // a faster machine's finished attempt
+            return ["generate", "--target", "bead_pair", "--rows", rows.ToString(), "--out", target];
+        }, 3_000_000);
         Assert.Equal(130, code);
         Assert.Equal("error: cancelled", err.Trim());
         Assert.False(File.Exists(target));
@@ -42,7 +65,7 @@ public class InterruptTests
         if (OperatingSystem.IsWindows()) return;
         using var dir = new TempFolder();
         var model = dir.Write("model.json", "the user's earlier file");
-        var (code, err) = RunAndInterrupt(["train", "--target", "spring", "--epochs", "100000", "--samples", "500", "--out", model], TimeSpan.FromSeconds(3));
+        var (code, err) = InterruptMidway(epochs => ["train", "--target", "spring", "--epochs", epochs.ToString(), "--samples", "500", "--out", model], 100_000);
         Assert.Equal(130, code);
         Assert.EndsWith("error: cancelled", err.Trim());
         Assert.Equal("the user's earlier file", File.ReadAllText(model));
