@@ -291,10 +291,7 @@ module Csv =
         let needs = s = "" || s.Trim() <> s || s.IndexOfAny [| ','; '"'; '\r'; '\n' |] >= 0
         if needs then "\"" + s.Replace("\"", "\"\"") + "\"" else s
 
-    /// CSV text of columns under headers: numbers in round-trip form ("R", invariant culture), so
-    /// reading back gives the same bits; headers quoted when needed.
-    /// Example: `Csv.columnsText [| "y" |] [| [| 1.5 |] |] = "y\n1.5\n"`.
-    let columnsText (headers: string[]) (columns: float[][]) : string =
+    let private checkColumns (headers: string[]) (columns: float[][]) =
         if headers.Length = 0 then Fail.with' "nothing to write: no columns"
         if headers.Length <> columns.Length then
             Fail.with' $"{headers.Length} headers for {columns.Length} columns"
@@ -302,42 +299,58 @@ module Csv =
         columns |> Array.iteri (fun j c ->
             if c.Length <> rows then
                 Fail.with' $"column '{show headers.[j]}' has {c.Length} values, column '{show headers.[0]}' has {rows}")
-        let sb = StringBuilder()
-        sb.Append(headers |> Array.map quote |> String.concat ",").Append('\n') |> ignore
-        for i in 0 .. rows - 1 do
-            for j in 0 .. columns.Length - 1 do
-                if j > 0 then sb.Append ',' |> ignore
-                sb.Append(columns.[j].[i].ToString("R", CultureInfo.InvariantCulture)) |> ignore
-            sb.Append '\n' |> ignore
-        sb.ToString()
 
-    /// Writes columns under headers to `path` atomically (see `columnsText`).
+    // Row by row into `out`: a big file is streamed, never held as one string.
+    let private writeColumnsTo (out: TextWriter) (headers: string[]) (columns: float[][]) =
+        out.Write(headers |> Array.map quote |> String.concat ",")
+        out.Write '\n'
+        for i in 0 .. columns.[0].Length - 1 do
+            for j in 0 .. columns.Length - 1 do
+                if j > 0 then out.Write ','
+                out.Write(columns.[j].[i].ToString("R", CultureInfo.InvariantCulture))
+            out.Write '\n'
+
+    /// CSV text of columns under headers: numbers in round-trip form ("R", invariant culture), so
+    /// reading back gives the same bits; headers quoted when needed.
+    /// Example: `Csv.columnsText [| "y" |] [| [| 1.5 |] |] = "y\n1.5\n"`.
+    let columnsText (headers: string[]) (columns: float[][]) : string =
+        checkColumns headers columns
+        use text = new StringWriter(CultureInfo.InvariantCulture)
+        writeColumnsTo text headers columns
+        text.ToString()
+
+    /// Writes columns under headers to `path` atomically (the text of `columnsText`, streamed).
     /// Example: `Csv.writeColumns "pred.csv" [| "y"; "prediction" |] [| y; predictions |]`.
     let writeColumns (path: string) (headers: string[]) (columns: float[][]) : unit =
-        let text =
-            try columnsText headers columns
-            with :? SeagullException as e -> Fail.with' $"'{path}': {e.Message}"
-        AtomicFile.writeAllText path text
+        try checkColumns headers columns
+        with :? SeagullException as e -> Fail.with' $"'{path}': {e.Message}"
+        AtomicFile.writeWith path (fun stream ->
+            use out = new StreamWriter(stream, UTF8Encoding(false), 1 <<< 16, true)
+            writeColumnsTo out headers columns)
 
     /// Writes rows of text fields under headers to `path` atomically, quoting fields when needed.
     /// Example: `Csv.writeText "out.csv" [| "id"; "prediction" |] [| [| "a"; "0.5" |] |]`.
     let writeText (path: string) (headers: string[]) (rows: string[][]) : unit =
         if headers.Length = 0 then Fail.with' $"'{path}': nothing to write: no columns"
-        let sb = StringBuilder()
-        sb.Append(headers |> Array.map quote |> String.concat ",").Append('\n') |> ignore
         rows |> Array.iteri (fun i row ->
             if row.Length <> headers.Length then
-                Fail.with' $"'{path}': row {i + 1} has {row.Length} fields for {headers.Length} headers"
-            sb.Append(row |> Array.map quote |> String.concat ",").Append('\n') |> ignore)
-        AtomicFile.writeAllText path (sb.ToString())
+                Fail.with' $"'{path}': row {i + 1} has {row.Length} fields for {headers.Length} headers")
+        AtomicFile.writeWith path (fun stream ->
+            use out = new StreamWriter(stream, UTF8Encoding(false), 1 <<< 16, true)
+            out.Write(headers |> Array.map quote |> String.concat ",")
+            out.Write '\n'
+            for row in rows do
+                out.Write(row |> Array.map quote |> String.concat ",")
+                out.Write '\n')
+
+    // A data set's headers and columns: its inputs, then the target.
+    let private datasetColumns (ds: Dataset) =
+        Array.append ds.InputNames [| ds.TargetName |], Array.append (Array.init (Dataset.inputWidth ds) (Dataset.column ds)) [| ds.Y |]
 
     /// A data set as CSV text: its input columns, then the target; `load` reads it back exactly.
     /// Example: `Csv.toText (Targets.generate (Targets.find "angle") (Random.key 0) 10)`.
-    let toText (ds: Dataset) : string =
-        let width = Dataset.inputWidth ds
-        columnsText (Array.append ds.InputNames [| ds.TargetName |])
-            (Array.append (Array.init width (Dataset.column ds)) [| ds.Y |])
+    let toText (ds: Dataset) : string = datasetColumns ds ||> columnsText
 
     /// Writes a data set (its input columns, then the target) atomically; `load` reads it back exactly.
     /// Example: `Csv.write "train.csv" (Targets.generate (Targets.find "angle") (Random.key 0) 1000)`.
-    let write (path: string) (ds: Dataset) : unit = AtomicFile.writeAllText path (toText ds)
+    let write (path: string) (ds: Dataset) : unit = datasetColumns ds ||> writeColumns path

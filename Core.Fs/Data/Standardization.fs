@@ -57,12 +57,18 @@ module Standardization =
     let private moments (count: float) (sumOf: (float -> float) -> float) =
         let m = sumOf id / count
         let squares = sumOf (fun x -> (x - m) * (x - m)) / count
-        let largestDeviation () =
-            let mutable d = 0.0
-            sumOf (fun x -> d <- max d (abs (x - m)); 0.0) |> ignore
-            d
-        if Double.IsFinite m && Double.IsFinite squares && squares > 1e-200 then m, safeScale m (sqrt squares)
-        elif Double.IsFinite m && Double.IsFinite squares && largestDeviation () = 0.0 then m, 1.0 // constant
+        // Exactly constant: every value equals the first. (The computed mean of many equal values is off by
+        // rounding, so their computed spread is not exactly 0 and must not become a scale.)
+        let constant () =
+            let mutable first = nan
+            let mutable same = true
+            sumOf (fun x -> (if Double.IsNaN first then first <- x elif x <> first then same <- false); 0.0) |> ignore
+            same
+        let finite = Double.IsFinite m && Double.IsFinite squares
+        if finite && squares > 1e-200 then
+            let std = sqrt squares
+            if std <= 1e-6 * abs m && constant () then m, 1.0 else m, safeScale m std
+        elif finite && constant () then m, 1.0
         else
             let mutable c = 0.0
             sumOf (fun x -> c <- max c (abs x); 0.0) |> ignore

@@ -104,6 +104,9 @@ module Experiment =
 
     let private sourceName s = match s with Builtin t -> t.Name | Csv (n, _) -> n
 
+    /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
+    let private csvTestFraction (s: CompareSettings) = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
+
     /// Validates everything that can be checked before training (names, counts, the CSV file).
     let private resolve (s: CompareSettings) =
         if s.Seeds < 1 then Fail.with' $"seeds must be ≥ 1, got {s.Seeds}"
@@ -155,13 +158,14 @@ module Experiment =
                 | Builtin t ->
                     Targets.requireRows t (int64 s.TrainSamples + int64 s.TestSamples) running
                     t.Blocks
-                | Csv (_, ds) -> ds.Blocks
+                | Csv (name, ds) ->
+                    let trainRows, testRows = Dataset.splitSizes ds.Rows (csvTestFraction s)
+                    if trainRows < 2 then
+                        Fail.with' $"the data file '{name}' has {ds.Rows} rows: {testRows} held out to test leaves {trainRows} to train on; at least 2 are needed"
+                    ds.Blocks
             for v in variantDefs do
                 NetworkSpec.requireMemory (v.Spec blocks s) running
         sources, variantDefs
-
-    /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
-    let private csvTestFraction (s: CompareSettings) = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
 
     /// A variant's description for these settings: a variant documented as exactly invariant says it is
     /// not when the chosen activation breaks the guarantee (split with an activation that is not even).
@@ -227,7 +231,7 @@ module Experiment =
         // One arena for the whole learning curve: its arrays are reused from epoch to epoch.
         let curveArena = Kernels.StepArena()
         let standardizedMse (m: Model) =
-            Regressor.mseIn curveArena m test / (m.Standardization.TargetScale * m.Standardization.TargetScale)
+            Regressor.standardizedMseIn curveArena m test
         let monitor = if withCurve then Some standardizedMse else None
         // A cancelled fit stops within a step (and its cell is then thrown away, below).
         let model, result = Regressor.fit spec options train None monitor ignore cancel
@@ -258,8 +262,11 @@ module Experiment =
         let warmData = Dataset.ofArrays firstBlocks warmX (Random.uniforms (Random.key 1) warmRows -1.0 1.0)
         for v in defs do
             let options = v.Options s { Train.defaults with Epochs = 1; BatchSize = 8 }
-            let model, _ = Regressor.fit (v.Spec firstBlocks s) options warmData None (Some (fun m -> Regressor.mse m warmData)) ignore cancel
-            Regressor.evaluate model warmData |> ignore
+            // A warm-up failure (a penalty so large it diverges on random rows) is the grid's to report, if any.
+            try
+                let model, _ = Regressor.fit (v.Spec firstBlocks s) options warmData None (Some (fun m -> Regressor.mse m warmData)) ignore cancel
+                Regressor.evaluate model warmData |> ignore
+            with :? SeagullException -> ()
         let results: CellResult[] = Array.zeroCreate cells.Length
         let clock = Stopwatch.StartNew()
         let mutable finished = 0

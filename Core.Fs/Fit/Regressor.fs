@@ -116,11 +116,38 @@ module Regressor =
         let ySwapped = predict model (Dataset.swapInputs model.Spec.Blocks x)
         Array.fold2 (fun acc (a: float) (b: float) -> max acc (Math.Abs(a - b))) 0.0 y ySwapped
 
+    let private meanSquaredError (prediction: float[]) (y: float[]) =
+        Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction y / float y.Length
+
+    // Sum of ((v − centre)/scale)²: squares of targets near the ends of the float range overflow or lose
+    // their digits as subnormals; the same sums over values divided by the target's scale do not.
+    let private sumInScale (scale: float) (values: float[]) (centre: int -> float) =
+        let mutable acc = 0.0
+        for i in 0 .. values.Length - 1 do
+            let d = (values.[i] - centre i) / scale
+            acc <- acc + d * d
+        acc
+
+    // An MSE whose digits can be trusted: normal, or an exact 0 of exact predictions.
+    let private trustworthy (mse: float) (prediction: float[]) (y: float[]) = Double.IsNormal mse || (mse = 0.0 && prediction = y)
+
+    // MSE / scale²; through the scaled sums only where the plain quotient cannot be trusted (same bits otherwise).
+    let private standardized (scale: float) (prediction: float[]) (y: float[]) (mse: float) =
+        let q = mse / (scale * scale)
+        if Double.IsFinite q && trustworthy mse prediction y then q
+        else sumInScale scale prediction (fun i -> y.[i]) / float y.Length
+
     /// `mse` with the predictions' intermediates in `arena` (see `predictIn`): per-epoch monitoring.
     let internal mseIn (arena: Kernels.StepArena) (model: Model) (data: Dataset) : float =
         if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
+        meanSquaredError (predictIn arena model data.X) data.Y
+
+    /// The MSE in units of the training target's variance (`Metrics.StandardizedMse`), predictions in `arena`:
+    /// the learning curves.
+    let internal standardizedMseIn (arena: Kernels.StepArena) (model: Model) (data: Dataset) : float =
+        if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
         let prediction = predictIn arena model data.X
-        Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction data.Y / float data.Rows
+        standardized model.Standardization.TargetScale prediction data.Y (meanSquaredError prediction data.Y)
 
     /// Mean squared error in target units on a data set with targets (one forward pass; what
     /// `evaluate` reports as Mse).
@@ -131,23 +158,19 @@ module Regressor =
         if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
         let prediction = predict model data.X
         let n = float data.Rows
-        let mse = Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction data.Y / n
+        let mse = meanSquaredError prediction data.Y
         let mean = Array.average data.Y
         let variance = data.Y |> Array.averageBy (fun y -> (y - mean) * (y - mean))
         let scale = model.Standardization.TargetScale
-        // Squares of huge targets overflow; the same sums over values divided by the scale do not.
-        let inScale (values: float[]) (centre: int -> float) =
-            Array.fold (fun (acc, i) (v: float) -> let d = (v - centre i) / scale in acc + d * d, i + 1) (0.0, 0) values |> fst
-        let standardized =
-            let q = mse / (scale * scale)
-            if Double.IsFinite q then q else inScale prediction (fun i -> data.Y.[i]) / n
         let r2 =
-            if Double.IsFinite mse && Double.IsFinite variance then (if variance > 0.0 then 1.0 - mse / variance else Double.NaN)
+            if trustworthy mse prediction data.Y && Double.IsNormal variance && Double.IsFinite mean then 1.0 - mse / variance
+            elif data.Y |> Array.forall (fun y -> y = data.Y.[0]) then Double.NaN // no variance to explain
             else
-                let spread = inScale data.Y (fun _ -> mean)
-                if spread > 0.0 then 1.0 - inScale prediction (fun i -> data.Y.[i]) / spread else Double.NaN
+                let scaledMean = (data.Y |> Array.sumBy (fun y -> y / scale)) / n
+                let spread = data.Y |> Array.sumBy (fun y -> let d = y / scale - scaledMean in d * d)
+                if spread > 0.0 then 1.0 - sumInScale scale prediction (fun i -> data.Y.[i]) / spread else Double.NaN
         { Mse = mse
-          StandardizedMse = standardized
+          StandardizedMse = standardized scale prediction data.Y mse
           Rmse = Math.Sqrt mse
           R2 = r2
           InvarianceError = invarianceError model data.X

@@ -60,6 +60,11 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
             ReportCancelled();
             return Cli.Cancelled;
         }
+        catch (Exception) when (Volatile.Read(ref cancelReported) == 1)
+        {
+            // Already cancelled and said so: an error of the work torn down on the way out is not news.
+            return Cli.Cancelled;
+        }
         catch (Exception e) when (IsUserError(e))
         {
             Err.WriteLine($"error: {Text.Message(e)}");

@@ -14,6 +14,7 @@ public class CliErrorTests : IDisposable
         good = dir.File("good.csv");
         Targets.Get("bead_pair").Generate(40, seed: 1).WriteCsv(good);
         File.Copy(good, dir.File("bead_pair.csv"));
+        dir.Write("tworows.csv", string.Join("\n", File.ReadAllLines(good).Take(3)) + "\n");
         var lines = File.ReadAllLines(good);
         nan = dir.Write("nan.csv", string.Join("\n", lines.Select((l, i) => i == 3 ? "NaN" + l[l.IndexOf(',')..] : l)) + "\n");
         malformed = dir.Write("malformed.csv", string.Join("\n", lines.Take(5)) + "\n1,\"2,3\n");
@@ -65,6 +66,7 @@ public class CliErrorTests : IDisposable
         { "hidden layer too large", ["train", "--target", "spring", "--hidden", "50000,50000", "--out", "{dir}/x.json"] },
         { "compare empty activation", ["compare", "--activation", " ", "--out", "{dir}/cmp"] },
         { "compare zero batch", ["compare", "--batch", "0", "--out", "{dir}/cmp"] },
+        { "compare on a 2-row CSV", ["compare", "--data", "{tworows}", "--u", "u1", "--v", "v1", "--w", "w1", "--out", "{dir}/cmp"] },
         { "compare zero seeds", ["compare", "--seeds", "0", "--out", "{dir}/cmp"] },
         { "compare unknown activation", ["compare", "--activation", "nope", "--out", "{dir}/cmp"] },
         { "compare unwritable --out", ["compare", "--quick", "--out", "{good}/cmp"] },
@@ -73,7 +75,7 @@ public class CliErrorTests : IDisposable
 
     private string[] Expand(string[] args) =>
         args.Select(a => a.Replace("{dir}", dir.Path).Replace("{good}", good).Replace("{model}", model).Replace("{corrupt}", corrupt)
-                          .Replace("{nan}", nan).Replace("{malformed}", malformed).Replace("{missing}", missingColumn)).ToArray();
+                          .Replace("{nan}", nan).Replace("{malformed}", malformed).Replace("{missing}", missingColumn).Replace("{tworows}", dir.File("tworows.csv"))).ToArray();
 
     [Theory]
     [MemberData(nameof(UserErrors))]

@@ -20,24 +20,31 @@ public class InterruptTests
         start.ArgumentList.Add(tool);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
-        var err = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEndAsync();
-        if (process.WaitForExit(after)) return null;
-        Assert.Equal(0, Kill(process.Id, SigInt));
-        Assert.True(process.WaitForExit(60_000), "the process did not stop after Ctrl+C");
-        output.Wait();
-        return (process.ExitCode, err.Result);
+        try
+        {
+            var err = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEndAsync();
+            if (process.WaitForExit(after)) return null;
+            Assert.Equal(0, Kill(process.Id, SigInt));
+            Assert.True(process.WaitForExit(60_000), "the process did not stop after Ctrl+C");
+            output.Wait();
+            return (process.ExitCode, err.Result);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
     }
 
     /// <summary>
-    /// Interrupts <paramref name="args"/>(n) one second in, doubling n while the machine is fast enough to finish
+    /// Interrupts <paramref name="args"/>(n) 1.5 s in (well after start-up), doubling n while the machine is fast enough to finish
     /// the work anyway (before the interrupt, or within the grace period after it, exit code 0): the interrupt
     /// must land in the middle of work that outlasts it.
     /// </summary>
     private static (int Code, string Err) InterruptMidway(Func<int, string[]> args, int n)
     {
-        for (var attempt = 0; attempt < 4; attempt++, n *= 2)
-            if (RunAndInterrupt(args(n), TimeSpan.FromSeconds(1)) is { Code: not 0 } result) return result;
+        for (var attempt = 0; attempt < 3; attempt++, n *= 2)
+            if (RunAndInterrupt(args(n), TimeSpan.FromSeconds(1.5)) is { Code: not 0 } result) return result;
         throw new InvalidOperationException($"every run finished despite the interrupt, up to n = {n}");
     }
 
@@ -47,12 +54,12 @@ public class InterruptTests
         if (OperatingSystem.IsWindows()) return; // SIGINT is a Unix signal; Windows delivers Ctrl+C differently
         using var dir = new TempFolder();
         var target = dir.File("big.csv");
-        // Three million rows: seconds of drawing and writing, no cancellation point inside for the grace period.
+        // Millions of rows: seconds of drawing and writing, no cancellation point inside for the grace period.
         var (code, err) = InterruptMidway(rows =>
         {
             File.Delete(target); // a faster machine's finished attempt
             return ["generate", "--target", "bead_pair", "--rows", rows.ToString(), "--out", target];
-        }, 3_000_000);
+        }, 4_000_000);
         Assert.Equal(130, code);
         Assert.Equal("error: cancelled", err.Trim());
         Assert.False(File.Exists(target));
