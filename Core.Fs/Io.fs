@@ -64,6 +64,23 @@ module AtomicFile =
         if path.EndsWith(string Path.DirectorySeparatorChar) || path.EndsWith(string Path.AltDirectorySeparatorChar) then
             cannotWrite path "it names a folder; give a file name"
 
+    // The temporary file beside `full` (its name shortened: the temp name must fit where the final one does).
+    let private tempPathFor (full: string) =
+        let name = Path.GetFileName full
+        Path.Combine(Path.GetDirectoryName full, $".{name.Substring(0, min name.Length 100)}.{Guid.NewGuid():N}.tmp")
+
+    // An existing file we may not write to is refused: renaming over it would succeed (the folder allows it)
+    // and silently replace a file its owner made read-only.
+    let private checkExistingWritable (path: string) (full: string) =
+        if File.Exists full then
+            try (new FileStream(full, FileMode.Open, FileAccess.Write)).Dispose()
+            with
+            | :? UnauthorizedAccessException -> cannotWrite path "it is read-only"
+            | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
+
+    let private checkNameLength (path: string) (full: string) =
+        if Path.GetFileName(full).Length > 255 then cannotWrite path "the file name is longer than 255 characters"
+
     // The nearest folder that exists above `full`; a file on the way is an error naming it.
     let private existingFolderAbove (path: string) (full: string) =
         let mutable folder = Path.GetDirectoryName full
@@ -79,12 +96,19 @@ module AtomicFile =
     let checkWritable (path: string) : unit =
         checkNamesAFile path
         match destination path with
-        | Device d -> if not (File.Exists d) then cannotWrite path "there is no such device"
+        | Device d ->
+            if not (File.Exists d) then cannotWrite path "there is no such device"
+            try (new FileStream(d, FileMode.Append, FileAccess.Write)).Dispose()
+            with
+            | :? UnauthorizedAccessException -> cannotWrite path "permission denied"
+            | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
         | Regular full ->
             if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
+            checkNameLength path full
+            checkExistingWritable path full
             let folder = existingFolderAbove path full
             if not (String.IsNullOrEmpty folder) then
-                let probe = Path.Combine(folder, $".seagull-probe-{Guid.NewGuid():N}.tmp")
+                let probe = if folder = Path.GetDirectoryName full then tempPathFor full else Path.Combine(folder, $".seagull-probe-{Guid.NewGuid():N}.tmp")
                 try
                     try File.WriteAllBytes(probe, [||])
                     with
@@ -107,6 +131,9 @@ module AtomicFile =
             | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
         | Regular full ->
             if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
+            checkNameLength path full
+            checkExistingWritable path full
+            let mode = if File.Exists full && not (OperatingSystem.IsWindows()) then Some (File.GetUnixFileMode full) else None
             let dir = Path.GetDirectoryName full
             if not (String.IsNullOrEmpty dir) && not (Directory.Exists dir) then
                 existingFolderAbove path full |> ignore
@@ -114,13 +141,15 @@ module AtomicFile =
                 with
                 | :? UnauthorizedAccessException -> cannotWrite path $"no permission to create the folder '{dir}'"
                 | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
-            let temp = Path.Combine(dir, $".{Path.GetFileName full}.{Guid.NewGuid():N}.tmp")
+            let temp = tempPathFor full
             pending.TryAdd(temp, 0uy) |> ignore
             try
                 try
                     using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) (fun stream ->
                         write stream
                         stream.Flush true)
+                    // The replacement keeps the permissions the old file had (a group-readable model stays so).
+                    mode |> Option.iter (fun m -> if not (OperatingSystem.IsWindows()) then File.SetUnixFileMode(temp, m))
                     File.Move(temp, full, true)
                 with
                 | :? UnauthorizedAccessException -> cannotWrite path "permission denied"

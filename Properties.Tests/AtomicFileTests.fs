@@ -51,6 +51,30 @@ let ``a device is written into, not replaced`` () =
         Assert.Equal("", File.ReadAllText "/dev/null")
 
 [<Fact>]
+let ``long file names: up to 255 characters written, longer refused alike by the check and the write`` () =
+    withFolder (fun dir ->
+        let long = Path.Combine(dir, String('m', 250) + ".json")
+        AtomicFile.checkWritable long
+        AtomicFile.writeAllText long "x" // its temporary name is shortened to fit
+        Assert.Equal("x", File.ReadAllText long)
+        let tooLong = Path.Combine(dir, String('m', 300) + ".json")
+        for attempt in [ (fun () -> AtomicFile.checkWritable tooLong); (fun () -> AtomicFile.writeAllText tooLong "x") ] do
+            Assert.Contains("longer than 255 characters", (Assert.Throws<SeagullException>(attempt)).Message)
+        Assert.Empty(leftovers dir))
+
+[<Fact>]
+let ``a replaced file keeps its permissions`` () =
+    if not (OperatingSystem.IsWindows()) then
+        withFolder (fun dir ->
+            let path = Path.Combine(dir, "shared.json")
+            File.WriteAllText(path, "old")
+            let mode = UnixFileMode.UserRead ||| UnixFileMode.UserWrite ||| UnixFileMode.GroupRead
+            File.SetUnixFileMode(path, mode)
+            AtomicFile.writeAllText path "new"
+            Assert.Equal("new", File.ReadAllText path)
+            Assert.Equal(mode, File.GetUnixFileMode path))
+
+[<Fact>]
 let ``a link to a device is written into the device and stays a link`` () =
     if File.Exists "/dev/null" then
         withFolder (fun dir ->

@@ -116,6 +116,8 @@ module Experiment =
         if int64 s.TrainSamples + int64 s.TestSamples > int64 Int32.MaxValue then
             Fail.with' $"samples: {s.TrainSamples} train + {s.TestSamples} test rows are more than one data set can hold"
         if s.Jobs < 1 then Fail.with' $"jobs must be ≥ 1, got {s.Jobs}"
+        // A grid is a list of cells held in memory: a million (eleven days at a second each) is plenty.
+        if s.Seeds > 1_000_000 then Fail.with' $"seeds: {s.Seeds} is more than a grid can run (at most 1000000)"
         if s.Hidden.IsEmpty then Fail.with' "hidden widths: give at least one (each ≥ 2)"
         if s.Hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
         Activation.find s.Activation |> ignore
@@ -144,9 +146,11 @@ module Experiment =
             | Some (name, _) -> Fail.with' $"{what} '{name}' is listed twice"
             | None -> ()
         match csv with
-        | Some (Csv (name, _)) when targets |> List.exists (fun t -> t.Name = name) ->
-            Fail.with' $"the data file is named like the built-in target '{name}' in the grid; rename the file or leave '{name}' out of --targets"
+        | Some (Csv (name, _)) when targets |> List.exists (fun t -> String.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) ->
+            Fail.with' $"the data file is named like the built-in target '{name}' in the grid; rename the file or leave '{name}' out of the targets"
         | _ -> ()
+        let cells = int64 sources.Length * int64 variantDefs.Length * int64 s.Seeds
+        if cells > 1_000_000L then Fail.with' $"the grid has {cells} cells; at most 1000000 (fewer seeds, targets or variants)"
         once "target" (sources |> List.map sourceName)
         once "variant" (variantDefs |> List.map (fun v -> v.Name))
         // Sizes too: every network of the grid, and the generated data, must fit before the first cell runs
@@ -186,7 +190,7 @@ module Experiment =
         { Targets = sources |> List.map sourceName
           Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
           Baseline = baseline
-          Activation = s.Activation
+          Activation = (Activation.find s.Activation).Name
           HiddenWidths = s.Hidden
           Seeds = [ 0 .. s.Seeds - 1 ]
           Epochs = s.Epochs

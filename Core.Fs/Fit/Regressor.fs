@@ -186,6 +186,11 @@ module Regressor =
     /// of f(x) and f(x̃) on every sample is what `ExactlyInvariant` reports.
     let check (model: Model) (samples: int) (seed: int) : InvarianceCheck =
         if samples < 1 then Fail.with' $"check: samples must be ≥ 1, got {samples}"
+        let width = 2 * model.Spec.Blocks.D + model.Spec.Blocks.K
+        if int64 samples * int64 width > int64 Array.MaxLength then
+            Fail.with' $"check: {samples} samples × {width} inputs are too many for one array"
+        // the inputs, their swap, their standardised copies and the two predictions' intermediates
+        Memory.require $"check of {samples} samples" (int64 samples * int64 width * 8L * 6L)
         let spec = model.Spec
         let width = 2 * spec.Blocks.D + spec.Blocks.K
         let x = inputs spec samples (Random.normals (Random.key seed) (samples * width) |> Array.map (fun v -> 2.0 * v))

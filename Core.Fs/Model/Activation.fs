@@ -132,7 +132,12 @@ module Activation =
     /// Example: `Activation.custom "seagull2" (fun z -> log (1.0 + z * z))`.
     let custom (name: string) (formula: Tensor -> Tensor) : Activation =
         checkName name
-        let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Apply = formula }
-        let probe = evaluate Float64 draft [| -1.0; 0.0; 1.0 |]
-        if probe.Length <> 3 then Fail.with' $"custom activation '{name}': the formula must act elementwise (3 inputs gave {probe.Length} outputs)"
+        // Checked on every call, not only on a probe: a formula can change its behaviour between calls.
+        let elementwise (z: Tensor) =
+            let y = formula z
+            if not (RawTensor.shapesEqual y.Raw.Shape z.Raw.Shape) then
+                Fail.with' $"custom activation '{name.Trim()}': the formula must act elementwise (an input of shape {RawTensor.shapeText z.Raw.Shape} gave {RawTensor.shapeText y.Raw.Shape})"
+            y
+        let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Apply = elementwise }
+        evaluate Float64 draft [| -1.0; 0.0; 1.0 |] |> ignore
         { draft with Declared = parityOf draft }

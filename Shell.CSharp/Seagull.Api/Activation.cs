@@ -54,16 +54,30 @@ public sealed class Activation : IEquatable<Activation>
 
     /// <summary>σ(z), computed in float64.</summary>
     /// <example><code>Activation.Seagull.Evaluate(1.0) // log 2</code></example>
-    public double Evaluate(double z) => A.evaluate(Core.Dtype.Float64, Inner, new[] { z })[0];
+    /// <exception cref="InvalidOperationException">A custom activation's formula did not act elementwise.</exception>
+    public double Evaluate(double z) => RunFormula(() => A.evaluate(Core.Dtype.Float64, Inner, new[] { z }))[0];
 
     /// <summary>σ at each value, computed in float64.</summary>
     /// <example><code>double[] y = Activation.Tanh.Evaluate(new[] { -1.0, 0.0, 1.0 });</code></example>
-    public double[] Evaluate(ReadOnlySpan<double> values) => A.evaluate(Core.Dtype.Float64, Inner, values.ToArray());
+    /// <exception cref="InvalidOperationException">A custom activation's formula did not act elementwise.</exception>
+    public double[] Evaluate(ReadOnlySpan<double> values)
+    {
+        var array = values.ToArray();
+        return RunFormula(() => A.evaluate(Core.Dtype.Float64, Inner, array));
+    }
 
     /// <summary>σ′(z) in float64: the analytic derivative for built-ins, reverse-mode differentiation for custom ones.</summary>
     /// <example><code>Activation.Square.Derivative(3.0) // 6</code></example>
+    /// <exception cref="InvalidOperationException">A custom activation's formula did not act elementwise.</exception>
     public double Derivative(double z) =>
-        Core.TensorModule.toArray(A.derivative(Inner, Core.TensorModule.vector(Core.Dtype.Float64, new[] { z })))[0];
+        RunFormula(() => Core.TensorModule.toArray(A.derivative(Inner, Core.TensorModule.vector(Core.Dtype.Float64, new[] { z }))))[0];
+
+    // A custom formula's misbehaviour (not elementwise) is the activation's state, not the caller's argument.
+    private static T RunFormula<T>(Func<T> call)
+    {
+        try { return call(); }
+        catch (Core.SeagullException e) { throw new InvalidOperationException(e.Message, e); }
+    }
 
     // ---- the catalogue ----
 

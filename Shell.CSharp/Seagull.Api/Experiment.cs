@@ -98,7 +98,7 @@ public static class Experiment
     /// <summary><see cref="Run"/> on a thread-pool thread.</summary>
     /// <example><code>CompareResult r = await Experiment.RunAsync(CompareOptions.Quick);</code></example>
     public static Task<CompareResult> RunAsync(CompareOptions options, IProgress<CompareProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Run(options, progress, cancellationToken), CancellationToken.None);
+        Task.Run(() => Run(options, progress, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Writes results.csv, summary.md, summary.json (and curves.csv) and the PNG plots into <paramref name="outDir"/>,

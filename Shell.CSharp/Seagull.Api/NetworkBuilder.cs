@@ -111,6 +111,7 @@ public sealed class NetworkBuilder
     public NetworkBuilder Activations(params string[] names)
     {
         ArgumentNullException.ThrowIfNull(names);
+        if (names.Length == 0) throw new ArgumentException("give at least one activation name", nameof(names));
         var found = new Activation[names.Length];
         for (var i = 0; i < names.Length; i++)
         {

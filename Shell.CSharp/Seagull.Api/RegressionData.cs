@@ -92,6 +92,8 @@ public sealed class RegressionData
         ArgumentNullException.ThrowIfNull(x);
         if (uWidth < 1) throw new ArgumentOutOfRangeException(nameof(uWidth), uWidth, $"u needs width ≥ 1, got {uWidth}");
         if (wWidth < 0) throw new ArgumentOutOfRangeException(nameof(wWidth), wWidth, $"w needs width ≥ 0, got {wWidth}");
+        if (2L * uWidth + wWidth > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(uWidth), $"u:{uWidth} and w:{wWidth} make more columns than an array can hold");
         var width = 2 * uWidth + wWidth;
         if (x.GetLength(1) != width)
             throw new ArgumentException(

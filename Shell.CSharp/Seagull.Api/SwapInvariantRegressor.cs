@@ -139,8 +139,11 @@ public sealed class SwapInvariantRegressor
     /// <exception cref="TrainingException">The loss diverged.</exception>
     /// <example><code>regressor.Fit("data.csv", ColumnRoles.Parse("u1,u2,u3", "v1,v2,v3", "w1,w2,w3", "y"));</code></example>
     public FitReport Fit(string csvPath, ColumnRoles roles, FitOptions? options = null, IProgress<EpochReport>? progress = null,
-                         CancellationToken cancellationToken = default) =>
-        FitData(RegressionData.FromCsv(csvPath, roles), options, progress, cancellationToken);
+                         CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(csvPath)) throw new ArgumentException("the data file path is empty", nameof(csvPath));
+        return FitData(RegressionData.FromCsv(csvPath, roles), options, progress, cancellationToken);
+    }
 
     /// <summary>
     /// <see cref="Fit(double[,], double[], FitOptions?, IProgress{EpochReport}?, CancellationToken)"/> on a
@@ -183,8 +186,16 @@ public sealed class SwapInvariantRegressor
             if (train.Rows < 2)
                 throw new ArgumentException($"holding out a test fraction of {testFraction} leaves {train.Rows} of {data.Rows} rows to train on; at least 2 are needed", nameof(options));
         }
-        if (options.ValidationFraction is not null && train.Rows < 2)
-            throw new ArgumentException($"a validation part needs at least 2 training rows, there are {train.Rows}", nameof(data));
+        if (options.ValidationFraction is double validationFraction)
+        {
+            if (train.Rows < 2)
+                throw new ArgumentException($"a validation part needs at least 2 training rows, there are {train.Rows}", nameof(data));
+            var fitRows = Core.DatasetModule.splitSizes(train.Rows, validationFraction).Item1;
+            if (fitRows < 2)
+                throw new ArgumentException($"holding out a validation fraction of {validationFraction} leaves {fitRows} of {train.Rows} rows to fit on; at least 2 are needed", nameof(options));
+        }
+        else if (train.Rows < 2)
+            throw new ArgumentException($"{train.Rows} row to train on; at least 2 are needed", nameof(data));
 
         if (Interlocked.CompareExchange(ref fitting, 1, 0) != 0)
             throw new InvalidOperationException("a fit of this regressor is already running");
@@ -204,10 +215,11 @@ public sealed class SwapInvariantRegressor
             var (fitted, result) = Guard.Training(() =>
                 Core.Regressor.fit(Definition.Spec, coreOptions, train.Inner, validation, noMonitor, onEpoch, cancellationToken));
             fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetName, data.Source);
+            // Measured before the model is published: a test row the fitted model cannot take (an input that
+            // overflows once standardised) fails the fit instead of leaving a model behind a thrown call.
+            var trainMetrics = Guard.Argument(nameof(data), () => Core.Regressor.evaluate(fitted, train.Inner));
+            var testMetrics = test is null ? null : Guard.Argument(nameof(data), () => Core.Regressor.evaluate(fitted, test!.Inner));
             if (!(result.Cancelled && result.EpochsRun == 0)) model = fitted;
-
-            var trainMetrics = Core.Regressor.evaluate(fitted, train.Inner);
-            var testMetrics = test is null ? null : Core.Regressor.evaluate(fitted, test.Inner);
             return new FitReport(
                 TrainMse: trainMetrics.Mse,
                 TrainMseStandardized: trainMetrics.StandardizedMse,
@@ -243,7 +255,7 @@ public sealed class SwapInvariantRegressor
         var m = Fitted();
         if (x.GetLength(0) == 0 && x.GetLength(1) == Definition.InputWidth) return [];
         RegressionData.CheckArrays(x, null, Definition.UWidth, Definition.WWidth, "the model");
-        return Core.Regressor.predict(m, Fs.RowMajor(x));
+        return Guard.Argument(nameof(x), () => Core.Regressor.predict(m, Fs.RowMajor(x)));
     }
 
     /// <summary>The prediction for one input row (columns [u | v | w]).</summary>
@@ -257,7 +269,8 @@ public sealed class SwapInvariantRegressor
             throw new ArgumentException($"the row has {row.Length} values but the model expects {Definition.InputWidth} ([u:{Definition.UWidth} | v:{Definition.VWidth} | w:{Definition.WWidth}])", nameof(row));
         for (var j = 0; j < row.Length; j++)
             if (!double.IsFinite(row[j])) throw new ArgumentException($"row[{j}] is {row[j]}; inputs must be finite", nameof(row));
-        return Core.Regressor.predict(m, row.ToArray())[0];
+        var values = row.ToArray();
+        return Guard.Argument(nameof(row), () => Core.Regressor.predict(m, values))[0];
     }
 
     /// <summary>Predictions for the rows of a CSV file, whose columns are found by the names stored in the model.</summary>
@@ -280,7 +293,7 @@ public sealed class SwapInvariantRegressor
         var m = Fitted();
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
         var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.None<Core.ColumnRef>()));
-        var predictions = Core.Regressor.predict(m, inputs.Inputs);
+        var predictions = Guard.Data(() => Core.Regressor.predict(m, inputs.Inputs));
         var headers = new List<string>(inputs.Header);
         var name = "prediction";
         for (var k = 1; headers.Contains(name); k++) name = $"prediction_{k}";
@@ -298,7 +311,7 @@ public sealed class SwapInvariantRegressor
         var m = Fitted();
         RegressionData.CheckArrays(x, y, Definition.UWidth, Definition.WWidth, "the model");
         var data = Guard.Argument(nameof(x), () => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, m.TargetName, Fs.RowMajor(x), y));
-        return ToEvaluation(Core.Regressor.evaluate(m, data));
+        return ToEvaluation(Guard.Argument(nameof(x), () => Core.Regressor.evaluate(m, data)));
     }
 
     /// <summary>Predictions in the target's units for the rows of a data set with the same block widths.</summary>
@@ -311,7 +324,7 @@ public sealed class SwapInvariantRegressor
         var m = Fitted();
         if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
             throw new ArgumentException($"the data has blocks u:{data.UWidth} w:{data.WWidth} but the model expects u:{Definition.UWidth} w:{Definition.WWidth}", nameof(data));
-        return Core.Regressor.predict(m, data.Inner.X);
+        return Guard.Argument(nameof(data), () => Core.Regressor.predict(m, data.Inner.X));
     }
 
     /// <summary>Metrics of the model on a data set with the same block widths.</summary>
@@ -324,7 +337,7 @@ public sealed class SwapInvariantRegressor
         var m = Fitted();
         if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
             throw new ArgumentException($"the data has blocks u:{data.UWidth} w:{data.WWidth} but the model expects u:{Definition.UWidth} w:{Definition.WWidth}", nameof(data));
-        return ToEvaluation(Core.Regressor.evaluate(m, data.Inner));
+        return ToEvaluation(Guard.Argument(nameof(data), () => Core.Regressor.evaluate(m, data.Inner)));
     }
 
     /// <summary>
@@ -348,7 +361,7 @@ public sealed class SwapInvariantRegressor
         var observed = Fs.ValueRef(inputs.Observed)
             ?? throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column '{target}' to compare the predictions with; name the target column");
         var data = Guard.Data(() => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, m.TargetName, inputs.Inputs, observed));
-        return ToEvaluation(Core.Regressor.evaluate(m, data));
+        return ToEvaluation(Guard.Data(() => Core.Regressor.evaluate(m, data)));
     }
 
     private static Evaluation ToEvaluation(Core.Metrics x) => new(x.Mse, x.Rmse, x.R2, x.InvarianceError, x.N);
@@ -365,7 +378,7 @@ public sealed class SwapInvariantRegressor
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be ≥ 1, got {samples}");
         var m = model ?? new Core.Model(Definition.Spec, InitialParams(), Core.StandardizationModule.identity(Definition.Spec.Blocks),
                                         Core.DatasetModule.defaultInputNames(Definition.Spec.Blocks), "y", "");
-        var check = Core.Regressor.check(m, samples, seed);
+        var check = Guard.Argument(nameof(samples), () => Core.Regressor.check(m, samples, seed));
         var activations = check.Activations
             .Select(a => new ActivationParity(a.Layer, a.Name, Fs.ToParity(a.Declared), Fs.ToParity(a.Measured)))
             .ToArray();
@@ -384,6 +397,7 @@ public sealed class SwapInvariantRegressor
     /// <example><code>SwapInvariantRegressor.CheckSavePath("models/spring.json"); regressor.Fit(data); regressor.Save("models/spring.json");</code></example>
     public static void CheckSavePath(string path)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the model path is empty", nameof(path));
         try { Core.AtomicFile.checkWritable(path); }
         catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
     }
@@ -422,6 +436,8 @@ public sealed class SwapInvariantRegressor
     {
         customActivations ??= [];
         if (customActivations.Any(a => a is null)) throw new ArgumentException("a custom activation is null", nameof(customActivations));
+        if (customActivations.GroupBy(a => a.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"two custom activations are named '{twice.Key}'; a model file names one", nameof(customActivations));
         Guard.FileExists(path, nameof(path), "model file");
         var customs = Fs.List(customActivations.Select(a => a.Inner));
         var loaded = Guard.Data(() => Core.ModelFile.loadWith(customs, path));

@@ -1,0 +1,98 @@
+using Seagull.Api;
+using Xunit;
+
+namespace Seagull.Shell.Tests;
+
+/// <summary>The C# API at its edges: only documented exception types, naming the argument at fault, and no half-done state.</summary>
+public class ApiEdgeTests
+{
+    private static SwapInvariantRegressor Fitted()
+    {
+        var r = new SwapInvariantRegressor(new NetworkBuilder().Blocks(1, 1, 1).Hidden(8, 8).Build());
+        r.Fit(Targets.Get("bead_pair").Generate(300), new FitOptions { Epochs = 2 });
+        return r;
+    }
+
+    [Fact]
+    public void Inputs_that_overflow_the_model_are_argument_errors_on_every_prediction_path()
+    {
+        var r = Fitted();
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => r.Predict(new double[,] { { 1e300, 0, 0 } })).ParamName);
+        Assert.Equal("row", Assert.Throws<ArgumentException>(() => r.Predict(stackalloc double[] { 1e300, 0, 0 })).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => r.Evaluate(new double[,] { { 1e300, 0, 0 } }, new[] { 1.0 })).ParamName);
+        var data = RegressionData.FromArrays(new double[,] { { 1e300, 0, 0 } }, new[] { 1.0 }, uWidth: 1, wWidth: 1, inputNames: ["u1", "v1", "w1"]);
+        Assert.Equal("data", Assert.Throws<ArgumentException>(() => r.Predict(data)).ParamName);
+    }
+
+    [Fact]
+    public void A_fit_whose_test_part_the_model_cannot_take_fails_and_publishes_nothing()
+    {
+        // w ≈ 1e-30 everywhere but one row: standardised on the training part, that row overflows float32.
+        var x = new double[40, 3];
+        var y = new double[40];
+        for (var i = 0; i < 40; i++) { x[i, 0] = i % 7; x[i, 1] = i % 5; x[i, 2] = 1e-30 * (i % 3); y[i] = i; }
+        var outlierInTest = Enumerable.Range(0, 40).First(row =>
+        {
+            x[row, 2] = 1e10;
+            var r = new SwapInvariantRegressor(new NetworkBuilder().Blocks(1, 1, 1).Hidden(4).Build());
+            try { r.Fit(x, y, new FitOptions { Epochs = 1, TestFraction = 0.5 }); return false; }
+            catch (ArgumentException e) when (e.ParamName == "data") { Assert.False(r.IsFitted); return true; }
+            finally { x[row, 2] = 1e-30 * (row % 3); }
+        });
+        Assert.InRange(outlierInTest, 0, 39);
+    }
+
+    [Fact]
+    public void Sizes_and_counts_beyond_reach_are_refused_up_front()
+    {
+        var r = Fitted();
+        Assert.Equal("samples", Assert.Throws<ArgumentException>(() => r.CheckInvariance(int.MaxValue)).ParamName);
+        Assert.Equal("uWidth", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RegressionData.FromArrays(new double[,] { { 1, 2 } }, new[] { 1.0 }, uWidth: int.MaxValue, wWidth: 4)).ParamName);
+        Assert.Throws<ArgumentException>(() => Experiment.Plan(CompareOptions.Quick with { Seeds = int.MaxValue }));
+    }
+
+    [Fact]
+    public void Too_little_data_to_fit_is_an_argument_error_before_training()
+    {
+        var r = new SwapInvariantRegressor(new NetworkBuilder().Blocks(1, 1, 1).Hidden(4).Build());
+        var one = Targets.Get("bead_pair").Generate(1);
+        Assert.Equal("data", Assert.Throws<ArgumentException>(() => r.Fit(one, new FitOptions { Epochs = 1 })).ParamName);
+        var many = Targets.Get("bead_pair").Generate(200);
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() =>
+            r.Fit(many, new FitOptions { Epochs = 1, ValidationFraction = 0.999, Patience = 2 })).ParamName);
+        Assert.False(r.IsFitted);
+    }
+
+    [Fact]
+    public void A_custom_formula_that_stops_acting_elementwise_is_caught_on_every_call()
+    {
+        Expr? first = null;
+        // the first call's input, returned ever after: caught while its parity is measured
+        Assert.Equal("formula", Assert.Throws<ArgumentException>(() => Activation.Custom("captured", z => first ??= z)).ParamName);
+        // well-behaved for the calls made at creation, then the same trick
+        var calls = 0;
+        Expr? later = null;
+        var a = Activation.Custom("late", z => ++calls <= 3 ? z * z : (later ??= z));
+        Assert.Equal(5, a.Evaluate(new double[] { 1, 2, 3, 4, 5 }).Length);
+        Assert.Throws<InvalidOperationException>(() => a.Evaluate(new double[] { 1, 2 }));
+    }
+
+    [Fact]
+    public void Paths_names_and_cancellation_behave_as_documented()
+    {
+        Assert.Equal("path", Assert.Throws<ArgumentException>(() => SwapInvariantRegressor.CheckSavePath(" ")).ParamName);
+        Assert.Equal("csvPath", Assert.Throws<ArgumentException>(() => new SwapInvariantRegressor(new NetworkBuilder().Blocks(1, 1, 1).Build())
+            .Fit((string)null!, ColumnRoles.Parse("u1", "v1"))).ParamName);
+        Assert.Equal("names", Assert.Throws<ArgumentException>(() => new NetworkBuilder().Activations(Array.Empty<string>())).ParamName);
+        var s1 = Activation.Custom("sq", z => z * z);
+        var s2 = Activation.Custom("sq", z => z * z * 2);
+        using var dir = new TempFolder();
+        Assert.Equal("customActivations", Assert.Throws<ArgumentException>(() => SwapInvariantRegressor.Load(dir.Write("m.json", "{}"), s1, s2)).ParamName);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var task = Experiment.RunAsync(CompareOptions.Quick, cancellationToken: cts.Token);
+        Assert.ThrowsAny<OperationCanceledException>(() => task.GetAwaiter().GetResult());
+        Assert.True(task.IsCanceled);
+    }
+}
