@@ -78,8 +78,18 @@ module AtomicFile =
             | :? UnauthorizedAccessException -> cannotWrite path "it is read-only"
             | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
 
-    let private checkNameLength (path: string) (full: string) =
+    // A regular destination the rename may replace: not a folder, a name that fits, not read-only.
+    let private checkReplaceable (path: string) (full: string) =
+        if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
         if Path.GetFileName(full).Length > 255 then cannotWrite path "the file name is longer than 255 characters"
+        checkExistingWritable path full
+
+    // Appends `write`'s output to a device (nothing, to check it can be opened).
+    let private appendTo (path: string) (device: string) (write: Stream -> unit) =
+        try using (new FileStream(device, FileMode.Append, FileAccess.Write)) write
+        with
+        | :? UnauthorizedAccessException -> cannotWrite path "permission denied"
+        | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
 
     // The nearest folder that exists above `full`; a file on the way is an error naming it.
     let private existingFolderAbove (path: string) (full: string) =
@@ -98,14 +108,9 @@ module AtomicFile =
         match destination path with
         | Device d ->
             if not (File.Exists d) then cannotWrite path "there is no such device"
-            try (new FileStream(d, FileMode.Append, FileAccess.Write)).Dispose()
-            with
-            | :? UnauthorizedAccessException -> cannotWrite path "permission denied"
-            | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
+            appendTo path d ignore
         | Regular full ->
-            if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
-            checkNameLength path full
-            checkExistingWritable path full
+            checkReplaceable path full
             let folder = existingFolderAbove path full
             if not (String.IsNullOrEmpty folder) then
                 let probe = if folder = Path.GetDirectoryName full then tempPathFor full else Path.Combine(folder, $".seagull-probe-{Guid.NewGuid():N}.tmp")
@@ -124,15 +129,9 @@ module AtomicFile =
     let writeWith (path: string) (write: Stream -> unit) : unit =
         checkNamesAFile path
         match destination path with
-        | Device device ->
-            try using (new FileStream(device, FileMode.Append, FileAccess.Write)) write
-            with
-            | :? UnauthorizedAccessException -> cannotWrite path "permission denied"
-            | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
+        | Device device -> appendTo path device write
         | Regular full ->
-            if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
-            checkNameLength path full
-            checkExistingWritable path full
+            checkReplaceable path full
             let mode = if File.Exists full && not (OperatingSystem.IsWindows()) then Some (File.GetUnixFileMode full) else None
             let dir = Path.GetDirectoryName full
             if not (String.IsNullOrEmpty dir) && not (Directory.Exists dir) then
