@@ -85,6 +85,8 @@ public class ApiEdgeTests
         Assert.Equal("csvPath", Assert.Throws<ArgumentException>(() => new SwapInvariantRegressor(new NetworkBuilder().Blocks(1, 1, 1).Build())
             .Fit((string)null!, ColumnRoles.Parse("u1", "v1"))).ParamName);
         Assert.Equal("names", Assert.Throws<ArgumentException>(() => new NetworkBuilder().Activations(Array.Empty<string>())).ParamName);
+        Assert.Throws<ArgumentException>(() => RegressionData.FromArrays(new double[,] { { 1, 2, 3 } }, new[] { 1.0 }, uWidth: 1, wWidth: 1,
+            inputNames: ["u1", "v1", "w1"], targetName: "u1"));
         var s1 = Activation.Custom("sq", z => z * z);
         var s2 = Activation.Custom("sq", z => z * z * 2);
         using var dir = new TempFolder();
