@@ -64,24 +64,30 @@ module AtomicFile =
         if path.EndsWith(string Path.DirectorySeparatorChar) || path.EndsWith(string Path.AltDirectorySeparatorChar) then
             cannotWrite path "it names a folder; give a file name"
 
-    // The temporary file beside `full` (its name shortened: the temp name must fit where the final one does).
+    // The temporary file beside `full`, its name cut to 40 characters (at most 160 bytes of UTF-8, never
+    // half a surrogate pair): the temp name must fit wherever the final one does.
     let private tempPathFor (full: string) =
         let name = Path.GetFileName full
-        Path.Combine(Path.GetDirectoryName full, $".{name.Substring(0, min name.Length 100)}.{Guid.NewGuid():N}.tmp")
+        let cut = if name.Length <= 40 then name.Length elif Char.IsHighSurrogate name.[39] then 39 else 40
+        Path.Combine(Path.GetDirectoryName full, $".{name.Substring(0, cut)}.{Guid.NewGuid():N}.tmp")
+
+    [<Runtime.InteropServices.DllImport("libc", EntryPoint = "access")>]
+    extern int private unixAccess(string path, int mode)
 
     // An existing file we may not write to is refused: renaming over it would succeed (the folder allows it)
-    // and silently replace a file its owner made read-only.
+    // and silently replace a file its owner made read-only. Asked of the system, not by opening the file
+    // (opening a named pipe for writing waits for a reader).
     let private checkExistingWritable (path: string) (full: string) =
         if File.Exists full then
-            try (new FileStream(full, FileMode.Open, FileAccess.Write)).Dispose()
-            with
-            | :? UnauthorizedAccessException -> cannotWrite path "it is read-only"
-            | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
+            let writable =
+                if OperatingSystem.IsWindows() then not (File.GetAttributes(full).HasFlag FileAttributes.ReadOnly)
+                else (try unixAccess (full, 2) = 0 with _ -> true) // W_OK
+            if not writable then cannotWrite path "no permission to write to it (read-only or another user's)"
 
     // A regular destination the rename may replace: not a folder, a name that fits, not read-only.
     let private checkReplaceable (path: string) (full: string) =
         if Directory.Exists full then cannotWrite path "it is a folder; give a file name"
-        if Path.GetFileName(full).Length > 255 then cannotWrite path "the file name is longer than 255 characters"
+        if Text.Encoding.UTF8.GetByteCount(Path.GetFileName full) > 255 then cannotWrite path "the file name is longer than 255 bytes"
         checkExistingWritable path full
 
     // Appends `write`'s output to a device (nothing, to check it can be opened).
@@ -132,7 +138,7 @@ module AtomicFile =
         | Device device -> appendTo path device write
         | Regular full ->
             checkReplaceable path full
-            let mode = if File.Exists full && not (OperatingSystem.IsWindows()) then Some (File.GetUnixFileMode full) else None
+            let mode = if File.Exists full && not (OperatingSystem.IsWindows()) then (try Some (File.GetUnixFileMode full) with _ -> None) else None
             let dir = Path.GetDirectoryName full
             if not (String.IsNullOrEmpty dir) && not (Directory.Exists dir) then
                 existingFolderAbove path full |> ignore

@@ -59,7 +59,7 @@ let ``long file names: up to 255 characters written, longer refused alike by the
         Assert.Equal("x", File.ReadAllText long)
         let tooLong = Path.Combine(dir, String('m', 300) + ".json")
         for attempt in [ (fun () -> AtomicFile.checkWritable tooLong); (fun () -> AtomicFile.writeAllText tooLong "x") ] do
-            Assert.Contains("longer than 255 characters", (Assert.Throws<SeagullException>(attempt)).Message)
+            Assert.Contains("longer than 255 bytes", (Assert.Throws<SeagullException>(attempt)).Message)
         Assert.Empty(leftovers dir))
 
 [<Fact>]

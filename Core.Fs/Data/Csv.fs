@@ -155,7 +155,7 @@ module Csv =
         if not (File.Exists file) then Fail.with' $"'{file}': file not found"
         let text =
             try File.ReadAllText file
-            with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\n', ' ').TrimEnd('.')})"
+            with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\r', ' ').Replace('\n', ' ').TrimEnd('.')})"
         let records = parseRecords file text
         if records.Length = 0 then
             Fail.with' $"'{file}' line 1: the file is empty; a header row of column names is required"

@@ -76,8 +76,6 @@ module Dataset =
         | Some (n, _) -> Fail.with' $"data set: the input name '{n}' is used for more than one column"
         | None -> ()
         if String.IsNullOrWhiteSpace targetName then Fail.with' "data set: the target name is empty"
-        // Its CSV would have the name twice in the header, which no CSV reader can map back.
-        if Array.contains targetName inputNames then Fail.with' $"data set: the target name '{targetName}' is also an input column's name"
         let rows = y.Length
         if x.Length <> rows * width then
             Fail.with' $"data set: {x.Length} input values do not fill {rows} rows of {width} columns"

@@ -176,7 +176,7 @@ module Experiment =
     let private describeVariant (s: CompareSettings) (v: VariantDefinition) =
         let spec = v.Spec { D = 1; K = 0 } s
         if v.Description.Contains "exactly invariant" && not (NetworkSpec.isExactlyInvariant spec) then
-            v.Description.Replace("exactly invariant", $"NOT exactly invariant here: '{s.Activation}' is not even")
+            v.Description.Replace("exactly invariant", $"NOT exactly invariant here: '{(Activation.find s.Activation).Name}' is not even")
         else v.Description
 
     /// The configuration echoed in summary.json.

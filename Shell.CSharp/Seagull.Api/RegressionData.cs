@@ -79,6 +79,9 @@ public sealed class RegressionData
         CheckArrays(x, y, uWidth, wWidth, "the data");
         var blocks = new Core.Blocks(uWidth, wWidth);
         var names = inputNames?.ToArray() ?? Core.DatasetModule.defaultInputNames(blocks);
+        // Its CSV would hold the name twice in the header, which no reader can map back.
+        if (names.Contains(targetName ?? "y"))
+            throw new ArgumentException($"the target name '{targetName ?? "y"}' is also an input column's name", targetName is null ? nameof(inputNames) : nameof(targetName));
         if (names.Length != x.GetLength(1))
             throw new ArgumentException($"{names.Length} input names for {x.GetLength(1)} input columns", nameof(inputNames));
         var ds = Guard.Argument(inputNames is null ? nameof(targetName) : nameof(inputNames),

@@ -426,6 +426,7 @@ public sealed class SwapInvariantRegressor
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is corrupt, edited, of a newer format, or uses an unknown or different activation (one-line message).</exception>
+    /// <exception cref="ArgumentException">A custom activation is null, or two different ones share a name.</exception>
     /// <example>
     /// <code>
     /// var seagull2 = Activation.Custom("seagull2", z => Expr.Log(1 + z * z));
@@ -436,6 +437,7 @@ public sealed class SwapInvariantRegressor
     {
         customActivations ??= [];
         if (customActivations.Any(a => a is null)) throw new ArgumentException("a custom activation is null", nameof(customActivations));
+        customActivations = customActivations.Distinct(ReferenceEqualityComparer.Instance).Cast<Activation>().ToArray(); // the same one twice is fine
         if (customActivations.GroupBy(a => a.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException($"two custom activations are named '{twice.Key}'; a model file names one", nameof(customActivations));
         Guard.FileExists(path, nameof(path), "model file");

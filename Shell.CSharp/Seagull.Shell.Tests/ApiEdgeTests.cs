@@ -91,6 +91,11 @@ public class ApiEdgeTests
         var s2 = Activation.Custom("sq", z => z * z * 2);
         using var dir = new TempFolder();
         Assert.Equal("customActivations", Assert.Throws<ArgumentException>(() => SwapInvariantRegressor.Load(dir.Write("m.json", "{}"), s1, s2)).ParamName);
+        // the same activation twice (say, once per layer) is one activation
+        var withCustom = new SwapInvariantRegressor(new NetworkBuilder().Blocks(1, 1, 1).Hidden(4, 4).Activations(s1, s1).Build());
+        withCustom.Fit(Targets.Get("bead_pair").Generate(50), new FitOptions { Epochs = 1 });
+        withCustom.Save(dir.File("custom.json"));
+        Assert.True(SwapInvariantRegressor.Load(dir.File("custom.json"), s1, s1).IsFitted);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         var task = Experiment.RunAsync(CompareOptions.Quick, cancellationToken: cts.Token);
