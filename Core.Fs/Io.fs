@@ -54,6 +54,14 @@ module AtomicFile =
 
     let private cannotWrite (path: string) (why: string) : 'a = Fail.with' $"cannot write '{path}': {why}"
 
+    // Runs file work whose failures are one line naming `path`: `denied` for a refused permission, else the
+    // system's reason, with the name of a temporary file (`own`) shown as what the user knows (`shown`).
+    let private orCannotWrite (path: string) (denied: string) (own: string, shown: string) (work: unit -> 'a) : 'a =
+        try work ()
+        with
+        | :? UnauthorizedAccessException -> cannotWrite path denied
+        | :? IOException as e -> cannotWrite path ((if own = "" then e.Message else e.Message.Replace(own, shown)).TrimEnd('.'))
+
     // Temporary files being written. If the process ends first (Ctrl+C's grace period over while a big
     // file is still being written), they are deleted on the way out instead of being left behind.
     let private pending = Collections.Concurrent.ConcurrentDictionary<string, byte>()
@@ -92,10 +100,7 @@ module AtomicFile =
 
     // Appends `write`'s output to a device (nothing, to check it can be opened).
     let private appendTo (path: string) (device: string) (write: Stream -> unit) =
-        try using (new FileStream(device, FileMode.Append, FileAccess.Write)) write
-        with
-        | :? UnauthorizedAccessException -> cannotWrite path "permission denied"
-        | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
+        orCannotWrite path "permission denied" ("", "") (fun () -> using (new FileStream(device, FileMode.Append, FileAccess.Write)) write)
 
     // The nearest folder that exists above `full`; a file on the way is an error naming it.
     let private existingFolderAbove (path: string) (full: string) =
@@ -119,14 +124,10 @@ module AtomicFile =
             checkReplaceable path full
             let folder = existingFolderAbove path full
             if not (String.IsNullOrEmpty folder) then
-                let probe = if folder = Path.GetDirectoryName full then tempPathFor full else Path.Combine(folder, $".seagull-probe-{Guid.NewGuid():N}.tmp")
-                try
-                    try File.WriteAllBytes(probe, [||])
-                    with
-                    | :? UnauthorizedAccessException -> cannotWrite path $"no permission to write in '{folder}'"
-                    | :? IOException as e -> cannotWrite path (e.Message.Replace(probe, folder).TrimEnd('.'))
-                finally
-                    try File.Delete probe with _ -> ()
+                // A file named like the write's temporary one, in the folder that exists: same name length.
+                let probe = Path.Combine(folder, Path.GetFileName(tempPathFor full))
+                try orCannotWrite path $"no permission to write in '{folder}'" (probe, folder) (fun () -> File.WriteAllBytes(probe, [||]))
+                finally (try File.Delete probe with _ -> ())
 
     /// Writes `write`'s output to `path` atomically. Creates the parent folder if needed. A symbolic
     /// link is written through (its target is replaced); a device such as /dev/null or /dev/stdout is
@@ -142,28 +143,29 @@ module AtomicFile =
             let dir = Path.GetDirectoryName full
             if not (String.IsNullOrEmpty dir) && not (Directory.Exists dir) then
                 existingFolderAbove path full |> ignore
-                try Directory.CreateDirectory dir |> ignore
-                with
-                | :? UnauthorizedAccessException -> cannotWrite path $"no permission to create the folder '{dir}'"
-                | :? IOException as e -> cannotWrite path (e.Message.TrimEnd('.'))
+                orCannotWrite path $"no permission to create the folder '{dir}'" ("", "") (fun () -> Directory.CreateDirectory dir |> ignore)
             let temp = tempPathFor full
             pending.TryAdd(temp, 0uy) |> ignore
             try
-                try
+                orCannotWrite path "permission denied" (temp, full) (fun () ->
                     using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) (fun stream ->
                         write stream
                         stream.Flush true)
                     // The replacement keeps the permissions the old file had (a group-readable model stays so).
-                    mode |> Option.iter (fun m -> if not (OperatingSystem.IsWindows()) then File.SetUnixFileMode(temp, m))
-                    File.Move(temp, full, true)
-                with
-                | :? UnauthorizedAccessException -> cannotWrite path "permission denied"
-                | :? IOException as e -> cannotWrite path (e.Message.Replace(temp, full).TrimEnd('.'))
+                    mode |> Option.iter (fun m -> File.SetUnixFileMode(temp, m))
+                    File.Move(temp, full, true))
             with _ ->
                 (try File.Delete temp with _ -> ())
                 pending.TryRemove temp |> ignore
                 reraise ()
             pending.TryRemove temp |> ignore
+
+    /// Writes what `write` writes as text (UTF-8, no byte-order mark) to `path` atomically, streamed.
+    /// Example: `AtomicFile.writeText "rows.csv" (fun out -> out.Write "y\n1\n")`.
+    let writeText (path: string) (write: TextWriter -> unit) : unit =
+        writeWith path (fun stream ->
+            use out = new StreamWriter(stream, Text.UTF8Encoding(false), 1 <<< 16, true)
+            write out)
 
     /// Writes `text` (UTF-8, no byte-order mark) to `path` atomically.
     let writeAllText (path: string) (text: string) : unit =

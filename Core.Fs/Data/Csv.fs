@@ -324,9 +324,7 @@ module Csv =
     let writeColumns (path: string) (headers: string[]) (columns: float[][]) : unit =
         try checkColumns headers columns
         with :? SeagullException as e -> Fail.with' $"'{path}': {e.Message}"
-        AtomicFile.writeWith path (fun stream ->
-            use out = new StreamWriter(stream, UTF8Encoding(false), 1 <<< 16, true)
-            writeColumnsTo out headers columns)
+        AtomicFile.writeText path (fun out -> writeColumnsTo out headers columns)
 
     /// Writes rows of text fields under headers to `path` atomically, quoting fields when needed.
     /// Example: `Csv.writeText "out.csv" [| "id"; "prediction" |] [| [| "a"; "0.5" |] |]`.
@@ -335,8 +333,7 @@ module Csv =
         rows |> Array.iteri (fun i row ->
             if row.Length <> headers.Length then
                 Fail.with' $"'{path}': row {i + 1} has {row.Length} fields for {headers.Length} headers")
-        AtomicFile.writeWith path (fun stream ->
-            use out = new StreamWriter(stream, UTF8Encoding(false), 1 <<< 16, true)
+        AtomicFile.writeText path (fun out ->
             out.Write(headers |> Array.map quote |> String.concat ",")
             out.Write '\n'
             for row in rows do
