@@ -47,21 +47,29 @@ module Regressor =
     let private inputs (spec: NetworkSpec) (rows: int) (x: float[]) =
         Tensor.ofArray spec.Precision [| rows; 2 * spec.Blocks.D + spec.Blocks.K |] x
 
+    /// Checks that `rows` training rows leave at least 2 to fit on once a validation part
+    /// (`validationFraction`) is held out: one row has no spread to standardise by and nothing to learn a
+    /// function from. `fit` checks it; a caller can check it before anything else.
+    /// Example: `Regressor.requireFitRows 200 (Some 0.1)`.
+    let requireFitRows (rows: int) (validationFraction: float option) : unit =
+        match validationFraction with
+        | Some _ when rows < 2 -> Fail.with' $"a validation part needs at least 2 training rows, there are {rows}"
+        | Some f ->
+            let fitRows = fst (Dataset.splitSizes rows f)
+            if fitRows < 2 then Fail.with' $"holding out a validation fraction of {f} leaves {fitRows} of {rows} rows to fit on; at least 2 are needed"
+        | None -> if rows < 2 then Fail.with' $"{rows} row to fit on; at least 2 are needed"
+
     /// Fits a model on `train` (standardised with statistics of `train` alone). With `validationFraction`
     /// a part of `train` is held out for early stopping (`options.Patience`), keeping the best parameters.
     let fit (spec: NetworkSpec) (options: TrainOptions) (train: Dataset) (validationFraction: float option)
             (monitor: (Model -> float) option) (progress: EpochReport -> unit) (cancel: CancellationToken) : Model * TrainResult =
         if train.Blocks <> spec.Blocks then
             Fail.with' $"the data has blocks u:{train.Blocks.D} v:{train.Blocks.D} w:{train.Blocks.K} but the network expects u:{spec.Blocks.D} v:{spec.Blocks.D} w:{spec.Blocks.K}"
+        requireFitRows train.Rows validationFraction
         let fitPart, validationPart =
             match validationFraction with
             | Some f -> let a, b = Dataset.split (Random.fold (Random.key options.Seed) 11) f train in a, Some b
             | None -> train, None
-        // One row has no spread to standardise by and nothing to learn a function from.
-        if fitPart.Rows < 2 then
-            match validationFraction with
-            | Some f -> Fail.with' $"holding out a validation fraction of {f} leaves {fitPart.Rows} of {train.Rows} rows to fit on; at least 2 are needed"
-            | None -> Fail.with' $"{fitPart.Rows} row to fit on; at least 2 are needed"
         let s = Standardization.fit fitPart
         let toTensors (ds: Dataset) =
             inputs spec ds.Rows (Standardization.applyInputs s ds.Blocks ds.X),
@@ -137,26 +145,24 @@ module Regressor =
         if Double.IsFinite q && trustworthy mse prediction y then q
         else sumInScale scale prediction (fun i -> y.[i]) / float y.Length
 
-    /// `mse` with the predictions' intermediates in `arena` (see `predictIn`): per-epoch monitoring.
-    let internal mseIn (arena: Kernels.StepArena) (model: Model) (data: Dataset) : float =
+    // Predictions for a data set that must have rows to be measured on.
+    let private predictionsOf (arena: Kernels.StepArena) (model: Model) (data: Dataset) =
         if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
-        meanSquaredError (predictIn arena model data.X) data.Y
+        predictIn arena model data.X
 
     /// The MSE in units of the training target's variance (`Metrics.StandardizedMse`), predictions in `arena`:
     /// the learning curves.
     let internal standardizedMseIn (arena: Kernels.StepArena) (model: Model) (data: Dataset) : float =
-        if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
-        let prediction = predictIn arena model data.X
+        let prediction = predictionsOf arena model data
         standardized model.Standardization.TargetScale prediction data.Y (meanSquaredError prediction data.Y)
 
     /// Mean squared error in target units on a data set with targets (one forward pass; what
     /// `evaluate` reports as Mse).
-    let mse (model: Model) (data: Dataset) : float = mseIn (Kernels.StepArena()) model data
+    let mse (model: Model) (data: Dataset) : float = meanSquaredError (predictionsOf (Kernels.StepArena()) model data) data.Y
 
     /// MSE, RMSE, R² and invariance error on a data set with targets.
     let evaluate (model: Model) (data: Dataset) : Metrics =
-        if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
-        let prediction = predict model data.X
+        let prediction = predictionsOf (Kernels.StepArena()) model data
         let n = float data.Rows
         let mse = meanSquaredError prediction data.Y
         let mean = Array.average data.Y

@@ -186,16 +186,10 @@ public sealed class SwapInvariantRegressor
             if (train.Rows < 2)
                 throw new ArgumentException($"holding out a test fraction of {testFraction} leaves {train.Rows} of {data.Rows} rows to train on; at least 2 are needed", nameof(options));
         }
-        if (options.ValidationFraction is double validationFraction)
-        {
-            if (train.Rows < 2)
-                throw new ArgumentException($"a validation part needs at least 2 training rows, there are {train.Rows}", nameof(data));
-            var fitRows = Core.DatasetModule.splitSizes(train.Rows, validationFraction).Item1;
-            if (fitRows < 2)
-                throw new ArgumentException($"holding out a validation fraction of {validationFraction} leaves {fitRows} of {train.Rows} rows to fit on; at least 2 are needed", nameof(options));
-        }
-        else if (train.Rows < 2)
-            throw new ArgumentException($"{train.Rows} row to train on; at least 2 are needed", nameof(data));
+        // The core's rule, checked before anything starts: too few rows is the data's fault, too large a
+        // validation part the options'.
+        var rowsParam = options.ValidationFraction is null || train.Rows < 2 ? nameof(data) : nameof(options);
+        Guard.Argument(rowsParam, () => { Core.Regressor.requireFitRows(train.Rows, Fs.Option(options.ValidationFraction)); return true; });
 
         if (Interlocked.CompareExchange(ref fitting, 1, 0) != 0)
             throw new InvalidOperationException("a fit of this regressor is already running");
