@@ -104,6 +104,8 @@ module Experiment =
 
     let private sourceName s = match s with Builtin t -> t.Name | Csv (n, _) -> n
 
+    let private blocksOf s = match s with Builtin t -> t.Blocks | Csv (_, ds) -> ds.Blocks
+
     /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
     let private csvTestFraction (s: CompareSettings) = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
 
@@ -157,18 +159,14 @@ module Experiment =
         // (for as many cells at once as will run).
         let running = min s.Jobs (max 1 Environment.ProcessorCount)
         for source in sources do
-            let blocks =
-                match source with
-                | Builtin t ->
-                    Targets.requireRows t (int64 s.TrainSamples + int64 s.TestSamples) running
-                    t.Blocks
-                | Csv (name, ds) ->
-                    let trainRows, testRows = Dataset.splitSizes ds.Rows (csvTestFraction s)
-                    if trainRows < 2 then
-                        Fail.with' $"the data file '{name}' has {ds.Rows} rows: {testRows} held out to test leaves {trainRows} to train on; at least 2 are needed"
-                    ds.Blocks
+            match source with
+            | Builtin t -> Targets.requireRows t (int64 s.TrainSamples + int64 s.TestSamples) running
+            | Csv (name, ds) ->
+                let trainRows, testRows = Dataset.splitSizes ds.Rows (csvTestFraction s)
+                if trainRows < 2 then
+                    Fail.with' $"the data file '{name}' has {ds.Rows} rows: {testRows} held out to test leaves {trainRows} to train on; at least 2 are needed"
             for v in variantDefs do
-                NetworkSpec.requireMemory (v.Spec blocks s) running
+                NetworkSpec.requireMemory (v.Spec (blocksOf source) s) running
         sources, variantDefs
 
     /// A variant's description for these settings: a variant documented as exactly invariant says it is
@@ -260,7 +258,7 @@ module Experiment =
                      for seed in 0 .. s.Seeds - 1 -> source, v, seed |]
         // Each variant's code runs once, untimed, on a few random rows: the first cells' seconds would
         // otherwise include compiling it (a tenth of a second, most of a small cell's time).
-        let firstBlocks = match sources.Head with Builtin t -> t.Blocks | Csv (_, ds) -> ds.Blocks
+        let firstBlocks = blocksOf sources.Head
         let warmRows = 16
         let warmX = Random.uniforms (Random.key 0) (warmRows * Blocks.inputWidth firstBlocks) -1.0 1.0
         let warmData = Dataset.ofArrays firstBlocks warmX (Random.uniforms (Random.key 1) warmRows -1.0 1.0)
