@@ -55,7 +55,7 @@ public sealed class Activation : IEquatable<Activation>
     /// <summary>σ(z), computed in float64.</summary>
     /// <example><code>Activation.Seagull.Evaluate(1.0) // log 2</code></example>
     /// <exception cref="InvalidOperationException">A custom activation's formula did not act elementwise.</exception>
-    public double Evaluate(double z) => RunFormula(() => A.evaluate(Core.Dtype.Float64, Inner, new[] { z }))[0];
+    public double Evaluate(double z) => Guard.State(() => A.evaluate(Core.Dtype.Float64, Inner, new[] { z }))[0];
 
     /// <summary>σ at each value, computed in float64.</summary>
     /// <example><code>double[] y = Activation.Tanh.Evaluate(new[] { -1.0, 0.0, 1.0 });</code></example>
@@ -63,21 +63,14 @@ public sealed class Activation : IEquatable<Activation>
     public double[] Evaluate(ReadOnlySpan<double> values)
     {
         var array = values.ToArray();
-        return RunFormula(() => A.evaluate(Core.Dtype.Float64, Inner, array));
+        return Guard.State(() => A.evaluate(Core.Dtype.Float64, Inner, array));
     }
 
     /// <summary>σ′(z) in float64: the analytic derivative for built-ins, reverse-mode differentiation for custom ones.</summary>
     /// <example><code>Activation.Square.Derivative(3.0) // 6</code></example>
     /// <exception cref="InvalidOperationException">A custom activation's formula did not act elementwise.</exception>
     public double Derivative(double z) =>
-        RunFormula(() => Core.TensorModule.toArray(A.derivative(Inner, Core.TensorModule.vector(Core.Dtype.Float64, new[] { z }))))[0];
-
-    // A custom formula's misbehaviour (not elementwise) is the activation's state, not the caller's argument.
-    private static T RunFormula<T>(Func<T> call)
-    {
-        try { return call(); }
-        catch (Core.SeagullException e) { throw new InvalidOperationException(e.Message, e); }
-    }
+        Guard.State(() => Core.TensorModule.toArray(A.derivative(Inner, Core.TensorModule.vector(Core.Dtype.Float64, new[] { z }))))[0];
 
     // ---- the catalogue ----
 
@@ -177,8 +170,7 @@ public sealed class Activation : IEquatable<Activation>
     {
         ArgumentNullException.ThrowIfNull(formula);
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a custom activation needs a non-empty name", nameof(name));
-        try { A.checkName(name); }
-        catch (Core.SeagullException e) { throw new ArgumentException(e.Message, nameof(name), e); }
+        Guard.Argument(nameof(name), () => A.checkName(name));
         if (TryGet(name, out _))
             throw new ArgumentException($"'{name.Trim()}' is the name of a built-in activation; choose another name for a custom one", nameof(name));
         Func<Core.Tensor, Core.Tensor> apply = t =>

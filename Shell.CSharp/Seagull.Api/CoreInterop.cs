@@ -99,6 +99,27 @@ internal static class Guard
         catch (Core.SeagullException e) { throw new ArgumentException(e.Message, paramName, e); }
     }
 
+    /// <summary><see cref="Argument{T}"/> for a call with no result (a check).</summary>
+    public static void Argument(string paramName, Action call) => Argument(paramName, () => { call(); return true; });
+
+    /// <summary>Runs a core call that writes files: its user errors become <see cref="IOException"/>.</summary>
+    public static T Io<T>(Func<T> call)
+    {
+        try { return call(); }
+        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+    }
+
+    /// <summary><see cref="Io{T}"/> for a call with no result.</summary>
+    public static void Io(Action call) => Io(() => { call(); return true; });
+
+    /// <summary>Runs a core call whose user errors concern an object's own state (a custom formula that
+    /// misbehaves): they become <see cref="InvalidOperationException"/>.</summary>
+    public static T State<T>(Func<T> call)
+    {
+        try { return call(); }
+        catch (Core.SeagullException e) { throw new InvalidOperationException(e.Message, e); }
+    }
+
     /// <summary>Runs a training call: the core's errors (divergence) become <see cref="TrainingException"/>.</summary>
     public static T Training<T>(Func<T> call)
     {

@@ -53,8 +53,7 @@ public static class Experiment
     {
         if (string.IsNullOrWhiteSpace(outDir)) throw new ArgumentException("the output folder is empty", nameof(outDir));
         if (File.Exists(outDir)) throw new IOException($"cannot write to output folder '{outDir}': a file of that name exists");
-        try { Core.Experiment.prepareOutput(outDir); }
-        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+        Guard.Io(() => Core.Experiment.prepareOutput(outDir));
     }
 
     /// <summary>
@@ -110,7 +109,6 @@ public static class Experiment
     {
         ArgumentNullException.ThrowIfNull(result);
         if (string.IsNullOrWhiteSpace(outDir)) throw new ArgumentException("the output folder is empty", nameof(outDir));
-        try { return Array.AsReadOnly(Core.Experiment.writeReports(outDir, result.Outcome).ToArray()); }
-        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+        return Guard.Io(() => Array.AsReadOnly(Core.Experiment.writeReports(outDir, result.Outcome).ToArray()));
     }
 }

@@ -101,7 +101,6 @@ public sealed class PredictionTable
     public void WriteCsv(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the output path is empty", nameof(path));
-        try { Core.Csv.writeText(path, Headers.ToArray(), Records()); }
-        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+        Guard.Io(() => Core.Csv.writeText(path, Headers.ToArray(), Records()));
     }
 }

@@ -161,8 +161,7 @@ public sealed class RegressionData
     public void WriteCsv(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the output path is empty", nameof(path));
-        try { Core.Csv.write(path, Inner); }
-        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+        Guard.Io(() => Core.Csv.write(path, Inner));
     }
 
     /// <summary>The data as CSV text (inputs, then the target), numbers in round-trip form; the same text <see cref="WriteCsv"/> writes.</summary>

@@ -189,7 +189,7 @@ public sealed class SwapInvariantRegressor
         // The core's rule, checked before anything starts: too few rows is the data's fault, too large a
         // validation part the options'.
         var rowsParam = options.ValidationFraction is null || train.Rows < 2 ? nameof(data) : nameof(options);
-        Guard.Argument(rowsParam, () => { Core.Regressor.requireFitRows(train.Rows, Fs.Option(options.ValidationFraction)); return true; });
+        Guard.Argument(rowsParam, () => Core.Regressor.requireFitRows(train.Rows, Fs.Option(options.ValidationFraction)));
 
         if (Interlocked.CompareExchange(ref fitting, 1, 0) != 0)
             throw new InvalidOperationException("a fit of this regressor is already running");
@@ -392,8 +392,7 @@ public sealed class SwapInvariantRegressor
     public static void CheckSavePath(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the model path is empty", nameof(path));
-        try { Core.AtomicFile.checkWritable(path); }
-        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+        Guard.Io(() => Core.AtomicFile.checkWritable(path));
     }
 
     /// <summary>
@@ -408,8 +407,7 @@ public sealed class SwapInvariantRegressor
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the model path is empty", nameof(path));
         var m = Fitted();
-        try { Core.ModelFile.save(path, m); }
-        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+        Guard.Io(() => Core.ModelFile.save(path, m));
     }
 
     /// <summary>
