@@ -5,16 +5,12 @@ open System.IO
 open Xunit
 open Seagull.Core
 
-let private withFolder (f: string -> unit) =
-    let dir = Path.Combine(Path.GetTempPath(), $"seagull-atomic-{Guid.NewGuid():N}")
-    Directory.CreateDirectory dir |> ignore
-    try f dir finally Directory.Delete(dir, true)
 
 let private leftovers (dir: string) = Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories)
 
 [<Fact>]
 let ``a write replaces the file whole and leaves no temporary file`` () =
-    withFolder (fun dir ->
+    Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "sub", "a.txt")
         AtomicFile.writeAllText path "first"
         AtomicFile.writeAllText path "second"
@@ -23,7 +19,7 @@ let ``a write replaces the file whole and leaves no temporary file`` () =
 
 [<Fact>]
 let ``a failing writer leaves the old file as it was`` () =
-    withFolder (fun dir ->
+    Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "a.txt")
         File.WriteAllText(path, "kept")
         Assert.Throws<InvalidOperationException>(fun () ->
@@ -33,7 +29,7 @@ let ``a failing writer leaves the old file as it was`` () =
 
 [<Fact>]
 let ``a symbolic link is written through: the link stays, its target gets the bytes`` () =
-    withFolder (fun dir ->
+    Checks.withTempFolder (fun dir ->
         let target = Path.Combine(dir, "target.txt")
         File.WriteAllText(target, "old")
         let link = Path.Combine(dir, "link.txt")
@@ -52,7 +48,7 @@ let ``a device is written into, not replaced`` () =
 
 [<Fact>]
 let ``long file names: up to 255 characters written, longer refused alike by the check and the write`` () =
-    withFolder (fun dir ->
+    Checks.withTempFolder (fun dir ->
         let long = Path.Combine(dir, String('m', 250) + ".json")
         AtomicFile.checkWritable long
         AtomicFile.writeAllText long "x" // its temporary name is shortened to fit
@@ -65,7 +61,7 @@ let ``long file names: up to 255 characters written, longer refused alike by the
 [<Fact>]
 let ``a replaced file keeps its permissions`` () =
     if not (OperatingSystem.IsWindows()) then
-        withFolder (fun dir ->
+        Checks.withTempFolder (fun dir ->
             let path = Path.Combine(dir, "shared.json")
             File.WriteAllText(path, "old")
             let mode = UnixFileMode.UserRead ||| UnixFileMode.UserWrite ||| UnixFileMode.GroupRead
@@ -77,7 +73,7 @@ let ``a replaced file keeps its permissions`` () =
 [<Fact>]
 let ``a link to a device is written into the device and stays a link`` () =
     if File.Exists "/dev/null" then
-        withFolder (fun dir ->
+        Checks.withTempFolder (fun dir ->
             let link = Path.Combine(dir, "sink")
             File.CreateSymbolicLink(link, "/dev/null") |> ignore
             AtomicFile.writeAllText link "discarded"
@@ -87,7 +83,7 @@ let ``a link to a device is written into the device and stays a link`` () =
 
 [<Fact>]
 let ``checkWritable accepts what writeWith can write and refuses the rest, leaving nothing behind`` () =
-    withFolder (fun dir ->
+    Checks.withTempFolder (fun dir ->
         AtomicFile.checkWritable (Path.Combine(dir, "new", "deeper", "m.json"))
         Assert.False(Directory.Exists(Path.Combine(dir, "new")))
         if File.Exists "/dev/null" then AtomicFile.checkWritable "/dev/null"
@@ -104,7 +100,7 @@ let ``checkWritable accepts what writeWith can write and refuses the rest, leavi
 
 [<Fact>]
 let ``paths that cannot be written fail in one line naming the path and the reason`` () =
-    withFolder (fun dir ->
+    Checks.withTempFolder (fun dir ->
         let fails (path: string) (reason: string) =
             let e = Assert.Throws<SeagullException>(fun () -> AtomicFile.writeAllText path "x")
             Assert.Contains($"cannot write '{path}'", e.Message)

@@ -7,6 +7,12 @@ open FsCheck
 open FsCheck.FSharp
 open Seagull.Core
 
+/// Runs `f` with a fresh temporary folder, deleted afterwards.
+let withTempFolder (f: string -> unit) =
+    let dir = IO.Path.Combine(IO.Path.GetTempPath(), $"seagull-tests-{Guid.NewGuid():N}")
+    IO.Directory.CreateDirectory dir |> ignore
+    try f dir finally (if IO.Directory.Exists dir then IO.Directory.Delete(dir, true))
+
 /// The IEEE bits of a double (a float32 widened to double keeps its bits' meaning: equal float32 bits
 /// give equal double bits).
 let bits (x: float) = BitConverter.DoubleToInt64Bits x

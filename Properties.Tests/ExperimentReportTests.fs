@@ -318,16 +318,13 @@ let ``markdown shows tables with the best variant in bold`` () =
 
 [<Fact>]
 let ``writeAll writes every report atomically into the folder`` () =
-    let dir = Path.Combine(Path.GetTempPath(), $"seagull-report-{Guid.NewGuid():N}")
-    try
+    Checks.withTempFolder (fun dir ->
         let s = Summary.create "mlp-tanh" grid
         let written = Reports.writeAll dir (config s.Variants) s grid
         let names = written |> List.map Path.GetFileName |> List.sort
         Assert.Equal<string list>([ "curves.csv"; "results.csv"; "summary.json"; "summary.md" ], names)
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"))
-        Assert.Equal(Reports.summaryMarkdown (config s.Variants) s, File.ReadAllText(Path.Combine(dir, "summary.md")))
-    finally
-        if Directory.Exists dir then Directory.Delete(dir, true)
+        Assert.Equal(Reports.summaryMarkdown (config s.Variants) s, File.ReadAllText(Path.Combine(dir, "summary.md"))))
 
 // ---------------------------------------------------------------- plots
 
@@ -342,20 +339,16 @@ let ``plots render valid PNG images`` () =
 
 [<Fact>]
 let ``plots writeAll writes the bar chart, curves and activations`` () =
-    let dir = Path.Combine(Path.GetTempPath(), $"seagull-plots-{Guid.NewGuid():N}")
-    try
+    Checks.withTempFolder (fun dir ->
         let written = Plots.writeAll dir (Summary.create "mlp-tanh" grid) grid [ "tanh", tanh ]
         let names = written |> List.map Path.GetFileName |> List.sort
         Assert.Equal<string list>([ "activations.png"; "curves-spring.png"; "mse.png" ], names)
         for p in written do
-            Assert.True(isPng (File.ReadAllBytes p), p)
-    finally
-        if Directory.Exists dir then Directory.Delete(dir, true)
+            Assert.True(isPng (File.ReadAllBytes p), p))
 
 [<Fact>]
 let ``targets whose names make the same file name get a curves plot each`` () =
-    let dir = Path.Combine(Path.GetTempPath(), $"seagull-plots-{Guid.NewGuid():N}")
-    try
+    Checks.withTempFolder (fun dir ->
         // a CSV named "sp ring.csv" next to a target "sp_ring": both would be curves-sp_ring.png
         let renamed = grid |> List.map (fun c -> if c.Target = "spring" then { c with Target = "sp ring" } else c)
         let twin = renamed |> List.filter (fun c -> c.Target = "sp ring") |> List.map (fun c -> { c with Target = "sp_ring" })
@@ -363,9 +356,7 @@ let ``targets whose names make the same file name get a curves plot each`` () =
         let written = Plots.writeAll dir (Summary.create "mlp-tanh" results) results []
         let names = written |> List.map Path.GetFileName |> List.sort
         Assert.Equal<string list>([ "curves-sp_ring-2.png"; "curves-sp_ring.png"; "mse.png" ] |> List.sort, names)
-        Assert.Equal(written.Length, Directory.GetFiles(dir).Length)
-    finally
-        if Directory.Exists dir then Directory.Delete(dir, true)
+        Assert.Equal(written.Length, Directory.GetFiles(dir).Length))
 
 [<Fact>]
 let ``plots draw text with the bundled font, installed fonts or not`` () =
