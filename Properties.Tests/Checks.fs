@@ -13,6 +13,14 @@ let withTempFolder (f: string -> unit) =
     IO.Directory.CreateDirectory dir |> ignore
     try f dir finally (if IO.Directory.Exists dir then IO.Directory.Delete(dir, true))
 
+/// Runs `f`, expects a SeagullException whose message is one line containing every fragment; returns the message.
+let expectOneLineError (fragments: string list) (f: unit -> 'a) =
+    let e = Xunit.Assert.Throws<SeagullException>(fun () -> f () |> ignore)
+    Xunit.Assert.DoesNotContain("\n", e.Message)
+    for s in fragments do
+        Xunit.Assert.True(e.Message.Contains(s: string), $"expected '{s}' in: {e.Message}")
+    e.Message
+
 /// The IEEE bits of a double (a float32 widened to double keeps its bits' meaning: equal float32 bits
 /// give equal double bits).
 let bits (x: float) = BitConverter.DoubleToInt64Bits x

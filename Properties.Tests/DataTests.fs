@@ -12,31 +12,6 @@ open Seagull.Core
 
 let private bits (xs: float[]) = xs |> Array.map BitConverter.DoubleToInt64Bits
 
-let private tempDir =
-    let d = Path.Combine(Path.GetTempPath(), "seagull-data-tests", Guid.NewGuid().ToString "N")
-    Directory.CreateDirectory d |> ignore
-    d
-
-let private csvFile (name: string) (text: string) =
-    let path = Path.Combine(tempDir, name)
-    File.WriteAllText(path, text)
-    path
-
-let private roles u v w y =
-    { U = Csv.parseColumnList u; V = Csv.parseColumnList v; W = Csv.parseColumnList w
-      Y = (if y = "" then None else Some (ColumnRef.parse y)) }
-
-/// Runs `f`, expects a SeagullException, checks it is one line and contains every fragment.
-let private expectError (fragments: string list) (f: unit -> 'a) =
-    let e = Assert.Throws<SeagullException>(fun () -> f () |> ignore)
-    Assert.DoesNotContain("\n", e.Message)
-    for s in fragments do
-        Assert.True(e.Message.Contains(s: string), $"expected '{s}' in: {e.Message}")
-    e.Message
-
-let private good = "u1,u2,v1,v2,w1,y\n1,2,3,4,5,6\n7,8,9,10,11,12\n13,14,15,16,17,18\n"
-let private goodRoles = roles "u1,u2" "v1,v2" "w1" ""
-
 // ---- generators ---------------------------------------------------------------------------------------
 
 /// A data set with bounded, occasionally constant columns of varied scale.
@@ -73,8 +48,8 @@ type Generators =
 [<Fact>]
 let ``blocks validate widths`` () =
     Assert.Equal(9, Blocks.inputWidth { D = 3; K = 3 })
-    expectError [ "D ≥ 1" ] (fun () -> Blocks.validate { D = 0; K = 1 }) |> ignore
-    expectError [ "K ≥ 0" ] (fun () -> Blocks.validate { D = 1; K = -1 }) |> ignore
+    Checks.expectOneLineError [ "D ≥ 1" ] (fun () -> Blocks.validate { D = 0; K = 1 }) |> ignore
+    Checks.expectOneLineError [ "K ≥ 0" ] (fun () -> Blocks.validate { D = 1; K = -1 }) |> ignore
 
 [<Fact>]
 let ``swapInputs exchanges u and v per row`` () =
@@ -84,10 +59,10 @@ let ``swapInputs exchanges u and v per row`` () =
 [<Fact>]
 let ``create rejects bad data with one-line messages`` () =
     let b = { D = 1; K = 0 }
-    expectError [ "row 2"; "'v1'"; "finite" ] (fun () -> Dataset.ofArrays b [| 1.; 2.; 3.; nan |] [| 0.; 0. |]) |> ignore
-    expectError [ "row 1"; "'y'" ] (fun () -> Dataset.ofArrays b [| 1.; 2. |] [| infinity |]) |> ignore
-    expectError [ "do not fill" ] (fun () -> Dataset.ofArrays b [| 1.; 2.; 3. |] [| 0.; 0. |]) |> ignore
-    expectError [ "'a'" ] (fun () -> Dataset.create b [| "a"; "a" |] "y" [| 1.; 2. |] [| 0. |]) |> ignore
+    Checks.expectOneLineError [ "row 2"; "'v1'"; "finite" ] (fun () -> Dataset.ofArrays b [| 1.; 2.; 3.; nan |] [| 0.; 0. |]) |> ignore
+    Checks.expectOneLineError [ "row 1"; "'y'" ] (fun () -> Dataset.ofArrays b [| 1.; 2. |] [| infinity |]) |> ignore
+    Checks.expectOneLineError [ "do not fill" ] (fun () -> Dataset.ofArrays b [| 1.; 2.; 3. |] [| 0.; 0. |]) |> ignore
+    Checks.expectOneLineError [ "'a'" ] (fun () -> Dataset.create b [| "a"; "a" |] "y" [| 1.; 2. |] [| 0. |]) |> ignore
 
 [<Fact>]
 let ``augment appends the swapped copy`` () =
@@ -127,9 +102,9 @@ let ``split is deterministic per key and depends on it`` () =
 
 [<Fact>]
 let ``split refuses impossible requests`` () =
-    expectError [ "between 0 and 1" ] (fun () -> Dataset.split (Random.key 0) 1.0 (indexed 10)) |> ignore
-    expectError [ "between 0 and 1" ] (fun () -> Dataset.split (Random.key 0) 0.0 (indexed 10)) |> ignore
-    expectError [ "at least 2 rows" ] (fun () -> Dataset.split (Random.key 0) 0.5 (indexed 1)) |> ignore
+    Checks.expectOneLineError [ "between 0 and 1" ] (fun () -> Dataset.split (Random.key 0) 1.0 (indexed 10)) |> ignore
+    Checks.expectOneLineError [ "between 0 and 1" ] (fun () -> Dataset.split (Random.key 0) 0.0 (indexed 10)) |> ignore
+    Checks.expectOneLineError [ "at least 2 rows" ] (fun () -> Dataset.split (Random.key 0) 0.5 (indexed 1)) |> ignore
     let train, test = Dataset.split (Random.key 0) 0.01 (indexed 3)
     Assert.Equal((2, 1), (train.Rows, test.Rows))
 
@@ -244,7 +219,7 @@ let ``reference formulas give known values`` () =
     Assert.Equal(2.0, e "pair_dot" [ 1.; 0.; 0.;  2.; 0.; 0.;  1.; 3.; 0. ], 12)
     Assert.Equal(exp -2.0, e "gaussian_pair" x, 12)
     Assert.Equal((sqrt 2.0 - 1.0) ** 2.0 + 1.0, e "spring" [ 1.; 0.; 0.;  0.; 1.; 0.;  1.; 0.; 0. ], 12)
-    expectError [ "coulomb"; "9 inputs" ] (fun () -> e "coulomb" [ 1.; 2. ]) |> ignore
+    Checks.expectOneLineError [ "coulomb"; "9 inputs" ] (fun () -> e "coulomb" [ 1.; 2. ]) |> ignore
 
 [<Fact>]
 let ``suite has the required variety`` () =
@@ -258,7 +233,7 @@ let ``suite has the required variety`` () =
     Assert.Contains(Targets.all, fun t -> not t.Exchangeable)
     Assert.Equal("spring", (Targets.find " Spring ").Name)
     Assert.True((Targets.tryFind "nope").IsNone)
-    expectError [ "unknown target 'nope'"; "known: coulomb, triangle_area" ] (fun () -> Targets.find "nope") |> ignore
+    Checks.expectOneLineError [ "unknown target 'nope'"; "known: coulomb, triangle_area" ] (fun () -> Targets.find "nope") |> ignore
 
 [<Fact>]
 let ``generated data are deterministic per key and named`` () =
@@ -273,186 +248,3 @@ let ``generated data are deterministic per key and named`` () =
         Assert.Equal<string[]>(Dataset.defaultInputNames t.Blocks, a.InputNames)
         Assert.Equal("y", a.TargetName)
     Assert.Equal<string[]>([| "u1"; "v1"; "w1" |], (Targets.generate (Targets.find "bead_pair") (Random.key 0) 2).InputNames)
-
-// ---- CSV: loading --------------------------------------------------------------------------------------
-
-[<Fact>]
-let ``csv loads roles by name and by index`` () =
-    let path = csvFile "good.csv" ("id,u1,u2,v1,v2,w1,y\n" + "a,1,2,3,4,5,6\n\"b,c\", 7 ,8,9,10,11,12\n\n\n")
-    let ds = Csv.load path goodRoles
-    Assert.Equal(2, ds.Rows)
-    Assert.Equal({ D = 2; K = 1 }, ds.Blocks)
-    Assert.Equal<float[]>([| 1.; 2.; 3.; 4.; 5.; 7.; 8.; 9.; 10.; 11. |], ds.X)
-    Assert.Equal<float[]>([| 6.; 12. |], ds.Y)
-    Assert.Equal<string[]>([| "u1"; "u2"; "v1"; "v2"; "w1" |], ds.InputNames)
-    let byIndex = Csv.load path (roles "1,2" "3,4" "" "6")
-    Assert.Equal({ D = 2; K = 0 }, byIndex.Blocks)
-    Assert.Equal<float[]>([| 6.; 12. |], byIndex.Y)
-    Assert.Equal<ColumnRef list>([ Name "a"; Index 0; Name "x1" ], Csv.parseColumnList " a,0 , x1")
-
-[<Fact>]
-let ``csv columns named by numbers are found by name, other numbers are positions`` () =
-    let path = csvFile "numbers.csv" "1,0,20,y
-1,2,3,4
-5,6,7,8
-"
-    // "0" and "1" name columns (at positions 1 and 0); "2" names none, so it is position 2 (named "20")
-    let ds = Csv.load path (roles "0" "1" "2" "y")
-    Assert.Equal<string[]>([| "0"; "1"; "20" |], ds.InputNames)
-    Assert.Equal<float[]>([| 2.; 1.; 3.; 6.; 5.; 7. |], ds.X)
-    // a number that names two columns is a position, as it would be without them
-    let twice = csvFile "twice.csv" "1,1,5,y\n1,2,3,4\n5,6,7,8\n"
-    let ds2 = Csv.load twice (roles "1" "2" "" "y")
-    Assert.Equal<string[]>([| "1"; "5" |], ds2.InputNames)
-    Assert.Equal<float[]>([| 2.; 3.; 6.; 7. |], ds2.X)
-
-[<Fact>]
-let ``csv quoted fields follow RFC 4180`` () =
-    let path = csvFile "quoted.csv" "\"u, one\",\"v \"\"x\"\"\",\"y\"\r\n\"1\",2,3\r\n4,\"5\",\"6\"\r\n"
-    let ds = Csv.load path (roles "u, one" "" "" "" |> fun r -> { r with U = [ Name "u, one" ]; V = [ Name "v \"x\"" ] })
-    Assert.Equal<float[]>([| 1.; 2.; 4.; 5. |], ds.X)
-    Assert.Equal<string[]>([| "u, one"; "v \"x\"" |], ds.InputNames)
-
-[<Fact>]
-let ``csv error: file not found`` () =
-    let path = Path.Combine(tempDir, "missing.csv")
-    expectError [ path; "not found" ] (fun () -> Csv.load path goodRoles) |> ignore
-
-[<Fact>]
-let ``csv error: empty file`` () =
-    let path = csvFile "empty.csv" "\n  \n"
-    expectError [ path; "line 1"; "empty"; "header" ] (fun () -> Csv.load path goodRoles) |> ignore
-
-[<Fact>]
-let ``csv error: missing header`` () =
-    let path = csvFile "noheader.csv" "1,2,3\n4,5,6\n"
-    expectError [ path; "line 1"; "column '1'"; "header" ] (fun () -> Csv.load path (roles "0" "1" "" "2")) |> ignore
-
-[<Fact>]
-let ``csv error: ragged rows`` () =
-    let path = csvFile "ragged.csv" (good + "1,2,3,4,5\n")
-    expectError [ path; "line 5 has 5 fields, the header has 6"; "column 'y'" ] (fun () -> Csv.load path goodRoles) |> ignore
-    let path2 = csvFile "ragged2.csv" "u1,v1,y\n1,2,3\n1,2,3,4\n"
-    expectError [ path2; "line 3 has 4 fields"; "column 'y'" ] (fun () -> Csv.load path2 (roles "u1" "v1" "" "")) |> ignore
-
-[<Fact>]
-let ``csv error: non-numeric cell`` () =
-    let path = csvFile "text.csv" (good.Replace("9,10", "9,ten"))
-    expectError [ path; "line 3"; "column 'v2'"; "'ten' is not a number" ] (fun () -> Csv.load path goodRoles) |> ignore
-    let path2 = csvFile "comma.csv" (good.Replace("13,", "\"1,3\","))
-    expectError [ path2; "line 4"; "column 'u1'"; "'1,3'" ] (fun () -> Csv.load path2 goodRoles) |> ignore
-    let path3 = csvFile "blank.csv" (good.Replace("7,8", "7, "))
-    expectError [ path3; "line 3"; "column 'u2'"; "empty" ] (fun () -> Csv.load path3 goodRoles) |> ignore
-
-[<Fact>]
-let ``csv error: NaN and infinite cells`` () =
-    for bad in [ "NaN"; "Infinity"; "-Infinity"; "1e999" ] do
-        let path = csvFile "nan.csv" (good.Replace("11,12", $"11,{bad}"))
-        expectError [ path; "line 3"; "column 'y'"; "not a finite number" ] (fun () -> Csv.load path goodRoles) |> ignore
-
-[<Fact>]
-let ``csv error: unknown column lists the available ones`` () =
-    let path = csvFile "unknown.csv" good
-    expectError [ path; "line 1"; "column 'q1'"; "available: 'u1', 'u2', 'v1'" ] (fun () -> Csv.load path (roles "q1,u2" "v1,v2" "" "")) |> ignore
-    expectError [ path; "line 1"; "column 'U1'"; "did you mean 'u1'" ] (fun () -> Csv.load path (roles "U1,u2" "v1,v2" "" "")) |> ignore
-    let noY = csvFile "noy.csv" "a,b,c\n1,2,3\n4,5,6\n"
-    expectError [ noY; "line 1"; "'y'"; "available: 'a', 'b', 'c'" ] (fun () -> Csv.load noY (roles "a" "b" "" "")) |> ignore
-
-[<Fact>]
-let ``csv error: duplicated header name when referenced`` () =
-    let path = csvFile "dup.csv" "a,b,a,y\n1,2,3,4\n5,6,7,8\n"
-    expectError [ path; "line 1"; "column 'a'"; "2 times" ] (fun () -> Csv.load path (roles "a" "b" "" "")) |> ignore
-    // not referenced by name: fine by index unless both become inputs
-    let ds = Csv.load path (roles "0" "b" "" "")
-    Assert.Equal<float[]>([| 1.; 2.; 5.; 6. |], ds.X)
-    expectError [ path; "line 1"; "column 'a'"; "same name" ] (fun () -> Csv.load path (roles "0" "2" "" "")) |> ignore
-
-[<Fact>]
-let ``csv error: a column in two roles`` () =
-    let path = csvFile "roles.csv" good
-    expectError [ path; "line 1"; "column 'u2'"; "both u and v" ] (fun () -> Csv.load path (roles "u1,u2" "u2,v2" "" "")) |> ignore
-    expectError [ path; "line 1"; "column 'w1'"; "both w and y" ] (fun () -> Csv.load path (roles "u1" "v1" "w1" "w1")) |> ignore
-    expectError [ path; "line 1"; "column 'u1'"; "2 times as u" ] (fun () -> Csv.load path (roles "u1,0" "v1,v2" "" "")) |> ignore
-
-[<Fact>]
-let ``csv error: u and v of different widths`` () =
-    let path = csvFile "widths.csv" good
-    expectError [ path; "line 1"; "u has 2 columns ('u1', 'u2') but v has 1 ('v1')" ] (fun () -> Csv.load path (roles "u1,u2" "v1" "" "")) |> ignore
-
-[<Fact>]
-let ``csv error: no u given`` () =
-    let path = csvFile "nou.csv" good
-    expectError [ path; "line 1"; "no u columns"; "'u1'" ] (fun () -> Csv.load path (roles "" "" "w1" "")) |> ignore
-
-[<Fact>]
-let ``csv error: index out of range`` () =
-    let path = csvFile "range.csv" good
-    expectError [ path; "line 1"; "index 6 is out of range"; "6 columns" ] (fun () -> Csv.load path (roles "0" "6" "" "")) |> ignore
-
-[<Fact>]
-let ``csv error: fewer than two data rows`` () =
-    let path = csvFile "short.csv" "u1,v1,y\n1,2,3\n\n"
-    expectError [ path; "line 2"; "only 1 data row"; "at least 2" ] (fun () -> Csv.load path (roles "u1" "v1" "" "")) |> ignore
-    let path0 = csvFile "headeronly.csv" "u1,v1,y\n"
-    expectError [ path0; "line 1"; "no data rows" ] (fun () -> Csv.load path0 (roles "u1" "v1" "" "")) |> ignore
-
-[<Fact>]
-let ``csv error: bad quoting`` () =
-    let path = csvFile "openquote.csv" "u1,v1,y\n1,\"2,3\n4,5,6\n"
-    expectError [ path; "line 2"; "column 'v1'"; "not closed" ] (fun () -> Csv.load path (roles "u1" "v1" "" "")) |> ignore
-    let path2 = csvFile "strayquote.csv" "u1,v1,y\n1,2x\"3,4\n"
-    expectError [ path2; "line 2"; "column 'v1'"; "quote" ] (fun () -> Csv.load path2 (roles "u1" "v1" "" "")) |> ignore
-
-[<Fact>]
-let ``loadForModel finds columns by name, target optional`` () =
-    let path = csvFile "predict.csv" "w1,extra,v1,u1\n5,x,3,1\n6,y,4,2\n"
-    let p = Csv.loadForModel path [| "u1"; "v1"; "w1" |] (Some (Name "y"))
-    Assert.Equal(2, p.RowCount)
-    Assert.Equal<float[]>([| 1.; 3.; 5.; 2.; 4.; 6. |], p.Inputs)
-    Assert.True(p.Observed.IsNone)
-    let q = Csv.loadForModel path [| "u1"; "v1" |] (Some (Name "w1"))
-    Assert.Equal<float[]>([| 5.; 6. |], q.Observed.Value)
-    Assert.Equal<float[]>([| 5.; 6. |], (Csv.loadForModel path [| "u1"; "v1" |] (Some (Index 0))).Observed.Value)
-    expectError [ path; "column 'u1'"; "one of the model's inputs" ] (fun () -> Csv.loadForModel path [| "u1"; "v1"; "w1" |] (Some (Name "u1"))) |> ignore
-    expectError [ path; "index 9 is out of range" ] (fun () -> Csv.loadForModel path [| "u1"; "v1" |] (Some (Index 9))) |> ignore
-    expectError [ path; "line 1"; "column 'u2'"; "available" ] (fun () -> Csv.loadForModel path [| "u2" |] None) |> ignore
-    let empty = csvFile "predict-empty.csv" "u1,v1\n"
-    expectError [ empty; "line 1"; "no data rows" ] (fun () -> Csv.loadForModel empty [| "u1"; "v1" |] None) |> ignore
-
-// ---- CSV: writing ---------------------------------------------------------------------------------------
-
-[<Fact>]
-let ``csv write then load is exact`` () =
-    let t = Targets.find "gaussian_pair"
-    let ds0 = Targets.generate t (Random.key 11) 300
-    let odd = [| 1e-300; -0.0; 5e-324; 1.7976931348623157e308; -123456.789e-20; 0.1; 1.0 / 3.0; Math.PI; -2.5; 7e22 |]
-    let x = Array.copy ds0.X
-    odd |> Array.iteri (fun i v -> x.[i * 3] <- v)
-    let ds = { ds0 with X = x }
-    let path = Path.Combine(tempDir, "sub", "roundtrip.csv")
-    Csv.write path ds
-    let back = Csv.load path (roles "u1,u2,u3" "v1,v2,v3" "w1,w2,w3" "y")
-    Assert.Equal<int64[]>(bits ds.X, bits back.X)
-    Assert.Equal<int64[]>(bits ds.Y, bits back.Y)
-    Assert.Equal<string[]>(ds.InputNames, back.InputNames)
-    Assert.Empty(Directory.GetFiles(Path.GetDirectoryName path, "*.tmp"))
-
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 100)>]
-let ``writeColumns round-trips any finite doubles and awkward headers`` (values: NormalFloat[]) =
-    let v = values |> Array.map (fun (NormalFloat f) -> f)
-    let v = if v.Length < 2 then Array.append v [| 1.0; 2.0 |] else v
-    let headers = [| "plain"; "with,comma"; " spaced "; "quo\"te" |]
-    let cols = [| v; Array.map (fun x -> -x) v; Array.map (fun x -> x * 1e-200) v; Array.rev v |]
-    let path = Path.Combine(tempDir, $"cols-{Guid.NewGuid():N}.csv")
-    Csv.writeColumns path headers cols
-    let p = Csv.loadForModel path headers None
-    let back = Array.init 4 (fun j -> Array.init p.RowCount (fun i -> p.Inputs.[i * 4 + j]))
-    File.Delete path
-    Array.forall2 (fun a b -> bits a = bits b) cols back
-
-[<Fact>]
-let ``writeColumns refuses mismatched columns`` () =
-    let path = Path.Combine(tempDir, "bad.csv")
-    expectError [ path; "'b' has 1 values" ] (fun () -> Csv.writeColumns path [| "a"; "b" |] [| [| 1.; 2. |]; [| 1. |] |]) |> ignore
-    expectError [ path; "2 headers for 1 columns" ] (fun () -> Csv.writeColumns path [| "a"; "b" |] [| [| 1. |] |]) |> ignore
-    Assert.False(File.Exists path)

@@ -1,0 +1,148 @@
+using Core = global::Seagull.Core;
+
+namespace Seagull.Api;
+
+// Using a fitted regressor: predictions, evaluation and the invariance check.
+public sealed partial class SwapInvariantRegressor
+{
+    /// <summary>Predictions in the target's units, one per row of <paramref name="x"/> (columns [u | v | w]).</summary>
+    /// <exception cref="ArgumentException">x has the wrong number of columns or holds NaN or infinite values.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double[] p = regressor.Predict(new double[,] { { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 } });</code></example>
+    public double[] Predict(double[,] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var m = Fitted();
+        if (x.GetLength(0) == 0 && x.GetLength(1) == Definition.InputWidth) return [];
+        RegressionData.CheckArrays(x, null, Definition.UWidth, Definition.WWidth, "the model");
+        return Guard.Argument(nameof(x), () => Core.Regressor.predict(m, Fs.RowMajor(x)));
+    }
+
+    /// <summary>The prediction for one input row (columns [u | v | w]).</summary>
+    /// <exception cref="ArgumentException">The row has the wrong length or holds NaN or infinite values.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double p = regressor.Predict(stackalloc double[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 });</code></example>
+    public double Predict(ReadOnlySpan<double> row)
+    {
+        var m = Fitted();
+        if (row.Length != Definition.InputWidth)
+            throw new ArgumentException($"the row has {row.Length} values but the model expects {Definition.InputWidth} ([u:{Definition.UWidth} | v:{Definition.VWidth} | w:{Definition.WWidth}])", nameof(row));
+        for (var j = 0; j < row.Length; j++)
+            if (!double.IsFinite(row[j])) throw new ArgumentException($"row[{j}] is {row[j]}; inputs must be finite", nameof(row));
+        var values = row.ToArray();
+        return Guard.Argument(nameof(row), () => Core.Regressor.predict(m, values))[0];
+    }
+
+    /// <summary>Predictions for the rows of a CSV file, whose columns are found by the names stored in the model.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A model column is missing or a cell is not a finite number.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double[] p = regressor.Predict("new.csv");</code></example>
+    public double[] Predict(string csvPath) => PredictTable(csvPath).Predictions;
+
+    /// <summary>
+    /// Predictions for the rows of a CSV file next to every column of the file (ids and other columns kept,
+    /// as written), with a "prediction" column last.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A model column is missing or a cell is not a finite number.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>regressor.PredictTable("new.csv").WriteCsv("predicted.csv");</code></example>
+    public PredictionTable PredictTable(string csvPath)
+    {
+        var m = Fitted();
+        Guard.FileExists(csvPath, nameof(csvPath), "data file");
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.None<Core.ColumnRef>()));
+        var predictions = Guard.Data(() => Core.Regressor.predict(m, inputs.Inputs));
+        var headers = new List<string>(inputs.Header);
+        var name = "prediction";
+        for (var k = 1; headers.Contains(name); k++) name = $"prediction_{k}";
+        headers.Add(name);
+        return new PredictionTable(headers.AsReadOnly(), inputs.Fields, predictions);
+    }
+
+    /// <summary>MSE, RMSE, R² and invariance error of the model on inputs x and targets y (target units).</summary>
+    /// <exception cref="ArgumentException">Shape mismatch, empty data, or NaN/infinite values.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>Evaluation e = regressor.Evaluate(testX, testY);</code></example>
+    public Evaluation Evaluate(double[,] x, double[] y)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        var m = Fitted();
+        RegressionData.CheckArrays(x, y, Definition.UWidth, Definition.WWidth, "the model");
+        var data = Guard.Argument(nameof(x), () => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, m.TargetName, Fs.RowMajor(x), y));
+        return ToEvaluation(Guard.Argument(nameof(x), () => Core.Regressor.evaluate(m, data)));
+    }
+
+    /// <summary>Predictions in the target's units for the rows of a data set with the same block widths.</summary>
+    /// <exception cref="ArgumentException">The data's block widths differ from the model's.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double[] p = regressor.Predict(test);</code></example>
+    public double[] Predict(RegressionData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var m = Fitted();
+        if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
+            throw new ArgumentException($"the data has blocks u:{data.UWidth} w:{data.WWidth} but the model expects u:{Definition.UWidth} w:{Definition.WWidth}", nameof(data));
+        return Guard.Argument(nameof(data), () => Core.Regressor.predict(m, data.Inner.X));
+    }
+
+    /// <summary>Metrics of the model on a data set with the same block widths.</summary>
+    /// <exception cref="ArgumentException">The data's block widths differ from the model's.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>Evaluation e = regressor.Evaluate(test);</code></example>
+    public Evaluation Evaluate(RegressionData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var m = Fitted();
+        if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
+            throw new ArgumentException($"the data has blocks u:{data.UWidth} w:{data.WWidth} but the model expects u:{Definition.UWidth} w:{Definition.WWidth}", nameof(data));
+        return ToEvaluation(Guard.Argument(nameof(data), () => Core.Regressor.evaluate(m, data.Inner)));
+    }
+
+    /// <summary>
+    /// Metrics of the model on a CSV file: input columns are found by the model's stored names, the target by
+    /// <paramref name="targetColumn"/> (default: the model's target name).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A column is missing (the target included), the target is one of the model's inputs, or a cell is not a finite number.</exception>
+    /// <exception cref="ArgumentException">The target column name is blank.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>Evaluation e = regressor.Evaluate("test.csv", targetColumn: "energy");</code></example>
+    public Evaluation Evaluate(string csvPath, string? targetColumn = null)
+    {
+        var m = Fitted();
+        Guard.FileExists(csvPath, nameof(csvPath), "data file");
+        if (targetColumn is not null && string.IsNullOrWhiteSpace(targetColumn))
+            throw new ArgumentException("the target column name is blank", nameof(targetColumn));
+        var target = targetColumn?.Trim() ?? m.TargetName;
+        var reference = targetColumn is null ? Core.ColumnRef.NewName(target) : Guard.Data(() => Core.ColumnRefModule.parse(target));
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.Some(reference)));
+        var observed = Fs.ValueRef(inputs.Observed)
+            ?? throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column '{target}' to compare the predictions with; name the target column");
+        var data = Guard.Data(() => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, m.TargetName, inputs.Inputs, observed));
+        return ToEvaluation(Guard.Data(() => Core.Regressor.evaluate(m, data)));
+    }
+
+    private static Evaluation ToEvaluation(Core.Metrics x) => new(x.Mse, x.Rmse, x.R2, x.InvarianceError, x.N);
+
+    /// <summary>
+    /// Measures swap invariance on <paramref name="samples"/> random inputs (normal, seeded): the largest
+    /// |f(x) − f(x̃)|, whether f(x) = f(x̃) bitwise on every sample, what the architecture guarantees, and the
+    /// declared and measured parity of every activation. An unfitted regressor is checked with its initial parameters.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">samples &lt; 1.</exception>
+    /// <example><code>var r = regressor.CheckInvariance(samples: 2000); Console.WriteLine(r.ExactlyInvariant);</code></example>
+    public InvarianceReport CheckInvariance(int samples = 1000, int seed = 0)
+    {
+        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be ≥ 1, got {samples}");
+        var m = model ?? new Core.Model(Definition.Spec, InitialParams(), Core.StandardizationModule.identity(Definition.Spec.Blocks),
+                                        Core.DatasetModule.defaultInputNames(Definition.Spec.Blocks), "y", "");
+        var check = Guard.Argument(nameof(samples), () => Core.Regressor.check(m, samples, seed));
+        var activations = check.Activations
+            .Select(a => new ActivationParity(a.Layer, a.Name, Fs.ToParity(a.Declared), Fs.ToParity(a.Measured)))
+            .ToArray();
+        return new InvarianceReport(check.InvarianceError, check.ExactlyInvariant, check.ArchitectureGuarantees, check.Samples,
+                                    Definition.Architecture, Definition.Description, Array.AsReadOnly(activations));
+    }
+}
