@@ -94,10 +94,41 @@ let ``custom activations get their parity measured, not declared`` () =
     Assert.Equal(Even, (Activation.custom "seagull" (fun z -> log (1.0 + z * z))).Declared)
     Assert.Equal(Odd, (Activation.custom "cube" (fun z -> z * z * z)).Declared)
     Assert.Equal(Neither, (Activation.custom "shifted_square" (fun z -> z * z + z)).Declared)
-    // ±∞ are not "close" to each other: z/0 is odd (sign(z)·∞), never even; NaN is neither
-    let zero = Tensor.scalar Float64 0.0
-    Assert.Equal(Odd, (Activation.custom "blowup" (fun z -> z / zero)).Declared)
-    Assert.Equal(Neither, (Activation.custom "nothing" (fun z -> zero / zero + z)).Declared)
+    // Even only up to rounding is not even: (z + 1)² − 2z differs from its mirror in the last bit
+    // (at z = 0.1 in float64), and a split network with it is not exactly invariant.
+    let rounded = Activation.custom "sq1" (fun z -> (z + 1.0) * (z + 1.0) - 2.0 * z)
+    Assert.Equal(Neither, rounded.Declared)
+    Assert.Equal(Neither, Activation.parityOf rounded)
+    let split = { NetworkSpec.create Split { D = 2; K = 1 } [ 8; 8 ] [ Activation.tanh ] with Even = rounded }
+    Assert.False(NetworkSpec.isExactlyInvariant split)
+    Assert.True(NetworkSpec.isExactlyInvariant { split with Even = Activation.custom "sq2" (fun z -> z * z + 1.0) })
+
+[<Fact>]
+let ``parity is measured bit for bit; infinities and NaN are not close to anything`` () =
+    // Records made directly (custom refuses non-finite formulas): z/0 is odd (sign(z)·∞), never even; NaN is neither.
+    let raw name f = { Name = name; Declared = Neither; Formula = "test"; Kernel = None; Apply = f }
+    let zero (z: Tensor) = Tensor.scalar z.Dtype 0.0
+    Assert.Equal(Odd, Activation.parityOf (raw "blowup" (fun z -> z / zero z)))
+    Assert.Equal(Neither, Activation.parityOf (raw "nothing" (fun z -> zero z / zero z + z)))
+    // A formula even in float64 but not in float32 is neither.
+    let shifted = raw "f32only" (fun z -> if z.Dtype = Float32 then z * z + z else z * z)
+    Assert.Equal(Neither, Activation.parityOf shifted)
+
+[<Fact>]
+let ``custom activations undefined somewhere are refused in one line`` () =
+    let zero (z: Tensor) = Tensor.scalar z.Dtype 0.0
+    for name, f, fragment in
+        [ "lg", (fun (z: Tensor) -> log z), "gives -∞ at z = 0 in float64"
+          "sqrt", (fun z -> sqrt z), "gives NaN at z = -0.001"
+          "nanact", (fun z -> log (z * z - 0.5)), "gives NaN at z = 0"
+          "inverse", (fun z -> Tensor.scalar z.Dtype 1.0 / z), "gives ∞ at z = 0"
+          "hole", (fun z -> zero z / zero z + z), "gives NaN" ] do
+        let e = Assert.Throws<SeagullException>(fun () -> Activation.custom name f |> ignore)
+        Assert.DoesNotContain("\n", e.Message)
+        Assert.Contains(fragment, e.Message)
+        Assert.Contains("must be a finite number for every input", e.Message)
+    // Overflow far out is allowed: exp(z²) is ∞ from z ≈ 9.4 in float32 but finite where pre-activations live.
+    Assert.Equal(Even, (Activation.custom "expsq" (fun z -> exp (z * z))).Declared)
     for bad in [ "two words"; "a,b"; "a|b"; "line\nbreak" ] do
         let e = Assert.Throws<SeagullException>(fun () -> Activation.custom bad (fun z -> z * z) |> ignore)
         Assert.Contains("must be one word", e.Message)

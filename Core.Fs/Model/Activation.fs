@@ -105,18 +105,22 @@ module Activation =
     let probes =
         [| 0.001; 0.01; 0.1; 0.25; 0.5; 0.75; 1.0; 1.5; 2.0; 3.0; 5.0; 7.5; 10.0; 20.0; 50.0 |]
 
-    /// Measures parity numerically in float64 on `probes`: even when σ(−z) = σ(z) and odd when
-    /// σ(−z) = −σ(z) at every probe, to a relative tolerance of 1e-9; otherwise neither.
+    /// Measures parity on `probes`, bit for bit in both precisions: even when σ(−z) = σ(z) and odd when
+    /// σ(−z) = −σ(z) exactly (as IEEE numbers, so +0 = −0) at every probe, in float32 and in float64;
+    /// otherwise neither. Exactly, because the architectures' invariance guarantee is exact: a formula
+    /// that is even only up to rounding, such as (z + 1)² − 2z, measures neither, and a `split` network
+    /// with it is not exactly invariant. NaN results measure neither.
     let parityOf (a: Activation) : Parity =
-        let plus = evaluate Float64 a probes
-        let minus = evaluate Float64 a (probes |> Array.map (fun p -> -p))
-        // Infinities match only exactly: ∞ and −∞ are not "close" just because their tolerance is infinite.
-        let close (x: float) (y: float) =
-            x = y || (Double.IsFinite x && Double.IsFinite y && Math.Abs(x - y) <= 1e-9 * (1.0 + max (Math.Abs x) (Math.Abs y)))
-        let all f = Array.forall2 f plus minus
-        if all (fun p m -> close p m) then Even
-        elif all (fun p m -> close p -m) then Odd
-        else Neither
+        let measured (dtype: Dtype) =
+            let plus = evaluate dtype a probes
+            let minus = evaluate dtype a (probes |> Array.map (fun p -> -p))
+            let all f = Array.forall2 f plus minus
+            if all (fun (p: float) m -> p = m) then Even
+            elif all (fun (p: float) m -> -p = m) then Odd
+            else Neither
+        match measured Float64, measured Float32 with
+        | p64, p32 when p64 = p32 -> p64
+        | _ -> Neither
 
     /// Checks a custom activation's name: one word, since names go into model files, markdown report
     /// tables and comma-separated CLI lists (no spaces, commas, '|' or control characters).
@@ -139,5 +143,14 @@ module Activation =
                 Fail.with' $"custom activation '{name.Trim()}': the formula must act elementwise (an input of shape {RawTensor.shapeText z.Raw.Shape} gave {RawTensor.shapeText y.Raw.Shape})"
             y
         let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Apply = elementwise }
-        evaluate Float64 draft [| -1.0; 0.0; 1.0 |] |> ignore
+        // An activation undefined somewhere (log z, √z, 1/z) makes a network's output NaN as soon as a
+        // pre-activation lands there, and the fit would then blame the learning rate: refuse it here.
+        // NaN anywhere on the probes, or ±∞ where |z| ≤ 5, is refused (exp(z²) overflows float32 from z ≈ 9.4).
+        let points = Array.concat [ [| 0.0 |]; probes; probes |> Array.map (fun p -> -p) ]
+        for dtype in [ Float64; Float32 ] do
+            let values = evaluate dtype draft points
+            Array.iter2 (fun (z: float) (y: float) ->
+                if Double.IsNaN y || (Double.IsInfinity y && Math.Abs z <= 5.0) then
+                    let value = if Double.IsNaN y then "NaN" elif y > 0.0 then "∞" else "-∞"
+                    Fail.with' $"custom activation '{name.Trim()}' gives {value} at z = {z} in {Dtype.name dtype}; an activation must be a finite number for every input") points values
         { draft with Declared = parityOf draft }

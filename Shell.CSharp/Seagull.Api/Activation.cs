@@ -46,8 +46,10 @@ public sealed class Activation : IEquatable<Activation>
     public bool IsBuiltIn => Inner.Kernel is not null;
 
     /// <summary>
-    /// Measures parity numerically in float64 on fixed probes |z| ∈ [1e-3, 50]: even when σ(−z) = σ(z) and
-    /// odd when σ(−z) = −σ(z) at every probe (relative tolerance 1e-9), otherwise neither.
+    /// Measures parity on fixed probes |z| ∈ [1e-3, 50], bit for bit in float32 and in float64: even when
+    /// σ(−z) = σ(z) and odd when σ(−z) = −σ(z) exactly at every probe, otherwise neither. Exactly, because the
+    /// architectures' invariance guarantee is exact: a formula even only up to rounding, such as
+    /// (z + 1)² − 2z, measures neither, and a split network with it is not exactly invariant.
     /// </summary>
     /// <example><code>Activation.Relu.MeasureParity() == Parity.Neither</code></example>
     public Parity MeasureParity() => measured.Value;
@@ -81,7 +83,7 @@ public sealed class Activation : IEquatable<Activation>
         tanh = Of(A.tanh), relu = Of(A.relu), leakyRelu = Of(A.leakyRelu), sigmoid = Of(A.sigmoid),
         softplus = Of(A.softplus), elu = Of(A.elu), silu = Of(A.silu), gelu = Of(A.gelu);
 
-    private static readonly IReadOnlyList<Activation> all = Array.AsReadOnly(new[]
+    private static readonly IReadOnlyList<Activation> all = ReadOnly.List(new[]
     {
         seagull, square, abs, gaussian, logcosh, cos, identity, tanh, relu, leakyRelu, sigmoid, softplus, elu, silu, gelu,
     });
@@ -164,7 +166,7 @@ public sealed class Activation : IEquatable<Activation>
     /// <param name="name">A short name, stored in model files.</param>
     /// <param name="formula">The function of z, built from <see cref="Expr"/> operators and functions; it must act elementwise.</param>
     /// <param name="formulaText">Optional formula text for reports (default "custom").</param>
-    /// <exception cref="ArgumentException">The name is empty, not one word (spaces, commas, '|', control characters) or a built-in name, or the formula is not elementwise.</exception>
+    /// <exception cref="ArgumentException">The name is empty, not one word (spaces, commas, '|', control characters) or a built-in name, or the formula is not elementwise, or it is not a finite number at some input (NaN at any probe, such as log z or √z at z &lt; 0, or ±∞ for |z| ≤ 5, such as 1/z at 0).</exception>
     /// <example><code>var seagull2 = Activation.Custom("seagull2", z => Expr.Log(1 + z * z), "log(1 + z²)");</code></example>
     public static Activation Custom(string name, Func<Expr, Expr> formula, string? formulaText = null)
     {

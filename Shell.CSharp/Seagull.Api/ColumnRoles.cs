@@ -35,11 +35,11 @@ public sealed class ColumnRoles
         Y = y?.Trim();
     }
 
-    private static ReadOnlyCollection<string> Check(IEnumerable<string> columns, string paramName)
+    private static IReadOnlyList<string> Check(IEnumerable<string> columns, string paramName)
     {
         var list = columns.Select(c => c?.Trim() ?? "").ToArray();
         if (list.Any(c => c.Length == 0)) throw new ArgumentException($"the {paramName} column list has an empty entry", paramName);
-        return Array.AsReadOnly(list);
+        return ReadOnly.List(list);
     }
 
     /// <summary>Roles from comma-separated lists, as on the command line.</summary>

@@ -32,10 +32,10 @@ public sealed record CompareOptions
 
     private static CompareOptions FromCore(Core.CompareSettings s) => new()
     {
-        Targets = Array.AsReadOnly(s.Targets.ToArray()),
-        Variants = Array.AsReadOnly(s.Variants.ToArray()),
+        Targets = ReadOnly.List(s.Targets.ToArray()),
+        Variants = ReadOnly.List(s.Variants.ToArray()),
         Activation = s.Activation,
-        Hidden = Array.AsReadOnly(s.Hidden.ToArray()),
+        Hidden = ReadOnly.List(s.Hidden.ToArray()),
         Seeds = s.Seeds,
         Epochs = s.Epochs,
         TrainSamples = s.TrainSamples,
@@ -49,11 +49,11 @@ public sealed record CompareOptions
 
     /// <summary>Built-in target names; empty = every exchangeable target (or only <see cref="Data"/> when it is set).</summary>
     /// <example><code>new CompareOptions { Targets = ["coulomb"] }</code></example>
-    public IReadOnlyList<string> Targets { get; init; } = Array.AsReadOnly(coreDefaults.Targets.ToArray());
+    public IReadOnlyList<string> Targets { get; init; } = ReadOnly.List(coreDefaults.Targets.ToArray());
 
     /// <summary>Variant names (see <see cref="Experiment.Variants"/>); empty = every variant.</summary>
     /// <example><code>new CompareOptions { Variants = ["mlp-tanh", "mlp-seagull"] }</code></example>
-    public IReadOnlyList<string> Variants { get; init; } = Array.AsReadOnly(coreDefaults.Variants.ToArray());
+    public IReadOnlyList<string> Variants { get; init; } = ReadOnly.List(coreDefaults.Variants.ToArray());
 
     /// <summary>The even activation the Seagull variants use (default "seagull").</summary>
     /// <example><code>new CompareOptions { Activation = "logcosh" }</code></example>
@@ -61,7 +61,7 @@ public sealed record CompareOptions
 
     /// <summary>Widths of the hidden layers (each ≥ 2).</summary>
     /// <example><code>new CompareOptions { Hidden = [32, 32] }</code></example>
-    public IReadOnlyList<int> Hidden { get; init; } = Array.AsReadOnly(coreDefaults.Hidden.ToArray());
+    public IReadOnlyList<int> Hidden { get; init; } = ReadOnly.List(coreDefaults.Hidden.ToArray());
 
     /// <summary>Number of seeds 0..Seeds−1 (≥ 1); each fixes the data sample and the initial parameters.</summary>
     /// <example><code>new CompareOptions { Seeds = 3 }</code></example>

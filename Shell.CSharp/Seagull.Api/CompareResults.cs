@@ -51,14 +51,14 @@ public sealed record CompareConfig(
     public int Cells => Targets.Count * Variants.Count * Seeds.Count;
 
     internal static CompareConfig FromCore(Core.ExperimentConfig c) => new(
-        Array.AsReadOnly(c.Targets.ToArray()),
-        Array.AsReadOnly(c.Variants.Select(v => new VariantInfo(v.Name, v.Description)).ToArray()),
+        ReadOnly.List(c.Targets.ToArray()),
+        ReadOnly.List(c.Variants.Select(v => new VariantInfo(v.Name, v.Description)).ToArray()),
         c.Baseline, c.Activation,
-        Array.AsReadOnly(c.HiddenWidths.ToArray()),
-        Array.AsReadOnly(c.Seeds.ToArray()),
+        ReadOnly.List(c.HiddenWidths.ToArray()),
+        ReadOnly.List(c.Seeds.ToArray()),
         c.Epochs, c.TrainSamples, c.TestSamples, c.BatchSize, c.LearningRate, c.Optimizer, c.Precision, c.Jobs,
         Fs.ValueRef(c.DataFile),
-        Array.AsReadOnly(c.Options.Select(o => new KeyValuePair<string, string>(o.Item1, o.Item2)).ToArray()),
+        ReadOnly.List(c.Options.Select(o => new KeyValuePair<string, string>(o.Item1, o.Item2)).ToArray()),
         c.SoftwareVersion);
 }
 
@@ -76,7 +76,7 @@ public sealed record CompareCell(string Target, string Variant, int Seed, double
                                  double Seconds, IReadOnlyList<double> Curve)
 {
     internal static CompareCell FromCore(Core.CellResult r) =>
-        new(r.Target, r.Variant, r.Seed, r.TestMse, r.InvarianceError, r.EpochsRun, r.Seconds, Array.AsReadOnly((double[])r.Curve.Clone()));
+        new(r.Target, r.Variant, r.Seed, r.TestMse, r.InvarianceError, r.EpochsRun, r.Seconds, ReadOnly.List((double[])r.Curve.Clone()));
 }
 
 /// <summary>One variant against the baseline on one target.</summary>
@@ -139,14 +139,14 @@ public sealed class CompareResult
     {
         Outcome = outcome;
         Config = CompareConfig.FromCore(outcome.Config);
-        Cells = Array.AsReadOnly(outcome.Results.Select(CompareCell.FromCore).ToArray());
-        Rows = Array.AsReadOnly(outcome.Summary.Rows.Select(r =>
+        Cells = ReadOnly.List(outcome.Results.Select(CompareCell.FromCore).ToArray());
+        Rows = ReadOnly.List(outcome.Summary.Rows.Select(r =>
         {
             var vs = Fs.ValueRef(r.VsBaseline);
             return new CompareRow(r.Target, r.Variant, r.N, r.MeanMse, r.StdMse, r.MaxInvarianceError, r.MeanSeconds, r.MeanEpochs, r.IsBest,
                 vs is null ? null : new BaselineComparison(vs.Ratio, vs.Wins, vs.Pairs, vs.PairedRatio, vs.RatioLow, vs.RatioHigh));
         }).ToArray());
-        Overall = Array.AsReadOnly(outcome.Summary.Overall.Select(o =>
+        Overall = ReadOnly.List(outcome.Summary.Overall.Select(o =>
             new VariantSummary(o.Variant, Fs.Value(o.GeometricMeanRatio), o.TargetsCompared, o.TargetsBest, o.Wins, o.Pairs)).ToArray());
     }
 

@@ -22,7 +22,7 @@ public static class Experiment
     /// <summary>The variants the comparison knows, baseline first.</summary>
     /// <example><code>var names = Experiment.Variants.Select(v => v.Name);</code></example>
     public static IReadOnlyList<VariantInfo> Variants { get; } =
-        Array.AsReadOnly(Core.Experiment.variants.Select(v => new VariantInfo(v.Name, v.Description)).ToArray());
+        ReadOnly.List(Core.Experiment.variants.Select(v => new VariantInfo(v.Name, v.Description)).ToArray());
 
     /// <summary>The variant every other one is compared with ("mlp-tanh").</summary>
     /// <example><code>Console.WriteLine(Experiment.Baseline);</code></example>
@@ -109,6 +109,6 @@ public static class Experiment
     {
         ArgumentNullException.ThrowIfNull(result);
         if (string.IsNullOrWhiteSpace(outDir)) throw new ArgumentException("the output folder is empty", nameof(outDir));
-        return Guard.Io(() => Array.AsReadOnly(Core.Experiment.writeReports(outDir, result.Outcome).ToArray()));
+        return Guard.Io(() => ReadOnly.List(Core.Experiment.writeReports(outDir, result.Outcome).ToArray()));
     }
 }

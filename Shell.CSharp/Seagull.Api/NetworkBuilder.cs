@@ -183,6 +183,6 @@ public sealed class NetworkBuilder
             Fs.ToPooling(pooling),
             Fs.ToDtype(precision));
         spec = Guard.Argument("definition", () => Core.NetworkSpecModule.validate(spec));
-        return new NetworkDefinition(spec, Array.AsReadOnly(acts), even, seed);
+        return new NetworkDefinition(spec, ReadOnly.List(acts), even, seed);
     }
 }

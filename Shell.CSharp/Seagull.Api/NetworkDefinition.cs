@@ -37,7 +37,7 @@ public sealed class NetworkDefinition
     internal static NetworkDefinition FromSpec(Core.NetworkSpec spec, int seed, IEnumerable<Activation>? customs = null)
     {
         var activations = spec.Activations.Select(a => Activation.Wrap(a, customs)).ToArray();
-        return new NetworkDefinition(spec, Array.AsReadOnly(activations), Activation.Wrap(spec.Even, customs), seed);
+        return new NetworkDefinition(spec, ReadOnly.List(activations), Activation.Wrap(spec.Even, customs), seed);
     }
 
     /// <summary>Width of the block u (the number of u columns).</summary>

@@ -26,7 +26,7 @@ public sealed class RegressionData
     {
         Inner = dataset;
         Source = source;
-        InputNames = Array.AsReadOnly(dataset.InputNames.ToArray());
+        InputNames = ReadOnly.List(dataset.InputNames.ToArray());
     }
 
     /// <summary>Number of rows.</summary>

@@ -58,7 +58,7 @@ public sealed partial class SwapInvariantRegressor
         var name = "prediction";
         for (var k = 1; headers.Contains(name); k++) name = $"prediction_{k}";
         headers.Add(name);
-        return new PredictionTable(headers.AsReadOnly(), inputs.Fields, predictions);
+        return new PredictionTable(ReadOnly.List(headers), inputs.Fields, predictions);
     }
 
     /// <summary>MSE, RMSE, R² and invariance error of the model on inputs x and targets y (target units).</summary>
@@ -143,6 +143,6 @@ public sealed partial class SwapInvariantRegressor
             .Select(a => new ActivationParity(a.Layer, a.Name, Fs.ToParity(a.Declared), Fs.ToParity(a.Measured)))
             .ToArray();
         return new InvarianceReport(check.InvarianceError, check.ExactlyInvariant, check.ArchitectureGuarantees, check.Samples,
-                                    Definition.Architecture, Definition.Description, Array.AsReadOnly(activations));
+                                    Definition.Architecture, Definition.Description, ReadOnly.List(activations));
     }
 }

@@ -76,7 +76,7 @@ public sealed partial class SwapInvariantRegressor
     /// <summary>The input column names in [u | v | w] order (u1.., v1.., w1.. until fitted on named data).</summary>
     /// <example><code>Console.WriteLine(string.Join(",", regressor.InputNames));</code></example>
     public IReadOnlyList<string> InputNames =>
-        Array.AsReadOnly(model?.InputNames.ToArray() ?? Core.DatasetModule.defaultInputNames(Definition.Spec.Blocks));
+        ReadOnly.List(model?.InputNames.ToArray() ?? Core.DatasetModule.defaultInputNames(Definition.Spec.Blocks));
 
     /// <summary>The target column's name ("y" until fitted on named data).</summary>
     /// <example><code>Console.WriteLine(regressor.TargetName);</code></example>
@@ -229,7 +229,7 @@ public sealed partial class SwapInvariantRegressor
                 TrainRows: train.Rows,
                 TestRows: test?.Rows ?? 0,
                 Cancelled: result.Cancelled,
-                History: history.AsReadOnly());
+                History: ReadOnly.List(history));
         }
         finally
         {

@@ -89,7 +89,7 @@ public sealed class Target
 /// </example>
 public static class Targets
 {
-    private static readonly IReadOnlyList<Target> all = Array.AsReadOnly(Core.Targets.all.Select(t => new Target(t)).ToArray());
+    private static readonly IReadOnlyList<Target> all = ReadOnly.List(Core.Targets.all.Select(t => new Target(t)).ToArray());
 
     /// <summary>Every built-in target: the reference six, then the others, then the control.</summary>
     /// <example><code>int n = Targets.All.Count;</code></example>
@@ -97,7 +97,7 @@ public static class Targets
 
     /// <summary>The exchangeable targets (all but the controls): the default suite of a comparison.</summary>
     /// <example><code>var names = Targets.Exchangeable.Select(t => t.Name);</code></example>
-    public static IReadOnlyList<Target> Exchangeable { get; } = Array.AsReadOnly(all.Where(t => t.Exchangeable).ToArray());
+    public static IReadOnlyList<Target> Exchangeable { get; } = ReadOnly.List(all.Where(t => t.Exchangeable).ToArray());
 
     /// <summary>The target of that name (case-insensitive), if any.</summary>
     /// <example><code>if (Targets.TryGet("morse", out var t)) Console.WriteLine(t.Formula);</code></example>

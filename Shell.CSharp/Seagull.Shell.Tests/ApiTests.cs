@@ -37,6 +37,44 @@ public class ApiTests
     }
 
     [Fact]
+    public void A_custom_activation_even_only_up_to_rounding_gives_no_invariance_guarantee()
+    {
+        var rounded = Activation.Custom("sq1", z => (z + 1) * (z + 1) - 2 * z);
+        Assert.Equal(Parity.Neither, rounded.MeasureParity());
+        var split = new NetworkBuilder().Blocks(2, 2, 1).Architecture(Architecture.Split).Even(rounded).Hidden(8, 8).Build();
+        Assert.False(split.IsExactlyInvariant);
+        var regressor = new SwapInvariantRegressor(split);
+        var data = RegressionData.FromArrays(new double[,] { { 0.1, 0.2, 0.3, 0.4, 0.5 }, { 0.5, 0.4, 0.3, 0.2, 0.1 }, { 0.9, -0.2, 0.1, 0.7, 0.0 } },
+                                             new[] { 1.0, 2.0, 3.0 }, uWidth: 2, wWidth: 1);
+        regressor.Fit(data, new FitOptions { Epochs = 1 });
+        var check = regressor.CheckInvariance(samples: 200);
+        Assert.False(check.ArchitectureGuarantees);
+        Assert.Equal(Parity.Neither, check.Activations.Single(a => a.Name == "sq1").Measured);
+    }
+
+    [Fact]
+    public void Results_print_their_lists_not_the_collection_type()
+    {
+        var regressor = SwapInvariantRegressor.Create(uWidth: 1, wWidth: 1, Architecture.Split);
+        var report = regressor.Fit(Targets.Get("bead_pair").Generate(60), new FitOptions { Epochs = 12 });
+        Assert.Contains("History = [EpochReport { Epoch = 1,", report.ToString());
+        Assert.Contains("… (12 items)]", report.ToString());
+        var check = regressor.CheckInvariance(samples: 10);
+        Assert.Contains("Activations = [ActivationParity { Layer = ", check.ToString());
+        Assert.DoesNotContain("ReadOnlyCollection", check.ToString());
+        Assert.Equal("[u1, v1, w1]", regressor.InputNames.ToString());
+    }
+
+    [Fact]
+    public void A_custom_activation_undefined_somewhere_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Activation.Custom("lg", z => Expr.Log(z)));
+        Assert.Equal("formula", e.ParamName);
+        Assert.Contains("must be a finite number for every input", e.Message);
+        Assert.Contains("gives NaN", Assert.Throws<ArgumentException>(() => Activation.Custom("nanact", z => Expr.Log(z * z - 0.5))).Message);
+    }
+
+    [Fact]
     public void A_model_with_a_custom_activation_loads_only_with_it()
     {
         using var dir = new TempFolder();
