@@ -64,6 +64,43 @@ let ``quick run end to end writes reports that agree with each other`` () =
     let md = File.ReadAllText(Path.Combine(dir, "summary.md"))
     for t in tiny.Targets do Assert.Contains(t, md)
     for v in tiny.Variants do Assert.Contains(v, md)
+    // The files agree number for number: every results.csv row is a summary.json cell (same bits), and
+    // each summary row's mean is the mean of its cells in results.csv.
+    let inv = Globalization.CultureInfo.InvariantCulture
+    let rows =
+        csv.[1..] |> Array.map (fun l ->
+            let f = l.Split ','
+            (f.[0], f.[1], int f.[2]), (Double.Parse(f.[3], inv), Double.Parse(f.[4], inv)))
+    let cells =
+        [ for c in json.RootElement.GetProperty("cells").EnumerateArray() ->
+              (c.GetProperty("target").GetString(), c.GetProperty("variant").GetString(), c.GetProperty("seed").GetInt32()),
+              (c.GetProperty("testMse").GetDouble(), c.GetProperty("invarianceError").GetDouble()) ]
+    Assert.Equal<((string * string * int) * (float * float)) list>(List.ofArray rows, cells)
+    for r in json.RootElement.GetProperty("rows").EnumerateArray() do
+        let t, v = r.GetProperty("target").GetString(), r.GetProperty("variant").GetString()
+        let mine = rows |> Array.filter (fun ((t', v', _), _) -> t' = t && v' = v) |> Array.map (snd >> fst)
+        Assert.Equal(Statistics.mean mine, r.GetProperty("meanTestMse").GetDouble())
+        Assert.Contains(Reports.formatSignificant 4 (Statistics.mean mine), md)
+    // what a rerun needs: the version and the machine (results are repeatable per vector width)
+    Assert.False(String.IsNullOrWhiteSpace(json.RootElement.GetProperty("softwareVersion").GetString()))
+    let machine = json.RootElement.GetProperty("machine")
+    Assert.True(machine.GetProperty("vectorBits").GetInt32() >= 64)
+    Assert.Equal(Environment.ProcessorCount, machine.GetProperty("processors").GetInt32())
+    Directory.Delete(dir, true)
+
+[<Fact>]
+let ``reports written into a reused folder remove the earlier grid's own files only`` () =
+    Checks.withTempFolder (fun dir ->
+        let stale = Path.Combine(dir, "curves-an_old_target.png")
+        let mine = Path.Combine(dir, "notes.txt")
+        File.WriteAllText(stale, "old plot")
+        File.WriteAllText(mine, "the user's own file")
+        let outcome = Experiment.run { tiny with Seeds = 1; Targets = [ "spring" ]; Variants = [ "mlp-tanh" ] } ignore CancellationToken.None
+        let files = Experiment.writeReports dir outcome
+        Assert.False(File.Exists stale)
+        Assert.True(File.Exists mine)
+        Assert.Contains(Path.Combine(dir, "curves-spring.png"), files)
+        Assert.True(File.Exists(Path.Combine(dir, "curves-spring.png"))))
 
 [<Fact>]
 let ``a user's CSV with other block widths joins the grid as one more target`` () =
@@ -90,6 +127,10 @@ let ``a user's CSV with other block widths joins the grid as one more target`` (
         if c.Variant <> "mlp-tanh" then Assert.Equal(0.0, c.InvarianceError)
     // the CSV is split in the grid's train:test proportion (200:100), and the report says so
     Assert.Contains(("data_rows", "300 (200 train / 100 test)"), outcome.Config.Options)
+    // a rerun needs the columns in their roles and the very file
+    Assert.Contains(("data_columns", "--u u1,u2 --v v1,v2 --w w1 --y y"), outcome.Config.Options)
+    let sha = Convert.ToHexStringLower(Security.Cryptography.SHA256.HashData(File.ReadAllBytes path))
+    Assert.Contains(("data_sha256", sha), outcome.Config.Options)
     Assert.Contains("per built-in target", Reports.summaryMarkdown outcome.Config outcome.Summary)
     // with the CSV alone, the built-ins' sample counts would say nothing true
     Assert.DoesNotContain("test samples", Reports.summaryMarkdown { outcome.Config with Targets = [ name ] } outcome.Summary)

@@ -167,7 +167,13 @@ module Plots =
         plot.Axes.Bottom.TickGenerator <- ticks
         plot.Axes.Bottom.MajorTickStyle.Length <- 0.0f
         logAxisLeft plot "test MSE (standardised y, log scale)" floorLog (topLog + 0.15 * (topLog - floorLog) + 0.05)
-        plot.Title "Test MSE: mean ± std over seeds"
+        let seeds = rows |> List.map (fun r -> r.N) |> List.fold max 0
+        // On a log axis a bar down to mean − std ≤ 0 cannot be drawn: it runs to the axis floor, and the title says so.
+        let cut = rows |> List.exists (fun r -> r.N > 1 && r.MeanMse - r.StdMse <= 0.0)
+        plot.Title(
+            (if seeds = 1 then "Test MSE, one seed" else $"Test MSE: mean ± std over {seeds} seeds")
+            + (if cut then " (a bar down to the axis: std ≥ mean)" else ""))
+        plot.XLabel "target"
         plot.Axes.SetLimitsX(-0.6, float (max 1 summary.Targets.Length) - 0.4)
         plot.Grid.XAxisStyle.IsVisible <- false
         plot.ShowLegend(Edge.Right) |> ignore

@@ -46,8 +46,13 @@ type CompareOutcome = { Config: ExperimentConfig; Results: CellResult list; Summ
 /// cores with each cell single-threaded and deterministic, so results never depend on `Jobs`.
 [<RequireQualifiedAccess>]
 module Experiment =
-    /// The software version written into reports.
-    let version = "0.1.0"
+    /// The software version written into reports: the package version and, when built from a git
+    /// checkout, the commit (for example "0.1.0+489dcb8…"), so a report names the code that made it.
+    let version =
+        let assembly = typeof<CsvSource>.Assembly
+        match Attribute.GetCustomAttribute(assembly, typeof<Reflection.AssemblyInformationalVersionAttribute>) with
+        | :? Reflection.AssemblyInformationalVersionAttribute as a when not (String.IsNullOrWhiteSpace a.InformationalVersion) -> a.InformationalVersion
+        | _ -> string (assembly.GetName().Version)
 
     /// The full default grid (the reference's protocol).
     let defaults =
@@ -177,14 +182,24 @@ module Experiment =
             v.Description.Replace("exactly invariant", $"NOT exactly invariant here: '{(Activation.find s.Activation).Name}' is not even")
         else v.Description
 
+    /// The SHA-256 of a file's bytes, in lower-case hex.
+    let private sha256Of (path: string) =
+        use stream = IO.File.OpenRead path
+        Convert.ToHexStringLower(Security.Cryptography.SHA256.HashData stream)
+
     /// The configuration echoed in summary.json.
     let private configOf (s: CompareSettings) (sources: Source list) (defs: VariantDefinition list) : ExperimentConfig =
         let csvRows =
-            sources |> List.choose (function
+            sources |> List.collect (function
                 | Csv (_, ds) ->
                     let train, test = Dataset.splitSizes ds.Rows (csvTestFraction s)
-                    Some ("data_rows", $"{ds.Rows} ({train} train / {test} test)")
-                | Builtin _ -> None)
+                    let d = ds.Blocks.D
+                    let names (a: int) (n: int) = String.Join(",", ds.InputNames.[a .. a + n - 1])
+                    // What a rerun needs besides the options: the columns in their roles and the file's bytes.
+                    [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"
+                      "data_columns", $"--u {names 0 d} --v {names d d}" + (if ds.Blocks.K > 0 then $" --w {names (2 * d) ds.Blocks.K}" else "") + $" --y {ds.TargetName}"
+                      "data_sha256", (s.Data |> Option.map (fun c -> sha256Of c.Path) |> Option.defaultValue "") ]
+                | Builtin _ -> [])
         { Targets = sources |> List.map sourceName
           Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
           Baseline = baseline
@@ -301,9 +316,21 @@ module Experiment =
         | :? SeagullException -> reraise ()
         | e -> Fail.with' $"cannot write to output folder '{outDir}': {e.Message}"
 
-    /// Writes results.csv, summary.md, summary.json and the PNG plots into `outDir`, atomically; returns the paths.
+    /// Writes results.csv, summary.md, summary.json and the PNG plots into `outDir`, atomically, and removes
+    /// report files of an earlier grid in that folder that this one does not write (a target's curves plot);
+    /// returns the paths written.
     let writeReports (outDir: string) (outcome: CompareOutcome) : string list =
         let files = Reports.writeAll outDir outcome.Config outcome.Summary outcome.Results
         let shapes = outcome.Activations |> List.map (fun a -> a.Name, (fun (z: float) -> (Activation.evaluate Float64 a [| z |]).[0]))
         let plots = Plots.writeAll outDir outcome.Summary outcome.Results shapes
-        files @ plots
+        let written = files @ plots
+        // A folder reused for another grid would otherwise keep the earlier grid's curves and plots of
+        // targets this one does not have; only the reports' own file names are ever removed.
+        let ours (name: string) =
+            List.contains name [ "results.csv"; "summary.md"; "summary.json"; "curves.csv"; "mse.png"; "activations.png" ]
+            || (name.StartsWith "curves-" && name.EndsWith ".png")
+        let keep = written |> List.map IO.Path.GetFullPath |> Set.ofList
+        for stale in IO.Directory.EnumerateFiles outDir |> Seq.toList do
+            if ours (IO.Path.GetFileName stale) && not (keep.Contains(IO.Path.GetFullPath stale)) then
+                try IO.File.Delete stale with :? IO.IOException | :? UnauthorizedAccessException -> ()
+        written

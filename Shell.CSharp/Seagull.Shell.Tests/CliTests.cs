@@ -257,12 +257,23 @@ public class CliTests
         Assert.Equal(File.ReadAllText(Path.Combine(output, "summary.md")), run.Out);
         Assert.Contains("mlp-seagull", run.Out);
         Assert.Contains("[3/3]", run.Err);
+        Assert.Contains("compare: 1 target × 3 variants × 1 seed = 3 models, 2 at a time;", run.Err);
+        Assert.DoesNotContain("note:", run.Err);
 
         var json = CliRun.Of("compare", "--quick", "--seeds", "1", "--epochs", "1", "--samples", "100", "--test-samples", "50",
                              "--targets", "bead_pair", "--variants", "mlp-tanh,pooled", "--out", Path.Combine(dir.Path, "cmp2"), "--json");
         Assert.True(json.ExitCode == 0, json.ToString());
         using var doc = JsonDocument.Parse(json.Out);
         Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir.Path, "cmp2", "summary.json")), json.Out);
+
+        // Without the baseline there is nothing to compare against, and the run says so before training.
+        var alone = CliRun.Of("compare", "--quick", "--seeds", "1", "--epochs", "1", "--samples", "100", "--test-samples", "50",
+                              "--targets", "bead_pair", "--variants", "pooled", "--jobs", "64", "--out", Path.Combine(dir.Path, "cmp3"));
+        Assert.True(alone.ExitCode == 0, alone.ToString());
+        Assert.Contains("1 model, 1 at a time;", alone.Err);
+        Assert.Contains("note: the baseline mlp-tanh is not among the variants", alone.Err);
+        Assert.True(alone.Err.IndexOf("note:", StringComparison.Ordinal) < alone.Err.IndexOf("[1/1]", StringComparison.Ordinal));
     }
 
     [Fact]

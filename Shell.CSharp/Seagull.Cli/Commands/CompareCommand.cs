@@ -29,7 +29,7 @@ internal static class CompareCommand
         var data = new DataOptions("Also compare on this CSV file (split into --samples/--test-samples proportions per seed).");
         var output = new Option<string?>("--out", "-o") { Description = "Folder for results.csv, summary.md, summary.json and plots (default results/compare-<timestamp>/).", HelpName = "DIR" };
         var quick = new Option<bool>("--quick") { Description = "Start from the small grid that runs in well under a minute; other options override it." };
-        var json = Options.Json("summary.json instead of the summary.md table");
+        var json = Options.Json("summary.json (the file's content, not the summary.md table)");
 
         var command = new Command("compare",
             "Compare network variants on targets × seeds, trained in parallel, with paired statistics against the baseline.\n" +
@@ -75,7 +75,12 @@ internal static class CompareCommand
             for (var f = Path.GetFullPath(outDir); !string.IsNullOrEmpty(f) && !Directory.Exists(f); f = Path.GetDirectoryName(f))
                 made.Add(f);
             Experiment.PrepareOutput(outDir);
-            ctx.Err.WriteLine($"compare: {config.Targets.Count} data sets × {config.Variants.Count} variants × {config.Seeds.Count} seeds = {config.Cells} models, {options.Jobs} at a time; reports in {outDir}");
+            static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
+            var atOnce = Math.Min(options.Jobs, config.Cells);
+            var shared = atOnce > Environment.ProcessorCount ? $" (more than the {Environment.ProcessorCount} cores: they share them)" : "";
+            ctx.Err.WriteLine($"compare: {Count(config.Targets.Count, "target")} × {Count(config.Variants.Count, "variant")} × {Count(config.Seeds.Count, "seed")} = {Count(config.Cells, "model")}, {atOnce} at a time{shared}; reports in {outDir}");
+            if (!config.Variants.Any(v => v.Name == config.Baseline))
+                ctx.Err.WriteLine($"note: the baseline {config.Baseline} is not among the variants, so the report will have no ratios, wins or intervals against it");
 
             var bar = ctx.Interactive ? new ProgressLine(ctx.Err) : null;
             var progress = new Reporter<CompareProgress>(p =>
