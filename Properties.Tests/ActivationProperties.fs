@@ -32,23 +32,7 @@ let stableCases = cases (fun a -> List.contains a.Name [ "seagull"; "softplus"; 
 let allNames : obj[] list = [ for a in Activation.catalogue -> [| box a.Name |] ]
 
 let private negated (xs: float[]) = Array.map (fun x -> -x) xs
-
-/// Some of the extremes of the precision and up to 40 finite values of every scale, shuffled. Not all
-/// extremes at once: a batch holding both −max and +max hides kernels that decide per batch.
-let private valuesWithExtremes (dtype: Dtype) : Gen<float[]> =
-    gen {
-        let! some = Gen.subListOf (Generators.extremes dtype)
-        let! n = Gen.choose (0, 40)
-        let! xs = Gen.listOfLength n (Generators.anyFinite dtype)
-        return! Gen.shuffle (some @ xs)
-    }
-
-/// Checks `property` on random batches, then on each extreme alone.
-let private forValues (dtype: Dtype) (maxTest: int) (property: float[] -> Property) =
-    Generators.check maxTest (Prop.forAll (Arb.fromGen (valuesWithExtremes dtype)) property)
-    for x in Generators.extremes dtype do
-        Generators.check 1 (property [| x |])
-
+let private forValues = ActivationChecks.forValues
 let private sameBits (x: float) (y: float) = bits x = bits y
 
 // ---- parity --------------------------------------------------------------------------------------------
@@ -57,26 +41,13 @@ let private sameBits (x: float) (y: float) = bits x = bits y
 let ``an even activation is bitwise even and its derivative exactly odd, extremes included`` (name: string) (precision: string) =
     let a = Activation.find name
     let dtype = Dtype.parse precision
-    forValues dtype 150 (fun xs ->
-        let plus = activationValues dtype a xs
-        let minus = activationValues dtype a (negated xs)
-        let dPlus = derivativeValues dtype a xs
-        let dMinus = derivativeValues dtype a (negated xs)
-        let negation (p: float) (m: float) = m = -p
-        expect (bitwiseEqual plus minus) $"σ(−x) ≠ σ(x) {firstDifference sameBits plus minus}"
-        .&. expect (Array.forall2 negation dPlus dMinus) $"σ′(−x) ≠ −σ′(x) {firstDifference negation dPlus dMinus}")
+    forValues dtype 150 (ActivationChecks.isBitwiseEven dtype a)
 
 [<Theory; MemberData(nameof oddCases)>]
 let ``an odd activation is bitwise odd and its derivative bitwise even, extremes included`` (name: string) (precision: string) =
     let a = Activation.find name
     let dtype = Dtype.parse precision
-    forValues dtype 150 (fun xs ->
-        let minusOfPlus = negated (activationValues dtype a xs)
-        let minus = activationValues dtype a (negated xs)
-        let dPlus = derivativeValues dtype a xs
-        let dMinus = derivativeValues dtype a (negated xs)
-        expect (bitwiseEqual minusOfPlus minus) $"σ(−x) ≠ −σ(x) {firstDifference sameBits minusOfPlus minus}"
-        .&. expect (bitwiseEqual dPlus dMinus) $"σ′(−x) ≠ σ′(x) {firstDifference sameBits dPlus dMinus}")
+    forValues dtype 150 (ActivationChecks.isBitwiseOdd dtype a)
 
 [<Theory; MemberData(nameof neitherCases)>]
 let ``a neither activation has σ(−1) different from both σ(1) and −σ(1)`` (name: string) (precision: string) =

@@ -9,7 +9,7 @@ open Seagull.Core
 open Seagull.Tests.NetworkGenerators
 
 let private invariant architecture precision =
-    Prop.forAll (Arb.fromGen (networkCase architecture precision)) isSwapInvariantBitwise
+    Prop.forAll (Arb.fromGen (networkCase architecture precision)) swapInvariance
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 150)>]
 let ``split is exactly swap-invariant in float32`` () = invariant Split Float32
@@ -30,8 +30,35 @@ let ``symmetrized is exactly swap-invariant in float32`` () = invariant Symmetri
 let ``symmetrized is exactly swap-invariant in float64`` () = invariant Symmetrized Float64
 
 [<Fact>]
-let ``for mlp the invariance property finds a counterexample`` () =
-    Assert.ThrowsAny<Exception>(fun () -> Generators.check 100 (invariant Mlp Float64)) |> ignore
+let ``for mlp the invariance property finds a counterexample and shows the row`` () =
+    let e = Assert.ThrowsAny<Exception>(fun () -> Generators.check 100 (invariant Mlp Float64))
+    Assert.Contains("but f(v,u,w) =", e.Message)
+    Assert.Contains("mlp ", e.Message)
+    // the bool form agrees with the Property form
+    Assert.ThrowsAny<Exception>(fun () -> Generators.check 100 (Prop.forAll (Arb.fromGen (networkCase Mlp Float64)) isSwapInvariantBitwise)) |> ignore
+
+// ---- the reuse the README describes: an activation of one's own --------------------------------------
+
+let private ratio = Activation.custom "ratio" (fun z -> z * z / (1.0 + z * z))
+
+[<Fact>]
+let ``a custom even activation passes the reusable parity and derivative checks`` () =
+    for dtype in [ Float32; Float64 ] do
+        ActivationChecks.forValues dtype 100 (ActivationChecks.isBitwiseEven dtype ratio)
+    Generators.check 100 (Prop.forAll (Arb.fromGen (Gen.arrayOf (Generators.bounded -5.0 5.0))) (ActivationChecks.derivativeMatchesFiniteDifferences 1e-6 ratio))
+    ActivationChecks.forValues Float64 50 (ActivationChecks.isBitwiseOdd Float64 (Activation.custom "cube" (fun z -> z * z * z)))
+
+[<Fact>]
+let ``the reusable parity check fails an activation even only up to rounding`` () =
+    let rounded = Activation.custom "sq1" (fun z -> (z + 1.0) * (z + 1.0) - 2.0 * z)
+    let e = Assert.ThrowsAny<Exception>(fun () -> ActivationChecks.forValues Float64 100 (ActivationChecks.isBitwiseEven Float64 rounded))
+    Assert.Contains("sq1: σ(−x) ≠ σ(x) at", e.Message)
+
+[<Fact>]
+let ``networks built on a custom even activation are exactly invariant`` () =
+    for architecture in [ Split; Pooled; Symmetrized ] do
+        for precision in [ Float32; Float64 ] do
+            Generators.check 40 (Prop.forAll (Arb.fromGen (networkCaseWith (Gen.constant ratio) (Gen.constant ratio) architecture precision)) swapInvariance)
 
 [<Fact>]
 let ``split with a non-even branch activation is not invariant and is not guaranteed`` () =

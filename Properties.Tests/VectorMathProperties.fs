@@ -11,28 +11,6 @@ open Seagull.Core
 open Seagull.Core.Kernels
 open Seagull.Tests.Checks
 
-/// The number of float64 values strictly between a and b, plus one (0 when equal; both NaN count as equal).
-let private ulps64 (a: float) (b: float) : float =
-    if Double.IsNaN a || Double.IsNaN b then (if Double.IsNaN a && Double.IsNaN b then 0.0 else infinity)
-    elif a = b then 0.0
-    else
-        let ordered (x: float) =
-            let bits = BitConverter.DoubleToInt64Bits x
-            if bits < 0L then Int64.MinValue - bits else bits
-        let oa, ob = ordered a, ordered b
-        // Same sign: an exact integer difference (as doubles, values near 2^62 would round to 1024s).
-        if (oa >= 0L) = (ob >= 0L) then float (abs (oa - ob)) else abs (float oa - float ob)
-
-/// The same for float32 values.
-let private ulps32 (a: float32) (b: float32) : float =
-    if Single.IsNaN a || Single.IsNaN b then (if Single.IsNaN a && Single.IsNaN b then 0.0 else infinity)
-    elif a = b then 0.0
-    else
-        let ordered (x: float32) =
-            let bits = BitConverter.SingleToInt32Bits x
-            if bits < 0 then Int32.MinValue - bits else bits
-        abs (float (ordered a) - float (ordered b))   // exact: 32-bit integers fit a double
-
 /// log(1 + z²) to about a tenth of a float64 ulp: z² and 1 + z² with their rounding errors recovered.
 let private seagullReference (z: float) =
     if abs z > 1e150 then 2.0 * Math.Log(abs z)
@@ -62,12 +40,12 @@ let private inputs (dtype: Dtype) (positive: bool) : Gen<float[]> =
 /// Results below the smallest normal number are compared in absolute terms: a subnormal result may be
 /// off by one subnormal step (2^k is applied in two factors).
 let private near64 (bound: float) (got: float) (want: float) =
-    ulps64 got want <= bound || (abs want < Generators.minNormal Float64 && abs (got - want) <= 2.0 * Double.Epsilon)
+    Checks.ulps64 got want <= bound || (abs want < Generators.minNormal Float64 && abs (got - want) <= 2.0 * Double.Epsilon)
 
 /// `near64` for float32 values carried as doubles (as `firstDifference` wants them).
 let private near32 (bound: float) (got: float) (want: float) =
     let got, want = float32 got, float32 want
-    ulps32 got want <= bound || (abs want < float32 (Generators.minNormal Float32) && abs (got - want) <= 2.0f * Single.Epsilon)
+    Checks.ulps32 got want <= bound || (abs want < float32 (Generators.minNormal Float32) && abs (got - want) <= 2.0f * Single.Epsilon)
 
 [<Property(Replay = Generators.Replay, MaxTest = 200)>]
 let ``float64 kernels are within a few ulps of System.Math over every binade`` () =
@@ -153,7 +131,7 @@ let ``special values give exactly System.Math's results`` (precision: string) =
             f64 exact got
             for x, y in Array.zip exact got do
                 let want = reference x
-                Assert.True(ulps64 y want = 0.0 && (y <> 0.0 || BitConverter.DoubleToInt64Bits y = BitConverter.DoubleToInt64Bits want),
+                Assert.True(Checks.ulps64 y want = 0.0 && (y <> 0.0 || BitConverter.DoubleToInt64Bits y = BitConverter.DoubleToInt64Bits want),
                             $"{name}({x}) = {y}, System.Math gives {want}")
         | Float32 ->
             let xf = Array.map float32 exact
@@ -161,7 +139,7 @@ let ``special values give exactly System.Math's results`` (precision: string) =
             f32 xf got
             for x, y in Array.zip xf got do
                 let want = float32 (reference (float x))
-                Assert.True(ulps32 y want = 0.0 && (y <> 0.0f || BitConverter.SingleToInt32Bits y = BitConverter.SingleToInt32Bits want),
+                Assert.True(Checks.ulps32 y want = 0.0 && (y <> 0.0f || BitConverter.SingleToInt32Bits y = BitConverter.SingleToInt32Bits want),
                             $"{name}({x}) = {y}, System.Math gives {want}")
 
 [<Property(Replay = Generators.Replay, MaxTest = 100)>]
@@ -204,12 +182,12 @@ let ``sin and cos are within 2 ulps of System.Math away from their zeros, and wi
             let got = Array.zeroCreate xs.Length
             f64 xs got
             let want = Array.map reference xs
-            let ok (g: float) (w: float) = (abs w > 1e-3 && ulps64 g w <= 2.0) || abs (g - w) <= 1e-15
+            let ok (g: float) (w: float) = (abs w > 1e-3 && Checks.ulps64 g w <= 2.0) || abs (g - w) <= 1e-15
             let xf = Array.map float32 xs
             let gotF = Array.zeroCreate xf.Length
             f32 xf gotF
             let gotF, wantF = Array.map float gotF, xf |> Array.map (fun x -> float (float32 (reference (float x))))
-            let okF (g: float) (w: float) = ulps32 (float32 g) (float32 w) <= 1.0
+            let okF (g: float) (w: float) = Checks.ulps32 (float32 g) (float32 w) <= 1.0
             expect (Array.forall2 ok got want) $"{name} float64 {firstDifference ok got want}"
             .&. expect (Array.forall2 okF gotF wantF) $"{name} float32 {firstDifference okF gotF wantF}"
         check "sin" VectorTrig.sinInto64 VectorTrig.sinInto32 Math.Sin .&. check "cos" VectorTrig.cosInto64 VectorTrig.cosInto32 Math.Cos)
