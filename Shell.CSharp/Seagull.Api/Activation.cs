@@ -184,7 +184,7 @@ public sealed class Activation : IEquatable<Activation>
         }
         catch (Core.SeagullException e)
         {
-            throw new ArgumentException(e.Message, nameof(formula), e);
+            throw new ArgumentException(e.Message, nameof(formula));
         }
         if (formulaText is not null)
             core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Apply);

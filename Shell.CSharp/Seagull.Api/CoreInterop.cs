@@ -82,21 +82,24 @@ internal static class Fs
     }
 }
 
-/// <summary>Translates the core's one-line <c>SeagullException</c>s into the standard .NET exception a C# caller expects.</summary>
+/// <summary>
+/// Translates the core's one-line <c>SeagullException</c>s into the standard .NET exception a C# caller expects.
+/// The message is the whole story (a user error, not a bug), so no core exception rides along as InnerException.
+/// </summary>
 internal static class Guard
 {
     /// <summary>Runs a core call whose user errors concern data or files: they become <see cref="InvalidDataException"/>.</summary>
     public static T Data<T>(Func<T> call)
     {
         try { return call(); }
-        catch (Core.SeagullException e) { throw new InvalidDataException(e.Message, e); }
+        catch (Core.SeagullException e) { throw new InvalidDataException(e.Message); }
     }
 
     /// <summary>Runs a core call whose user errors concern an argument: they become <see cref="ArgumentException"/> naming it.</summary>
     public static T Argument<T>(string paramName, Func<T> call)
     {
         try { return call(); }
-        catch (Core.SeagullException e) { throw new ArgumentException(e.Message, paramName, e); }
+        catch (Core.SeagullException e) { throw new ArgumentException(e.Message, paramName); }
     }
 
     /// <summary><see cref="Argument{T}"/> for a call with no result (a check).</summary>
@@ -106,7 +109,7 @@ internal static class Guard
     public static T Io<T>(Func<T> call)
     {
         try { return call(); }
-        catch (Core.SeagullException e) { throw new IOException(e.Message, e); }
+        catch (Core.SeagullException e) { throw new IOException(e.Message); }
     }
 
     /// <summary><see cref="Io{T}"/> for a call with no result.</summary>
@@ -117,14 +120,14 @@ internal static class Guard
     public static T State<T>(Func<T> call)
     {
         try { return call(); }
-        catch (Core.SeagullException e) { throw new InvalidOperationException(e.Message, e); }
+        catch (Core.SeagullException e) { throw new InvalidOperationException(e.Message); }
     }
 
     /// <summary>Runs a training call: the core's errors (divergence) become <see cref="TrainingException"/>.</summary>
     public static T Training<T>(Func<T> call)
     {
         try { return call(); }
-        catch (Core.SeagullException e) { throw new TrainingException(e.Message, e); }
+        catch (Core.SeagullException e) { throw new TrainingException(e.Message); }
     }
 
     /// <summary>Throws <see cref="FileNotFoundException"/> with a one-line message when <paramref name="path"/> is not a file.</summary>

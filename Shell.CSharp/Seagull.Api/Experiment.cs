@@ -80,7 +80,7 @@ public static class Experiment
         }
         catch (Core.SeagullException e)
         {
-            throw new TrainingException(e.Message, e);
+            throw new TrainingException(e.Message);
         }
         catch (AggregateException e)
         {
@@ -88,7 +88,7 @@ public static class Experiment
             if (cancellationToken.IsCancellationRequested && inner.Any(x => x is OperationCanceledException))
                 throw new OperationCanceledException("the comparison was cancelled", e, cancellationToken);
             if (inner.FirstOrDefault(x => x is Core.SeagullException) is Core.SeagullException s)
-                throw new TrainingException(s.Message, e);
+                throw new TrainingException(s.Message);
             ExceptionDispatchInfo.Capture(inner.Count > 0 ? inner[0] : e).Throw();
             throw;
         }

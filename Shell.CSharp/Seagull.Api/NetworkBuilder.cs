@@ -5,7 +5,7 @@ namespace Seagull.Api;
 
 /// <summary>
 /// A fluent, immutable builder of <see cref="NetworkDefinition"/>s: every method returns a new builder,
-/// so a partly configured builder can be shared and branched. Only <see cref="Blocks"/> is required.
+/// so a partly configured builder can be shared and branched. Only <see cref="Blocks(int, int, int)"/> is required.
 /// Defaults: symmetrized architecture, hidden 64, 64, activations Seagull then tanh (the most accurate
 /// exactly invariant design of the reference), even activation Seagull, pooling sum+|diff|, float32, seed 0.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class NetworkBuilder
     private readonly Precision precision = Api.Precision.Float32;
     private readonly int seed;
 
-    /// <summary>A builder with the defaults; call <see cref="Blocks"/> before <see cref="Build"/>.</summary>
+    /// <summary>A builder with the defaults; call <see cref="Blocks(int, int, int)"/> before <see cref="Build"/>.</summary>
     /// <example><code>var builder = new NetworkBuilder();</code></example>
     public NetworkBuilder() { }
 
@@ -68,6 +68,14 @@ public sealed class NetworkBuilder
             throw new ArgumentException($"u and v must have the same width (column j of u pairs with column j of v); got u = {u}, v = {v}", nameof(v));
         if (w < 0) throw new ArgumentOutOfRangeException(nameof(w), w, $"w needs width ≥ 0, got {w}");
         return new NetworkBuilder(this, u: u, w: w);
+    }
+
+    /// <summary>The block widths of a data set: u and v of <see cref="RegressionData.UWidth"/>, w of <see cref="RegressionData.WWidth"/>.</summary>
+    /// <example><code>new NetworkBuilder().Blocks(data).Architecture(Architecture.Split).Build()</code></example>
+    public NetworkBuilder Blocks(RegressionData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Blocks(data.UWidth, data.UWidth, data.WWidth);
     }
 
     /// <summary>The architecture (default <see cref="Api.Architecture.Symmetrized"/>).</summary>
@@ -156,7 +164,7 @@ public sealed class NetworkBuilder
     public NetworkBuilder Seed(int seed) => new(this, seed: seed);
 
     /// <summary>Checks the settings and makes the immutable definition.</summary>
-    /// <exception cref="InvalidOperationException"><see cref="Blocks"/> was not called.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Blocks(int, int, int)"/> was not called.</exception>
     /// <exception cref="ArgumentException">
     /// The settings do not fit together: the activation count is neither 1 nor the number of hidden layers
     /// (parameter "activations"), or a split network's first layer is narrower than 2 (parameter "hidden").

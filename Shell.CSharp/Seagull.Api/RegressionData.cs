@@ -34,7 +34,7 @@ public sealed class RegressionData
     public int Rows => Inner.Rows;
 
     /// <summary>Width of u (and of v).</summary>
-    /// <example><code>new NetworkBuilder().Blocks(data.UWidth, data.UWidth, data.WWidth)</code></example>
+    /// <example><code>new NetworkBuilder().Blocks(data)</code></example>
     public int UWidth => Inner.Blocks.D;
 
     /// <summary>Width of w.</summary>

@@ -24,7 +24,7 @@ namespace Seagull.Api;
 /// <code>
 /// var target = Targets.Get("spring");
 /// var data = target.Generate(rows: 4000, seed: 0);
-/// var net = new NetworkBuilder().Blocks(data.UWidth, data.UWidth, data.WWidth)
+/// var net = new NetworkBuilder().Blocks(data)
 ///     .Architecture(Architecture.Symmetrized).Hidden(64, 64)
 ///     .Activations(Activation.Seagull, Activation.Tanh).Build();
 /// var regressor = new SwapInvariantRegressor(net);

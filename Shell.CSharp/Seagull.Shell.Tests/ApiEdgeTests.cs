@@ -103,4 +103,19 @@ public class ApiEdgeTests
         Assert.ThrowsAny<OperationCanceledException>(() => task.GetAwaiter().GetResult());
         Assert.True(task.IsCanceled);
     }
+
+    [Fact]
+    public void Errors_carry_their_message_and_no_core_exception_and_a_builder_takes_its_widths_from_data()
+    {
+        using var dir = new TempFolder();
+        var bad = Assert.Throws<InvalidDataException>(() => RegressionData.FromCsv(dir.Write("bad.csv", "u1,v1,y\n1,2,x\n"), ColumnRoles.Parse("u1", "v1")));
+        Assert.Null(bad.InnerException);
+        Assert.Contains("line 2", bad.Message);
+        Assert.Null(Assert.Throws<ArgumentException>(() => Activation.Custom("lg", z => Expr.Log(z))).InnerException);
+
+        var data = RegressionData.FromArrays(new double[,] { { 1, 2, 3, 4, 5 }, { 5, 4, 3, 2, 1 }, { 0, 1, 0, 1, 0 } }, new[] { 1.0, 2, 3 }, uWidth: 2, wWidth: 1);
+        var net = new NetworkBuilder().Blocks(data).Architecture(Architecture.Split).Build();
+        Assert.Equal((2, 1, 5), (net.UWidth, net.WWidth, net.InputWidth));
+        Assert.Throws<ArgumentNullException>(() => new NetworkBuilder().Blocks((RegressionData)null!));
+    }
 }

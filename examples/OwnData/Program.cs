@@ -20,7 +20,7 @@ Console.WriteLine($"{Path.GetFileName(csvPath)}: {data}; {train.Rows} for traini
 
 // Symmetrized: the network averaged over both orderings of the charges, so invariant by construction.
 var net = new NetworkBuilder()
-    .Blocks(u: data.UWidth, v: data.UWidth, w: data.WWidth)
+    .Blocks(data)                                     // u, v and w widths of the data
     .Architecture(Architecture.Symmetrized)
     .Hidden(64, 64)
     .Activations(Activation.Seagull, Activation.Tanh)
