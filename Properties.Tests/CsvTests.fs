@@ -27,6 +27,7 @@ let private roles u v w y =
 
 let private good = "u1,u2,v1,v2,w1,y\n1,2,3,4,5,6\n7,8,9,10,11,12\n13,14,15,16,17,18\n"
 let private goodRoles = roles "u1,u2" "v1,v2" "w1" ""
+let private goodRoles1 = roles "u1" "v1" "" ""
 
 // ---- CSV: loading --------------------------------------------------------------------------------------
 
@@ -66,6 +67,40 @@ let ``csv quoted fields follow RFC 4180`` () =
     let ds = Csv.load path (roles "u, one" "" "" "" |> fun r -> { r with U = [ Name "u, one" ]; V = [ Name "v \"x\"" ] })
     Assert.Equal<float[]>([| 1.; 2.; 4.; 5. |], ds.X)
     Assert.Equal<string[]>([| "u, one"; "v \"x\"" |], ds.InputNames)
+
+[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 20)>]
+let ``csv fields with quotes, commas and line breaks round-trip through files larger than the read buffer`` (seed: int) =
+    // ~200 kB, so records, quoted fields, doubled quotes and CRLF pairs straddle the 64 K-character buffer.
+    let r = Random.uniforms (Random.key seed) 30_000 0.0 1.0
+    let piece i =
+        match int (r.[i] * 6.0) with
+        | 0 -> "plain"
+        | 1 -> "a, comma"
+        | 2 -> "say \"hi\""
+        | 3 -> "two\nlines"   // (a CRLF inside quotes reads as LF, as the line ends of Windows files)
+        | 4 -> " padded "
+        | _ -> ""
+    let rows = [| for i in 0 .. 2999 -> [| piece (10 * i); (float i).ToString(Globalization.CultureInfo.InvariantCulture); piece (10 * i + 1) |] |]
+    let path = Path.Combine(tempDir, $"big-{Guid.NewGuid():N}.csv")
+    Csv.writeText path [| "note"; "u1"; "other" |] rows
+    let back = Csv.loadForModel path [| "u1" |] None
+    File.Delete path
+    back.RowCount = rows.Length && back.Fields = rows && back.Inputs = Array.init rows.Length float
+
+[<Fact>]
+let ``csv is read as UTF-8 unless a byte-order mark says otherwise, and bytes that are not UTF-8 are an error`` () =
+    let utf16 = Path.Combine(tempDir, "utf16.csv")
+    File.WriteAllText(utf16, "Énergie,u1,v1\n1,2,3\n4,5,6\n", Text.Encoding.Unicode)
+    let ds = Csv.load utf16 (roles "u1" "v1" "" "Énergie")
+    Assert.Equal("Énergie", ds.TargetName)
+    let latin1 = Path.Combine(tempDir, "latin1.csv")
+    File.WriteAllBytes(latin1, Array.concat [ [| 0xC9uy |]; Text.Encoding.ASCII.GetBytes "nergie,u1,v1\n1,2,3\n4,5,6\n" ])
+    Checks.expectOneLineError [ "latin1.csv' line 1"; "not UTF-8" ] (fun () -> Csv.load latin1 (roles "u1" "v1" "" "0")) |> ignore
+
+[<Fact>]
+let ``csv error: a control character in a number`` () =
+    let path = csvFile "nul.csv" "u1,v1,y\n1,2,3\n4,5,6\u0000\n"
+    Checks.expectOneLineError [ "line 3, column 'y'"; "control character" ] (fun () -> Csv.load path goodRoles1) |> ignore
 
 [<Fact>]
 let ``csv error: file not found`` () =

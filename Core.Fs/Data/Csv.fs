@@ -66,11 +66,9 @@ type PredictionInputs =
 /// Reading and writing CSV files: a header row, comma-separated fields, RFC 4180 quoting,
 /// invariant-culture numbers. Every error is one line naming the file, the line (1-based) and the column.
 module Csv =
-    type private Record = { Line: int; Fields: string[] }
+    type private Record = CsvRecords.Record
 
-    let private show (s: string) =
-        let s = s.Replace("\r", "\\r").Replace("\n", "\\n")
-        if s.Length > 40 then s.Substring(0, 40) + "…" else s
+    let private show = CsvRecords.show
 
     let private listNames (header: string[]) =
         let shown = header |> Array.truncate 20 |> Array.map (fun h -> $"'{show h}'") |> String.concat ", "
@@ -82,88 +80,24 @@ module Csv =
         if String.IsNullOrWhiteSpace text then []
         else text.Split ',' |> Array.map ColumnRef.parse |> List.ofArray
 
-    /// Splits text into records (RFC 4180); skips blank lines; trims unquoted fields.
-    let private parseRecords (file: string) (text: string) : Record[] =
-        let records = ResizeArray<Record>()
-        let fields = ResizeArray<string>()
-        let field = StringBuilder()
-        let mutable header: string[] = null
-        let mutable line = 1
-        let mutable recordLine = 1
-        let mutable quoted = false
-        let mutable wasQuoted = false
-        let mutable afterQuote = false
-        let mutable anyQuote = false
-        let columnName () =
-            let j = fields.Count
-            if not (isNull header) && j < header.Length then $"column '{show header.[j]}'" else $"field {j + 1}"
-        let fail (at: int) (message: string) : unit = Fail.with' $"'{file}' line {at}, {columnName ()}: {message}"
-        let endField () =
-            fields.Add(if wasQuoted then field.ToString() else field.ToString().Trim())
-            field.Clear() |> ignore
-            wasQuoted <- false
-            afterQuote <- false
-        let endRecord () =
-            endField ()
-            let fs = fields.ToArray()
-            fields.Clear()
-            if not (fs.Length = 1 && fs.[0] = "" && not anyQuote) then
-                if isNull header then header <- fs
-                records.Add { Line = recordLine; Fields = fs }
-            anyQuote <- false
-        let n = text.Length
-        let mutable i = 0
-        while i < n do
-            let c = text.[i]
-            if quoted then
-                if c = '"' then
-                    if i + 1 < n && text.[i + 1] = '"' then
-                        field.Append '"' |> ignore
-                        i <- i + 1
-                    else
-                        quoted <- false
-                        afterQuote <- true
-                elif c = '\r' && i + 1 < n && text.[i + 1] = '\n' then ()
-                else
-                    if c = '\n' then line <- line + 1
-                    field.Append c |> ignore
-            else
-                match c with
-                | ',' -> endField ()
-                | '\r' | '\n' ->
-                    if c = '\r' && i + 1 < n && text.[i + 1] = '\n' then i <- i + 1
-                    endRecord ()
-                    line <- line + 1
-                    recordLine <- line
-                | '"' when not afterQuote && not wasQuoted && field.ToString().Trim() = "" ->
-                    field.Clear() |> ignore
-                    quoted <- true
-                    wasQuoted <- true
-                    anyQuote <- true
-                | '"' -> fail line "a quote inside an unquoted field; quote the whole field and double the quotes inside it"
-                | c when afterQuote ->
-                    if not (Char.IsWhiteSpace c) then fail line $"unexpected '{c}' after a closing quote"
-                | c -> field.Append c |> ignore
-            i <- i + 1
-        if quoted then fail recordLine "a quoted field is not closed before the end of the file"
-        if fields.Count > 0 || field.Length > 0 || anyQuote then endRecord ()
-        records.ToArray()
-
-    /// Reads a file into its header and data records, with the basic checks.
-    let private read (file: string) : string[] * Record[] =
-        if Directory.Exists file then Fail.with' $"'{file}': is a folder, not a CSV file"
-        if not (File.Exists file) then Fail.with' $"'{file}': file not found"
-        let text =
-            try File.ReadAllText file
-            with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\r', ' ').Replace('\n', ' ').TrimEnd('.')})"
-        let records = parseRecords file text
-        if records.Length = 0 then
-            Fail.with' $"'{file}' line 1: the file is empty; a header row of column names is required"
-        let header = records.[0].Fields
+    /// Checks the header record: a file whose first row is all numbers has no header.
+    let private checkHeader (file: string) (header: string[]) =
         let isNumber (s: string) = fst (Double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture))
         if header |> Array.forall isNumber then
             Fail.with' $"'{file}' line 1, column '{show header.[0]}': the first row holds numbers, but a header row of column names is required"
-        header, records.[1..]
+
+    /// Streams a file's records: `onHeader` with the header, then `onRow` with each data record.
+    let private stream (file: string) (onHeader: string[] -> unit) (onRow: Record -> unit) : unit =
+        use reader = CsvRecords.openText file
+        let mutable seenHeader = false
+        CsvRecords.iter file reader (fun r ->
+            if seenHeader then onRow r
+            else
+                checkHeader file r.Fields
+                seenHeader <- true
+                onHeader r.Fields)
+        if not seenHeader then
+            Fail.with' $"'{file}' line 1: the file is empty; a header row of column names is required"
 
     /// The 0-based position of a column reference, or a one-line error.
     let rec private resolve (file: string) (header: string[]) (role: string) (r: ColumnRef) : int =
@@ -195,6 +129,8 @@ module Csv =
         let text = record.Fields.[j]
         let at = $"'{file}' line {record.Line}, column '{show header.[j]}'"
         if String.IsNullOrWhiteSpace text then Fail.with' $"{at}: the cell is empty; a number is needed"
+        // .NET's parser ignores trailing NUL characters: a cell "1.5\0" is not the number 1.5.
+        if text |> Seq.exists Char.IsControl then Fail.with' $"{at}: '{show text}' is not a number (it holds a control character)"
         match Double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture) with
         | true, v when Double.IsFinite v -> v
         | true, _ -> Fail.with' $"{at}: '{show text}' is not a finite number; NaN and infinities are not allowed"
@@ -209,83 +145,110 @@ module Csv =
                 else $"an extra field after column '{show header.[header.Length - 1]}'"
             Fail.with' $"'{file}' line {record.Line} has {m} fields, the header has {header.Length} ({detail})"
 
-    /// Reads the chosen columns of every data record into a row-major array.
-    let private readColumns (file: string) (header: string[]) (records: Record[]) (columns: int[]) : float[] =
-        let out = Array.zeroCreate (records.Length * columns.Length)
-        records |> Array.iteri (fun i record ->
-            checkWidth file header record
-            columns |> Array.iteri (fun k j -> out.[i * columns.Length + k] <- cell file header record j))
-        out
+    /// Appends the chosen columns of one data record to `out`.
+    let private readColumns (file: string) (header: string[]) (record: Record) (columns: int[]) (out: ResizeArray<float>) =
+        checkWidth file header record
+        for j in columns do
+            out.Add(cell file header record j)
 
     /// Loads a data set from a CSV file with a header row, taking u, v, w and y from the given columns.
     /// Unused columns may hold anything (for example ids). Needs at least 2 data rows.
     /// Raises `SeagullException` with a one-line message naming the file, line and column on any problem.
     /// Example: `Csv.load "data.csv" { U = Csv.parseColumnList "u1,u2"; V = Csv.parseColumnList "v1,v2"; W = []; Y = None }`.
     let load (path: string) (roles: ColumnRoles) : Dataset =
-        let header, records = read path
         let at = $"'{path}' line 1 (header)"
-        let resolveAll role refs = refs |> List.map (resolve path header role) |> Array.ofList
-        let u = resolveAll "u" roles.U
-        let v = resolveAll "v" roles.V
-        let w = resolveAll "w" roles.W
-        let y =
-            match roles.Y with
-            | Some r -> resolve path header "y" r
-            | None ->
-                if not (Array.contains "y" header) then
-                    Fail.with' $"{at}: no target column given and no column is named 'y'; available: {listNames header}"
-                resolve path header "y" (Name "y")
-        if u.Length = 0 then Fail.with' $"{at}: no u columns given; choose at least one of: {listNames header}"
-        if u.Length <> v.Length then
-            let names (cols: int[]) = cols |> Array.map (fun j -> $"'{show header.[j]}'") |> String.concat ", "
-            Fail.with' $"{at}: u has {u.Length} columns ({names u}) but v has {v.Length} ({names v}); column j of u pairs with column j of v, so they need the same width"
-        let roleOf = Array.concat [ u |> Array.map (fun j -> j, "u"); v |> Array.map (fun j -> j, "v")
-                                    w |> Array.map (fun j -> j, "w"); [| y, "y" |] ]
-        for j, uses in roleOf |> Array.groupBy fst do
-            if uses.Length > 1 then
-                let roleList = uses |> Array.map snd
-                let text = if Array.distinct roleList |> Array.length = 1 then $"given {uses.Length} times as {roleList.[0]}"
-                           else $"used as both {roleList.[0]} and {roleList.[1]}"
-                Fail.with' $"{at}, column '{show header.[j]}': {text}; a column can have one role"
-        let inputs = Array.concat [ u; v; w ]
-        for j in Array.append inputs [| y |] do
-            if String.IsNullOrWhiteSpace header.[j] then
-                Fail.with' $"{at}, column {j}: the header name is empty; every column used needs a name"
-        match inputs |> Array.groupBy (fun j -> header.[j]) |> Array.tryFind (fun (_, js) -> js.Length > 1) with
-        | Some (name, js) ->
-            Fail.with' $"{at}, column '{show name}': positions {js.[0]} and {js.[1]} have the same name; a model needs distinct input names"
-        | None -> ()
-        if records.Length < 2 then
-            let last = if records.Length = 0 then 1 else records.[0].Line
-            let count = if records.Length = 1 then "only 1 data row" else "no data rows"
-            Fail.with' $"'{path}' line {last}: {count} after the header; at least 2 are needed"
-        let x = readColumns path header records inputs
-        let yValues = readColumns path header records [| y |]
-        Dataset.create { D = u.Length; K = w.Length } (inputs |> Array.map (fun j -> header.[j])) header.[y] x yValues
+        let mutable header: string[] = [||]
+        let mutable inputs: int[] = [||]
+        let mutable y = -1
+        let mutable blocks = { D = 0; K = 0 }
+        // The header's columns in their roles, checked before any data row is read.
+        let onHeader (h: string[]) =
+            header <- h
+            let resolveAll role refs = refs |> List.map (resolve path header role) |> Array.ofList
+            let u = resolveAll "u" roles.U
+            let v = resolveAll "v" roles.V
+            let w = resolveAll "w" roles.W
+            y <-
+                match roles.Y with
+                | Some r -> resolve path header "y" r
+                | None ->
+                    if not (Array.contains "y" header) then
+                        Fail.with' $"{at}: no target column given and no column is named 'y'; available: {listNames header}"
+                    resolve path header "y" (Name "y")
+            if u.Length = 0 then Fail.with' $"{at}: no u columns given; choose at least one of: {listNames header}"
+            if u.Length <> v.Length then
+                let names (cols: int[]) = cols |> Array.map (fun j -> $"'{show header.[j]}'") |> String.concat ", "
+                Fail.with' $"{at}: u has {u.Length} columns ({names u}) but v has {v.Length} ({names v}); column j of u pairs with column j of v, so they need the same width"
+            let roleOf = Array.concat [ u |> Array.map (fun j -> j, "u"); v |> Array.map (fun j -> j, "v")
+                                        w |> Array.map (fun j -> j, "w"); [| y, "y" |] ]
+            for j, uses in roleOf |> Array.groupBy fst do
+                if uses.Length > 1 then
+                    let roleList = uses |> Array.map snd
+                    let text = if Array.distinct roleList |> Array.length = 1 then $"given {uses.Length} times as {roleList.[0]}"
+                               else $"used as both {roleList.[0]} and {roleList.[1]}"
+                    Fail.with' $"{at}, column '{show header.[j]}': {text}; a column can have one role"
+            inputs <- Array.concat [ u; v; w ]
+            for j in Array.append inputs [| y |] do
+                if String.IsNullOrWhiteSpace header.[j] then
+                    Fail.with' $"{at}, column {j}: the header name is empty; every column used needs a name"
+            match inputs |> Array.groupBy (fun j -> header.[j]) |> Array.tryFind (fun (_, js) -> js.Length > 1) with
+            | Some (name, js) ->
+                Fail.with' $"{at}, column '{show name}': positions {js.[0]} and {js.[1]} have the same name; a model needs distinct input names"
+            | None -> ()
+            blocks <- { D = u.Length; K = w.Length }
+        let x = ResizeArray<float>()
+        let yValues = ResizeArray<float>()
+        let mutable rows = 0
+        let mutable firstLine = 1
+        let target = [| 0 |]
+        stream path onHeader (fun record ->
+            if rows = 0 then firstLine <- record.Line
+            if rows = Array.MaxLength then Fail.with' $"'{path}' line {record.Line}: more than {Array.MaxLength} data rows"
+            readColumns path header record inputs x
+            target.[0] <- y
+            readColumns path header record target yValues
+            rows <- rows + 1)
+        if rows < 2 then
+            let count = if rows = 1 then "only 1 data row" else "no data rows"
+            Fail.with' $"'{path}' line {(if rows = 1 then firstLine else 1)}: {count} after the header; at least 2 are needed"
+        Dataset.create blocks (inputs |> Array.map (fun j -> header.[j])) header.[y] (x.ToArray()) (yValues.ToArray())
 
     /// Loads the inputs a trained model needs, finding columns by the model's stored input names (in
     /// that order); the target column is read when `target` is given and present (a name that is not in
     /// the header gives no target; a position must exist; a column the model reads as an input is an
-    /// error). Needs ≥ 1 data row.
+    /// error). Needs ≥ 1 data row. Keeps every row's fields as written, so predictions can be written next to them.
     /// Example: `let data = Csv.loadForModel "new.csv" [| "u1"; "v1" |] (Some (Name "y"))`.
     let loadForModel (path: string) (inputNames: string[]) (target: ColumnRef option) : PredictionInputs =
-        let header, records = read path
-        let inputs = inputNames |> Array.map (fun n -> resolve path header "the model's input" (Name n))
-        let target =
-            match target with
-            | Some (Name t) when not (Array.contains t header || Array.contains (t.Trim()) header) -> None
-            | Some r ->
-                let j = resolve path header "the target" r
-                if Array.contains j inputs then
-                    Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': it is one of the model's inputs, so it cannot be the target"
-                Some j
-            | None -> None
-        if records.Length = 0 then Fail.with' $"'{path}' line 1: no data rows after the header"
-        { Inputs = readColumns path header records inputs
-          RowCount = records.Length
-          Observed = target |> Option.map (fun j -> readColumns path header records [| j |])
+        let mutable header: string[] = [||]
+        let mutable inputs: int[] = [||]
+        let mutable targetColumn: int option = None
+        let onHeader (h: string[]) =
+            header <- h
+            inputs <- inputNames |> Array.map (fun n -> resolve path header "the model's input" (Name n))
+            targetColumn <-
+                match target with
+                | Some (Name t) when not (Array.contains t header || Array.contains (t.Trim()) header) -> None
+                | Some r ->
+                    let j = resolve path header "the target" r
+                    if Array.contains j inputs then
+                        Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': it is one of the model's inputs, so it cannot be the target"
+                    Some j
+                | None -> None
+        let x = ResizeArray<float>()
+        let observed = ResizeArray<float>()
+        let fields = ResizeArray<string[]>()
+        stream path onHeader (fun record ->
+            readColumns path header record inputs x
+            match targetColumn with
+            | Some j -> readColumns path header record [| j |] observed
+            | None -> ()
+            fields.Add record.Fields)
+        if fields.Count = 0 then Fail.with' $"'{path}' line 1: no data rows after the header"
+        { Inputs = x.ToArray()
+          RowCount = fields.Count
+          Observed = targetColumn |> Option.map (fun _ -> observed.ToArray())
           Header = Array.copy header
-          Fields = records |> Array.map (fun r -> r.Fields) }
+          Fields = fields.ToArray() }
 
     let private quote (s: string) =
         let needs = s = "" || s.Trim() <> s || s.IndexOfAny [| ','; '"'; '\r'; '\n' |] >= 0
