@@ -33,15 +33,15 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
     public Task<int> Guarded(Func<int> body) => Task.Run(() => Run(body));
 
     /// <summary>
-    /// A command's CSV result: written atomically to <paramref name="path"/> (then one line saying so), or, without
-    /// a path, the text itself on stdout.
+    /// A command's CSV result: written atomically to <paramref name="path"/> (then one line on stderr saying so), or,
+    /// without a path, the text itself on stdout.
     /// </summary>
     public void WriteCsv(string? path, Action<string> writeFile, Func<string> text, string written)
     {
         if (path is not null)
         {
             writeFile(path);
-            Out.WriteLine($"{written} to {path}");
+            Err.WriteLine($"{written} to {path}");   // a note, not the result: stdout may be the file itself
         }
         else
         {

@@ -31,6 +31,18 @@ internal static class Options
                 throw new ArgumentException($"--out '{output}' is the {option} file; writing it would replace that input — choose another name");
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> is the process's standard output (/dev/stdout, /dev/fd/1, or the file or
+    /// pipe stdout is redirected to), so that a command writing a file there must print its report elsewhere.
+    /// </summary>
+    public static bool IsStandardOutput(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return false;
+        var full = System.IO.Path.GetFullPath(path);
+        if (full is "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1") return true;
+        return OperatingSystem.IsLinux() && File.Exists("/dev/stdout") && string.Equals(Resolved(path), Resolved("/dev/stdout"), StringComparison.Ordinal);
+    }
+
     private static string Resolved(string path)
     {
         var full = System.IO.Path.GetFullPath(path);

@@ -73,6 +73,9 @@ internal static class TrainCommand
             var seedValue = parse.GetValue(seed);
             var modelPath = parse.GetValue(output)!;
             Options.RequireNotAnInput(modelPath, ("--data", parse.GetValue(data.Data)));
+            var modelOnStdout = Options.IsStandardOutput(modelPath);
+            Options.Require(!(modelOnStdout && parse.GetValue(json)),
+                "--out is standard output and --json prints there too; write the model to a file, or drop --json");
             SwapInvariantRegressor.CheckSavePath(modelPath);
 
             RegressionData trainingData;
@@ -125,7 +128,8 @@ internal static class TrainCommand
             finally { bar?.Finish(); }
             if (report.Cancelled) throw new OperationCanceledException();
             regressor.Save(modelPath);
-            Print(ctx, parse.GetValue(json), report, regressor, trainingData, modelPath);
+            // With the model on stdout, the report goes to stderr so that stdout holds the model file alone.
+            Print(ctx, modelOnStdout ? ctx.Err : ctx.Out, parse.GetValue(json), report, regressor, trainingData, modelPath);
             return Cli.Success;
         }));
         return command;
@@ -133,11 +137,11 @@ internal static class TrainCommand
 
     /// <summary>Fails before training when the model file could not be written.</summary>
 
-    private static void Print(CliContext ctx, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, string path)
+    private static void Print(CliContext ctx, TextWriter o, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, string path)
     {
         if (json)
         {
-            ctx.Out.WriteLine(Text.Json(w =>
+            o.WriteLine(Text.Json(w =>
             {
                 w.WriteStartObject();
                 Text.Number(w, "train_mse", r.TrainMse);
@@ -159,7 +163,6 @@ internal static class TrainCommand
             }));
             return;
         }
-        var o = ctx.Out;
         o.WriteLine($"network: {regressor.Definition.Description} ({r.Parameters} parameters; exactly invariant: {(regressor.Definition.IsExactlyInvariant ? "yes" : "no")})");
         o.WriteLine($"data: {regressor.Source}, {r.TrainRows} training rows, {r.TestRows} test rows (u:{data.UWidth} v:{data.UWidth} w:{data.WWidth})");
         o.WriteLine($"trained {r.EpochsRun} epochs in {r.Seconds:F2} s");
