@@ -165,6 +165,24 @@ let ``a constant column of many rows gets scale 1 though its computed mean is of
         Assert.Equal(1.0, s.TargetScale)
 
 [<Fact>]
+let ``a small spread far from zero is data, not rounding: it gets its own scale`` () =
+    // 1e6 + 1e-7·t and 1e9 + 1e-3·t: spreads of 1e-13 and 1e-12 relative to the mean, thousands of ulps.
+    let t = Random.uniforms (Random.key 4) 2000 -1.0 1.0
+    let x = Array.init 3000 (fun i -> let r = i / 3 in if i % 3 = 2 then 1e9 + 1e-3 * t.[r] else t.[(r + i % 3) % 2000])
+    let ds = Dataset.ofArrays { D = 1; K = 1 } x (Array.init 1000 (fun r -> 1e6 + 1e-7 * t.[r]))
+    let s = Standardization.fit ds
+    let spread (values: float[]) =
+        let m = Array.average values
+        sqrt (values |> Array.averageBy (fun v -> (v - m) * (v - m)))
+    Assert.Equal(spread ds.Y, s.TargetScale, 9)
+    Assert.True(abs (s.TargetScale / spread ds.Y - 1.0) < 1e-3)
+    let w = Array.init 1000 (fun r -> x.[3 * r + 2])
+    Assert.True(abs (s.InputScale.[2] / spread w - 1.0) < 1e-3, $"{s.InputScale.[2]} vs {spread w}")
+    // within a few ulps of the mean is rounding: scale 1
+    let ulpsApart = Dataset.ofArrays { D = 1; K = 0 } (Array.init 20 float) (Array.init 10 (fun r -> if r % 2 = 0 then 1e6 else Math.BitIncrement 1e6))
+    Assert.Equal(1.0, (Standardization.fit ulpsApart).TargetScale)
+
+[<Fact>]
 let ``constant columns get scale 1 and targets invert`` () =
     let ds = Dataset.ofArrays { D = 1; K = 1 } [| 2.; 4.; 5.;  2.; 6.; 5.;  2.; 8.; 5. |] [| 1.; 2.; 3. |]
     let s = Standardization.fit ds

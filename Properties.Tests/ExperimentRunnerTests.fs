@@ -137,6 +137,15 @@ let ``a user's CSV with other block widths joins the grid as one more target`` (
     File.Delete path
 
 [<Fact>]
+let ``a CSV with a constant target is refused before any cell trains`` () =
+    Checks.withTempFolder (fun dir ->
+        let path = Path.Combine(dir, "flat.csv")
+        File.WriteAllLines(path, [ "u1,v1,y"; "1,2,7"; "3,4,7"; "5,6,7"; "7,8,7" ])
+        let settings = { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = None } } }
+        let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan settings |> ignore)
+        Assert.Contains("flat.csv': the target 'y' is 7 in all 4 rows", e.Message))
+
+[<Fact>]
 let ``a variant documented as exactly invariant says so only when the activation keeps it`` () =
     let describe activation name =
         (Experiment.plan { tiny with Activation = activation }).Variants |> List.find (fun v -> v.Name = name) |> fun v -> v.Description

@@ -149,6 +149,27 @@ let ``a float32 model refuses an input that overflows float32 once standardised`
     Assert.Contains("overflows float64", (Assert.Throws<SeagullException>(fun () -> Regressor.predict model64 row |> ignore)).Message)
 
 [<Fact>]
+let ``a prediction the network cannot represent is an error naming the row, never a NaN result`` () =
+    // square then square: an input of 1e12 standardised is ~1e12, z² ~1e24, then ~1e48: beyond float32.
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 4; 4 ] [ Activation.square ]
+    let model, _ = fit spec { Train.defaults with Epochs = 1 }
+    let rows = Array.concat [ test.X.[0 .. 8]; test.X.[0 .. 8] ]
+    Assert.True(Array.forall Double.IsFinite (Regressor.predict model rows))
+    rows.[9] <- 1e12
+    let e = Assert.Throws<SeagullException>(fun () -> Regressor.predict model rows |> ignore)
+    Assert.Contains("predict: row 2 gives ", e.Message)
+    Assert.Contains("far outside the training data", e.Message)
+    Assert.DoesNotContain("\n", e.Message)
+
+[<Fact>]
+let ``a constant target is refused before training`` () =
+    let constant = { train with Y = Array.create train.Rows 2.5 }
+    let spec = NetworkSpec.create Mlp spring.Blocks [ 4 ] [ Activation.tanh ]
+    let e = Assert.Throws<SeagullException>(fun () -> Regressor.fit spec Train.defaults constant None None ignore CancellationToken.None |> ignore)
+    Assert.Contains("is 2.5 in all", e.Message)
+    Assert.Contains("a constant has nothing to learn", e.Message)
+
+[<Fact>]
 let ``early stopping keeps the best validation parameters`` () =
     let spec = NetworkSpec.create Mlp spring.Blocks [ 16 ] [ Activation.tanh ]
     let _, result =

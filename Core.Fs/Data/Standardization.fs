@@ -21,10 +21,11 @@ type Standardization =
 
 /// Fitting and applying a `Standardization`.
 module Standardization =
-    /// A scale is replaced by 1 when the spread is zero or lost in rounding (relative to the mean: data in
-    /// small units, such as energies in joules, have small but real spreads).
+    /// A scale is replaced by 1 when the spread is zero or within rounding of the mean: below 64 units in the
+    /// last place of the mean (1.4e-14 relative). Smaller spreads are real data (energies in joules, readings
+    /// such as 1e6 + 1e-7·y — that target once got scale 1 and a "standardised" MSE that meant nothing).
     let private safeScale (mean: float) (std: float) =
-        if Double.IsFinite std && std > 0.0 && std > 1e-12 * abs mean then std else 1.0
+        if Double.IsFinite std && std > 0.0 && std > 64.0 * (Math.BitIncrement 1.0 - 1.0) * abs mean then std else 1.0
 
     /// The standardisation that changes nothing (means 0, scales 1).
     /// Example: `Standardization.identity { D = 3; K = 3 }` has nine means 0 and nine scales 1.

@@ -136,6 +136,9 @@ module Experiment =
         let csv =
             s.Data |> Option.map (fun d ->
                 let ds = Csv.load d.Path d.Roles
+                // Before any cell: a constant target would train every cell and rank the variants on noise.
+                try Regressor.requireVaryingTarget ds
+                with :? SeagullException as e -> Fail.with' $"'{d.Path}': {e.Message}"
                 Csv (IO.Path.GetFileNameWithoutExtension d.Path, ds))
         let variantDefs =
             match s.Variants with

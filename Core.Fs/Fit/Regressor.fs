@@ -59,6 +59,13 @@ module Regressor =
             if fitRows < 2 then Fail.with' $"holding out a validation fraction of {f} leaves {fitRows} of {rows} rows to fit on; at least 2 are needed"
         | None -> if rows < 2 then Fail.with' $"{rows} row to fit on; at least 2 are needed"
 
+    /// Fails when every row's target has one value: there is nothing to learn, and no standardised error
+    /// or R² means anything. Example: `Regressor.requireVaryingTarget train`.
+    let requireVaryingTarget (train: Dataset) : unit =
+        if train.Rows >= 1 && train.Y |> Array.forall (fun y -> y = train.Y.[0]) then
+            let value = train.Y.[0].ToString("R", Globalization.CultureInfo.InvariantCulture)
+            Fail.with' $"the target '{train.TargetName}' is {value} in all {train.Rows} rows to fit on: a constant has nothing to learn"
+
     /// Fits a model on `train` (standardised with statistics of `train` alone). With `validationFraction`
     /// a part of `train` is held out for early stopping (`options.Patience`), keeping the best parameters.
     let fit (spec: NetworkSpec) (options: TrainOptions) (train: Dataset) (validationFraction: float option)
@@ -66,6 +73,7 @@ module Regressor =
         if train.Blocks <> spec.Blocks then
             Fail.with' $"the data has blocks u:{train.Blocks.D} v:{train.Blocks.D} w:{train.Blocks.K} but the network expects u:{spec.Blocks.D} v:{spec.Blocks.D} w:{spec.Blocks.K}"
         requireFitRows train.Rows validationFraction
+        requireVaryingTarget train
         let fitPart, validationPart =
             match validationFraction with
             | Some f -> let a, b = Dataset.split (Random.fold (Random.key options.Seed) 11) f train in a, Some b
@@ -113,7 +121,17 @@ module Regressor =
                 let piece = inputs model.Spec count (Array.sub xs (start * width) (count * width))
                 let y = run (fun () -> Network.apply model.Spec model.Params piece |> Tensor.toArray)
                 Array.blit y 0 out start count
-            Standardization.invertTarget model.Standardization out
+            let predictions = Standardization.invertTarget model.Standardization out
+            // Inputs far outside the training data can overflow the network inside (z² of a wide layer), and a
+            // NaN or ∞ prediction written to a file with exit code 0 would pass for a result.
+            match predictions |> Array.tryFindIndex (fun v -> not (Double.IsFinite v)) with
+            | Some row ->
+                let values = xs.[row * width .. (row + 1) * width - 1]
+                let farthest = values |> Array.maxBy abs
+                let text = farthest.ToString("G4", Globalization.CultureInfo.InvariantCulture)
+                let shown = if Double.IsNaN predictions.[row] then "NaN" elif predictions.[row] > 0.0 then "∞" else "-∞"
+                Fail.with' $"predict: row {row + 1} gives {shown}: its inputs lie far outside the training data (standardised value {text}) and overflow the network's {Dtype.name model.Spec.Precision} arithmetic"
+            | None -> predictions
 
     /// Predictions in the target's units for row-major inputs (rows × (2D+K), columns [u | v | w]).
     let predict (model: Model) (x: float[]) : float[] = predictIn (Kernels.StepArena()) model x

@@ -190,6 +190,7 @@ public sealed partial class SwapInvariantRegressor
         // validation part the options'.
         var rowsParam = options.ValidationFraction is null || train.Rows < 2 ? nameof(data) : nameof(options);
         Guard.Argument(rowsParam, () => Core.Regressor.requireFitRows(train.Rows, Fs.Option(options.ValidationFraction)));
+        Guard.Argument(nameof(data), () => Core.Regressor.requireVaryingTarget(train.Inner));
 
         if (Interlocked.CompareExchange(ref fitting, 1, 0) != 0)
             throw new InvalidOperationException("a fit of this regressor is already running");

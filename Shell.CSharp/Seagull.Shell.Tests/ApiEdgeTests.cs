@@ -118,4 +118,15 @@ public class ApiEdgeTests
         Assert.Equal((2, 1, 5), (net.UWidth, net.WWidth, net.InputWidth));
         Assert.Throws<ArgumentNullException>(() => new NetworkBuilder().Blocks((RegressionData)null!));
     }
+
+    [Fact]
+    public void A_constant_target_is_refused_before_fitting()
+    {
+        var data = RegressionData.FromArrays(new double[,] { { 1, 2, 3 }, { 2, 1, 3 }, { 0, 1, 2 }, { 5, 4, 3 } }, new[] { 2.5, 2.5, 2.5, 2.5 }, uWidth: 1, wWidth: 1);
+        var regressor = SwapInvariantRegressor.Create(uWidth: 1, wWidth: 1);
+        var e = Assert.Throws<ArgumentException>(() => regressor.Fit(data, new FitOptions { Epochs = 1 }));
+        Assert.Equal("data", e.ParamName);
+        Assert.Contains("a constant has nothing to learn", e.Message);
+        Assert.False(regressor.IsFitted);
+    }
 }
