@@ -103,6 +103,18 @@ let ``csv error: a control character in a number`` () =
     Checks.expectOneLineError [ "line 3, column 'y'"; "control character" ] (fun () -> Csv.load path goodRoles1) |> ignore
 
 [<Fact>]
+let ``column lists take names with commas in double quotes`` () =
+    Assert.Equal<string list>([ "a"; "b,c"; "d" ], Csv.splitList "a, \"b,c\" ,d")
+    Assert.Equal<string list>([ "say \"hi\""; " padded " ], Csv.splitList "\"say \"\"hi\"\"\",\" padded \"")
+    Assert.Equal<string list>([ "a"; ""; "b" ], Csv.splitList "a,,b")
+    Assert.Equal<string list>([], Csv.splitList "  ")
+    Checks.expectOneLineError [ "a quote is not closed" ] (fun () -> Csv.splitList "a,\"b") |> ignore
+    Checks.expectOneLineError [ "unexpected 'x' after a quoted name" ] (fun () -> Csv.splitList "\"a\"x,b") |> ignore
+    let path = csvFile "commas.csv" "\"u,1\",\"v,1\",y\n1,2,3\n4,5,6\n"
+    let ds = Csv.load path { U = Csv.parseColumnList "\"u,1\""; V = Csv.parseColumnList "\"v,1\""; W = []; Y = None }
+    Assert.Equal<string[]>([| "u,1"; "v,1" |], ds.InputNames)
+
+[<Fact>]
 let ``csv error: file not found`` () =
     let path = Path.Combine(tempDir, "missing.csv")
     Checks.expectOneLineError [ path; "not found" ] (fun () -> Csv.load path goodRoles) |> ignore

@@ -74,11 +74,45 @@ module Csv =
         let shown = header |> Array.truncate 20 |> Array.map (fun h -> $"'{show h}'") |> String.concat ", "
         if header.Length > 20 then $"{shown}, … ({header.Length} in all)" else shown
 
-    /// Parses a comma-separated list of column references.
+    /// Splits a comma-separated list of names: items are trimmed, and an item in double quotes is taken as
+    /// written, commas included ("" is one quote), so a column named `u,1` is `"u,1"`.
+    /// Example: `Csv.splitList "a, \"b,c\" ,d" = [ "a"; "b,c"; "d" ]`; `""` gives `[]`.
+    let splitList (text: string) : string list =
+        if String.IsNullOrWhiteSpace text then []
+        else
+            let items = ResizeArray<string>()
+            let item = StringBuilder()
+            let mutable quoted = false
+            let mutable wasQuoted = false
+            let mutable i = 0
+            while i < text.Length do
+                let c = text.[i]
+                if quoted then
+                    if c = '"' && i + 1 < text.Length && text.[i + 1] = '"' then
+                        item.Append '"' |> ignore
+                        i <- i + 1
+                    elif c = '"' then quoted <- false
+                    else item.Append c |> ignore
+                elif c = ',' then
+                    items.Add(if wasQuoted then item.ToString() else item.ToString().Trim())
+                    item.Clear() |> ignore
+                    wasQuoted <- false
+                elif c = '"' && item.ToString().Trim() = "" && not wasQuoted then
+                    item.Clear() |> ignore
+                    quoted <- true
+                    wasQuoted <- true
+                elif not (wasQuoted && Char.IsWhiteSpace c) then
+                    if wasQuoted then Fail.with' $"column list: unexpected '{c}' after a quoted name in '{text}'"
+                    item.Append c |> ignore
+                i <- i + 1
+            if quoted then Fail.with' $"column list: a quote is not closed in '{text}'"
+            items.Add(if wasQuoted then item.ToString() else item.ToString().Trim())
+            List.ofSeq items
+
+    /// Parses a comma-separated list of column references (names with commas in double quotes, see `splitList`).
     /// Example: `Csv.parseColumnList "a, b,2" = [ Name "a"; Name "b"; Index 2 ]`; `""` gives `[]`.
     let parseColumnList (text: string) : ColumnRef list =
-        if String.IsNullOrWhiteSpace text then []
-        else text.Split ',' |> Array.map ColumnRef.parse |> List.ofArray
+        splitList text |> List.map ColumnRef.parse
 
     /// Checks the header record: a file whose first row is all numbers has no header.
     let private checkHeader (file: string) (header: string[]) =

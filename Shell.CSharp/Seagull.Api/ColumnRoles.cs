@@ -42,15 +42,20 @@ public sealed class ColumnRoles
         return ReadOnly.List(list);
     }
 
-    /// <summary>Roles from comma-separated lists, as on the command line.</summary>
-    /// <exception cref="ArgumentException">As for the constructor, or an empty entry such as "a,,b".</exception>
+    /// <summary>
+    /// Roles from comma-separated lists, as on the command line. A column name holding a comma is written in
+    /// double quotes (<c>"u,1"</c>; <c>""</c> inside is one quote).
+    /// </summary>
+    /// <exception cref="ArgumentException">As for the constructor, an empty entry such as "a,,b", or an unclosed quote.</exception>
     /// <example><code>ColumnRoles.Parse("u1,u2,u3", "v1,v2,v3", "w1,w2,w3", "y")</code></example>
-    public static ColumnRoles Parse(string u, string v, string? w = null, string? y = null)
-    {
-        static string[] Split(string? text) =>
-            string.IsNullOrWhiteSpace(text) ? [] : text.Split(',').Select(s => s.Trim()).ToArray();
-        return new ColumnRoles(Split(u), Split(v), Split(w), string.IsNullOrWhiteSpace(y) ? null : y);
-    }
+    public static ColumnRoles Parse(string u, string v, string? w = null, string? y = null) =>
+        new(SplitList(u, nameof(u)), SplitList(v, nameof(v)), SplitList(w, nameof(w)), string.IsNullOrWhiteSpace(y) ? null : y);
+
+    /// <summary>The items of a comma-separated list of column names, trimmed; an item in double quotes is taken as written.</summary>
+    /// <exception cref="ArgumentException">An unclosed quote, or text after a closing quote.</exception>
+    /// <example><code>ColumnRoles.SplitList("a, \"b,c\"") // ["a", "b,c"]</code></example>
+    public static string[] SplitList(string? text, string paramName = "text") =>
+        string.IsNullOrWhiteSpace(text) ? [] : Guard.Argument(paramName, () => Core.Csv.splitList(text).ToArray());
 
     /// <summary>Columns of u, in order.</summary>
     /// <example><code>roles.U[0]</code></example>

@@ -6,11 +6,14 @@ namespace Seagull.Cli;
 /// <summary>Comma-separated option values, with one-line errors naming the option.</summary>
 internal static class Lists
 {
-    /// <summary>The non-empty, trimmed items of a comma-separated list; an empty item is an error.</summary>
+    /// <summary>
+    /// The non-empty, trimmed items of a comma-separated list (an item in double quotes may hold commas: a column
+    /// named u,1 is <c>"u,1"</c>); an empty item is an error.
+    /// </summary>
     public static string[] Items(string text, string option)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException($"{option}: the list is empty");
-        var items = text.Split(',').Select(s => s.Trim()).ToArray();
+        var items = ColumnRoles.SplitList(text, option);
         var blank = Array.FindIndex(items, s => s.Length == 0);
         if (blank >= 0) throw new ArgumentException($"{option}: item {blank + 1} of '{text}' is empty; write a comma-separated list like a,b,c");
         return items;

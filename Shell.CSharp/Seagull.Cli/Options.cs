@@ -51,16 +51,19 @@ internal static class Options
     }
 
     /// <summary>
-    /// Accepts only plain invariant numbers (1.5, 1e-3, -2): the default parser also takes "1,5" as 15
-    /// (a thousands separator), which silently turns a decimal comma into a different number.
+    /// Accepts only plain, finite invariant numbers (1.5, 1e-3, -2): the default parser also takes "1,5" as 15
+    /// (a thousands separator), which silently turns a decimal comma into a different number. A malformed number
+    /// is a usage error (exit code 2), as "inf" and "nan" both are.
     /// </summary>
     public static Option<T> StrictNumber<T>(Option<T> option)
     {
         option.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)
-                if (!double.TryParse(token.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                if (!double.TryParse(token.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))
                     result.AddError($"{option.Name}: '{token.Value}' is not a number; write it with a point, such as 0.001 or 1e-3");
+                else if (!double.IsFinite(value))   // "NaN" and "Infinity" parse; like "inf", they are not a usable setting
+                    result.AddError($"{option.Name}: '{token.Value}' is not a finite number");
         });
         return option;
     }

@@ -121,6 +121,9 @@ public class CliErrorTests : IDisposable
         { "missing --model and --data", ["evaluate"] },
         { "decimal comma in --lr", ["train", "--target", "spring", "--lr", "1,5", "--out", "x.json"] },
         { "decimal comma in --penalty", ["compare", "--penalty", "1,0"] },
+        { "nan --lr", ["train", "--target", "spring", "--lr", "nan", "--out", "x.json"] },
+        { "inf --lr", ["train", "--target", "spring", "--lr", "inf", "--out", "x.json"] },
+        { "Infinity --penalty", ["compare", "--penalty", "Infinity"] },
         { "two bad numbers", ["train", "--target", "spring", "--epochs", "abc", "--lr", "xyz", "--out", "x.json"] },
         { "non-numeric --jobs", ["compare", "--jobs", "x"] },
     };

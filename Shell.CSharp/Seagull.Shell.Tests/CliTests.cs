@@ -299,4 +299,19 @@ public class CliTests
                                        "--patience", "--out", "--json" })
             Assert.Contains(option, train);
     }
+
+    [Fact]
+    public void A_column_whose_name_holds_a_comma_is_chosen_in_double_quotes()
+    {
+        using var dir = new TempFolder();
+        var rows = Enumerable.Range(0, 30).Select(i => $"{i % 7},{(i * 3) % 5},{i % 2},{i % 7 + (i * 3) % 5}");
+        var data = dir.Write("commas.csv", "\"u,1\",\"v,1\",w,y\n" + string.Join("\n", rows) + "\n");
+        var run = CliRun.Of("train", "--data", data, "--u", "\"u,1\"", "--v", "\"v,1\"", "--w", "w", "--hidden", "4,4", "--epochs", "1",
+                            "--out", dir.File("m.json"), "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(new[] { "u,1", "v,1" }, ColumnRoles.Parse("\"u,1\"", "\"v,1\"").U.Concat(ColumnRoles.Parse("\"u,1\"", "\"v,1\"").V));
+        var open = CliRun.Of("train", "--data", data, "--u", "\"u,1", "--v", "\"v,1\"", "--out", dir.File("m2.json"));
+        Assert.Equal(1, open.ExitCode);
+        Assert.Contains("a quote is not closed", open.Err);
+    }
 }
