@@ -141,7 +141,7 @@ let ``a float32 model refuses an input that overflows float32 once standardised`
     Assert.True(Array.forall Double.IsFinite (Regressor.predict model row))
     row.[4] <- 1e39
     let e = Assert.Throws<SeagullException>(fun () -> Regressor.predict model row |> ignore)
-    Assert.Contains("input row 1, column 5 (1E+39) overflows float32", e.Message)
+    Assert.Contains($"row 1, column '{train.InputNames.[4]}' (1E+39) overflows float32", e.Message)
     let model64, _ = fit { spec with Precision = Float64 } { Train.defaults with Epochs = 1 }
     Assert.True(Array.forall Double.IsFinite (Regressor.predict model64 row))
     // float64 overflows too, further out: a finite input whose standardised value is not finite

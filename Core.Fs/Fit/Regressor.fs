@@ -108,7 +108,8 @@ module Regressor =
             | Some i ->
                 let value = x.[i].ToString("R", Globalization.CultureInfo.InvariantCulture)
                 let hint = match model.Spec.Precision with Float32 -> "; use a float64 model for inputs this far from the training data" | Float64 -> ""
-                Fail.with' $"predict: input row {i / width + 1}, column {i % width + 1} ({value}) overflows {Dtype.name model.Spec.Precision} once standardised{hint}"
+                let column = if model.InputNames.Length = width then $"'{model.InputNames.[i % width]}'" else string (i % width + 1)
+                Fail.with' $"predict: row {i / width + 1}, column {column} ({value}) overflows {Dtype.name model.Spec.Precision} once standardised{hint}"
             | None -> ()
             // In chunks of rows whose intermediates are reused from chunk to chunk (a step arena) and stay
             // in the cache: one pass over 4000 rows at once allocated megabytes per layer and took several
