@@ -24,15 +24,25 @@ module internal CsvRecords =
         try new StreamReader(file, UTF8Encoding(false, true), true, 1 <<< 16)
         with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\r', ' ').Replace('\n', ' ').TrimEnd('.')})"
 
-    /// Calls `onRecord` for every record in file order, the header first; skips blank lines. Every
-    /// syntax error is one line naming the file, the line and the column (by the header's name once
-    /// the header is known).
-    let iter (file: string) (reader: TextReader) (onRecord: Record -> unit) : unit =
+    /// The parser's state over one stream. Runs of ordinary characters are found with a vectorised search
+    /// and appended at once: reading is bound by number parsing, not by a call per character.
+    type private Parser(file: string, reader: TextReader, onRecord: Record -> unit) =
+        static let plain = Buffers.SearchValues.Create(",\r\n\"")
+        static let inQuotes = Buffers.SearchValues.Create("\"\r\n")
         let buffer = Array.zeroCreate<char> (1 <<< 16)
+        let fields = ResizeArray<string>()
+        let field = StringBuilder()
         let mutable length = 0
         let mutable position = 0
         let mutable line = 1
-        let available () =
+        let mutable header: string[] = null
+        let mutable recordLine = 1
+        let mutable quoted = false
+        let mutable wasQuoted = false
+        let mutable afterQuote = false
+        let mutable anyQuote = false
+
+        member private _.Available() =
             if position < length then true
             else
                 length <-
@@ -43,69 +53,88 @@ module internal CsvRecords =
                     | :? IOException as e -> Fail.with' $"'{file}': cannot be read ({e.Message.TrimEnd('.')})"
                 position <- 0
                 length > 0
-        let next () = if available () then (let c = buffer.[position] in position <- position + 1; int c) else -1
-        let peek () = if available () then int buffer.[position] else -1
-        let fields = ResizeArray<string>()
-        let field = StringBuilder()
-        let mutable header: string[] = null
-        let mutable recordLine = 1
-        let mutable quoted = false
-        let mutable wasQuoted = false
-        let mutable afterQuote = false
-        let mutable anyQuote = false
-        let columnName () =
+
+        /// The next character without taking it, or -1 at the end.
+        member private this.Peek() = if this.Available() then int buffer.[position] else -1
+
+        member private _.Fail(at: int, message: string) : unit =
             let j = fields.Count
-            if not (isNull header) && j < header.Length then $"column '{show header.[j]}'" else $"field {j + 1}"
-        let fail (at: int) (message: string) : unit = Fail.with' $"'{file}' line {at}, {columnName ()}: {message}"
-        let endField () =
+            let column = if not (isNull header) && j < header.Length then $"column '{show header.[j]}'" else $"field {j + 1}"
+            Fail.with' $"'{file}' line {at}, {column}: {message}"
+
+        member private _.EndField() =
             fields.Add(if wasQuoted then field.ToString() else field.ToString().Trim())
             field.Clear() |> ignore
             wasQuoted <- false
             afterQuote <- false
-        let endRecord () =
-            endField ()
+
+        member private this.EndRecord() =
+            this.EndField()
             let fs = fields.ToArray()
             fields.Clear()
             if not (fs.Length = 1 && fs.[0] = "" && not anyQuote) then
                 if isNull header then header <- fs
                 onRecord { Line = recordLine; Fields = fs }
             anyQuote <- false
-        let blank () =
+
+        member private _.Blank() =
             let mutable k = 0
             while k < field.Length && Char.IsWhiteSpace field.[k] do k <- k + 1
             k = field.Length
-        let mutable c = next ()
-        while c >= 0 do
-            let ch = char c
-            if quoted then
-                if ch = '"' then
-                    if peek () = int '"' then
-                        field.Append '"' |> ignore
-                        next () |> ignore
-                    else
-                        quoted <- false
-                        afterQuote <- true
-                elif ch = '\r' && peek () = int '\n' then ()
+
+        member this.Run() =
+            while this.Available() do
+                let rest = ReadOnlySpan<char>(buffer, position, length - position)
+                if quoted then
+                    let k = rest.IndexOfAny inQuotes
+                    let run = if k < 0 then rest else rest.Slice(0, k)
+                    field.Append run |> ignore
+                    position <- position + run.Length
+                    if k >= 0 then
+                        let ch = buffer.[position]
+                        position <- position + 1
+                        if ch = '"' then
+                            if this.Peek() = int '"' then
+                                field.Append '"' |> ignore
+                                position <- position + 1
+                            else
+                                quoted <- false
+                                afterQuote <- true
+                        elif ch = '\r' then
+                            if this.Peek() <> int '\n' then field.Append '\r' |> ignore   // CRLF inside quotes reads as LF
+                        else
+                            line <- line + 1
+                            field.Append '\n' |> ignore
                 else
-                    if ch = '\n' then line <- line + 1
-                    field.Append ch |> ignore
-            else
-                match ch with
-                | ',' -> endField ()
-                | '\r' | '\n' ->
-                    if ch = '\r' && peek () = int '\n' then next () |> ignore
-                    endRecord ()
-                    line <- line + 1
-                    recordLine <- line
-                | '"' when not afterQuote && not wasQuoted && blank () ->
-                    field.Clear() |> ignore
-                    quoted <- true
-                    wasQuoted <- true
-                    anyQuote <- true
-                | '"' -> fail line "a quote inside an unquoted field; quote the whole field and double the quotes inside it"
-                | ch when afterQuote ->
-                    if not (Char.IsWhiteSpace ch) then fail line $"unexpected '{ch}' after a closing quote"
-                | ch -> field.Append ch |> ignore
-            c <- next ()
-        if quoted then fail recordLine "a quoted field is not closed before the end of the file"
-        if fields.Count > 0 || field.Length > 0 || anyQuote then endRecord ()
+                    let k = rest.IndexOfAny plain
+                    let run = if k < 0 then rest else rest.Slice(0, k)
+                    if afterQuote then
+                        for j in 0 .. run.Length - 1 do
+                            if not (Char.IsWhiteSpace run.[j]) then this.Fail(line, $"unexpected '{run.[j]}' after a closing quote")
+                    else field.Append run |> ignore
+                    position <- position + run.Length
+                    if k >= 0 then
+                        let ch = buffer.[position]
+                        position <- position + 1
+                        match ch with
+                        | ',' -> this.EndField()
+                        | '\r' | '\n' ->
+                            if ch = '\r' && this.Peek() = int '\n' then position <- position + 1
+                            this.EndRecord()
+                            line <- line + 1
+                            recordLine <- line
+                        | _ ->
+                            if not afterQuote && not wasQuoted && this.Blank() then
+                                field.Clear() |> ignore
+                                quoted <- true
+                                wasQuoted <- true
+                                anyQuote <- true
+                            else this.Fail(line, "a quote inside an unquoted field; quote the whole field and double the quotes inside it")
+            if quoted then this.Fail(recordLine, "a quoted field is not closed before the end of the file")
+            if fields.Count > 0 || field.Length > 0 || anyQuote then this.EndRecord()
+
+    /// Calls `onRecord` for every record in file order, the header first; skips blank lines. Every
+    /// syntax error is one line naming the file, the line and the column (by the header's name once
+    /// the header is known).
+    let iter (file: string) (reader: TextReader) (onRecord: Record -> unit) : unit =
+        Parser(file, reader, onRecord).Run()

@@ -64,7 +64,11 @@ public static class Cli
         var code = parse.InvokeAsync(config).GetAwaiter().GetResult();
         // After Ctrl+C, System.CommandLine returns 130 when the command has not stopped within its grace
         // period (it is inside one long step); say so, as the command would have.
-        if (code == Cancelled) context.ReportCancelled();
+        if (code == Cancelled)
+        {
+            context.ReportCancelled();
+            context.Abandon();
+        }
         return code;
     }
 

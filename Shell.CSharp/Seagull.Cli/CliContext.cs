@@ -16,6 +16,29 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
     public bool Interactive { get; } = stderrIsTerminal;
 
     private int cancelReported;
+    private readonly List<Action> onAbandon = [];
+
+    /// <summary>
+    /// Registers cleanup for when Ctrl+C's grace period ends while the command is still inside one long,
+    /// uninterruptible piece of work (reading a big file): the process then exits without the command's own
+    /// <c>catch</c> or <c>finally</c> running.
+    /// </summary>
+    public void WhenAbandoned(Action cleanup)
+    {
+        lock (onAbandon) onAbandon.Add(cleanup);
+    }
+
+    /// <summary>Runs the cleanups registered with <see cref="WhenAbandoned"/> (each once, errors ignored).</summary>
+    public void Abandon()
+    {
+        Action[] all;
+        lock (onAbandon) { all = [.. onAbandon]; onAbandon.Clear(); }
+        foreach (var cleanup in all)
+        {
+            try { cleanup(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
 
     /// <summary>
     /// Writes "error: cancelled" once: from the command when it stops at a cancellation point, or from the
@@ -72,7 +95,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
         }
         catch (OutOfMemoryException)
         {
-            Err.WriteLine("error: not enough memory for this run; use fewer samples or narrower hidden layers");
+            Err.WriteLine("error: not enough memory for this run; use less data, narrower hidden layers or fewer jobs at once");
             return Cli.UserError;
         }
         catch (Exception e)

@@ -77,4 +77,17 @@ public class InterruptTests
         Assert.EndsWith("error: cancelled", err.Trim());
         Assert.Equal("the user's earlier file", File.ReadAllText(model));
     }
+
+    [Fact]
+    public void Ctrl_C_during_a_comparison_leaves_no_empty_output_folders()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempFolder();
+        var output = Path.Combine(dir.Path, "runs", "first");
+        var (code, err) = InterruptMidway(epochs => ["compare", "--targets", "bead_pair", "--variants", "mlp-tanh", "--seeds", "1",
+                                                     "--epochs", epochs.ToString(), "--samples", "500", "--out", output], 100_000);
+        Assert.Equal(130, code);
+        Assert.EndsWith("error: cancelled", err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "runs")), "the folders the run made should be gone");
+    }
 }

@@ -74,7 +74,17 @@ internal static class CompareCommand
             var made = new List<string>();
             for (var f = Path.GetFullPath(outDir); !string.IsNullOrEmpty(f) && !Directory.Exists(f); f = Path.GetDirectoryName(f))
                 made.Add(f);
+            // Cancelled or failed before any report: do not leave behind the empty folders this run made.
+            void RemoveEmptyFolders()
+            {
+                foreach (var f in made)
+                {
+                    try { if (!Directory.EnumerateFileSystemEntries(f).Any()) Directory.Delete(f); else break; }
+                    catch (IOException) { break; }
+                }
+            }
             Experiment.PrepareOutput(outDir);
+            ctx.WhenAbandoned(RemoveEmptyFolders);
             static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
             var atOnce = Math.Min(options.Jobs, config.Cells);
             var shared = atOnce > Environment.ProcessorCount ? $" (more than the {Environment.ProcessorCount} cores: they share them)" : "";
@@ -94,12 +104,7 @@ internal static class CompareCommand
             try { result = Experiment.Run(options, progress, cancel); }
             catch
             {
-                // Cancelled or failed before any report: do not leave behind the empty folders this run made.
-                foreach (var f in made)
-                {
-                    try { if (!Directory.EnumerateFileSystemEntries(f).Any()) Directory.Delete(f); else break; }
-                    catch (IOException) { break; }
-                }
+                RemoveEmptyFolders();
                 throw;
             }
             finally { bar?.Finish(); }
