@@ -132,6 +132,8 @@ let ``metrics in standardised units stay finite when squared errors overflow`` (
         let h = Regressor.evaluate other (scaled test)
         Assert.True(abs (h.StandardizedMse - m.StandardizedMse) <= 1e-5 * m.StandardizedMse, $"×{factor}: {h.StandardizedMse} vs {m.StandardizedMse}")
         Assert.True(abs (h.R2 - m.R2) <= 1e-5, $"×{factor}: R² {h.R2} vs {m.R2}")
+        // the RMSE is representable though the MSE is not: ×factor of the unit-scale RMSE
+        Assert.True(abs (h.Rmse / (m.Rmse * factor) - 1.0) <= 1e-4, $"×{factor}: RMSE {h.Rmse} vs {m.Rmse * factor}")
 
 [<Fact>]
 let ``a float32 model refuses an input that overflows float32 once standardised`` () =

@@ -194,9 +194,12 @@ module Regressor =
                 let scaledMean = (data.Y |> Array.sumBy (fun y -> y / scale)) / n
                 let spread = data.Y |> Array.sumBy (fun y -> let d = y / scale - scaledMean in d * d)
                 if spread > 0.0 then 1.0 - sumInScale scale prediction (fun i -> data.Y.[i]) / spread else Double.NaN
+        let standardizedMse = standardized scale prediction data.Y mse
         { Mse = mse
-          StandardizedMse = standardized scale prediction data.Y mse
-          Rmse = Math.Sqrt mse
+          StandardizedMse = standardizedMse
+          // Targets near the ends of the float range: the MSE overflows (1e200² = ∞) or underflows (1e-300² = 0),
+          // the RMSE does not; it is the target's scale times the root of the standardised MSE.
+          Rmse = if trustworthy mse prediction data.Y then Math.Sqrt mse else scale * Math.Sqrt standardizedMse
           R2 = r2
           InvarianceError = invarianceError model data.X
           N = data.Rows }
