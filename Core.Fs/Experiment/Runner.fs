@@ -27,7 +27,9 @@ type CompareSettings =
       /// Grid cells run at once (each cell is single-threaded).
       Jobs: int
       Precision: Dtype
-      Data: CsvSource option }
+      Data: CsvSource option
+      /// Custom activations (`Activation.custom`) that `Activation` may name; built-in names need none.
+      CustomActivations: Activation list }
 
 /// One variant of the comparison: a name, a description, and how it builds its network and options.
 type VariantDefinition =
@@ -69,7 +71,8 @@ module Experiment =
           Penalty = 1.0
           Jobs = Environment.ProcessorCount
           Precision = Float32
-          Data = None }
+          Data = None
+          CustomActivations = [] }
 
     /// A small grid that runs in well under a minute.
     let quick =
@@ -83,9 +86,16 @@ module Experiment =
             TestSamples = 500 }
 
     let private tanhLayers (s: CompareSettings) = s.Hidden |> List.map (fun _ -> Activation.tanh)
-    let private seagullFirst (s: CompareSettings) = Activation.find s.Activation :: List.tail (tanhLayers s)
+    /// The activation the Seagull variants use: a custom one of that name, else the built-in.
+    let private activationOf (s: CompareSettings) =
+        let name = if isNull s.Activation then "" else s.Activation.Trim()
+        match s.CustomActivations |> List.tryFind (fun a -> a.Name = name) with
+        | Some custom -> custom
+        | None -> Activation.find s.Activation
+
+    let private seagullFirst (s: CompareSettings) = activationOf s :: List.tail (tanhLayers s)
     let private spec arch (acts: CompareSettings -> Activation list) (b: Blocks) (s: CompareSettings) =
-        { NetworkSpec.create arch b s.Hidden (acts s) with Precision = s.Precision; Even = Activation.find s.Activation }
+        { NetworkSpec.create arch b s.Hidden (acts s) with Precision = s.Precision; Even = activationOf s }
 
     /// The default variants, baseline first.
     let variants : VariantDefinition list =
@@ -127,7 +137,9 @@ module Experiment =
         if s.Seeds > 1_000_000 then Fail.with' $"seeds: {s.Seeds} is more than a grid can run (at most 1000000)"
         if s.Hidden.IsEmpty then Fail.with' "hidden widths: give at least one (each ≥ 2)"
         if s.Hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
-        Activation.find s.Activation |> ignore
+        if s.CustomActivations |> List.countBy (fun a -> a.Name) |> List.exists (fun (_, n) -> n > 1) then
+            Fail.with' "custom activations: two have the same name"
+        activationOf s |> ignore
         let targets =
             match s.Targets, s.Data with
             | [], Some _ -> []
@@ -182,7 +194,7 @@ module Experiment =
     let private describeVariant (s: CompareSettings) (v: VariantDefinition) =
         let spec = v.Spec { D = 1; K = 0 } s
         if v.Description.Contains "exactly invariant" && not (NetworkSpec.isExactlyInvariant spec) then
-            v.Description.Replace("exactly invariant", $"NOT exactly invariant here: '{(Activation.find s.Activation).Name}' is not even")
+            v.Description.Replace("exactly invariant", $"NOT exactly invariant here: '{(activationOf s).Name}' is not even")
         else v.Description
 
     /// The SHA-256 of a file's bytes, in lower-case hex.
@@ -206,7 +218,7 @@ module Experiment =
         { Targets = sources |> List.map sourceName
           Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
           Baseline = baseline
-          Activation = (Activation.find s.Activation).Name
+          Activation = (activationOf s).Name
           HiddenWidths = s.Hidden
           Seeds = [ 0 .. s.Seeds - 1 ]
           Epochs = s.Epochs
@@ -218,7 +230,10 @@ module Experiment =
           Precision = Dtype.name s.Precision
           Jobs = s.Jobs
           DataFile = s.Data |> Option.map (fun d -> d.Path)
-          Options = [ "penalty", string s.Penalty; "split_activations", "tanh + even(u−v)"; "standardization", "inputs (u,v pooled) and target, training part" ] @ csvRows
+          Options =
+            [ "penalty", string s.Penalty; "split_activations", "tanh + even(u−v)"; "standardization", "inputs (u,v pooled) and target, training part" ]
+            @ (let a = activationOf s in if a.Kernel.IsNone then [ "custom_activation", $"{a.Name}: {a.Formula} (measured {Parity.name a.Declared})" ] else [])
+            @ csvRows
           SoftwareVersion = version }
 
     /// Checks the settings and returns the configuration, or raises a one-line error — before any training.
@@ -305,7 +320,7 @@ module Experiment =
         cancel.ThrowIfCancellationRequested()
         let list = List.ofArray results
         let summary = Summary.create baseline list |> Summary.reorder config.Targets (defs |> List.map (fun v -> v.Name))
-        let activations = (Activation.find s.Activation :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)
+        let activations = (activationOf s :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)
         { Config = config; Results = list; Summary = summary; Activations = activations }
 
     /// Creates `outDir` and checks it can be written, so a bad `--out` fails before any training.

@@ -55,9 +55,21 @@ public sealed record CompareOptions
     /// <example><code>new CompareOptions { Variants = ["mlp-tanh", "mlp-seagull"] }</code></example>
     public IReadOnlyList<string> Variants { get; init; } = ReadOnly.List(coreDefaults.Variants.ToArray());
 
-    /// <summary>The even activation the Seagull variants use (default "seagull").</summary>
+    /// <summary>
+    /// The even activation the Seagull variants use (default "seagull"): a built-in name, or the name of one of
+    /// <see cref="CustomActivations"/>.
+    /// </summary>
     /// <example><code>new CompareOptions { Activation = "logcosh" }</code></example>
     public string Activation { get; init; } = coreDefaults.Activation;
+
+    /// <summary>Activations of your own (<see cref="Api.Activation.Custom"/>) that <see cref="Activation"/> may name.</summary>
+    /// <example>
+    /// <code>
+    /// var ratio = Api.Activation.Custom("ratio", z => z * z / (1 + z * z));
+    /// var options = CompareOptions.Quick with { Activation = "ratio", CustomActivations = [ratio] };
+    /// </code>
+    /// </example>
+    public IReadOnlyList<Activation> CustomActivations { get; init; } = [];
 
     /// <summary>Widths of the hidden layers (each ≥ 2).</summary>
     /// <example><code>new CompareOptions { Hidden = [32, 32] }</code></example>
@@ -108,7 +120,7 @@ public sealed record CompareOptions
     {
         static string Items<T>(IReadOnlyList<T>? xs) => xs is null ? "null" : "[" + string.Join(", ", xs) + "]";
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        builder.Append($"Targets = {Items(Targets)}, Variants = {Items(Variants)}, Activation = {Activation}, Hidden = {Items(Hidden)}, ");
+        builder.Append($"Targets = {Items(Targets)}, Variants = {Items(Variants)}, Activation = {Activation}, CustomActivations = {Items(CustomActivations)}, Hidden = {Items(Hidden)}, ");
         builder.Append($"Seeds = {Seeds}, Epochs = {Epochs}, TrainSamples = {TrainSamples}, TestSamples = {TestSamples}, BatchSize = {BatchSize}, ");
         builder.Append(inv, $"LearningRate = {LearningRate}, Penalty = {Penalty}, Jobs = {Jobs}, Precision = {Precision}, Data = {Data}");
         return true;
@@ -121,6 +133,7 @@ public sealed record CompareOptions
         if (Variants is null || Variants.Any(v => v is null)) throw new ArgumentException("Variants is null or holds a null name", p);
         if (Hidden is null) throw new ArgumentException("Hidden is null", p);
         if (string.IsNullOrWhiteSpace(Activation)) throw new ArgumentException("Activation is empty", p);
+        if (CustomActivations is null || CustomActivations.Any(a => a is null)) throw new ArgumentException("CustomActivations is null or holds a null activation", p);
         if (!Enum.IsDefined(Precision)) throw new ArgumentException($"Precision {Precision} is not defined", p);
         if (!(double.IsFinite(LearningRate) && LearningRate > 0)) throw new ArgumentException($"learning rate must be a positive number, got {LearningRate}", p);
         if (BatchSize < 1) throw new ArgumentException($"batch size must be ≥ 1, got {BatchSize}", p);
@@ -130,6 +143,6 @@ public sealed record CompareOptions
             : Fs.Some(new Core.CsvSource(Data.Path, (Data.Roles ?? throw new ArgumentException("Data.Roles is null", p)).ToCore()));
         return new Core.CompareSettings(
             Fs.List(Targets), Fs.List(Variants), Activation, Fs.List(Hidden), Seeds, Epochs, TrainSamples, TestSamples,
-            BatchSize, LearningRate, Penalty, Jobs, Fs.ToDtype(Precision), data);
+            BatchSize, LearningRate, Penalty, Jobs, Fs.ToDtype(Precision), data, Fs.List(CustomActivations.Select(a => a.Inner)));
     }
 }

@@ -218,7 +218,7 @@ public class ApiTests
 
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Targets = ["nope"] })).ParamName);
         Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Variants = ["nope"] }));
-        Assert.StartsWith("CompareOptions { Targets = [spring, gaussian_pair], Variants = [mlp-tanh, mlp-seagull, symmetrized], Activation = seagull, Hidden = [32, 32]",
+        Assert.StartsWith("CompareOptions { Targets = [spring, gaussian_pair], Variants = [mlp-tanh, mlp-seagull, symmetrized], Activation = seagull, CustomActivations = [], Hidden = [32, 32]",
             CompareOptions.Quick.ToString());
         // the hand-written ToString names every property (a property added later must be added there too)
         foreach (var property in typeof(CompareOptions).GetProperties().Where(p => p.GetMethod!.IsPublic && !p.GetMethod.IsStatic))
@@ -246,6 +246,26 @@ public class ApiTests
         Assert.Contains("# Seagull comparison", result.ToMarkdown());
         var files = Experiment.WriteReports(dir.Path, result);
         Assert.Contains(files, f => f.EndsWith("summary.json"));
+    }
+
+    [Fact]
+    public void A_comparison_runs_on_a_custom_even_activation()
+    {
+        var ratio = Activation.Custom("ratio", z => z * z / (1 + z * z), "z²/(1 + z²)");
+        var options = CompareOptions.Quick with
+        {
+            Targets = ["bead_pair"], Variants = ["mlp-tanh", "split", "symmetrized"], Seeds = 1, Epochs = 2,
+            TrainSamples = 200, TestSamples = 100, Hidden = [6, 6], Activation = "ratio", CustomActivations = [ratio],
+        };
+        Assert.Contains("CustomActivations = [ratio (even): z²/(1 + z²)]", options.ToString());
+        var result = Experiment.Run(options);
+        Assert.Equal("ratio", result.Config.Activation);
+        Assert.Contains(new KeyValuePair<string, string>("custom_activation", "ratio: z²/(1 + z²) (measured even)"), result.Config.Settings);
+        Assert.All(result.Cells.Where(c => c.Variant != "mlp-tanh"), c => Assert.Equal(0.0, c.InvarianceError));
+        // a name no built-in and no custom activation has
+        Assert.Contains("unknown activation 'ratio'", Assert.Throws<ArgumentException>(() => Experiment.Plan(options with { CustomActivations = [] })).Message);
+        Assert.Contains("two have the same name",
+            Assert.Throws<ArgumentException>(() => Experiment.Plan(options with { CustomActivations = [ratio, Activation.Custom("ratio", z => z * z)] })).Message);
     }
 }
 
