@@ -57,10 +57,12 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool stde
 
     /// <summary>
     /// A command's CSV result: written atomically to <paramref name="path"/> (then one line on stderr saying so), or,
-    /// without a path, the text itself on stdout.
+    /// without a path, the text itself on stdout. Nothing is written once <paramref name="cancel"/> is set.
     /// </summary>
-    public void WriteCsv(string? path, Action<string> writeFile, Func<string> text, string written)
+    public void WriteCsv(string? path, Action<string> writeFile, Func<string> text, string written, CancellationToken cancel)
     {
+        // Ctrl+C during the work before it: nothing is written (the old file stays as it was).
+        cancel.ThrowIfCancellationRequested();
         if (path is not null)
         {
             writeFile(path);

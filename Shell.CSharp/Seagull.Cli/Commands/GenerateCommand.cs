@@ -16,13 +16,13 @@ internal static class GenerateCommand
             "Draw rows of a built-in target and write them as CSV: columns u1…ud, v1…vd, w1…wk and y, numbers in\n" +
             "round-trip form. Train on it with --u u1,… --v v1,… --w w1,… (y is found by name).");
         foreach (var o in new Option[] { target, rows, seed, output }) command.Options.Add(o);
-        command.SetAction((parse, _) => ctx.Guarded(() =>
+        command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {
             var t = Targets.Get(parse.GetValue(target)!);
             var n = parse.GetValue(rows);
             Options.Require(n >= 1, $"--rows must be ≥ 1, got {n}");
             var data = t.Generate(n, parse.GetValue(seed));
-            ctx.WriteCsv(parse.GetValue(output), data.WriteCsv, data.ToCsv, $"wrote {n} rows of {t.Name}");
+            ctx.WriteCsv(parse.GetValue(output), data.WriteCsv, data.ToCsv, $"wrote {n} rows of {t.Name}", cancel);
             return Cli.Success;
         }));
         return command;

@@ -17,12 +17,12 @@ internal static class PredictCommand
         command.Options.Add(model);
         command.Options.Add(data);
         command.Options.Add(output);
-        command.SetAction((parse, _) => ctx.Guarded(() =>
+        command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {
             Options.RequireNotAnInput(parse.GetValue(output), ("--model", parse.GetValue(model)), ("--data", parse.GetValue(data)));
             var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
             var table = regressor.PredictTable(parse.GetValue(data)!);
-            ctx.WriteCsv(parse.GetValue(output), table.WriteCsv, table.ToCsv, $"wrote {table.Rows} predictions");
+            ctx.WriteCsv(parse.GetValue(output), table.WriteCsv, table.ToCsv, $"wrote {table.Rows} predictions", cancel);
             return Cli.Success;
         }));
         return command;

@@ -126,7 +126,9 @@ internal static class TrainCommand
             FitReport report;
             try { report = regressor.Fit(trainingData, options, progress, cancel); }
             finally { bar?.Finish(); }
+            // Cancelled during the fit, or in the measurements after its last epoch: no model file is written.
             if (report.Cancelled) throw new OperationCanceledException();
+            cancel.ThrowIfCancellationRequested();
             regressor.Save(modelPath);
             // With the model on stdout, the report goes to stderr so that stdout holds the model file alone.
             Print(ctx, modelOnStdout ? ctx.Err : ctx.Out, parse.GetValue(json), report, regressor, trainingData, modelPath);
