@@ -181,6 +181,16 @@ let ``a small spread far from zero is data, not rounding: it gets its own scale`
     // within a few ulps of the mean is rounding: scale 1
     let ulpsApart = Dataset.ofArrays { D = 1; K = 0 } (Array.init 20 float) (Array.init 10 (fun r -> if r % 2 = 0 then 1e6 else Math.BitIncrement 1e6))
     Assert.Equal(1.0, (Standardization.fit ulpsApart).TargetScale)
+    // decided on the values, not on the computed spread: 10 000 rows of 293.15 with one a unit in the last
+    // place above (the running sum's rounding alone spreads the mean by far more), and 0.1 + 0.2 beside 0.3
+    let rows = 10_000
+    let kelvin = Array.init (rows * 3) (fun i -> if i % 3 = 2 then (if i = 2 then Math.BitIncrement 293.15 else 293.15) else float (i % 11))
+    let mixed = Array.init rows (fun r -> if r % 2 = 0 then 0.1 + 0.2 else 0.3)
+    let s = Standardization.fit (Dataset.ofArrays { D = 1; K = 1 } kelvin mixed)
+    Assert.Equal(1.0, s.InputScale.[2])
+    Assert.Equal(1.0, s.TargetScale)
+    Assert.True(Standardization.isConstantUpToRounding mixed)
+    Assert.False(Standardization.isConstantUpToRounding [| 1e6; 1e6 + 1e-7 |])
 
 [<Fact>]
 let ``constant columns get scale 1 and targets invert`` () =

@@ -170,6 +170,9 @@ let ``a constant target is refused before training`` () =
     let e = Assert.Throws<SeagullException>(fun () -> Regressor.fit spec Train.defaults constant None None ignore CancellationToken.None |> ignore)
     Assert.Contains("is 2.5 in all", e.Message)
     Assert.Contains("a constant has nothing to learn", e.Message)
+    let rounded = { train with Y = Array.init train.Rows (fun i -> if i % 2 = 0 then 0.1 + 0.2 else 0.3) }
+    let e2 = Assert.Throws<SeagullException>(fun () -> Regressor.fit spec Train.defaults rounded None None ignore CancellationToken.None |> ignore)
+    Assert.Contains("varies only by rounding (0.3 to 0.30000000000000004)", e2.Message)
 
 [<Fact>]
 let ``early stopping keeps the best validation parameters`` () =

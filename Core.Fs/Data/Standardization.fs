@@ -21,11 +21,21 @@ type Standardization =
 
 /// Fitting and applying a `Standardization`.
 module Standardization =
-    /// A scale is replaced by 1 when the spread is zero or within rounding of the mean: below 64 units in the
-    /// last place of the mean (1.4e-14 relative). Smaller spreads are real data (energies in joules, readings
-    /// such as 1e6 + 1e-7·y — that target once got scale 1 and a "standardised" MSE that meant nothing).
-    let private safeScale (mean: float) (std: float) =
-        if Double.IsFinite std && std > 0.0 && std > 64.0 * (Math.BitIncrement 1.0 - 1.0) * abs mean then std else 1.0
+    // Values seen through a summing pass (`sumOf f` sums f(value) over them): all within 64 units in the last
+    // place of the largest magnitude, i.e. one constant up to rounding (0.1 + 0.2 next to 0.3; a reading
+    // 293.15 once written as 293.15000000000003). Decided on the values' range, not on the computed spread,
+    // which a running sum's rounding makes hundreds of ulps wide.
+    let private withinRoundingBy (sumOf: (float -> float) -> float) =
+        let mutable lo = infinity
+        let mutable hi = -infinity
+        sumOf (fun x -> lo <- min lo x; hi <- max hi x; 0.0) |> ignore
+        let big = max (abs lo) (abs hi)
+        hi - lo <= 64.0 * (Math.BitIncrement big - big)
+
+    /// True when every value is within 64 units in the last place of the largest magnitude: a constant up
+    /// to rounding, which standardisation leaves unscaled. Example: `isConstantUpToRounding [| 0.3; 0.1 + 0.2 |] = true`.
+    let isConstantUpToRounding (values: float[]) : bool =
+        withinRoundingBy (fun f -> Array.fold (fun acc x -> acc + f x) 0.0 values)
 
     /// The standardisation that changes nothing (means 0, scales 1).
     /// Example: `Standardization.identity { D = 3; K = 3 }` has nine means 0 and nine scales 1.
@@ -58,25 +68,17 @@ module Standardization =
     let private moments (count: float) (sumOf: (float -> float) -> float) =
         let m = sumOf id / count
         let squares = sumOf (fun x -> (x - m) * (x - m)) / count
-        // Exactly constant: every value equals the first. (The computed mean of many equal values is off by
-        // rounding, so their computed spread is not exactly 0 and must not become a scale.)
-        let constant () =
-            let mutable first = nan
-            let mutable same = true
-            sumOf (fun x -> (if Double.IsNaN first then first <- x elif x <> first then same <- false); 0.0) |> ignore
-            same
         let finite = Double.IsFinite m && Double.IsFinite squares
-        if finite && squares > 1e-200 then
-            let std = sqrt squares
-            if std <= 1e-6 * abs m && constant () then m, 1.0 else m, safeScale m std
-        elif finite && constant () then m, 1.0
+        // The range pass only when the spread is small next to the mean, where rounding could be all of it.
+        if finite && squares > 1e-200 && not (sqrt squares <= 1e-6 * abs m && withinRoundingBy sumOf) then m, sqrt squares
+        elif finite && withinRoundingBy sumOf then m, 1.0
         else
             let mutable c = 0.0
             sumOf (fun x -> c <- max c (abs x); 0.0) |> ignore
             let mc = sumOf (fun x -> x / c) / count
             let sc = sumOf (fun x -> let d = x / c - mc in d * d) / count
-            let m = mc * c
-            m, safeScale m (c * sqrt sc)
+            let scale = c * sqrt sc
+            mc * c, (if Double.IsFinite scale && scale > 0.0 && not (withinRoundingBy sumOf) then scale else 1.0)
 
     /// Fits on `ds` (use the training part only). Column j of u and column j of v are pooled: one mean
     /// and one population standard deviation over both columns; w columns and the target get their own.

@@ -59,12 +59,15 @@ module Regressor =
             if fitRows < 2 then Fail.with' $"holding out a validation fraction of {f} leaves {fitRows} of {rows} rows to fit on; at least 2 are needed"
         | None -> if rows < 2 then Fail.with' $"{rows} row to fit on; at least 2 are needed"
 
-    /// Fails when every row's target has one value: there is nothing to learn, and no standardised error
-    /// or R² means anything. Example: `Regressor.requireVaryingTarget train`.
+    /// Fails when every row's target has one value, up to rounding (`Standardization.isConstantUpToRounding`):
+    /// there is nothing to learn, and no standardised error or R² means anything.
+    /// Example: `Regressor.requireVaryingTarget train`.
     let requireVaryingTarget (train: Dataset) : unit =
-        if train.Rows >= 1 && train.Y |> Array.forall (fun y -> y = train.Y.[0]) then
-            let value = train.Y.[0].ToString("R", Globalization.CultureInfo.InvariantCulture)
-            Fail.with' $"the target '{train.TargetName}' is {value} in all {train.Rows} rows to fit on: a constant has nothing to learn"
+        if train.Rows >= 1 && Standardization.isConstantUpToRounding train.Y then
+            let text (v: float) = v.ToString("R", Globalization.CultureInfo.InvariantCulture)
+            let lo, hi = Array.min train.Y, Array.max train.Y
+            let value = if lo = hi then $"is {text lo}" else $"varies only by rounding ({text lo} to {text hi})"
+            Fail.with' $"the target '{train.TargetName}' {value} in all {train.Rows} rows to fit on: a constant has nothing to learn"
 
     /// Fits a model on `train` (standardised with statistics of `train` alone). With `validationFraction`
     /// a part of `train` is held out for early stopping (`options.Patience`), keeping the best parameters.
