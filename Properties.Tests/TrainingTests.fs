@@ -160,8 +160,14 @@ let ``a prediction the network cannot represent is an error naming the row, neve
     rows.[9] <- 1e12
     let e = Assert.Throws<SeagullException>(fun () -> Regressor.predict model rows |> ignore)
     Assert.Contains("predict: row 2 gives ", e.Message)
-    Assert.Contains("far outside the training data", e.Message)
+    Assert.Contains("the network overflows float32 on it (its largest standardised input is", e.Message)
     Assert.DoesNotContain("\n", e.Message)
+    // evaluate refuses the row as predict does; measure (a fit's own report) gives NaN metrics instead
+    let far = { test with X = Array.append rows (Array.copy test.X.[18 ..]); Y = Array.append [| test.Y.[0]; test.Y.[0] |] test.Y.[2 ..]; Rows = test.Rows }
+    Assert.Throws<SeagullException>(fun () -> Regressor.evaluate model far |> ignore) |> ignore
+    let m = Regressor.measure model far
+    Assert.True(Double.IsNaN m.Mse && Double.IsNaN m.StandardizedMse && Double.IsNaN m.R2)
+    Assert.True(Double.IsFinite (Regressor.measure model test).Mse)
 
 [<Fact>]
 let ``a constant target is refused before training`` () =

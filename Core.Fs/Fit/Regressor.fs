@@ -96,8 +96,9 @@ module Regressor =
     let private predictChunk = 256
 
     /// `predict` with its chunks' intermediates in `arena` (a caller that predicts again and again, like a
-    /// learning curve, keeps one arena and so reuses the arrays between calls).
-    let internal predictIn (arena: Kernels.StepArena) (model: Model) (x: float[]) : float[] =
+    /// learning curve, keeps one arena and so reuses the arrays between calls). `strict`: a NaN or ∞ prediction
+    /// is an error; otherwise it is returned (for measurements that report it).
+    let internal predictIn (arena: Kernels.StepArena) (strict: bool) (model: Model) (x: float[]) : float[] =
         let width = 2 * model.Spec.Blocks.D + model.Spec.Blocks.K
         if x.Length % width <> 0 then Fail.with' $"predict: {x.Length} values do not form rows of width {width}"
         if x |> Array.exists (fun v -> not (Double.IsFinite v)) then Fail.with' "predict: inputs contain NaN or infinite values"
@@ -128,23 +129,26 @@ module Regressor =
             let predictions = Standardization.invertTarget model.Standardization out
             // Inputs far outside the training data can overflow the network inside (z² of a wide layer), and a
             // NaN or ∞ prediction written to a file with exit code 0 would pass for a result.
-            match predictions |> Array.tryFindIndex (fun v -> not (Double.IsFinite v)) with
+            match (if strict then predictions |> Array.tryFindIndex (fun v -> not (Double.IsFinite v)) else None) with
             | Some row ->
                 let values = xs.[row * width .. (row + 1) * width - 1]
                 let farthest = values |> Array.maxBy abs
                 let text = farthest.ToString("G4", Globalization.CultureInfo.InvariantCulture)
                 let shown = if Double.IsNaN predictions.[row] then "NaN" elif predictions.[row] > 0.0 then "∞" else "-∞"
-                Fail.with' $"predict: row {row + 1} gives {shown}: its inputs lie far outside the training data (standardised value {text}) and overflow the network's {Dtype.name model.Spec.Precision} arithmetic"
+                Fail.with' $"predict: row {row + 1} gives {shown}: the network overflows {Dtype.name model.Spec.Precision} on it (its largest standardised input is {text})"
             | None -> predictions
 
     /// Predictions in the target's units for row-major inputs (rows × (2D+K), columns [u | v | w]).
-    let predict (model: Model) (x: float[]) : float[] = predictIn (Kernels.StepArena()) model x
+    /// A prediction the network cannot represent (NaN or ∞) is an error naming the row.
+    let predict (model: Model) (x: float[]) : float[] = predictIn (Kernels.StepArena()) true model x
+
+    let private invarianceErrorWith (strict: bool) (model: Model) (x: float[]) : float =
+        let y = predictIn (Kernels.StepArena()) strict model x
+        let ySwapped = predictIn (Kernels.StepArena()) strict model (Dataset.swapInputs model.Spec.Blocks x)
+        Array.fold2 (fun acc (a: float) (b: float) -> if Double.IsNaN(a - b) then nan else max acc (Math.Abs(a - b))) 0.0 y ySwapped
 
     /// max over rows of |f(x) − f(x̃)| in the target's units.
-    let invarianceError (model: Model) (x: float[]) : float =
-        let y = predict model x
-        let ySwapped = predict model (Dataset.swapInputs model.Spec.Blocks x)
-        Array.fold2 (fun acc (a: float) (b: float) -> max acc (Math.Abs(a - b))) 0.0 y ySwapped
+    let invarianceError (model: Model) (x: float[]) : float = invarianceErrorWith true model x
 
     let private meanSquaredError (prediction: float[]) (y: float[]) =
         Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction y / float y.Length
@@ -168,23 +172,22 @@ module Regressor =
         else sumInScale scale prediction (fun i -> y.[i]) / float y.Length
 
     // Predictions for a data set that must have rows to be measured on.
-    let private predictionsOf (arena: Kernels.StepArena) (model: Model) (data: Dataset) =
+    let private predictionsOf (arena: Kernels.StepArena) (strict: bool) (model: Model) (data: Dataset) =
         if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
-        predictIn arena model data.X
+        predictIn arena strict model data.X
 
     /// The MSE in units of the training target's variance (`Metrics.StandardizedMse`), predictions in `arena`:
     /// the learning curves.
     let internal standardizedMseIn (arena: Kernels.StepArena) (model: Model) (data: Dataset) : float =
-        let prediction = predictionsOf arena model data
+        let prediction = predictionsOf arena true model data
         standardized model.Standardization.TargetScale prediction data.Y (meanSquaredError prediction data.Y)
 
     /// Mean squared error in target units on a data set with targets (one forward pass; what
     /// `evaluate` reports as Mse).
-    let mse (model: Model) (data: Dataset) : float = meanSquaredError (predictionsOf (Kernels.StepArena()) model data) data.Y
+    let mse (model: Model) (data: Dataset) : float = meanSquaredError (predictionsOf (Kernels.StepArena()) true model data) data.Y
 
-    /// MSE, RMSE, R² and invariance error on a data set with targets.
-    let evaluate (model: Model) (data: Dataset) : Metrics =
-        let prediction = predictionsOf (Kernels.StepArena()) model data
+    let private evaluateWith (strict: bool) (model: Model) (data: Dataset) : Metrics =
+        let prediction = predictionsOf (Kernels.StepArena()) strict model data
         let n = float data.Rows
         let mse = meanSquaredError prediction data.Y
         let mean = Array.average data.Y
@@ -204,8 +207,16 @@ module Regressor =
           // the RMSE does not; it is the target's scale times the root of the standardised MSE.
           Rmse = if trustworthy mse prediction data.Y then Math.Sqrt mse else scale * Math.Sqrt standardizedMse
           R2 = r2
-          InvarianceError = invarianceError model data.X
+          InvarianceError = invarianceErrorWith strict model data.X
           N = data.Rows }
+
+    /// MSE, RMSE, R² and invariance error on a data set with targets; a row the network cannot represent
+    /// (NaN or ∞) is an error naming it, as in `predict`.
+    let evaluate (model: Model) (data: Dataset) : Metrics = evaluateWith true model data
+
+    /// `evaluate` for a fit's own report: a row the network cannot represent makes the metrics NaN instead
+    /// of an error, so a fitted model is not thrown away for one held-out row far outside the training data.
+    let measure (model: Model) (data: Dataset) : Metrics = evaluateWith false model data
 
     /// The activations of a model with declared and measured parity.
     let activationParities (spec: NetworkSpec) : ActivationParity list =

@@ -20,7 +20,8 @@ public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double
 /// </summary>
 /// <param name="TrainMse">MSE on the training part after the fit.</param>
 /// <param name="TrainMseStandardized">TrainMse / (training target standard deviation)².</param>
-/// <param name="TestMse">MSE on the held-out test part (<see cref="FitOptions.TestFraction"/>), or null.</param>
+/// <param name="TestMse">MSE on the held-out test part (<see cref="FitOptions.TestFraction"/>), or null; NaN when the network
+/// cannot represent its prediction for some test row (inputs far outside the training data; Predict would refuse that row).</param>
 /// <param name="TestMseStandardized">TestMse in standardised units, or null.</param>
 /// <param name="TestR2">R² on the test part, or null.</param>
 /// <param name="InvarianceError">max |f(u,v,w) − f(v,u,w)| over the test part (else the training part), target units; 0 for an exactly invariant network.</param>

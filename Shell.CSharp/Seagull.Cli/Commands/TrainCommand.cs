@@ -130,6 +130,8 @@ internal static class TrainCommand
             if (report.Cancelled) throw new OperationCanceledException();
             cancel.ThrowIfCancellationRequested();
             regressor.Save(modelPath);
+            if (report.TestMse is double testMse && !double.IsFinite(testMse))
+                ctx.Err.WriteLine("note: the network cannot represent its prediction for some test rows (far outside the training data), so the test metrics are NaN; the model is saved");
             // With the model on stdout, the report goes to stderr so that stdout holds the model file alone.
             Print(ctx, modelOnStdout ? ctx.Err : ctx.Out, parse.GetValue(json), report, regressor, trainingData, modelPath);
             return Cli.Success;
