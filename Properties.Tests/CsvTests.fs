@@ -95,12 +95,27 @@ let ``csv is read as UTF-8 unless a byte-order mark says otherwise, and bytes th
     Assert.Equal("Énergie", ds.TargetName)
     let latin1 = Path.Combine(tempDir, "latin1.csv")
     File.WriteAllBytes(latin1, Array.concat [ [| 0xC9uy |]; Text.Encoding.ASCII.GetBytes "nergie,u1,v1\n1,2,3\n4,5,6\n" ])
-    Checks.expectOneLineError [ "latin1.csv' line 1"; "not UTF-8" ] (fun () -> Csv.load latin1 (roles "u1" "v1" "" "0")) |> ignore
+    Checks.expectOneLineError [ "latin1.csv' line 1: byte 0xC9 is not UTF-8" ] (fun () -> Csv.load latin1 (roles "u1" "v1" "" "0")) |> ignore
+    // far into a file larger than the read buffer, after a UTF-8 byte-order mark: the line is the byte's own
+    let deep = Path.Combine(tempDir, "deep.csv")
+    let body = [| for i in 1 .. 5000 -> if i = 3001 then "1,2,caf\u00e9" else "1,2,3" |] |> String.concat "\n"
+    let bytes = Text.Encoding.UTF8.GetBytes("\uFEFFu1,v1,y\n" + body + "\n")
+    let at = Array.findIndex ((=) 0xC3uy) bytes
+    bytes.[at] <- 0xE9uy   // é in Windows-1252 instead of UTF-8's C3 A9
+    File.WriteAllBytes(deep, bytes)
+    Checks.expectOneLineError [ "deep.csv' line 3002: byte 0xE9 is not UTF-8" ] (fun () -> Csv.load deep (roles "u1" "v1" "" "")) |> ignore
+    // the byte-order marks of UTF-8, UTF-16 (both orders) and UTF-32 are read, and are not part of the first name
+    for encoding in [ Text.UTF8Encoding(true) :> Text.Encoding; Text.UnicodeEncoding(false, true); Text.UnicodeEncoding(true, true); Text.UTF32Encoding(false, true) ] do
+        let marked = Path.Combine(tempDir, $"bom-{encoding.WebName}.csv")
+        File.WriteAllText(marked, "u1,v1,y\n1,2,3\n4,5,6\n", encoding)
+        Assert.Equal<string[]>([| "u1"; "v1" |], (Csv.load marked goodRoles1).InputNames)
 
 [<Fact>]
-let ``csv error: a control character in a number`` () =
+let ``csv error: a NUL character in a number`` () =
     let path = csvFile "nul.csv" "u1,v1,y\n1,2,3\n4,5,6\u0000\n"
-    Checks.expectOneLineError [ "line 3, column 'y'"; "control character" ] (fun () -> Csv.load path goodRoles1) |> ignore
+    Checks.expectOneLineError [ "line 3, column 'y': '6?' is not a number (it holds a NUL character" ] (fun () -> Csv.load path goodRoles1) |> ignore
+    // white space around a number, tabs included, is not an error (quoted, so it is kept)
+    Assert.Equal<float[]>([| 3.; 6. |], (Csv.load (csvFile "tab.csv" "u1,v1,y\n1,2,\"3\t\"\n4,5,\" 6\"\n") goodRoles1).Y)
 
 [<Fact>]
 let ``column lists take names with commas in double quotes`` () =

@@ -165,9 +165,9 @@ module Csv =
         let fail (problem: string) : float = Fail.with' $"'{file}' line {record.Line}, column '{show header.[j]}': {problem}"
         match Double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture) with
         // .NET's parser ignores trailing NUL characters: a cell "1.5\0" is not the number 1.5.
-        | true, v when Double.IsFinite v && text.AsSpan().IndexOfAnyInRange('\000', '\031') < 0 -> v
+        | true, v when Double.IsFinite v && text.IndexOf '\000' < 0 -> v
         | _ when String.IsNullOrWhiteSpace text -> fail "the cell is empty; a number is needed"
-        | _ when text |> Seq.exists Char.IsControl -> fail $"'{show text}' is not a number (it holds a control character)"
+        | _ when text.IndexOf '\000' >= 0 -> fail $"'{show (text.Replace('\000', '?'))}' is not a number (it holds a NUL character, shown as ?)"
         | true, _ -> fail $"'{show text}' is not a finite number; NaN and infinities are not allowed"
         | _ -> fail $"'{show text}' is not a number (write numbers like -1.5 or 2e-3, with a point)"
 

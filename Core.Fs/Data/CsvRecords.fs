@@ -21,8 +21,53 @@ module internal CsvRecords =
     let openText (file: string) : StreamReader =
         if Directory.Exists file then Fail.with' $"'{file}': is a folder, not a CSV file"
         if not (File.Exists file) then Fail.with' $"'{file}': file not found"
-        try new StreamReader(file, UTF8Encoding(false, true), true, 1 <<< 16)
+        try
+            // The encoding from the byte-order mark, strict in every case: StreamReader's own detection
+            // switches to a lenient UTF-8 when it sees a UTF-8 mark. Each encoding's preamble is its mark,
+            // which the reader then skips.
+            let mark = Array.zeroCreate<byte> 4
+            let n = (use probe = File.OpenRead file in probe.Read(mark, 0, 4))
+            let starts (bs: byte list) = n >= bs.Length && List.forall2 (fun (b: byte) i -> mark.[i] = b) bs [ 0 .. bs.Length - 1 ]
+            let encoding: Encoding =
+                if starts [ 0xFFuy; 0xFEuy; 0uy; 0uy ] then UTF32Encoding(false, true, true)
+                elif starts [ 0uy; 0uy; 0xFEuy; 0xFFuy ] then UTF32Encoding(true, true, true)
+                elif starts [ 0xFFuy; 0xFEuy ] then UnicodeEncoding(false, true, true)
+                elif starts [ 0xFEuy; 0xFFuy ] then UnicodeEncoding(true, true, true)
+                else UTF8Encoding(true, true)
+            new StreamReader(file, encoding, false, 1 <<< 16)
         with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\r', ' ').Replace('\n', ' ').TrimEnd('.')})"
+
+    /// Where a file stops being UTF-8: the 1-based line and the first offending byte, found by decoding its bytes
+    /// again (the reader fails a whole buffer ahead of the parser, so its position says nothing about the line).
+    let private firstInvalidUtf8 (file: string) : (int * byte) option =
+        use stream = File.OpenRead file
+        let bytes = Array.zeroCreate<byte> (1 <<< 16)
+        let chars = Array.zeroCreate<char> (1 <<< 16)
+        let mutable carried = 0      // bytes of a sequence cut by the end of the previous block
+        let mutable line = 1
+        let mutable result = None
+        let mutable atEnd = false
+        let mutable first = true
+        while result.IsNone && not atEnd do
+            let read = stream.Read(bytes, carried, bytes.Length - carried)
+            let total = carried + read
+            atEnd <- read = 0
+            // A UTF-8 byte-order mark is not an error; other marks never reach here (the reader decodes them).
+            let start = if first && total >= 3 && bytes.[0] = 0xEFuy && bytes.[1] = 0xBBuy && bytes.[2] = 0xBFuy then 3 else 0
+            first <- false
+            let block = ReadOnlySpan<byte>(bytes, start, total - start)
+            let mutable consumed = 0
+            let mutable written = 0
+            let status = Unicode.Utf8.ToUtf16(block, Span<char>(chars), &consumed, &written, false, atEnd)
+            for k in 0 .. consumed - 1 do
+                if block.[k] = byte '\n' then line <- line + 1
+            match status with
+            | Buffers.OperationStatus.InvalidData -> result <- Some (line, block.[consumed])
+            | _ ->
+                // keep an incomplete trailing sequence for the next block
+                carried <- block.Length - consumed
+                if carried > 0 then Array.Copy(bytes, start + consumed, bytes, 0, carried)
+        result
 
     /// The parser's state over one stream. Runs of ordinary characters are found with a vectorised search
     /// and appended at once: reading is bound by number parsing, not by a call per character.
@@ -49,7 +94,10 @@ module internal CsvRecords =
                     try reader.Read(buffer, 0, buffer.Length)
                     with
                     | :? DecoderFallbackException ->
-                        Fail.with' $"'{file}' line {line}: the file is not UTF-8 text (it holds bytes that are not UTF-8); save it as UTF-8"
+                        match (try firstInvalidUtf8 file with _ -> None) with
+                        | Some (at, b) ->
+                            Fail.with' $"'{file}' line {at}: byte 0x{b:X2} is not UTF-8 (the file may be in another encoding, such as Windows-1252); save it as UTF-8"
+                        | None -> Fail.with' $"'{file}': the file is not UTF-8 text; save it as UTF-8"
                     | :? IOException as e -> Fail.with' $"'{file}': cannot be read ({e.Message.TrimEnd('.')})"
                 position <- 0
                 length > 0
