@@ -146,11 +146,13 @@ module Activation =
         // An activation undefined somewhere (log z, √z, 1/z) makes a network's output NaN as soon as a
         // pre-activation lands there, and the fit would then blame the learning rate: refuse it here.
         // NaN anywhere on the probes, or ±∞ where |z| ≤ 5, is refused (exp(z²) overflows float32 from z ≈ 9.4).
+        // z = 0 is a probe: a removable singularity such as sin z / z must be written to be defined there.
         let points = Array.concat [ [| 0.0 |]; probes; probes |> Array.map (fun p -> -p) ]
         for dtype in [ Float64; Float32 ] do
             let values = evaluate dtype draft points
             Array.iter2 (fun (z: float) (y: float) ->
                 if Double.IsNaN y || (Double.IsInfinity y && Math.Abs z <= 5.0) then
                     let value = if Double.IsNaN y then "NaN" elif y > 0.0 then "∞" else "-∞"
-                    Fail.with' $"custom activation '{name.Trim()}' gives {value} at z = {z} in {Dtype.name dtype}; an activation must be a finite number for every input") points values
+                    let at = z.ToString("R", Globalization.CultureInfo.InvariantCulture)
+                    Fail.with' $"custom activation '{name.Trim()}' gives {value} at z = {at} in {Dtype.name dtype}; an activation must never be NaN, and finite for |z| ≤ 5") points values
         { draft with Declared = parityOf draft }
