@@ -123,8 +123,8 @@ let ``column lists take names with commas in double quotes`` () =
     Assert.Equal<string list>([ "say \"hi\""; " padded " ], Csv.splitList "\"say \"\"hi\"\"\",\" padded \"")
     Assert.Equal<string list>([ "a"; ""; "b" ], Csv.splitList "a,,b")
     Assert.Equal<string list>([], Csv.splitList "  ")
-    Checks.expectOneLineError [ "a quote is not closed" ] (fun () -> Csv.splitList "a,\"b") |> ignore
-    Checks.expectOneLineError [ "unexpected 'x' after a quoted name" ] (fun () -> Csv.splitList "\"a\"x,b") |> ignore
+    Checks.expectOneLineError [ "list 'a,\"b': a quote is not closed" ] (fun () -> Csv.splitList "a,\"b") |> ignore
+    Checks.expectOneLineError [ "unexpected 'x' after a quoted item" ] (fun () -> Csv.splitList "\"a\"x,b") |> ignore
     let path = csvFile "commas.csv" "\"u,1\",\"v,1\",y\n1,2,3\n4,5,6\n"
     let ds = Csv.load path { U = Csv.parseColumnList "\"u,1\""; V = Csv.parseColumnList "\"v,1\""; W = []; Y = None }
     Assert.Equal<string[]>([| "u,1"; "v,1" |], ds.InputNames)

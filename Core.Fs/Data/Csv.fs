@@ -102,10 +102,10 @@ module Csv =
                     quoted <- true
                     wasQuoted <- true
                 elif not (wasQuoted && Char.IsWhiteSpace c) then
-                    if wasQuoted then Fail.with' $"column list: unexpected '{c}' after a quoted name in '{text}'"
+                    if wasQuoted then Fail.with' $"list '{text}': unexpected '{c}' after a quoted item"
                     item.Append c |> ignore
                 i <- i + 1
-            if quoted then Fail.with' $"column list: a quote is not closed in '{text}'"
+            if quoted then Fail.with' $"list '{text}': a quote is not closed"
             items.Add(if wasQuoted then item.ToString() else item.ToString().Trim())
             List.ofSeq items
 

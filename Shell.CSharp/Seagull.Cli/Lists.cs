@@ -13,7 +13,9 @@ internal static class Lists
     public static string[] Items(string text, string option)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException($"{option}: the list is empty");
-        var items = ColumnRoles.SplitList(text, option);
+        string[] items;
+        try { items = ColumnRoles.SplitList(text, option); }
+        catch (ArgumentException e) { throw new ArgumentException($"{option}: {Text.Message(e)}"); }
         var blank = Array.FindIndex(items, s => s.Length == 0);
         if (blank >= 0) throw new ArgumentException($"{option}: item {blank + 1} of '{text}' is empty; write a comma-separated list like a,b,c");
         return items;

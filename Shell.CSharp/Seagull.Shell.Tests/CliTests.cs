@@ -312,6 +312,8 @@ public class CliTests
         Assert.Equal(new[] { "u,1", "v,1" }, ColumnRoles.Parse("\"u,1\"", "\"v,1\"").U.Concat(ColumnRoles.Parse("\"u,1\"", "\"v,1\"").V));
         var open = CliRun.Of("train", "--data", data, "--u", "\"u,1", "--v", "\"v,1\"", "--out", dir.File("m2.json"));
         Assert.Equal(1, open.ExitCode);
-        Assert.Contains("a quote is not closed", open.Err);
+        Assert.Contains("error: --u: list '\"u,1': a quote is not closed", open.Err);
+        Assert.Contains("error: --hidden: list '4,\"4': a quote is not closed",
+            CliRun.Of("train", "--data", data, "--u", "\"u,1\"", "--v", "\"v,1\"", "--hidden", "4,\"4", "--out", dir.File("m3.json")).Err);
     }
 }
