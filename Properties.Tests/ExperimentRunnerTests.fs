@@ -137,6 +137,18 @@ let ``a user's CSV with other block widths joins the grid as one more target`` (
     File.Delete path
 
 [<Fact>]
+let ``the recorded CSV columns can be pasted into a shell, names with commas and spaces included`` () =
+    Checks.withTempFolder (fun dir ->
+        let path = Path.Combine(dir, "odd.csv")
+        File.WriteAllLines(path, [ "\"u,1\",\"v,1\",w x,y"; "1,2,3,4"; "2,1,3,5"; "0,1,2,6"; "5,4,3,7" ])
+        let roles = { U = [ Name "u,1" ]; V = [ Name "v,1" ]; W = [ Name "w x" ]; Y = None }
+        let config = Experiment.plan { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = roles } }
+        let columns = config.Options |> List.find (fun (k, _) -> k = "data_columns") |> snd
+        Assert.Equal("--u '\"u,1\"' --v '\"v,1\"' --w 'w x' --y y", columns)
+        // what the shell hands over ('…' removed) reads back as the same columns
+        Assert.Equal<string list>([ "u,1" ], Csv.splitList "\"u,1\""))
+
+[<Fact>]
 let ``a CSV with a constant target is refused before any cell trains`` () =
     Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "flat.csv")

@@ -209,10 +209,15 @@ module Experiment =
                 | Csv (_, ds) ->
                     let train, test = Dataset.splitSizes ds.Rows (csvTestFraction s)
                     let d = ds.Blocks.D
-                    let names (a: int) (n: int) = String.Join(",", ds.InputNames.[a .. a + n - 1])
+                    // As a shell command line takes them: a name with a comma or a quote in list quotes, and an
+                    // argument with spaces or shell characters in single quotes.
+                    let shell (t: string) =
+                        if t |> Seq.exists (fun c -> Char.IsWhiteSpace c || "'\"$`\\!*?;&|<>()[]{}#~".Contains c) then "'" + t.Replace("'", "'\\''") + "'" else t
+                    let item (n: string) = if n.IndexOfAny [| ','; '"' |] >= 0 || n.Trim() <> n then "\"" + n.Replace("\"", "\"\"") + "\"" else n
+                    let names (a: int) (n: int) = shell (String.Join(",", ds.InputNames.[a .. a + n - 1] |> Array.map item))
                     // What a rerun needs besides the options: the columns in their roles and the file's bytes.
                     [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"
-                      "data_columns", $"--u {names 0 d} --v {names d d}" + (if ds.Blocks.K > 0 then $" --w {names (2 * d) ds.Blocks.K}" else "") + $" --y {ds.TargetName}"
+                      "data_columns", $"--u {names 0 d} --v {names d d}" + (if ds.Blocks.K > 0 then $" --w {names (2 * d) ds.Blocks.K}" else "") + $" --y {shell ds.TargetName}"
                       "data_sha256", (s.Data |> Option.map (fun c -> sha256Of c.Path) |> Option.defaultValue "") ]
                 | Builtin _ -> [])
         { Targets = sources |> List.map sourceName
