@@ -91,14 +91,17 @@ let ``quick run end to end writes reports that agree with each other`` () =
 [<Fact>]
 let ``reports written into a reused folder remove the earlier grid's own files only`` () =
     Checks.withTempFolder (fun dir ->
-        let stale = Path.Combine(dir, "curves-an_old_target.png")
         let mine = Path.Combine(dir, "notes.txt")
-        File.WriteAllText(stale, "old plot")
+        let myPlot = Path.Combine(dir, "curves-my_experiment.png")
         File.WriteAllText(mine, "the user's own file")
-        let outcome = Experiment.run { tiny with Seeds = 1; Targets = [ "spring" ]; Variants = [ "mlp-tanh" ] } ignore CancellationToken.None
-        let files = Experiment.writeReports dir outcome
-        Assert.False(File.Exists stale)
+        File.WriteAllText(myPlot, "the user's own plot, named like a report's")
+        let run targets = Experiment.run { tiny with Seeds = 1; Targets = targets; Variants = [ "mlp-tanh" ] } ignore CancellationToken.None
+        Experiment.writeReports dir (run [ "bead_pair"; "spring" ]) |> ignore
+        Assert.True(File.Exists(Path.Combine(dir, "curves-bead_pair.png")))
+        let files = Experiment.writeReports dir (run [ "spring" ])
+        Assert.False(File.Exists(Path.Combine(dir, "curves-bead_pair.png")), "the earlier grid's plot of a target this one lacks")
         Assert.True(File.Exists mine)
+        Assert.True(File.Exists myPlot, "a file the earlier report did not write")
         Assert.Contains(Path.Combine(dir, "curves-spring.png"), files)
         Assert.True(File.Exists(Path.Combine(dir, "curves-spring.png"))))
 

@@ -247,6 +247,10 @@ module Plots =
     let private safeName (name: string) =
         String(name.ToCharArray() |> Array.map (fun c -> if Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.' then c else '_'))
 
+    /// The learning-curve plot's file name of a target, without ".png" (a second target of the same safe
+    /// name gets "-2", and so on). Example: `Plots.curvesFileStem "gaussian pair" = "curves-gaussian_pair"`.
+    let curvesFileStem (target: string) = $"curves-{safeName target}"
+
     /// Writes mse.png, one curves-TARGET.png per target that has learning curves (for the smallest
     /// seed that has one) and, when `activations` is not empty, activations.png into `outDir`, each
     /// atomically. Returns the paths written.
@@ -269,5 +273,5 @@ module Plots =
         [ write "mse.png" (mseBarChart summary)
           for t in summary.Targets do
               let seeds = results |> List.filter (fun r -> r.Target = t && r.Curve.Length > 0) |> List.map (fun r -> r.Seed)
-              if not seeds.IsEmpty then write $"curves-{unique (safeName t)}.png" (learningCurves t (List.min seeds) results)
+              if not seeds.IsEmpty then write $"{unique (curvesFileStem t)}.png" (learningCurves t (List.min seeds) results)
           if not activations.IsEmpty then write "activations.png" (activationShapes activations) ]

@@ -340,20 +340,31 @@ module Experiment =
         | e -> Fail.with' $"cannot write to output folder '{outDir}': {e.Message}"
 
     /// Writes results.csv, summary.md, summary.json and the PNG plots into `outDir`, atomically, and removes
-    /// report files of an earlier grid in that folder that this one does not write (a target's curves plot);
-    /// returns the paths written.
+    /// the files of an earlier report in that folder that this one does not write: the curves plots of the
+    /// targets its summary.json names, and its curves.csv. Other files are never touched. Returns the paths written.
     let writeReports (outDir: string) (outcome: CompareOutcome) : string list =
+        // The earlier report's targets, read before its summary.json is replaced.
+        let previousTargets =
+            let path = IO.Path.Combine(outDir, "summary.json")
+            try
+                if IO.File.Exists path then
+                    use doc = Text.Json.JsonDocument.Parse(IO.File.ReadAllText path)
+                    [ for t in doc.RootElement.GetProperty("targets").EnumerateArray() -> t.GetString() ]
+                else []
+            with _ -> []
         let files = Reports.writeAll outDir outcome.Config outcome.Summary outcome.Results
         let shapes = outcome.Activations |> List.map (fun a -> a.Name, (fun (z: float) -> (Activation.evaluate Float64 a [| z |]).[0]))
         let plots = Plots.writeAll outDir outcome.Summary outcome.Results shapes
         let written = files @ plots
-        // A folder reused for another grid would otherwise keep the earlier grid's curves and plots of
-        // targets this one does not have; only the reports' own file names are ever removed.
-        let ours (name: string) =
-            List.contains name [ "results.csv"; "summary.md"; "summary.json"; "curves.csv"; "mse.png"; "activations.png" ]
-            || (name.StartsWith "curves-" && name.EndsWith ".png")
+        let stems = previousTargets |> List.filter (isNull >> not) |> List.map Plots.curvesFileStem
+        let earlierReports (name: string) =
+            (name = "curves.csv" && not previousTargets.IsEmpty)
+            || stems |> List.exists (fun stem ->
+                name = stem + ".png"
+                || (name.StartsWith(stem + "-") && name.EndsWith ".png"
+                    && name.Substring(stem.Length + 1, name.Length - stem.Length - 5) |> Seq.forall Char.IsAsciiDigit))
         let keep = written |> List.map IO.Path.GetFullPath |> Set.ofList
         for stale in IO.Directory.EnumerateFiles outDir |> Seq.toList do
-            if ours (IO.Path.GetFileName stale) && not (keep.Contains(IO.Path.GetFullPath stale)) then
+            if earlierReports (IO.Path.GetFileName stale) && not (keep.Contains(IO.Path.GetFullPath stale)) then
                 try IO.File.Delete stale with :? IO.IOException | :? UnauthorizedAccessException -> ()
         written

@@ -101,7 +101,9 @@ public static class Experiment
 
     /// <summary>
     /// Writes results.csv, summary.md, summary.json (and curves.csv) and the PNG plots into <paramref name="outDir"/>,
-    /// each file atomically; returns the paths written.
+    /// each file atomically; returns the paths written. A report already in the folder is replaced: its learning-curve
+    /// plots of targets this run does not have (as its summary.json names them) and its curves.csv are removed;
+    /// no other file is touched.
     /// </summary>
     /// <exception cref="IOException">A file cannot be written.</exception>
     /// <example><code>foreach (var path in Experiment.WriteReports("results/run1", result)) Console.WriteLine(path);</code></example>
