@@ -129,6 +129,23 @@ let ``column lists take names with commas in double quotes`` () =
     let ds = Csv.load path { U = Csv.parseColumnList "\"u,1\""; V = Csv.parseColumnList "\"v,1\""; W = []; Y = None }
     Assert.Equal<string[]>([| "u,1"; "v,1" |], ds.InputNames)
 
+[<System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)>]
+extern int private mkfifo(string path, uint32 mode)
+
+[<Fact>]
+let ``csv is read once, so a pipe loses nothing (--data <(zcat data.csv.gz))`` () =
+    if not (OperatingSystem.IsWindows()) then
+        let path = Path.Combine(tempDir, $"pipe-{Guid.NewGuid():N}.csv")
+        Assert.Equal(0, mkfifo(path, 0o600u))
+        // UTF-8 with a byte-order mark: the bytes read to look for the mark must not be lost either
+        let writer = Threading.Tasks.Task.Run(fun () -> File.WriteAllText(path, "u1,v1,y\n1,2,3\n4,5,6\n", Text.UTF8Encoding(true)))
+        // A reader that opened the pipe twice would wait for a second writer for ever: bounded here.
+        let load = Threading.Tasks.Task.Run(fun () -> Csv.load path goodRoles1)
+        Assert.True(load.Wait(TimeSpan.FromSeconds 60.0) && writer.Wait(TimeSpan.FromSeconds 60.0), "reading the pipe did not finish")
+        let ds = load.Result
+        Assert.Equal<string[]>([| "u1"; "v1" |], ds.InputNames)
+        Assert.Equal<float[]>([| 3.; 6. |], ds.Y)
+
 [<Fact>]
 let ``csv error: file not found`` () =
     let path = Path.Combine(tempDir, "missing.csv")

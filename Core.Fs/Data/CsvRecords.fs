@@ -15,6 +15,33 @@ module internal CsvRecords =
         let s = s.Replace("\r", "\\r").Replace("\n", "\\n")
         if s.Length > 40 then s.Substring(0, 40) + "…" else s
 
+    /// A stream that first returns `prefix`, then the rest of `rest`: the bytes read to find a byte-order
+    /// mark are read once, so a pipe (`--data <(zcat data.csv.gz)`) loses nothing.
+    type private PrefixedStream(prefix: byte[], rest: Stream) =
+        inherit Stream()
+        let mutable used = 0
+        override _.CanRead = true
+        override _.CanSeek = false
+        override _.CanWrite = false
+        override _.Length = raise (NotSupportedException())
+        override _.Position
+            with get () = raise (NotSupportedException())
+            and set _ = raise (NotSupportedException())
+        override _.Flush() = ()
+        override _.Seek(_, _) = raise (NotSupportedException())
+        override _.SetLength _ = raise (NotSupportedException())
+        override _.Write(_, _, _) = raise (NotSupportedException())
+        override _.Read(buffer: byte[], offset: int, count: int) =
+            if used < prefix.Length then
+                let n = min count (prefix.Length - used)
+                Array.blit prefix used buffer offset n
+                used <- used + n
+                n
+            else rest.Read(buffer, offset, count)
+        override _.Dispose(disposing: bool) =
+            if disposing then rest.Dispose()
+            base.Dispose disposing
+
     /// Opens a file as text: UTF-8 unless a byte-order mark says UTF-16 or UTF-32. Bytes that are not
     /// valid UTF-8 are an error (see `iter`), not silently replaced: a Latin-1 "É" would otherwise become
     /// "\uFFFD" in column names stored in models and in predictions written back.
@@ -25,8 +52,13 @@ module internal CsvRecords =
             // The encoding from the byte-order mark, strict in every case: StreamReader's own detection
             // switches to a lenient UTF-8 when it sees a UTF-8 mark. Each encoding's preamble is its mark,
             // which the reader then skips.
+            let stream = File.OpenRead file
             let mark = Array.zeroCreate<byte> 4
-            let n = (use probe = File.OpenRead file in probe.Read(mark, 0, 4))
+            let mutable n = 0
+            let mutable more = true
+            while more && n < 4 do
+                let got = stream.Read(mark, n, 4 - n)
+                if got = 0 then more <- false else n <- n + got
             let starts (bs: byte list) = n >= bs.Length && List.forall2 (fun (b: byte) i -> mark.[i] = b) bs [ 0 .. bs.Length - 1 ]
             let encoding: Encoding =
                 if starts [ 0xFFuy; 0xFEuy; 0uy; 0uy ] then UTF32Encoding(false, true, true)
@@ -34,7 +66,7 @@ module internal CsvRecords =
                 elif starts [ 0xFFuy; 0xFEuy ] then UnicodeEncoding(false, true, true)
                 elif starts [ 0xFEuy; 0xFFuy ] then UnicodeEncoding(true, true, true)
                 else UTF8Encoding(true, true)
-            new StreamReader(file, encoding, false, 1 <<< 16)
+            new StreamReader(new PrefixedStream(mark.[.. n - 1], stream), encoding, false, 1 <<< 16)
         with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\r', ' ').Replace('\n', ' ').TrimEnd('.')})"
 
     /// Where a file stops being UTF-8: the 1-based line and the first offending byte, found by decoding its bytes
