@@ -6,7 +6,7 @@ namespace Seagull.Api;
 public sealed partial class SwapInvariantRegressor
 {
     /// <summary>Predictions in the target's units, one per row of <paramref name="x"/> (columns [u | v | w]).</summary>
-    /// <exception cref="ArgumentException">x has the wrong number of columns or holds NaN or infinite values.</exception>
+    /// <exception cref="ArgumentException">x has the wrong number of columns or holds NaN or infinite values, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>double[] p = regressor.Predict(new double[,] { { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 } });</code></example>
     public double[] Predict(double[,] x)
@@ -19,7 +19,7 @@ public sealed partial class SwapInvariantRegressor
     }
 
     /// <summary>The prediction for one input row (columns [u | v | w]).</summary>
-    /// <exception cref="ArgumentException">The row has the wrong length or holds NaN or infinite values.</exception>
+    /// <exception cref="ArgumentException">The row has the wrong length or holds NaN or infinite values, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>double p = regressor.Predict(stackalloc double[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 });</code></example>
     public double Predict(ReadOnlySpan<double> row)
@@ -62,7 +62,7 @@ public sealed partial class SwapInvariantRegressor
     }
 
     /// <summary>MSE, RMSE, R² and invariance error of the model on inputs x and targets y (target units).</summary>
-    /// <exception cref="ArgumentException">Shape mismatch, empty data, or NaN/infinite values.</exception>
+    /// <exception cref="ArgumentException">Shape mismatch, empty data, or NaN/infinite values, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>Evaluation e = regressor.Evaluate(testX, testY);</code></example>
     public Evaluation Evaluate(double[,] x, double[] y)
@@ -75,7 +75,7 @@ public sealed partial class SwapInvariantRegressor
     }
 
     /// <summary>Predictions in the target's units for the rows of a data set with the same block widths.</summary>
-    /// <exception cref="ArgumentException">The data's block widths differ from the model's.</exception>
+    /// <exception cref="ArgumentException">The data's block widths differ from the model's, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>double[] p = regressor.Predict(test);</code></example>
     public double[] Predict(RegressionData data)
@@ -88,7 +88,7 @@ public sealed partial class SwapInvariantRegressor
     }
 
     /// <summary>Metrics of the model on a data set with the same block widths.</summary>
-    /// <exception cref="ArgumentException">The data's block widths differ from the model's.</exception>
+    /// <exception cref="ArgumentException">The data's block widths differ from the model's, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>Evaluation e = regressor.Evaluate(test);</code></example>
     public Evaluation Evaluate(RegressionData data)
