@@ -191,6 +191,10 @@ let ``a small spread far from zero is data, not rounding: it gets its own scale`
     Assert.Equal(1.0, s.TargetScale)
     Assert.True(Standardization.isConstantUpToRounding mixed)
     Assert.False(Standardization.isConstantUpToRounding [| 1e6; 1e6 + 1e-7 |])
+    // at the top of the float range the next double is ∞: a real spread there is still a spread
+    Assert.False(Standardization.isConstantUpToRounding [| Double.MaxValue; Double.MaxValue / 2.0 |])
+    Assert.False(Standardization.isConstantUpToRounding [| -Double.MaxValue; Double.MaxValue |])
+    Assert.True(Standardization.isConstantUpToRounding [| Double.MaxValue; Math.BitDecrement Double.MaxValue |])
 
 [<Fact>]
 let ``constant columns get scale 1 and targets invert`` () =

@@ -30,7 +30,9 @@ module Standardization =
         let mutable hi = -infinity
         sumOf (fun x -> lo <- min lo x; hi <- max hi x; 0.0) |> ignore
         let big = max (abs lo) (abs hi)
-        hi - lo <= 64.0 * (Math.BitIncrement big - big)
+        // The gap to the next double; at the largest finite value the next one is ∞, so the gap below it.
+        let ulp = if big = Double.MaxValue then big - Math.BitDecrement big else Math.BitIncrement big - big
+        hi - lo <= 64.0 * ulp
 
     /// True when every value is within 64 units in the last place of the largest magnitude: a constant up
     /// to rounding, which standardisation leaves unscaled. Example: `isConstantUpToRounding [| 0.3; 0.1 + 0.2 |] = true`.
