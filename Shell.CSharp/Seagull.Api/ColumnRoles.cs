@@ -82,8 +82,12 @@ public sealed class ColumnRoles
             Y is null ? Fs.None<Core.ColumnRef>() : Fs.Some(Guard.Argument("y", () => Core.ColumnRefModule.parse(Y))));
     }
 
-    /// <summary>"u=… v=… w=… y=…".</summary>
+    /// <summary>"u=… v=… w=… y=…", each list as <see cref="Parse"/> reads it back (a name with a comma or a quote in double quotes).</summary>
     /// <example><code>Console.WriteLine(roles);</code></example>
-    public override string ToString() =>
-        $"u={string.Join(",", U)} v={string.Join(",", V)} w={string.Join(",", W)} y={Y ?? "y"}";
+    public override string ToString()
+    {
+        static string Item(string n) => n.IndexOfAny([',', '"']) >= 0 || n.Trim() != n ? "\"" + n.Replace("\"", "\"\"") + "\"" : n;
+        static string List(IEnumerable<string> names) => string.Join(",", names.Select(Item));
+        return $"u={List(U)} v={List(V)} w={List(W)} y={Y ?? "y"}";
+    }
 }

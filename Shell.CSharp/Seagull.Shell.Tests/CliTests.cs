@@ -309,7 +309,9 @@ public class CliTests
         var run = CliRun.Of("train", "--data", data, "--u", "\"u,1\"", "--v", "\"v,1\"", "--w", "w", "--hidden", "4,4", "--epochs", "1",
                             "--out", dir.File("m.json"), "--json");
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(new[] { "u,1", "v,1" }, ColumnRoles.Parse("\"u,1\"", "\"v,1\"").U.Concat(ColumnRoles.Parse("\"u,1\"", "\"v,1\"").V));
+        var roles = ColumnRoles.Parse("\"u,1\"", "\"v,1\"", "w");
+        Assert.Equal(new[] { "u,1", "v,1" }, roles.U.Concat(roles.V));
+        Assert.Equal("u=\"u,1\" v=\"v,1\" w=w y=y", roles.ToString());   // reads back with Parse
         var open = CliRun.Of("train", "--data", data, "--u", "\"u,1", "--v", "\"v,1\"", "--out", dir.File("m2.json"));
         Assert.Equal(1, open.ExitCode);
         Assert.Contains("error: --u: list '\"u,1': a quote is not closed", open.Err);
