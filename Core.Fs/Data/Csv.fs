@@ -121,8 +121,8 @@ module Csv =
             Fail.with' $"'{file}' line 1, column '{show header.[0]}': the first row holds numbers, but a header row of column names is required"
 
     /// Streams a file's records: `onHeader` with the header, then `onRow` with each data record.
-    let private stream (file: string) (onHeader: string[] -> unit) (onRow: Record -> unit) : unit =
-        use reader = CsvRecords.openText file
+    let private streamHashing (hash: Security.Cryptography.IncrementalHash option) (file: string) (onHeader: string[] -> unit) (onRow: Record -> unit) : unit =
+        use reader = CsvRecords.openTextHashing file hash
         let mutable seenHeader = false
         CsvRecords.iter file reader (fun r ->
             if seenHeader then onRow r
@@ -132,6 +132,8 @@ module Csv =
                 onHeader r.Fields)
         if not seenHeader then
             Fail.with' $"'{file}' line 1: the file is empty; a header row of column names is required"
+
+    let private stream = streamHashing None
 
     /// The 0-based position of a column reference, or a one-line error.
     let rec private resolve (file: string) (header: string[]) (role: string) (r: ColumnRef) : int =
@@ -186,11 +188,8 @@ module Csv =
         for j in columns do
             out.Add(cell file header record j)
 
-    /// Loads a data set from a CSV file with a header row, taking u, v, w and y from the given columns.
-    /// Unused columns may hold anything (for example ids). Needs at least 2 data rows.
-    /// Raises `SeagullException` with a one-line message naming the file, line and column on any problem.
-    /// Example: `Csv.load "data.csv" { U = Csv.parseColumnList "u1,u2"; V = Csv.parseColumnList "v1,v2"; W = []; Y = None }`.
-    let load (path: string) (roles: ColumnRoles) : Dataset =
+    // `load`, feeding the file's bytes to `hash` when given.
+    let private loadHashing (hash: Security.Cryptography.IncrementalHash option) (path: string) (roles: ColumnRoles) : Dataset =
         let at = $"'{path}' line 1 (header)"
         let mutable header: string[] = [||]
         let mutable inputs: int[] = [||]
@@ -236,7 +235,7 @@ module Csv =
         let mutable rows = 0
         let mutable firstLine = 1
         let target = [| 0 |]
-        stream path onHeader (fun record ->
+        streamHashing hash path onHeader (fun record ->
             if rows = 0 then firstLine <- record.Line
             if rows = Array.MaxLength then Fail.with' $"'{path}' line {record.Line}: more than {Array.MaxLength} data rows"
             readColumns path header record inputs x
@@ -247,6 +246,20 @@ module Csv =
             let count = if rows = 1 then "only 1 data row" else "no data rows"
             Fail.with' $"'{path}' line {(if rows = 1 then firstLine else 1)}: {count} after the header; at least 2 are needed"
         Dataset.create blocks (inputs |> Array.map (fun j -> header.[j])) header.[y] (x.ToArray()) (yValues.ToArray())
+
+    /// Loads a data set from a CSV file with a header row, taking u, v, w and y from the given columns.
+    /// Unused columns may hold anything (for example ids). Needs at least 2 data rows.
+    /// Raises `SeagullException` with a one-line message naming the file, line and column on any problem.
+    /// Example: `Csv.load "data.csv" { U = Csv.parseColumnList "u1,u2"; V = Csv.parseColumnList "v1,v2"; W = []; Y = None }`.
+    let load (path: string) (roles: ColumnRoles) : Dataset = loadHashing None path roles
+
+    /// `load`, and the SHA-256 of the file's bytes (lower-case hex), from the one read: a file that can be read
+    /// only once (a pipe) is loaded and identified together.
+    /// Example: `let data, sha = Csv.loadWithSha256 "data.csv" roles`.
+    let loadWithSha256 (path: string) (roles: ColumnRoles) : Dataset * string =
+        use hash = Security.Cryptography.IncrementalHash.CreateHash Security.Cryptography.HashAlgorithmName.SHA256
+        let ds = loadHashing (Some hash) path roles
+        ds, Convert.ToHexStringLower(hash.GetHashAndReset())
 
     /// Loads the inputs a trained model needs, finding columns by the model's stored input names (in
     /// that order); the target column is read when `target` is given and present (a name that is not in

@@ -42,17 +42,44 @@ module internal CsvRecords =
             if disposing then rest.Dispose()
             base.Dispose disposing
 
+    /// A read-only stream that feeds every byte it reads to `hash`: a file's SHA-256 while it is parsed, so it
+    /// is read once (a pipe can be read only once).
+    type private HashingStream(inner: Stream, hash: Security.Cryptography.IncrementalHash) =
+        inherit Stream()
+        override _.CanRead = true
+        override _.CanSeek = false
+        override _.CanWrite = false
+        override _.Length = raise (NotSupportedException())
+        override _.Position
+            with get () = raise (NotSupportedException())
+            and set _ = raise (NotSupportedException())
+        override _.Flush() = ()
+        override _.Seek(_, _) = raise (NotSupportedException())
+        override _.SetLength _ = raise (NotSupportedException())
+        override _.Write(_, _, _) = raise (NotSupportedException())
+        override _.Read(buffer: byte[], offset: int, count: int) =
+            let n = inner.Read(buffer, offset, count)
+            hash.AppendData(buffer, offset, n)
+            n
+        override _.Dispose(disposing: bool) =
+            if disposing then inner.Dispose()
+            base.Dispose disposing
+
     /// Opens a file as text: UTF-8 unless a byte-order mark says UTF-16 or UTF-32. Bytes that are not
     /// valid UTF-8 are an error (see `iter`), not silently replaced: a Latin-1 "É" would otherwise become
-    /// "\uFFFD" in column names stored in models and in predictions written back.
-    let openText (file: string) : StreamReader =
+    /// "\uFFFD" in column names stored in models and in predictions written back. With `hash`, every byte
+    /// read is also fed to it.
+    let openTextHashing (file: string) (hash: Security.Cryptography.IncrementalHash option) : StreamReader =
         if Directory.Exists file then Fail.with' $"'{file}': is a folder, not a CSV file"
         if not (File.Exists file) then Fail.with' $"'{file}': file not found"
         try
             // The encoding from the byte-order mark, strict in every case: StreamReader's own detection
             // switches to a lenient UTF-8 when it sees a UTF-8 mark. Each encoding's preamble is its mark,
             // which the reader then skips.
-            let stream = File.OpenRead file
+            let stream: Stream =
+                match hash with
+                | Some h -> new HashingStream(File.OpenRead file, h)
+                | None -> File.OpenRead file
             let mark = Array.zeroCreate<byte> 4
             let mutable n = 0
             let mutable more = true
@@ -68,6 +95,9 @@ module internal CsvRecords =
                 else UTF8Encoding(true, true)
             new StreamReader(new PrefixedStream(mark.[.. n - 1], stream), encoding, false, 1 <<< 16)
         with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\r', ' ').Replace('\n', ' ').TrimEnd('.')})"
+
+    /// `openTextHashing` without a hash.
+    let openText (file: string) : StreamReader = openTextHashing file None
 
     /// Where a file stops being UTF-8: the 1-based line and the first offending byte, found by decoding its bytes
     /// again (the reader fails a whole buffer ahead of the parser, so its position says nothing about the line).

@@ -44,6 +44,22 @@ type CompareProgress = { Done: int; Total: int; Elapsed: TimeSpan; Last: CellRes
 /// A finished comparison: the configuration echoed for repetition, every cell, and the summary.
 type CompareOutcome = { Config: ExperimentConfig; Results: CellResult list; Summary: Summary; Activations: Activation list }
 
+/// A data source of a grid: a built-in target, or the user's CSV (its name, data and SHA-256).
+type internal GridSource =
+    | Builtin of Target
+    | Csv of string * Dataset * string
+
+/// A comparison checked and its data loaded, ready to run: what `Experiment.prepare` gives and
+/// `Experiment.runPrepared` trains (a CSV is read once, for the checks and the run).
+[<Sealed>]
+type PreparedComparison internal (settings: CompareSettings, config: ExperimentConfig, sources: GridSource list, variants: VariantDefinition list) =
+    /// The settings it was prepared from.
+    member _.Settings = settings
+    /// The configuration its reports will echo.
+    member _.Config = config
+    member internal _.Sources = sources
+    member internal _.Variants = variants
+
 /// The experiment that reproduces the paper: targets × variants × seeds, run in parallel across
 /// cores with each cell single-threaded and deterministic, so results never depend on `Jobs`.
 [<RequireQualifiedAccess>]
@@ -112,14 +128,10 @@ module Experiment =
     /// The baseline every variant is compared with.
     let baseline = "mlp-tanh"
 
-    /// A data source of the grid: a built-in target or the user's CSV.
-    type private Source =
-        | Builtin of Target
-        | Csv of string * Dataset
 
-    let private sourceName s = match s with Builtin t -> t.Name | Csv (n, _) -> n
+    let private sourceName s = match s with Builtin t -> t.Name | Csv (n, _, _) -> n
 
-    let private blocksOf s = match s with Builtin t -> t.Blocks | Csv (_, ds) -> ds.Blocks
+    let private blocksOf s = match s with Builtin t -> t.Blocks | Csv (_, ds, _) -> ds.Blocks
 
     /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
     let private csvTestFraction (s: CompareSettings) = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
@@ -145,13 +157,6 @@ module Experiment =
             | [], Some _ -> []
             | [], None -> Targets.exchangeable
             | names, _ -> names |> List.map Targets.find
-        let csv =
-            s.Data |> Option.map (fun d ->
-                let ds = Csv.load d.Path d.Roles
-                // Before any cell: a constant target would train every cell and rank the variants on noise.
-                try Regressor.requireVaryingTarget ds
-                with :? SeagullException as e -> Fail.with' $"'{d.Path}': {e.Message}"
-                Csv (IO.Path.GetFileNameWithoutExtension d.Path, ds))
         let variantDefs =
             match s.Variants with
             | [] -> variants
@@ -160,6 +165,14 @@ module Experiment =
                     match variants |> List.tryFind (fun v -> v.Name = n.Trim().ToLowerInvariant()) with
                     | Some v -> v
                     | None -> Fail.with' $"""unknown variant '{n}'; known: {variants |> List.map (fun v -> v.Name) |> String.concat ", "}""")
+        // The names first: a big file is read only for a grid that can run.
+        let csv =
+            s.Data |> Option.map (fun d ->
+                let ds, sha = Csv.loadWithSha256 d.Path d.Roles
+                // Before any cell: a constant target would train every cell and rank the variants on noise.
+                try Regressor.requireVaryingTarget ds
+                with :? SeagullException as e -> Fail.with' $"'{d.Path}': {e.Message}"
+                GridSource.Csv (IO.Path.GetFileNameWithoutExtension d.Path, ds, sha))
         let sources = (targets |> List.map Builtin) @ Option.toList csv
         if sources.IsEmpty then Fail.with' "no targets to run"
         // A name twice would train its cells twice and then fail when the results are summarised.
@@ -168,7 +181,7 @@ module Experiment =
             | Some (name, _) -> Fail.with' $"{what} '{name}' is listed twice"
             | None -> ()
         match csv with
-        | Some (Csv (name, _)) when targets |> List.exists (fun t -> String.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) ->
+        | Some (Csv (name, _, _)) when targets |> List.exists (fun t -> String.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) ->
             Fail.with' $"the data file is named like the built-in target '{name}' in the grid; rename the file or leave '{name}' out of the targets"
         | _ -> ()
         let cells = int64 sources.Length * int64 variantDefs.Length * int64 s.Seeds
@@ -181,7 +194,7 @@ module Experiment =
         for source in sources do
             match source with
             | Builtin t -> Targets.requireRows t (int64 s.TrainSamples + int64 s.TestSamples) running
-            | Csv (name, ds) ->
+            | Csv (name, ds, _) ->
                 let trainRows, testRows = Dataset.splitSizes ds.Rows (csvTestFraction s)
                 if trainRows < 2 then
                     Fail.with' $"the data file '{name}' has {ds.Rows} rows: {testRows} held out to test leaves {trainRows} to train on; at least 2 are needed"
@@ -197,16 +210,11 @@ module Experiment =
             v.Description.Replace("exactly invariant", $"NOT exactly invariant here: '{(activationOf s).Name}' is not even")
         else v.Description
 
-    /// The SHA-256 of a file's bytes, in lower-case hex.
-    let private sha256Of (path: string) =
-        use stream = IO.File.OpenRead path
-        Convert.ToHexStringLower(Security.Cryptography.SHA256.HashData stream)
-
     /// The configuration echoed in summary.json.
-    let private configOf (s: CompareSettings) (sources: Source list) (defs: VariantDefinition list) : ExperimentConfig =
+    let private configOf (s: CompareSettings) (sources: GridSource list) (defs: VariantDefinition list) : ExperimentConfig =
         let csvRows =
             sources |> List.collect (function
-                | Csv (_, ds) ->
+                | Csv (_, ds, sha) ->
                     let train, test = Dataset.splitSizes ds.Rows (csvTestFraction s)
                     let d = ds.Blocks.D
                     // As a shell command line takes them: a name with a comma or a quote in list quotes, and an
@@ -218,7 +226,7 @@ module Experiment =
                     // What a rerun needs besides the options: the columns in their roles and the file's bytes.
                     [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"
                       "data_columns", $"--u {names 0 d} --v {names d d}" + (if ds.Blocks.K > 0 then $" --w {names (2 * d) ds.Blocks.K}" else "") + $" --y {shell ds.TargetName}"
-                      "data_sha256", (s.Data |> Option.map (fun c -> sha256Of c.Path) |> Option.defaultValue "") ]
+                      "data_sha256", sha ]
                 | Builtin _ -> [])
         { Targets = sources |> List.map sourceName
           Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
@@ -241,13 +249,17 @@ module Experiment =
             @ csvRows
           SoftwareVersion = version }
 
-    /// Checks the settings and returns the configuration, or raises a one-line error — before any training.
-    let plan (s: CompareSettings) : ExperimentConfig =
+    /// Checks the settings and loads the data (a CSV once, hashed as it is read), or raises a one-line error —
+    /// before any training. Example: `let p = Experiment.prepare settings in p.Config.Cells`.
+    let prepare (s: CompareSettings) : PreparedComparison =
         let sources, defs = resolve s
-        configOf s sources defs
+        PreparedComparison(s, configOf s sources defs, sources, defs)
+
+    /// Checks the settings and returns the configuration, or raises a one-line error — before any training.
+    let plan (s: CompareSettings) : ExperimentConfig = (prepare s).Config
 
     /// Train and test data of one source and seed: the same for every variant (paired comparison).
-    let private dataFor (s: CompareSettings) (source: Source) (seed: int) =
+    let private dataFor (s: CompareSettings) (source: GridSource) (seed: int) =
         let key = Random.fold (Random.key seed) 1
         match source with
         | Builtin t ->
@@ -255,10 +267,10 @@ module Experiment =
             let train = Dataset.take (Array.init s.TrainSamples id) all
             let test = Dataset.take (Array.init s.TestSamples (fun i -> s.TrainSamples + i)) all
             train, test
-        | Csv (_, ds) -> Dataset.split key (csvTestFraction s) ds
+        | Csv (_, ds, _) -> Dataset.split key (csvTestFraction s) ds
 
     /// Runs one cell: fits the variant and measures standardised test MSE and invariance error.
-    let private runCell (s: CompareSettings) (source: Source) (v: VariantDefinition) (seed: int) (withCurve: bool) (cancel: CancellationToken) : CellResult =
+    let private runCell (s: CompareSettings) (source: GridSource) (v: VariantDefinition) (seed: int) (withCurve: bool) (cancel: CancellationToken) : CellResult =
         let train, test = dataFor s source seed
         let spec = v.Spec train.Blocks s
         let options =
@@ -286,10 +298,9 @@ module Experiment =
           Seconds = result.Seconds
           Curve = result.History |> List.choose (fun r -> r.Monitor) |> Array.ofList }
 
-    /// Runs the grid. `progress` is called after each cell (from worker threads, one at a time).
-    let run (s: CompareSettings) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =
-        let sources, defs = resolve s
-        let config = configOf s sources defs
+    /// Runs a prepared grid. `progress` is called after each cell (from worker threads, one at a time).
+    let runPrepared (prepared: PreparedComparison) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =
+        let s, sources, defs, config = prepared.Settings, prepared.Sources, prepared.Variants, prepared.Config
         let cells =
             [| for source in sources do
                  for v in defs do
@@ -327,6 +338,10 @@ module Experiment =
         let summary = Summary.create baseline list |> Summary.reorder config.Targets (defs |> List.map (fun v -> v.Name))
         let activations = (activationOf s :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)
         { Config = config; Results = list; Summary = summary; Activations = activations }
+
+    /// Checks, loads and runs the grid (`prepare`, then `runPrepared`).
+    let run (s: CompareSettings) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =
+        runPrepared (prepare s) progress cancel
 
     /// Creates `outDir` and checks it can be written, so a bad `--out` fails before any training.
     let prepareOutput (outDir: string) : unit =

@@ -9,7 +9,7 @@ namespace Seagull.Api;
 public sealed record CompareData(string Path, ColumnRoles Roles);
 
 /// <summary>
-/// What <see cref="Experiment.Run"/> runs: the grid (targets × variants × seeds) and the training settings.
+/// What <see cref="Experiment.Run(CompareOptions, IProgress{CompareProgress}?, CancellationToken)"/> runs: the grid (targets × variants × seeds) and the training settings.
 /// <see cref="Default"/> is the reference's protocol; <see cref="Quick"/> a small grid that runs in well under a minute.
 /// </summary>
 /// <example>

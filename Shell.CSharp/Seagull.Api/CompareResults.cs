@@ -174,3 +174,27 @@ public sealed class CompareResult
     /// <example><code>File.WriteAllText("summary.json", result.ToJson());</code></example>
     public string ToJson() => Core.Reports.summaryJson(Outcome.Config, Outcome.Summary, Outcome.Results);
 }
+
+/// <summary>
+/// A comparison whose every check passed and whose data is loaded, ready for
+/// <see cref="Experiment.Run(PreparedComparison, IProgress{CompareProgress}?, CancellationToken)"/>; made by <see cref="Experiment.Prepare"/>.
+/// </summary>
+/// <example><code>var prepared = Experiment.Prepare(CompareOptions.Quick); Console.WriteLine(prepared.Config.Cells);</code></example>
+public sealed class PreparedComparison
+{
+    internal PreparedComparison(Core.PreparedComparison inner)
+    {
+        Inner = inner;
+        Config = CompareConfig.FromCore(inner.Config);
+    }
+
+    internal Core.PreparedComparison Inner { get; }
+
+    /// <summary>The configuration that will run and that the reports echo.</summary>
+    /// <example><code>Console.WriteLine(prepared.Config.Cells);</code></example>
+    public CompareConfig Config { get; }
+
+    /// <summary>"N models: targets × variants × seeds".</summary>
+    /// <example><code>Console.WriteLine(prepared);</code></example>
+    public override string ToString() => $"{Config.Cells} models: {Config.Targets.Count} targets × {Config.Variants.Count} variants × {Config.Seeds.Count} seeds";
+}

@@ -36,14 +36,33 @@ public static class Experiment
     /// <exception cref="FileNotFoundException">The CSV file does not exist.</exception>
     /// <exception cref="InvalidDataException">The CSV file is malformed.</exception>
     /// <example><code>CompareConfig config = Experiment.Plan(new CompareOptions { Targets = ["spring"], Seeds = 2 });</code></example>
-    public static CompareConfig Plan(CompareOptions options) => CompareConfig.FromCore(Resolve(options));
+    public static CompareConfig Plan(CompareOptions options) => Prepare(options).Config;
 
-    private static Core.ExperimentConfig Resolve(CompareOptions options)
+    /// <summary>
+    /// <see cref="Plan"/>, keeping the checked grid and its loaded data for <see cref="Run(PreparedComparison, IProgress{CompareProgress}?, CancellationToken)"/>:
+    /// a CSV is read once (a big file is not parsed again; a pipe, which can be read only once, works).
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown name or a bad count (one-line message naming it).</exception>
+    /// <exception cref="FileNotFoundException">The CSV file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The CSV file is malformed, or its target is constant.</exception>
+    /// <example><code>var prepared = Experiment.Prepare(options); Console.WriteLine(prepared.Config.Cells); var result = Experiment.Run(prepared);</code></example>
+    public static PreparedComparison Prepare(CompareOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.ToCore();
-        if (options.Data is not null) RegressionData.FromCsv(options.Data.Path, options.Data.Roles);
-        return Guard.Argument(nameof(options), () => Core.Experiment.plan(settings));
+        if (options.Data is not null) Guard.FileExists(options.Data.Path, nameof(options), "data file");
+        try
+        {
+            return new PreparedComparison(Core.Experiment.prepare(settings));
+        }
+        catch (Core.SeagullException e) when (options.Data is not null && e.Message.StartsWith($"'{options.Data.Path}'", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException(e.Message);   // the file's own errors name it first
+        }
+        catch (Core.SeagullException e)
+        {
+            throw new ArgumentException(e.Message, nameof(options));
+        }
     }
 
     /// <summary>Creates <paramref name="outDir"/> and checks it can be written, so a bad folder fails before any training.</summary>
@@ -63,10 +82,16 @@ public static class Experiment
     /// <exception cref="TrainingException">A model diverged.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled (cells running then finish first).</exception>
     /// <example><code>CompareResult r = Experiment.Run(CompareOptions.Quick, cancellationToken: token);</code></example>
-    public static CompareResult Run(CompareOptions options, IProgress<CompareProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static CompareResult Run(CompareOptions options, IProgress<CompareProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(Prepare(options), progress, cancellationToken);
+
+    /// <summary>Runs a grid checked and loaded by <see cref="Prepare"/> (see <see cref="Run(CompareOptions, IProgress{CompareProgress}?, CancellationToken)"/>).</summary>
+    /// <exception cref="TrainingException">A model diverged.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (cells running then finish first).</exception>
+    /// <example><code>CompareResult r = Experiment.Run(Experiment.Prepare(CompareOptions.Quick));</code></example>
+    public static CompareResult Run(PreparedComparison prepared, IProgress<CompareProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        Resolve(options);
-        var settings = options.ToCore();
+        ArgumentNullException.ThrowIfNull(prepared);
         var report = Fs.Action<Core.CompareProgress>(p =>
         {
             if (progress is null) return;
@@ -76,7 +101,7 @@ public static class Experiment
         });
         try
         {
-            return new CompareResult(Core.Experiment.run(settings, report, cancellationToken));
+            return new CompareResult(Core.Experiment.runPrepared(prepared.Inner, report, cancellationToken));
         }
         catch (Core.SeagullException e)
         {
@@ -94,7 +119,7 @@ public static class Experiment
         }
     }
 
-    /// <summary><see cref="Run"/> on a thread-pool thread.</summary>
+    /// <summary><see cref="Run(CompareOptions, IProgress{CompareProgress}?, CancellationToken)"/> on a thread-pool thread.</summary>
     /// <example><code>CompareResult r = await Experiment.RunAsync(CompareOptions.Quick);</code></example>
     public static Task<CompareResult> RunAsync(CompareOptions options, IProgress<CompareProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Run(options, progress, cancellationToken), cancellationToken);

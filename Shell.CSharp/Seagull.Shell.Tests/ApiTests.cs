@@ -249,6 +249,32 @@ public class ApiTests
     }
 
     [Fact]
+    public void A_prepared_comparison_reads_its_data_once_and_runs_as_the_options_would()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.File("pairs.csv");
+        Targets.Get("bead_pair").Generate(120, seed: 3).WriteCsv(csv);
+        var options = CompareOptions.Quick with
+        {
+            Targets = [], Variants = ["mlp-tanh", "pooled"], Seeds = 1, Epochs = 2, Hidden = [4, 4],
+            Data = new CompareData(csv, ColumnRoles.Parse("u1", "v1", "w1")),
+        };
+        var prepared = Experiment.Prepare(options);
+        Assert.Equal(2, prepared.Config.Cells);
+        File.Delete(csv);   // the run does not read the file again
+        var fromPrepared = Experiment.Run(prepared);
+        Targets.Get("bead_pair").Generate(120, seed: 3).WriteCsv(csv);
+        var fromOptions = Experiment.Run(options);
+        Assert.Equal(fromOptions.Cells.Select(c => (c.Target, c.Variant, c.TestMse)), fromPrepared.Cells.Select(c => (c.Target, c.Variant, c.TestMse)));
+        // the file's own errors are data errors, named by the file; a constant target is one of them
+        File.WriteAllText(csv, "u1,v1,w1,y\n1,2,3,4\n2,1,3,x\n");
+        Assert.Contains("line 3, column 'y'", Assert.Throws<InvalidDataException>(() => Experiment.Prepare(options)).Message);
+        File.WriteAllText(csv, "u1,v1,w1,y\n1,2,3,4\n2,1,3,4\n5,6,7,4\n");
+        Assert.Contains("a constant has nothing to learn", Assert.Throws<InvalidDataException>(() => Experiment.Prepare(options)).Message);
+        Assert.Throws<ArgumentException>(() => Experiment.Prepare(options with { Variants = ["nope"] }));
+    }
+
+    [Fact]
     public void A_comparison_runs_on_a_custom_even_activation()
     {
         var ratio = Activation.Custom("ratio", z => z * z / (1 + z * z), "z²/(1 + z²)");

@@ -69,7 +69,9 @@ internal static class CompareCommand
             Options.Require(options.Jobs >= 1, $"--jobs must be ≥ 1, got {options.Jobs}");
             var outDir = parse.GetValue(output) ?? Path.Combine("results", $"compare-{DateTime.Now:yyyyMMdd-HHmmss}");
 
-            var config = Experiment.Plan(options);
+            // Every check, and the data loaded once (a CSV is not read again for the run).
+            var prepared = Experiment.Prepare(options);
+            var config = prepared.Config;
             // The folders this run makes (the output folder and any missing parents), deepest first.
             var made = new List<string>();
             for (var f = Path.GetFullPath(outDir); !string.IsNullOrEmpty(f) && !Directory.Exists(f); f = Path.GetDirectoryName(f))
@@ -101,7 +103,7 @@ internal static class CompareCommand
                 else ctx.Err.WriteLine($"[{p.Done}/{p.Total}] {last} ({timing})");
             });
             CompareResult result;
-            try { result = Experiment.Run(options, progress, cancel); }
+            try { result = Experiment.Run(prepared, progress, cancel); }
             catch
             {
                 RemoveEmptyFolders();
