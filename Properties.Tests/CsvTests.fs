@@ -104,6 +104,16 @@ let ``csv is read as UTF-8 unless a byte-order mark says otherwise, and bytes th
     bytes.[at] <- 0xE9uy   // é in Windows-1252 instead of UTF-8's C3 A9
     File.WriteAllBytes(deep, bytes)
     Checks.expectOneLineError [ "deep.csv' line 3002: byte 0xE9 is not UTF-8" ] (fun () -> Csv.load deep (roles "u1" "v1" "" "")) |> ignore
+    // old Mac files end lines with a lone CR: the line of a bad byte counts them as the parser does
+    let mac = Path.Combine(tempDir, "mac.csv")
+    let macBytes = Text.Encoding.ASCII.GetBytes("u1,v1,y\r1,2,3\r4,5,6\r7,8,9\r1,2,X\r")
+    macBytes.[macBytes.Length - 2] <- 0x8Euy
+    File.WriteAllBytes(mac, macBytes)
+    Checks.expectOneLineError [ "mac.csv' line 5: byte 0x8E is not UTF-8" ] (fun () -> Csv.load mac goodRoles1) |> ignore
+    // a UTF-16 file (by its mark) with a lone surrogate is not valid UTF-16, not "bad UTF-8"
+    let utf16bad = Path.Combine(tempDir, "utf16bad.csv")
+    File.WriteAllBytes(utf16bad, Array.concat [ [| 0xFFuy; 0xFEuy |]; Text.Encoding.Unicode.GetBytes "u1,v1,y\n1,2,3\n"; [| 0x00uy; 0xD8uy |]; Text.Encoding.Unicode.GetBytes ",2,3\n" ])
+    Checks.expectOneLineError [ "not valid utf-16 text" ] (fun () -> Csv.load utf16bad goodRoles1) |> ignore
     // the byte-order marks of UTF-8, UTF-16 (both orders) and UTF-32 are read, and are not part of the first name
     for encoding in [ Text.UTF8Encoding(true) :> Text.Encoding; Text.UnicodeEncoding(false, true); Text.UnicodeEncoding(true, true); Text.UTF32Encoding(false, true) ] do
         let marked = Path.Combine(tempDir, $"bom-{encoding.WebName}.csv")
@@ -145,6 +155,13 @@ let ``csv is read once, so a pipe loses nothing (--data <(zcat data.csv.gz))`` (
         let ds = load.Result
         Assert.Equal<string[]>([| "u1"; "v1" |], ds.InputNames)
         Assert.Equal<float[]>([| 3.; 6. |], ds.Y)
+        // a byte that is not UTF-8 in a pipe: refused without reading the pipe again (it would wait for ever)
+        let bad = Path.Combine(tempDir, $"pipe-{Guid.NewGuid():N}.csv")
+        Assert.Equal(0, mkfifo(bad, 0o600u))
+        let badWriter = Threading.Tasks.Task.Run(fun () -> File.WriteAllBytes(bad, Array.append (Text.Encoding.ASCII.GetBytes "u1,v1,y\n1,2,") [| 0xE9uy; 10uy |]))
+        let failing = Threading.Tasks.Task.Run(fun () -> try Csv.load bad goodRoles1 |> ignore; "" with :? SeagullException as e -> e.Message)
+        Assert.True(failing.Wait(TimeSpan.FromSeconds 60.0) && badWriter.Wait(TimeSpan.FromSeconds 60.0), "the bad pipe was not refused")
+        Assert.Contains("is not UTF-8 text", failing.Result)
 
 [<Fact>]
 let ``csv error: file not found`` () =

@@ -110,6 +110,7 @@ module internal CsvRecords =
         let mutable result = None
         let mutable atEnd = false
         let mutable first = true
+        let mutable afterCR = false
         while result.IsNone && not atEnd do
             let read = stream.Read(bytes, carried, bytes.Length - carried)
             let total = carried + read
@@ -121,8 +122,12 @@ module internal CsvRecords =
             let mutable consumed = 0
             let mutable written = 0
             let status = Unicode.Utf8.ToUtf16(block, Span<char>(chars), &consumed, &written, false, atEnd)
+            // Lines end at LF, CRLF or a lone CR (old Mac files), as the parser counts them.
             for k in 0 .. consumed - 1 do
-                if block.[k] = byte '\n' then line <- line + 1
+                let b = block.[k]
+                if b = byte '\r' then line <- line + 1
+                elif b = byte '\n' && not (k > 0 && block.[k - 1] = byte '\r' || k = 0 && afterCR) then line <- line + 1
+            afterCR <- consumed > 0 && block.[consumed - 1] = byte '\r'
             match status with
             | Buffers.OperationStatus.InvalidData -> result <- Some (line, block.[consumed])
             | _ ->
@@ -155,8 +160,14 @@ module internal CsvRecords =
                 length <-
                     try reader.Read(buffer, 0, buffer.Length)
                     with
+                    | :? DecoderFallbackException when not (reader :? StreamReader && (reader :?> StreamReader).CurrentEncoding :? UTF8Encoding) ->
+                        let name = match reader with :? StreamReader as r -> r.CurrentEncoding.WebName | _ -> "its encoding"
+                        Fail.with' $"'{file}': the file is not valid {name} text, as its byte-order mark says it is"
                     | :? DecoderFallbackException ->
-                        match (try firstInvalidUtf8 file with _ -> None) with
+                        // Read the bytes again for the exact line, from a regular file only: a pipe cannot be read
+                        // twice (a named pipe would wait for a writer for ever).
+                        let regular = try (FileInfo file).Length > 0L && not (File.GetAttributes(file).HasFlag FileAttributes.Device) with _ -> false
+                        match (if regular then (try firstInvalidUtf8 file with _ -> None) else None) with
                         | Some (at, b) ->
                             Fail.with' $"'{file}' line {at}: byte 0x{b:X2} is not UTF-8 (the file may be in another encoding, such as Windows-1252); save it as UTF-8"
                         | None -> Fail.with' $"'{file}': the file is not UTF-8 text; save it as UTF-8"
