@@ -190,6 +190,15 @@ let ``a small spread far from zero is data, not rounding: it gets its own scale`
     Assert.Equal(1.0, s.InputScale.[2])
     Assert.Equal(1.0, s.TargetScale)
     Assert.True(Standardization.isConstantUpToRounding mixed)
+    // beyond rounding, the scale is the real spread, not the mean's rounding error: 100 000 readings of 293.15
+    // with one 1000 ulps off (standard deviation ≈ 1.8e-13; the mean of a running sum is off by far more)
+    let n = 100_000
+    let readings = Array.init n (fun i -> if i = 0 then 293.15 + 1000.0 * (Math.BitIncrement 293.15 - 293.15) else 293.15)
+    let exact =
+        let d = 1000.0 * (Math.BitIncrement 293.15 - 293.15)   // the one deviation, in exact terms
+        d * sqrt (float (n - 1)) / float n
+    let fitted = Standardization.fit (Dataset.ofArrays { D = 1; K = 0 } (Array.init (2 * n) (fun i -> float (i % 9))) readings)
+    Assert.True(abs (fitted.TargetScale / exact - 1.0) < 0.01, $"scale {fitted.TargetScale} vs {exact}")
     Assert.False(Standardization.isConstantUpToRounding [| 1e6; 1e6 + 1e-7 |])
     // at the top of the float range the next double is ∞: a real spread there is still a spread
     Assert.False(Standardization.isConstantUpToRounding [| Double.MaxValue; Double.MaxValue / 2.0 |])

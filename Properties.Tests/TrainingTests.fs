@@ -168,6 +168,16 @@ let ``a prediction the network cannot represent is an error naming the row, neve
     let m = Regressor.measure model far
     Assert.True(Double.IsNaN m.Mse && Double.IsNaN m.StandardizedMse && Double.IsNaN m.R2)
     Assert.True(Double.IsFinite (Regressor.measure model test).Mse)
+    // an input beyond float32 once standardised: refused by predict, NaN for measure
+    let huge = { far with X = Array.mapi (fun i x -> if i = 4 then 1e300 else x) far.X }
+    Assert.Contains("overflows float32", (Assert.Throws<SeagullException>(fun () -> Regressor.evaluate model huge |> ignore)).Message)
+    Assert.True(Double.IsNaN (Regressor.measure model huge).Mse)
+    // an exactly invariant network that overflows on a row overflows the same way on its swap: invariance error 0
+    let sym = NetworkSpec.create Symmetrized spring.Blocks [ 4; 4 ] [ Activation.square ]
+    let symModel, _ = fit sym { Train.defaults with Epochs = 1 }
+    let symMetrics = Regressor.measure symModel far
+    Assert.True(Double.IsNaN symMetrics.Mse || Double.IsInfinity symMetrics.Mse)
+    Assert.Equal(0.0, symMetrics.InvarianceError)
 
 [<Fact>]
 let ``a constant target is refused before training`` () =

@@ -72,7 +72,14 @@ module Standardization =
         let squares = sumOf (fun x -> (x - m) * (x - m)) / count
         let finite = Double.IsFinite m && Double.IsFinite squares
         // The range pass only when the spread is small next to the mean, where rounding could be all of it.
-        if finite && squares > 1e-200 && not (sqrt squares <= 1e-6 * abs m && withinRoundingBy sumOf) then m, sqrt squares
+        let tiny = sqrt squares <= 1e-6 * abs m
+        if finite && squares > 1e-200 && not (tiny && withinRoundingBy sumOf) then
+            if tiny then
+                // A spread a millionth of the mean: the running sum's rounding of the mean (up to n ulps) is of the
+                // spread's size. One correction pass over x − m (exact for values this close to m) fixes the mean.
+                let refined = m + sumOf (fun x -> x - m) / count
+                refined, sqrt (sumOf (fun x -> (x - refined) * (x - refined)) / count)
+            else m, sqrt squares
         elif finite && withinRoundingBy sumOf then m, 1.0
         else
             let mutable c = 0.0

@@ -108,7 +108,8 @@ module Regressor =
             let xs = Standardization.applyInputs model.Standardization model.Spec.Blocks x
             // A finite input far outside the training range can still overflow the network's precision.
             let largest = match model.Spec.Precision with Float32 -> float Single.MaxValue | Float64 -> Double.MaxValue
-            match xs |> Array.tryFindIndex (fun v -> not (abs v <= largest)) with
+            // (Not strict: such a row just gives a NaN or ∞ prediction.)
+            match (if strict then xs |> Array.tryFindIndex (fun v -> not (abs v <= largest)) else None) with
             | Some i ->
                 let value = x.[i].ToString("R", Globalization.CultureInfo.InvariantCulture)
                 let hint = match model.Spec.Precision with Float32 -> "; use a float64 model for inputs this far from the training data" | Float64 -> ""
@@ -145,7 +146,13 @@ module Regressor =
     let private invarianceErrorWith (strict: bool) (model: Model) (x: float[]) : float =
         let y = predictIn (Kernels.StepArena()) strict model x
         let ySwapped = predictIn (Kernels.StepArena()) strict model (Dataset.swapInputs model.Spec.Blocks x)
-        Array.fold2 (fun acc (a: float) (b: float) -> if Double.IsNaN(a - b) then nan else max acc (Math.Abs(a - b))) 0.0 y ySwapped
+        // Rows with the same bits both ways (even ∞ or NaN from an exactly invariant network) differ by 0; a row the
+        // network cannot represent in one order only is not a measurable difference and is left out.
+        let same (a: float) (b: float) = BitConverter.DoubleToInt64Bits a = BitConverter.DoubleToInt64Bits b
+        let measured = Array.map2 (fun (a: float) (b: float) -> if same a b then Some 0.0 elif Double.IsFinite a && Double.IsFinite b then Some (Math.Abs(a - b)) else None) y ySwapped
+        match measured |> Array.choose id with
+        | [||] when y.Length > 0 -> nan
+        | ds -> Array.fold max 0.0 ds
 
     /// max over rows of |f(x) − f(x̃)| in the target's units.
     let invarianceError (model: Model) (x: float[]) : float = invarianceErrorWith true model x

@@ -210,9 +210,8 @@ public sealed partial class SwapInvariantRegressor
             var (fitted, result) = Guard.Training(() =>
                 Core.Regressor.fit(Definition.Spec, coreOptions, train.Inner, validation, noMonitor, onEpoch, cancellationToken));
             fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetName, data.Source);
-            // Measured before the model is published: a test row the fitted model cannot take (an input that
-            // overflows once standardised) fails the fit instead of leaving a model behind a thrown call.
-            // measure, not evaluate: a held-out row the network cannot represent makes the report NaN, and the model is kept.
+            // measure, not evaluate: a held-out row the network cannot represent (an input that overflows once
+            // standardised, or an output that does) makes the report's metrics NaN, and the model is kept.
             var trainMetrics = Guard.Argument(nameof(data), () => Core.Regressor.measure(fitted, train.Inner));
             var testMetrics = test is null ? null : Guard.Argument(nameof(data), () => Core.Regressor.measure(fitted, test!.Inner));
             if (!(result.Cancelled && result.EpochsRun == 0)) model = fitted;
