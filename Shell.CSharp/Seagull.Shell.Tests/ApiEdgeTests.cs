@@ -25,7 +25,7 @@ public class ApiEdgeTests
     }
 
     [Fact]
-    public void A_fit_whose_test_part_the_model_cannot_take_fails_and_publishes_nothing()
+    public void A_fit_whose_test_part_the_model_cannot_take_keeps_the_model_and_reports_NaN()
     {
         // w ≈ 1e-30 everywhere but one row: standardised on the training part, that row overflows float32.
         var x = new double[40, 3];
@@ -34,9 +34,17 @@ public class ApiEdgeTests
         var outlierInTest = Enumerable.Range(0, 40).First(row =>
         {
             x[row, 2] = 1e10;
-            var r = new SwapInvariantRegressor(new NetworkBuilder().Blocks(1, 1, 1).Hidden(4).Build());
-            try { r.Fit(x, y, new FitOptions { Epochs = 1, TestFraction = 0.5 }); return false; }
-            catch (ArgumentException e) when (e.ParamName == "data") { Assert.False(r.IsFitted); return true; }
+            try
+            {
+                var r = new SwapInvariantRegressor(new NetworkBuilder().Blocks(1, 1, 1).Hidden(4).Build());
+                var report = r.Fit(x, y, new FitOptions { Epochs = 1, TestFraction = 0.5 });
+                if (report.TestMse is not double test || !double.IsNaN(test)) return false;
+                Assert.True(r.IsFitted);
+                Assert.True(double.IsFinite(report.TrainMse));
+                // the row itself is refused where a prediction is asked for
+                Assert.Equal("x", Assert.Throws<ArgumentException>(() => r.Predict(new double[,] { { x[row, 0], x[row, 1], x[row, 2] } })).ParamName);
+                return true;
+            }
             finally { x[row, 2] = 1e-30 * (row % 3); }
         });
         Assert.InRange(outlierInTest, 0, 39);
