@@ -124,6 +124,8 @@ let ``csv is read as UTF-8 unless a byte-order mark says otherwise, and bytes th
 let ``csv error: a NUL character in a number`` () =
     let path = csvFile "nul.csv" "u1,v1,y\n1,2,3\n4,5,6\u0000\n"
     Checks.expectOneLineError [ "line 3, column 'y': '6?' is not a number (it holds a NUL character" ] (fun () -> Csv.load path goodRoles1) |> ignore
+    let other = csvFile "soh.csv" "u1,v1,y\n1,2,3\n4,5,1.5\u0001\n"
+    Checks.expectOneLineError [ "line 3, column 'y'"; "control character U+0001" ] (fun () -> Csv.load other goodRoles1) |> ignore
     // white space around a number, tabs included, is not an error (quoted, so it is kept)
     Assert.Equal<float[]>([| 3.; 6. |], (Csv.load (csvFile "tab.csv" "u1,v1,y\n1,2,\"3\t\"\n4,5,\" 6\"\n") goodRoles1).Y)
 

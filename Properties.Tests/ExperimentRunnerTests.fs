@@ -143,13 +143,20 @@ let ``a user's CSV with other block widths joins the grid as one more target`` (
 let ``the recorded CSV columns can be pasted into a shell, names with commas and spaces included`` () =
     Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "odd.csv")
-        File.WriteAllLines(path, [ "\"u,1\",\"v,1\",w x,y"; "1,2,3,4"; "2,1,3,5"; "0,1,2,6"; "5,4,3,7" ])
-        let roles = { U = [ Name "u,1" ]; V = [ Name "v,1" ]; W = [ Name "w x" ]; Y = None }
+        File.WriteAllLines(path, [ "\"u,1\",\"v,1\",w x,@y"; "1,2,3,4"; "2,1,3,5"; "0,1,2,6"; "5,4,3,7" ])
+        let roles = { U = [ Name "u,1" ]; V = [ Name "v,1" ]; W = [ Name "w x" ]; Y = Some (Name "@y") }
         let config = Experiment.plan { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = roles } }
         let columns = config.Options |> List.find (fun (k, _) -> k = "data_columns") |> snd
-        Assert.Equal("--u '\"u,1\"' --v '\"v,1\"' --w 'w x' --y y", columns)
+        // (a value starting with @ would be read as a response file: --y=@y)
+        Assert.Equal("--u '\"u,1\"' --v '\"v,1\"' --w 'w x' --y=@y", columns)
         // what the shell hands over ('…' removed) reads back as the same columns
         Assert.Equal<string list>([ "u,1" ], Csv.splitList "\"u,1\""))
+
+[<Fact>]
+let ``a custom activation may not take a built-in's name in a comparison`` () =
+    let impostor = Activation.custom "tanh" (fun z -> z * z)
+    let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Activation = "tanh"; CustomActivations = [ impostor ] } |> ignore)
+    Assert.Contains("'tanh' is the name of a built-in activation", e.Message)
 
 [<Fact>]
 let ``a CSV with a constant target is refused before any cell trains`` () =

@@ -170,6 +170,9 @@ module Csv =
         | true, v when Double.IsFinite v && text.IndexOf '\000' < 0 -> v
         | _ when String.IsNullOrWhiteSpace text -> fail "the cell is empty; a number is needed"
         | _ when text.IndexOf '\000' >= 0 -> fail $"'{show (text.Replace('\000', '?'))}' is not a number (it holds a NUL character, shown as ?)"
+        | _ when text |> Seq.exists (fun c -> Char.IsControl c && not (Char.IsWhiteSpace c)) ->
+            let c = text |> Seq.find (fun c -> Char.IsControl c && not (Char.IsWhiteSpace c))
+            fail $"'{show text}' is not a number (it holds the control character U+{int c:X4})"
         | true, _ -> fail $"'{show text}' is not a finite number; NaN and infinities are not allowed"
         | _ -> fail $"'{show text}' is not a number (write numbers like -1.5 or 2e-3, with a point)"
 

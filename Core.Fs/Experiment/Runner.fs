@@ -105,9 +105,16 @@ module Experiment =
     /// The activation the Seagull variants use: a custom one of that name, else the built-in.
     let private activationOf (s: CompareSettings) =
         let name = if isNull s.Activation then "" else s.Activation.Trim()
-        match s.CustomActivations |> List.tryFind (fun a -> a.Name = name) with
+        match s.CustomActivations |> List.tryFind (fun a -> String.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) with
         | Some custom -> custom
-        | None -> Activation.find s.Activation
+        | None when s.CustomActivations.IsEmpty -> Activation.find s.Activation
+        | None ->
+            match Activation.tryFind name with
+            | Some builtin -> builtin
+            | None ->
+                let customs = s.CustomActivations |> List.map (fun a -> a.Name) |> String.concat ", "
+                let known = Activation.catalogue |> List.map (fun a -> a.Name) |> String.concat ", "
+                Fail.with' $"unknown activation '{name}'; custom: {customs}; built in: {known}"
 
     let private seagullFirst (s: CompareSettings) = activationOf s :: List.tail (tanhLayers s)
     let private spec arch (acts: CompareSettings -> Activation list) (b: Blocks) (s: CompareSettings) =
@@ -149,8 +156,11 @@ module Experiment =
         if s.Seeds > 1_000_000 then Fail.with' $"seeds: {s.Seeds} is more than a grid can run (at most 1000000)"
         if s.Hidden.IsEmpty then Fail.with' "hidden widths: give at least one (each ≥ 2)"
         if s.Hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
-        if s.CustomActivations |> List.countBy (fun a -> a.Name) |> List.exists (fun (_, n) -> n > 1) then
+        if s.CustomActivations |> List.countBy (fun a -> a.Name.ToLowerInvariant()) |> List.exists (fun (_, n) -> n > 1) then
             Fail.with' "custom activations: two have the same name"
+        match s.CustomActivations |> List.tryFind (fun a -> (Activation.tryFind a.Name).IsSome) with
+        | Some a -> Fail.with' $"custom activations: '{a.Name}' is the name of a built-in activation; choose another"
+        | None -> ()
         activationOf s |> ignore
         let targets =
             match s.Targets, s.Data with
@@ -221,11 +231,12 @@ module Experiment =
                     // argument with spaces or shell characters in single quotes.
                     let shell (t: string) =
                         if t |> Seq.exists (fun c -> Char.IsWhiteSpace c || "'\"$`\\!*?;&|<>()[]{}#~".Contains c) then "'" + t.Replace("'", "'\\''") + "'" else t
-                    let item (n: string) = if n.IndexOfAny [| ','; '"' |] >= 0 || n.Trim() <> n then "\"" + n.Replace("\"", "\"\"") + "\"" else n
+                    // (a leading @ would make the command line read a response file)
+                    let item (n: string) = if n.IndexOfAny [| ','; '"' |] >= 0 || n.Trim() <> n || n.StartsWith "@" then "\"" + n.Replace("\"", "\"\"") + "\"" else n
                     let names (a: int) (n: int) = shell (String.Join(",", ds.InputNames.[a .. a + n - 1] |> Array.map item))
                     // What a rerun needs besides the options: the columns in their roles and the file's bytes.
                     [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"
-                      "data_columns", $"--u {names 0 d} --v {names d d}" + (if ds.Blocks.K > 0 then $" --w {names (2 * d) ds.Blocks.K}" else "") + $" --y {shell ds.TargetName}"
+                      "data_columns", $"--u {names 0 d} --v {names d d}" + (if ds.Blocks.K > 0 then $" --w {names (2 * d) ds.Blocks.K}" else "") + (if ds.TargetName.StartsWith "@" then $" --y={shell ds.TargetName}" else $" --y {shell ds.TargetName}")
                       "data_sha256", sha ]
                 | Builtin _ -> [])
         { Targets = sources |> List.map sourceName
@@ -377,7 +388,7 @@ module Experiment =
             || stems |> List.exists (fun stem ->
                 name = stem + ".png"
                 || (name.StartsWith(stem + "-") && name.EndsWith ".png"
-                    && name.Substring(stem.Length + 1, name.Length - stem.Length - 5) |> Seq.forall Char.IsAsciiDigit))
+                    && (let k = name.Substring(stem.Length + 1, name.Length - stem.Length - 5) in k <> "" && Seq.forall Char.IsAsciiDigit k)))
         let keep = written |> List.map IO.Path.GetFullPath |> Set.ofList
         for stale in IO.Directory.EnumerateFiles outDir |> Seq.toList do
             if earlierReports (IO.Path.GetFileName stale) && not (keep.Contains(IO.Path.GetFullPath stale)) then

@@ -291,7 +291,11 @@ public class ApiTests
         // a name no built-in and no custom activation has
         Assert.Contains("unknown activation 'ratio'", Assert.Throws<ArgumentException>(() => Experiment.Plan(options with { CustomActivations = [] })).Message);
         Assert.Contains("two have the same name",
-            Assert.Throws<ArgumentException>(() => Experiment.Plan(options with { CustomActivations = [ratio, Activation.Custom("ratio", z => z * z)] })).Message);
+            Assert.Throws<ArgumentException>(() => Experiment.Plan(options with { CustomActivations = [ratio, Activation.Custom("RATIO", z => z * z)] })).Message);
+        // names match without regard to case, as built-in names do; the unknown-name message lists the custom ones
+        Assert.Equal("ratio", Experiment.Plan(options with { Activation = "Ratio" }).Activation);
+        Assert.Contains("custom: ratio", Assert.Throws<ArgumentException>(() => Experiment.Plan(options with { Activation = "nope" })).Message);
+        Assert.Equal("logcosh", Experiment.Plan(options with { Activation = "logcosh" }).Activation);
     }
 }
 
