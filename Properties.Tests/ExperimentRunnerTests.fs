@@ -153,6 +153,18 @@ let ``the recorded CSV columns can be pasted into a shell, names with commas and
         Assert.Equal<string list>([ "u,1" ], Csv.splitList "\"u,1\""))
 
 [<Fact>]
+let ``a data set in memory joins the grid like a CSV file`` () =
+    let ds = Targets.generate (Targets.find "bead_pair") (Random.key 4) 120
+    let config = Experiment.plan { tiny with Targets = [ "spring" ]; DataSet = Some ("beads", ds) }
+    Assert.Equal<string list>([ "spring"; "beads" ], config.Targets)
+    Assert.Equal(Some "beads (in memory)", config.DataFile)
+    Assert.DoesNotContain("data_sha256", config.Options |> List.map fst)
+    let both = { tiny with DataSet = Some ("beads", ds); Data = Some { Path = "x.csv"; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = None } } }
+    Assert.Contains("not both", (Assert.Throws<SeagullException>(fun () -> Experiment.plan both |> ignore)).Message)
+    Assert.Contains("like the built-in target 'spring'",
+        (Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Targets = [ "spring" ]; DataSet = Some ("Spring", ds) } |> ignore)).Message)
+
+[<Fact>]
 let ``a custom activation may not take a built-in's name in a comparison`` () =
     let impostor = Activation.custom "tanh" (fun z -> z * z)
     let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Activation = "tanh"; CustomActivations = [ impostor ] } |> ignore)

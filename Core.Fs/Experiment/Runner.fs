@@ -28,6 +28,8 @@ type CompareSettings =
       Jobs: int
       Precision: Dtype
       Data: CsvSource option
+      /// A data set already in memory, with its name, to compare on as well (instead of a CSV file).
+      DataSet: (string * Dataset) option
       /// Custom activations (`Activation.custom`) that `Activation` may name; built-in names need none.
       CustomActivations: Activation list }
 
@@ -88,6 +90,7 @@ module Experiment =
           Jobs = Environment.ProcessorCount
           Precision = Float32
           Data = None
+          DataSet = None
           CustomActivations = [] }
 
     /// A small grid that runs in well under a minute.
@@ -163,9 +166,9 @@ module Experiment =
         | None -> ()
         activationOf s |> ignore
         let targets =
-            match s.Targets, s.Data with
-            | [], Some _ -> []
-            | [], None -> Targets.exchangeable
+            match s.Targets, (s.Data.IsSome || s.DataSet.IsSome) with
+            | [], true -> []
+            | [], false -> Targets.exchangeable
             | names, _ -> names |> List.map Targets.find
         let variantDefs =
             match s.Variants with
@@ -176,13 +179,23 @@ module Experiment =
                     | Some v -> v
                     | None -> Fail.with' $"""unknown variant '{n}'; known: {variants |> List.map (fun v -> v.Name) |> String.concat ", "}""")
         // The names first: a big file is read only for a grid that can run.
+        // Before any cell: a constant target would train every cell and rank the variants on noise.
+        let varying (where: string) (ds: Dataset) =
+            try Regressor.requireVaryingTarget ds
+            with :? SeagullException as e -> Fail.with' $"{where}: {e.Message}"
         let csv =
-            s.Data |> Option.map (fun d ->
+            match s.Data, s.DataSet with
+            | Some _, Some _ -> Fail.with' "give a CSV file or a data set in memory to compare on, not both"
+            | Some d, None ->
                 let ds, sha = Csv.loadWithSha256 d.Path d.Roles
-                // Before any cell: a constant target would train every cell and rank the variants on noise.
-                try Regressor.requireVaryingTarget ds
-                with :? SeagullException as e -> Fail.with' $"'{d.Path}': {e.Message}"
-                GridSource.Csv (IO.Path.GetFileNameWithoutExtension d.Path, ds, sha))
+                varying $"'{d.Path}'" ds
+                Some (GridSource.Csv (IO.Path.GetFileNameWithoutExtension d.Path, ds, sha))
+            | None, Some (name, ds) ->
+                if String.IsNullOrWhiteSpace name then Fail.with' "the data set in memory needs a name (it names the target in the reports)"
+                let ds = Dataset.create ds.Blocks ds.InputNames ds.TargetName ds.X ds.Y   // checked as a file's data would be
+                varying $"data set '{name.Trim()}'" ds
+                Some (GridSource.Csv (name.Trim(), ds, ""))
+            | None, None -> None
         let sources = (targets |> List.map Builtin) @ Option.toList csv
         if sources.IsEmpty then Fail.with' "no targets to run"
         // A name twice would train its cells twice and then fail when the results are summarised.
@@ -192,7 +205,9 @@ module Experiment =
             | None -> ()
         match csv with
         | Some (Csv (name, _, _)) when targets |> List.exists (fun t -> String.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) ->
-            Fail.with' $"the data file is named like the built-in target '{name}' in the grid; rename the file or leave '{name}' out of the targets"
+            let builtin = (targets |> List.find (fun t -> String.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))).Name
+            let what = if s.Data.IsSome then "data file" else "data set"
+            Fail.with' $"the {what} '{name}' is named like the built-in target '{builtin}' in the grid; rename the {what.Substring 5} or leave '{builtin}' out of the targets"
         | _ -> ()
         let cells = int64 sources.Length * int64 variantDefs.Length * int64 s.Seeds
         if cells > 1_000_000L then Fail.with' $"the grid has {cells} cells; at most 1000000 (fewer seeds, targets or variants)"
@@ -237,7 +252,7 @@ module Experiment =
                     // What a rerun needs besides the options: the columns in their roles and the file's bytes.
                     [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"
                       "data_columns", $"--u {names 0 d} --v {names d d}" + (if ds.Blocks.K > 0 then $" --w {names (2 * d) ds.Blocks.K}" else "") + (if ds.TargetName.StartsWith "@" then $" --y={shell ds.TargetName}" else $" --y {shell ds.TargetName}")
-                      "data_sha256", sha ]
+                      if sha <> "" then "data_sha256", sha ]
                 | Builtin _ -> [])
         { Targets = sources |> List.map sourceName
           Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
@@ -253,7 +268,11 @@ module Experiment =
           Optimizer = "adam"
           Precision = Dtype.name s.Precision
           Jobs = s.Jobs
-          DataFile = s.Data |> Option.map (fun d -> d.Path)
+          DataFile =
+            match s.Data, s.DataSet with
+            | Some d, _ -> Some d.Path
+            | None, Some (name, _) -> Some $"{name.Trim()} (in memory)"
+            | None, None -> None
           Options =
             [ "penalty", string s.Penalty; "split_activations", "tanh + even(u−v)"; "standardization", "inputs (u,v pooled) and target, training part" ]
             @ (let a = activationOf s in if a.Kernel.IsNone then [ "custom_activation", $"{a.Name}: {a.Formula} (measured {Parity.name a.Declared})" ] else [])

@@ -8,6 +8,12 @@ namespace Seagull.Api;
 /// <example><code>new CompareOptions { Data = new CompareData("pairs.csv", ColumnRoles.Parse("u1", "v1", "w1", "y")) }</code></example>
 public sealed record CompareData(string Path, ColumnRoles Roles);
 
+/// <summary>A data set already in memory as one more data set of a comparison (no CSV file needed).</summary>
+/// <param name="Name">Its name in the reports (one word, like a target's).</param>
+/// <param name="Data">The data (for example from <see cref="RegressionData.FromArrays"/>).</param>
+/// <example><code>new CompareOptions { DataSet = new CompareDataSet("pairs", RegressionData.FromArrays(x, y, uWidth: 2)), Targets = [] }</code></example>
+public sealed record CompareDataSet(string Name, RegressionData Data);
+
 /// <summary>
 /// What <see cref="Experiment.Run(CompareOptions, IProgress{CompareProgress}?, CancellationToken)"/> runs: the grid (targets × variants × seeds) and the training settings.
 /// <see cref="Default"/> is the reference's protocol; <see cref="Quick"/> a small grid that runs in well under a minute.
@@ -115,6 +121,10 @@ public sealed record CompareOptions
     /// <example><code>new CompareOptions { Data = new CompareData("d.csv", roles), Targets = [] }</code></example>
     public CompareData? Data { get; init; }
 
+    /// <summary>A data set in memory to compare on as well (instead of <see cref="Data"/>), or null.</summary>
+    /// <example><code>new CompareOptions { DataSet = new CompareDataSet("pairs", data), Targets = [] }</code></example>
+    public CompareDataSet? DataSet { get; init; }
+
     // The record's ToString: lists as their items, not as "ReadOnlyCollection`1[…]".
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
@@ -122,7 +132,7 @@ public sealed record CompareOptions
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         builder.Append($"Targets = {Items(Targets)}, Variants = {Items(Variants)}, Activation = {Activation}, CustomActivations = {Items(CustomActivations)}, Hidden = {Items(Hidden)}, ");
         builder.Append($"Seeds = {Seeds}, Epochs = {Epochs}, TrainSamples = {TrainSamples}, TestSamples = {TestSamples}, BatchSize = {BatchSize}, ");
-        builder.Append(inv, $"LearningRate = {LearningRate}, Penalty = {Penalty}, Jobs = {Jobs}, Precision = {Precision}, Data = {Data}");
+        builder.Append(inv, $"LearningRate = {LearningRate}, Penalty = {Penalty}, Jobs = {Jobs}, Precision = {Precision}, Data = {Data}, DataSet = {DataSet}");
         return true;
     }
 
@@ -141,8 +151,14 @@ public sealed record CompareOptions
         var data = Data is null
             ? Fs.None<Core.CsvSource>()
             : Fs.Some(new Core.CsvSource(Data.Path, (Data.Roles ?? throw new ArgumentException("Data.Roles is null", p)).ToCore()));
+        if (Data is not null && DataSet is not null)
+            throw new ArgumentException("give a CSV file (Data) or a data set in memory (DataSet) to compare on, not both", p);
+        var dataSet = DataSet is null
+            ? Fs.None<Tuple<string, Core.Dataset>>()
+            : Fs.Some(Tuple.Create(DataSet.Name ?? throw new ArgumentException("DataSet.Name is null", p),
+                                   (DataSet.Data ?? throw new ArgumentException("DataSet.Data is null", p)).Inner));
         return new Core.CompareSettings(
             Fs.List(Targets), Fs.List(Variants), Activation, Fs.List(Hidden), Seeds, Epochs, TrainSamples, TestSamples,
-            BatchSize, LearningRate, Penalty, Jobs, Fs.ToDtype(Precision), data, Fs.List(CustomActivations.Select(a => a.Inner)));
+            BatchSize, LearningRate, Penalty, Jobs, Fs.ToDtype(Precision), data, dataSet, Fs.List(CustomActivations.Select(a => a.Inner)));
     }
 }

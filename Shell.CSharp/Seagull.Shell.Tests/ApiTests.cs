@@ -275,6 +275,37 @@ public class ApiTests
     }
 
     [Fact]
+    public void A_comparison_runs_on_a_data_set_in_memory()
+    {
+        // d = 2, k = 0: y = exp(−|u − v|²) + u·v, made in memory (no file)
+        var random = new Random(7);
+        var x = new double[150, 4];
+        var y = new double[150];
+        for (var i = 0; i < 150; i++)
+        {
+            for (var j = 0; j < 4; j++) x[i, j] = random.NextDouble() * 2 - 1;
+            double d0 = x[i, 0] - x[i, 2], d1 = x[i, 1] - x[i, 3];
+            y[i] = Math.Exp(-(d0 * d0 + d1 * d1)) + x[i, 0] * x[i, 2] + x[i, 1] * x[i, 3];
+        }
+        var data = RegressionData.FromArrays(x, y, uWidth: 2);
+        var options = CompareOptions.Quick with
+        {
+            Targets = [], Variants = ["mlp-tanh", "symmetrized"], Seeds = 1, Epochs = 2, Hidden = [4, 4],
+            DataSet = new CompareDataSet("pairs", data),
+        };
+        Assert.Contains("DataSet = CompareDataSet { Name = pairs", options.ToString());
+        var result = Experiment.Run(options);
+        Assert.Equal(["pairs"], result.Config.Targets);
+        Assert.Equal("pairs (in memory)", result.Config.DataFile);
+        Assert.Contains(result.Config.Settings, kv => kv.Key == "data_columns" && kv.Value == "--u u1,u2 --v v1,v2 --y y");
+        Assert.Equal(0.0, result.Cells.Single(c => c.Variant == "symmetrized").InvarianceError);
+        // one extra data set at most; it needs a name
+        Assert.Contains("not both", Assert.Throws<ArgumentException>(() =>
+            Experiment.Plan(options with { Data = new CompareData("x.csv", ColumnRoles.Parse("u1", "v1")) })).Message);
+        Assert.Contains("needs a name", Assert.Throws<ArgumentException>(() => Experiment.Plan(options with { DataSet = new CompareDataSet(" ", data) })).Message);
+    }
+
+    [Fact]
     public void A_comparison_runs_on_a_custom_even_activation()
     {
         var ratio = Activation.Custom("ratio", z => z * z / (1 + z * z), "z²/(1 + z²)");
