@@ -1,0 +1,62 @@
+namespace Seagull.Core
+
+open System
+
+// The plain data of a comparison: its settings, its variants, its progress and outcome, and a grid prepared to run.
+
+/// A user's CSV file as one more target of a comparison.
+type CsvSource = { Path: string; Roles: ColumnRoles }
+
+/// What `seagull compare` runs: the grid and the training settings. Plain data.
+type CompareSettings =
+    { /// Built-in target names; empty = every built-in exchangeable target.
+      Targets: string list
+      /// Variant names; empty = every default variant.
+      Variants: string list
+      /// The even activation the Seagull variants use (default seagull).
+      Activation: string
+      Hidden: int list
+      Seeds: int
+      Epochs: int
+      TrainSamples: int
+      TestSamples: int
+      BatchSize: int
+      LearningRate: float
+      Penalty: float
+      /// Grid cells run at once (each cell is single-threaded).
+      Jobs: int
+      Precision: Dtype
+      Data: CsvSource option
+      /// A data set already in memory, with its name, to compare on as well (instead of a CSV file).
+      DataSet: (string * Dataset) option
+      /// Custom activations (`Activation.custom`) that `Activation` may name; built-in names need none.
+      CustomActivations: Activation list }
+
+/// One variant of the comparison: a name, a description, and how it builds its network and options.
+type VariantDefinition =
+    { Name: string
+      Description: string
+      Spec: Blocks -> CompareSettings -> NetworkSpec
+      Options: CompareSettings -> TrainOptions -> TrainOptions }
+
+/// Progress of a running grid.
+type CompareProgress = { Done: int; Total: int; Elapsed: TimeSpan; Last: CellResult }
+
+/// A finished comparison: the configuration echoed for repetition, every cell, and the summary.
+type CompareOutcome = { Config: ExperimentConfig; Results: CellResult list; Summary: Summary; Activations: Activation list }
+
+/// A data source of a grid: a built-in target, or the user's CSV (its name, data and SHA-256).
+type internal GridSource =
+    | Builtin of Target
+    | Csv of string * Dataset * string
+
+/// A comparison checked and its data loaded, ready to run: what `Experiment.prepare` gives and
+/// `Experiment.runPrepared` trains (a CSV is read once, for the checks and the run).
+[<Sealed>]
+type PreparedComparison internal (settings: CompareSettings, config: ExperimentConfig, sources: GridSource list, variants: VariantDefinition list) =
+    /// The settings it was prepared from.
+    member _.Settings = settings
+    /// The configuration its reports will echo.
+    member _.Config = config
+    member internal _.Sources = sources
+    member internal _.Variants = variants
