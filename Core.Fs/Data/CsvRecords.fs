@@ -15,11 +15,10 @@ module internal CsvRecords =
         let s = s.Replace("\r", "\\r").Replace("\n", "\\n")
         if s.Length > 40 then s.Substring(0, 40) + "…" else s
 
-    /// A stream that first returns `prefix`, then the rest of `rest`: the bytes read to find a byte-order
-    /// mark are read once, so a pipe (`--data <(zcat data.csv.gz)`) loses nothing.
-    type private PrefixedStream(prefix: byte[], rest: Stream) =
+    /// A forward-only, read-only stream over `inner` whose reads go through `read` (given `inner` and the
+    /// buffer, offset and count); it owns `inner`.
+    type private ReadingStream(inner: Stream, read: Stream -> byte[] -> int -> int -> int) =
         inherit Stream()
-        let mutable used = 0
         override _.CanRead = true
         override _.CanSeek = false
         override _.CanWrite = false
@@ -31,39 +30,30 @@ module internal CsvRecords =
         override _.Seek(_, _) = raise (NotSupportedException())
         override _.SetLength _ = raise (NotSupportedException())
         override _.Write(_, _, _) = raise (NotSupportedException())
-        override _.Read(buffer: byte[], offset: int, count: int) =
+        override _.Read(buffer: byte[], offset: int, count: int) = read inner buffer offset count
+        override _.Dispose(disposing: bool) =
+            if disposing then inner.Dispose()
+            base.Dispose disposing
+
+    /// A stream that first returns `prefix`, then the rest of `rest`: the bytes read to find a byte-order
+    /// mark are read once, so a pipe (`--data <(zcat data.csv.gz)`) loses nothing.
+    let private prefixed (prefix: byte[]) (rest: Stream) : Stream =
+        let mutable used = 0
+        new ReadingStream(rest, fun inner buffer offset count ->
             if used < prefix.Length then
                 let n = min count (prefix.Length - used)
                 Array.blit prefix used buffer offset n
                 used <- used + n
                 n
-            else rest.Read(buffer, offset, count)
-        override _.Dispose(disposing: bool) =
-            if disposing then rest.Dispose()
-            base.Dispose disposing
+            else inner.Read(buffer, offset, count))
 
-    /// A read-only stream that feeds every byte it reads to `hash`: a file's SHA-256 while it is parsed, so it
-    /// is read once (a pipe can be read only once).
-    type private HashingStream(inner: Stream, hash: Security.Cryptography.IncrementalHash) =
-        inherit Stream()
-        override _.CanRead = true
-        override _.CanSeek = false
-        override _.CanWrite = false
-        override _.Length = raise (NotSupportedException())
-        override _.Position
-            with get () = raise (NotSupportedException())
-            and set _ = raise (NotSupportedException())
-        override _.Flush() = ()
-        override _.Seek(_, _) = raise (NotSupportedException())
-        override _.SetLength _ = raise (NotSupportedException())
-        override _.Write(_, _, _) = raise (NotSupportedException())
-        override _.Read(buffer: byte[], offset: int, count: int) =
+    /// A stream that feeds every byte it reads to `hash`: a file's SHA-256 while it is parsed, so it is read
+    /// once (a pipe can be read only once).
+    let private hashing (hash: Security.Cryptography.IncrementalHash) (inner: Stream) : Stream =
+        new ReadingStream(inner, fun inner buffer offset count ->
             let n = inner.Read(buffer, offset, count)
             hash.AppendData(buffer, offset, n)
-            n
-        override _.Dispose(disposing: bool) =
-            if disposing then inner.Dispose()
-            base.Dispose disposing
+            n)
 
     /// Opens a file as text: UTF-8 unless a byte-order mark says UTF-16 or UTF-32. Bytes that are not
     /// valid UTF-8 are an error (see `iter`), not silently replaced: a Latin-1 "É" would otherwise become
@@ -78,7 +68,7 @@ module internal CsvRecords =
             // which the reader then skips.
             let stream: Stream =
                 match hash with
-                | Some h -> new HashingStream(File.OpenRead file, h)
+                | Some h -> hashing h (File.OpenRead file)
                 | None -> File.OpenRead file
             let mark = Array.zeroCreate<byte> 4
             let mutable n = 0
@@ -93,7 +83,7 @@ module internal CsvRecords =
                 elif starts [ 0xFFuy; 0xFEuy ] then UnicodeEncoding(false, true, true)
                 elif starts [ 0xFEuy; 0xFFuy ] then UnicodeEncoding(true, true, true)
                 else UTF8Encoding(true, true)
-            new StreamReader(new PrefixedStream(mark.[.. n - 1], stream), encoding, false, 1 <<< 16)
+            new StreamReader(prefixed mark.[.. n - 1] stream, encoding, false, 1 <<< 16)
         with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\r', ' ').Replace('\n', ' ').TrimEnd('.')})"
 
     /// `openTextHashing` without a hash.
