@@ -20,7 +20,7 @@ namespace Seagull.Api;
 /// Console.WriteLine(net.Description);  // symmetrized 9→64(seagull)→64(tanh)→1 float32
 /// </code>
 /// </example>
-public sealed class NetworkDefinition
+public sealed class NetworkDefinition : IEquatable<NetworkDefinition>
 {
     internal Core.NetworkSpec Spec { get; }
 
@@ -115,6 +115,26 @@ public sealed class NetworkDefinition
             .Pooling(Pooling)
             .Precision(Precision)
             .Seed(Seed);
+
+    /// <summary>
+    /// Equal when every setting is: widths, architecture, hidden widths, activations (built-ins by name, custom
+    /// ones only to themselves, as <see cref="Activation.Equals(Activation)"/>), even activation, pooling, precision and seed.
+    /// </summary>
+    /// <example><code>net.Equals(net.ToBuilder().Build()) // true</code></example>
+    public bool Equals(NetworkDefinition? other) =>
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (UWidth == other.UWidth && WWidth == other.WWidth && Architecture == other.Architecture
+                && Hidden.SequenceEqual(other.Hidden) && Activations.SequenceEqual(other.Activations) && Even.Equals(other.Even)
+                && Pooling == other.Pooling && Precision == other.Precision && Seed == other.Seed));
+
+    /// <summary>See <see cref="Equals(NetworkDefinition)"/>.</summary>
+    /// <example><code>object a = net; a.Equals(net.WithSeed(net.Seed)) // true</code></example>
+    public override bool Equals(object? obj) => Equals(obj as NetworkDefinition);
+
+    /// <summary>A hash consistent with <see cref="Equals(NetworkDefinition)"/>.</summary>
+    /// <example><code>var distinct = new HashSet&lt;NetworkDefinition&gt;(definitions);</code></example>
+    public override int GetHashCode() => HashCode.Combine(Description, Seed);
 
     /// <summary>The same as <see cref="Description"/>.</summary>
     /// <example><code>Console.WriteLine(net);</code></example>

@@ -137,4 +137,20 @@ public class ApiEdgeTests
         Assert.Contains("a constant has nothing to learn", e.Message);
         Assert.False(regressor.IsFitted);
     }
+
+    [Fact]
+    public void Network_definitions_are_equal_when_their_settings_are()
+    {
+        var net = new NetworkBuilder().Blocks(2, 2, 1).Architecture(Architecture.Split).Hidden(8, 4).Activations(Activation.Seagull, Activation.Tanh).Seed(3).Build();
+        Assert.Equal(net, net.ToBuilder().Build());
+        Assert.Equal(net.GetHashCode(), net.ToBuilder().Build().GetHashCode());
+        Assert.NotEqual(net, net.WithSeed(4));
+        Assert.NotEqual(net, net.ToBuilder().Hidden(8, 5).Build());
+        Assert.NotEqual(net, net.ToBuilder().Even(Activation.Get("logcosh")).Build());
+        var mine = Activation.Custom("sq", z => z * z);
+        var withMine = net.ToBuilder().Activations(mine, Activation.Tanh).Build();
+        Assert.Equal(withMine, withMine.ToBuilder().Build());
+        Assert.NotEqual(withMine, net.ToBuilder().Activations(Activation.Custom("sq", z => z * z), Activation.Tanh).Build());
+        Assert.False(net.Equals(null));
+    }
 }
