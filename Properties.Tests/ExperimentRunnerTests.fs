@@ -165,6 +165,19 @@ let ``a data set in memory joins the grid like a CSV file`` () =
         (Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Targets = [ "spring" ]; DataSet = Some ("Spring", ds) } |> ignore)).Message)
 
 [<Fact>]
+let ``a CSV read from a pipe is called data, as the pipe has no name of its own`` () =
+    if OperatingSystem.IsLinux() then
+        // what `--data <(zcat f.csv.gz)` hands over: /dev/fd/N of a pipe (here /proc/self/fd/N, as the process sees it)
+        use server = new IO.Pipes.AnonymousPipeServerStream(IO.Pipes.PipeDirection.Out, IO.HandleInheritability.None)
+        let fd = server.ClientSafePipeHandle.DangerousGetHandle().ToInt32()
+        let text = "u1,v1,w1,y\n" + String.Join("\n", [ for i in 0 .. 29 -> $"{i % 7},{i % 5},{i % 3},{i % 7 + i % 5}" ]) + "\n"
+        let writer = Threading.Tasks.Task.Run(fun () -> (use w = new IO.StreamWriter(server) in w.Write text))
+        let roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = None }
+        let config = Experiment.plan { tiny with Targets = []; Data = Some { Path = $"/proc/self/fd/{fd}"; Roles = roles } }
+        Assert.True(writer.Wait(TimeSpan.FromSeconds 60.0))
+        Assert.Equal<string list>([ "data" ], config.Targets)
+
+[<Fact>]
 let ``a custom activation may not take a built-in's name in a comparison`` () =
     let impostor = Activation.custom "tanh" (fun z -> z * z)
     let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Activation = "tanh"; CustomActivations = [ impostor ] } |> ignore)

@@ -132,7 +132,11 @@ module Experiment =
             | Some d, None ->
                 let ds, sha = Csv.loadWithSha256 d.Path d.Roles
                 varying $"'{d.Path}'" ds
-                Some (GridSource.Csv (IO.Path.GetFileNameWithoutExtension d.Path, ds, sha))
+                // A pipe (`--data <(zcat f.csv.gz)` is /dev/fd/63) has no name of its own: call it "data".
+                let stem = IO.Path.GetFileNameWithoutExtension d.Path
+                let full = IO.Path.GetFullPath d.Path
+                let piped = full.StartsWith "/dev/fd/" || full.StartsWith "/proc/self/fd/" || full = "/dev/stdin"
+                Some (GridSource.Csv ((if piped then "data" else stem), ds, sha))
             | None, Some (name, ds) ->
                 if String.IsNullOrWhiteSpace name then Fail.with' "the data set in memory needs a name (it names the target in the reports)"
                 let ds = Dataset.create ds.Blocks ds.InputNames ds.TargetName ds.X ds.Y   // checked as a file's data would be

@@ -26,7 +26,7 @@ internal static class CompareCommand
         var jobs = new Option<int?>("--jobs", "-j") { Description = "Models trained at once, each single-threaded (default: the number of cores). Results do not depend on it.", HelpName = "N" };
         var precision = new Option<string?>("--precision") { Description = "Floating-point precision (default float32)." }
             .AcceptOnlyFromAmong("float32", "float64");
-        var data = new DataOptions("Also compare on this CSV file (split into --samples/--test-samples proportions per seed).");
+        var data = new DataOptions("Compare on this CSV file (split into --samples/--test-samples proportions per seed): alone, or with the built-in targets named by --targets.");
         var output = new Option<string?>("--out", "-o") { Description = "Folder for results.csv, summary.md, summary.json and plots (default results/compare-<timestamp>/).", HelpName = "DIR" };
         var quick = new Option<bool>("--quick") { Description = "Start from the small grid that runs in well under a minute; other options override it." };
         var json = Options.Json("summary.json (the file's content, not the summary.md table)");
