@@ -60,7 +60,11 @@ module AtomicFile =
         try work ()
         with
         | :? UnauthorizedAccessException -> cannotWrite path denied
-        | :? IOException as e -> cannotWrite path ((if own = "" then e.Message else e.Message.Replace(own, shown)).TrimEnd('.'))
+        | :? IOException as e ->
+            // .NET ends some messages with " : 'the path'", which the line already names.
+            let message = if own = "" then e.Message else e.Message.Replace(own, shown)
+            let message = message.Replace($" : '{path}'", "").Replace($" : '{Path.GetFullPath path}'", "")
+            cannotWrite path (message.TrimEnd('.'))
 
     // Temporary files being written. If the process ends first (Ctrl+C's grace period over while a big
     // file is still being written), they are deleted on the way out instead of being left behind.
@@ -100,7 +104,12 @@ module AtomicFile =
 
     // Appends `write`'s output to a device (nothing, to check it can be opened).
     let private appendTo (path: string) (device: string) (write: Stream -> unit) =
-        orCannotWrite path "permission denied" ("", "") (fun () -> using (new FileStream(device, FileMode.Append, FileAccess.Write)) write)
+        // A reader that stopped early (`--out /dev/stdout | head`) is the reader's choice, as on the console,
+        // where .NET drops what no one reads: not an error. (EPIPE is 32 on Linux and macOS.)
+        let brokenPipe (e: IOException) = e.HResult &&& 0xFFFF = 32 || e.Message.StartsWith "Broken pipe"
+        orCannotWrite path "permission denied" ("", "") (fun () ->
+            try using (new FileStream(device, FileMode.Append, FileAccess.Write)) write
+            with :? IOException as e when brokenPipe e -> ())
 
     // The nearest folder that exists above `full`; a file on the way is an error naming it.
     let private existingFolderAbove (path: string) (full: string) =

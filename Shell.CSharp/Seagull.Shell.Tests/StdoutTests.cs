@@ -54,4 +54,22 @@ public class StdoutTests
         Assert.DoesNotContain("wrote", predicted.Out);
         Assert.Contains("wrote 40 predictions to /dev/stdout", predicted.Err);
     }
+
+    [Fact]
+    public async Task A_reader_that_stops_early_is_not_an_error()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // `seagull generate … --out /dev/stdout | head -1`: the pipe closes after one line
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "seagull.dll"));
+        foreach (var a in new[] { "generate", "--target", "spring", "--rows", "300000", "--out", "/dev/stdout" }) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var err = process.StandardError.ReadToEndAsync();
+        Assert.StartsWith("u1,u2,u3", process.StandardOutput.ReadLine());
+        process.StandardOutput.Close();
+        Assert.True(process.WaitForExit(120_000), "the tool did not finish");
+        var errText = await err;
+        Assert.True(process.ExitCode == 0, errText);
+        Assert.DoesNotContain("error", errText);
+    }
 }
