@@ -185,7 +185,7 @@ module Csv =
                 else $"an extra field after column '{show header.[header.Length - 1]}'"
             Fail.with' $"'{file}' line {record.Line} has {m} fields, the header has {header.Length} ({detail})"
 
-    /// Appends the chosen columns of one data record to `out`.
+    /// Appends the chosen columns of one data record to `out`, after checking the record's width.
     let private readColumns (file: string) (header: string[]) (record: Record) (columns: int[]) (out: ResizeArray<float>) =
         checkWidth file header record
         for j in columns do
@@ -237,13 +237,11 @@ module Csv =
         let yValues = ResizeArray<float>()
         let mutable rows = 0
         let mutable firstLine = 1
-        let target = [| 0 |]
         streamHashing hash path onHeader (fun record ->
             if rows = 0 then firstLine <- record.Line
             if rows = Array.MaxLength then Fail.with' $"'{path}' line {record.Line}: more than {Array.MaxLength} data rows"
             readColumns path header record inputs x
-            target.[0] <- y
-            readColumns path header record target yValues
+            yValues.Add(cell path header record y)   // the width is checked once, above
             rows <- rows + 1)
         if rows < 2 then
             let count = if rows = 1 then "only 1 data row" else "no data rows"
@@ -291,7 +289,7 @@ module Csv =
         stream path onHeader (fun record ->
             readColumns path header record inputs x
             match targetColumn with
-            | Some j -> readColumns path header record [| j |] observed
+            | Some j -> observed.Add(cell path header record j)
             | None -> ()
             fields.Add record.Fields)
         if fields.Count = 0 then Fail.with' $"'{path}' line 1: no data rows after the header"

@@ -86,9 +86,6 @@ module internal CsvRecords =
             new StreamReader(prefixed mark.[.. n - 1] stream, encoding, false, 1 <<< 16)
         with e -> Fail.with' $"'{file}': cannot be read ({e.Message.Replace('\r', ' ').Replace('\n', ' ').TrimEnd('.')})"
 
-    /// `openTextHashing` without a hash.
-    let openText (file: string) : StreamReader = openTextHashing file None
-
     /// Where a file stops being UTF-8: the 1-based line and the first offending byte, found by decoding its bytes
     /// again (the reader fails a whole buffer ahead of the parser, so its position says nothing about the line).
     let private firstInvalidUtf8 (file: string) : (int * byte) option =
