@@ -135,6 +135,11 @@ let ``column lists take names with commas in double quotes`` () =
     Assert.Equal<string list>([ "say \"hi\""; " padded " ], Csv.splitList "\"say \"\"hi\"\"\",\" padded \"")
     Assert.Equal<string list>([ "a"; ""; "b" ], Csv.splitList "a,,b")
     Assert.Equal<string list>([], Csv.splitList "  ")
+    // listItem writes what splitList reads back
+    let names = [ "u1"; "u,1"; "say \"hi\""; " padded "; "@a" ]
+    Assert.Equal<string list>(names, Csv.splitList (String.Join(",", names |> List.map Csv.listItem)))
+    Assert.Equal("u1", Csv.listItem "u1")
+    Assert.Equal("\"u,1\"", Csv.listItem "u,1")
     Checks.expectOneLineError [ "list 'a,\"b': a quote is not closed" ] (fun () -> Csv.splitList "a,\"b") |> ignore
     Checks.expectOneLineError [ "unexpected 'x' after a quoted item" ] (fun () -> Csv.splitList "\"a\"x,b") |> ignore
     let path = csvFile "commas.csv" "\"u,1\",\"v,1\",y\n1,2,3\n4,5,6\n"

@@ -109,6 +109,15 @@ module Csv =
             items.Add(if wasQuoted then item.ToString() else item.ToString().Trim())
             List.ofSeq items
 
+    /// A name in double quotes, inner quotes doubled: how CSV fields and `splitList` items hold commas and quotes.
+    /// Example: `Csv.quoted "say \"hi\"" = "\"say \"\"hi\"\"\""`.
+    let quoted (s: string) = "\"" + s.Replace("\"", "\"\"") + "\""
+
+    /// A name as an item of a comma-separated list that `splitList` reads back: in double quotes when it holds a
+    /// comma or a quote or has spaces at its ends. Example: `Csv.listItem "u,1" = "\"u,1\""`, `Csv.listItem "u1" = "u1"`.
+    let listItem (name: string) =
+        if name.IndexOfAny [| ','; '"' |] >= 0 || name.Trim() <> name then quoted name else name
+
     /// Parses a comma-separated list of column references (names with commas in double quotes, see `splitList`).
     /// Example: `Csv.parseColumnList "a, b,2" = [ Name "a"; Name "b"; Index 2 ]`; `""` gives `[]`.
     let parseColumnList (text: string) : ColumnRef list =
@@ -301,7 +310,7 @@ module Csv =
 
     let private quote (s: string) =
         let needs = s = "" || s.Trim() <> s || s.IndexOfAny [| ','; '"'; '\r'; '\n' |] >= 0
-        if needs then "\"" + s.Replace("\"", "\"\"") + "\"" else s
+        if needs then quoted s else s
 
     let private checkColumns (headers: string[]) (columns: float[][]) =
         if headers.Length = 0 then Fail.with' "nothing to write: no columns"

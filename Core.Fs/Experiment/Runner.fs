@@ -194,7 +194,7 @@ module Experiment =
                     let shell (t: string) =
                         if t |> Seq.exists (fun c -> Char.IsWhiteSpace c || "'\"$`\\!*?;&|<>()[]{}#~".Contains c) then "'" + t.Replace("'", "'\\''") + "'" else t
                     // (a leading @ would make the command line read a response file)
-                    let item (n: string) = if n.IndexOfAny [| ','; '"' |] >= 0 || n.Trim() <> n || n.StartsWith "@" then "\"" + n.Replace("\"", "\"\"") + "\"" else n
+                    let item (n: string) = if n.StartsWith "@" then Csv.quoted n else Csv.listItem n
                     let names (a: int) (n: int) = shell (String.Join(",", ds.InputNames.[a .. a + n - 1] |> Array.map item))
                     // What a rerun needs besides the options: the columns in their roles and the file's bytes.
                     [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"

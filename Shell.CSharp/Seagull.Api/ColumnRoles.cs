@@ -86,8 +86,7 @@ public sealed class ColumnRoles
     /// <example><code>Console.WriteLine(roles);</code></example>
     public override string ToString()
     {
-        static string Item(string n) => n.IndexOfAny([',', '"']) >= 0 || n.Trim() != n ? "\"" + n.Replace("\"", "\"\"") + "\"" : n;
-        static string List(IEnumerable<string> names) => string.Join(",", names.Select(Item));
+        static string List(IEnumerable<string> names) => string.Join(",", names.Select(Core.Csv.listItem));
         return $"u={List(U)} v={List(V)} w={List(W)} y={Y ?? "y"}";
     }
 }
