@@ -71,23 +71,25 @@ module Standardization =
         let m = sumOf id / count
         let squares = sumOf (fun x -> (x - m) * (x - m)) / count
         let finite = Double.IsFinite m && Double.IsFinite squares
-        // The range pass only when the spread is small next to the mean, where rounding could be all of it.
+        // The range pass only when needed (the spread small next to the mean, where rounding could be all of
+        // it, or no usable spread at all), and at most once.
+        let within = lazy (withinRoundingBy sumOf)
         let tiny = sqrt squares <= 1e-6 * abs m
-        if finite && squares > 1e-200 && not (tiny && withinRoundingBy sumOf) then
+        if finite && squares > 1e-200 && not (tiny && within.Value) then
             if tiny then
                 // A spread a millionth of the mean: the running sum's rounding of the mean (up to n ulps) is of the
                 // spread's size. One correction pass over x − m (exact for values this close to m) fixes the mean.
                 let refined = m + sumOf (fun x -> x - m) / count
                 refined, sqrt (sumOf (fun x -> (x - refined) * (x - refined)) / count)
             else m, sqrt squares
-        elif finite && withinRoundingBy sumOf then m, 1.0
+        elif finite && within.Value then m, 1.0
         else
             let mutable c = 0.0
             sumOf (fun x -> c <- max c (abs x); 0.0) |> ignore
             let mc = sumOf (fun x -> x / c) / count
             let sc = sumOf (fun x -> let d = x / c - mc in d * d) / count
             let scale = c * sqrt sc
-            mc * c, (if Double.IsFinite scale && scale > 0.0 && not (withinRoundingBy sumOf) then scale else 1.0)
+            mc * c, (if Double.IsFinite scale && scale > 0.0 && not within.Value then scale else 1.0)
 
     /// Fits on `ds` (use the training part only). Column j of u and column j of v are pooled: one mean
     /// and one population standard deviation over both columns; w columns and the target get their own.
