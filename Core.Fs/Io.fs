@@ -13,6 +13,14 @@ module Fail =
     /// Raises a `SeagullException` with the given one-line message.
     let with' (message: string) : 'a = raise (SeagullException message)
 
+    /// A number as a message shows it: round-trip digits in the invariant culture, or NaN, ∞, -∞.
+    /// Example: `Fail.number 0.1 = "0.1"`, `Fail.number -infinity = "-∞"`.
+    let number (x: float) : string =
+        if Double.IsNaN x then "NaN"
+        elif Double.IsPositiveInfinity x then "∞"
+        elif Double.IsNegativeInfinity x then "-∞"
+        else x.ToString("R", Globalization.CultureInfo.InvariantCulture)
+
 /// Refusing, up front and in one line, work that cannot fit in memory (the alternative is the
 /// operating system killing the process halfway, with nothing said).
 module Memory =

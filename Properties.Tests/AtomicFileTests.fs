@@ -126,3 +126,11 @@ let ``work that cannot fit in memory is refused in one line, before it starts`` 
     Targets.requireRows (Targets.find "spring") 12_000L 2
     let e = Assert.Throws<SeagullException>(fun () -> Targets.requireRows (Targets.find "spring") 100_000_000L 100_000)
     Assert.StartsWith("100000 jobs of 100000000 rows of 'spring': about ", e.Message)
+
+[<Fact>]
+let ``numbers in messages are round-trip digits, or NaN and signed infinities`` () =
+    Assert.Equal("-0.001", Fail.number -0.001)
+    Assert.Equal("0.30000000000000004", Fail.number (0.1 + 0.2))
+    Assert.Equal("NaN", Fail.number nan)
+    Assert.Equal("∞", Fail.number infinity)
+    Assert.Equal("-∞", Fail.number -infinity)

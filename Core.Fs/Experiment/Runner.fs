@@ -151,10 +151,12 @@ module Experiment =
             | Some (name, _) -> Fail.with' $"{what} '{name}' is listed twice"
             | None -> ()
         match csv with
-        | Some (Csv (name, _, _)) when targets |> List.exists (fun t -> String.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) ->
-            let builtin = (targets |> List.find (fun t -> String.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))).Name
-            let what = if s.Data.IsSome then "data file" else "data set"
-            Fail.with' $"the {what} '{name}' is named like the built-in target '{builtin}' in the grid; rename the {what.Substring 5} or leave '{builtin}' out of the targets"
+        | Some (Csv (name, _, _)) ->
+            match targets |> List.tryFind (fun t -> String.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) with
+            | Some builtin ->
+                let what = if s.Data.IsSome then "data file" else "data set"
+                Fail.with' $"the {what} '{name}' is named like the built-in target '{builtin.Name}' in the grid; rename the {what.Substring 5} or leave '{builtin.Name}' out of the targets"
+            | None -> ()
         | _ -> ()
         let cells = int64 sources.Length * int64 variantDefs.Length * int64 s.Seeds
         if cells > 1_000_000L then Fail.with' $"the grid has {cells} cells; at most 1000000 (fewer seeds, targets or variants)"

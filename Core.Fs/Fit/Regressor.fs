@@ -64,9 +64,8 @@ module Regressor =
     /// Example: `Regressor.requireVaryingTarget train`.
     let requireVaryingTarget (train: Dataset) : unit =
         if train.Rows >= 1 && Standardization.isConstantUpToRounding train.Y then
-            let text (v: float) = v.ToString("R", Globalization.CultureInfo.InvariantCulture)
             let lo, hi = Array.min train.Y, Array.max train.Y
-            let value = if lo = hi then $"is {text lo}" else $"varies only by rounding ({text lo} to {text hi})"
+            let value = if lo = hi then $"is {Fail.number lo}" else $"varies only by rounding ({Fail.number lo} to {Fail.number hi})"
             Fail.with' $"the target '{train.TargetName}' {value} in all {train.Rows} rows to fit on: a constant has nothing to learn"
 
     /// Fits a model on `train` (standardised with statistics of `train` alone). With `validationFraction`
@@ -111,7 +110,7 @@ module Regressor =
             // (Not strict: such a row just gives a NaN or ∞ prediction.)
             match (if strict then xs |> Array.tryFindIndex (fun v -> not (abs v <= largest)) else None) with
             | Some i ->
-                let value = x.[i].ToString("R", Globalization.CultureInfo.InvariantCulture)
+                let value = Fail.number x.[i]
                 let hint = match model.Spec.Precision with Float32 -> "; use a float64 model for inputs this far from the training data" | Float64 -> ""
                 let column = if model.InputNames.Length = width then $"'{model.InputNames.[i % width]}'" else string (i % width + 1)
                 Fail.with' $"predict: row {i / width + 1}, column {column} ({value}) overflows {Dtype.name model.Spec.Precision} once standardised{hint}"
@@ -135,8 +134,7 @@ module Regressor =
                 let values = xs.[row * width .. (row + 1) * width - 1]
                 let farthest = values |> Array.maxBy abs
                 let text = farthest.ToString("G4", Globalization.CultureInfo.InvariantCulture)
-                let shown = if Double.IsNaN predictions.[row] then "NaN" elif predictions.[row] > 0.0 then "∞" else "-∞"
-                Fail.with' $"predict: row {row + 1} gives {shown}: the network overflows {Dtype.name model.Spec.Precision} on it (its largest standardised input is {text})"
+                Fail.with' $"predict: row {row + 1} gives {Fail.number predictions.[row]}: the network overflows {Dtype.name model.Spec.Precision} on it (its largest standardised input is {text})"
             | None -> predictions
 
     /// Predictions in the target's units for row-major inputs (rows × (2D+K), columns [u | v | w]).

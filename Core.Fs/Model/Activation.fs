@@ -152,7 +152,5 @@ module Activation =
             let values = evaluate dtype draft points
             Array.iter2 (fun (z: float) (y: float) ->
                 if Double.IsNaN y || (Double.IsInfinity y && Math.Abs z <= 5.0) then
-                    let value = if Double.IsNaN y then "NaN" elif y > 0.0 then "∞" else "-∞"
-                    let at = z.ToString("R", Globalization.CultureInfo.InvariantCulture)
-                    Fail.with' $"custom activation '{name.Trim()}' gives {value} at z = {at} in {Dtype.name dtype}; an activation must never be NaN, and finite for |z| ≤ 5") points values
+                    Fail.with' $"custom activation '{name.Trim()}' gives {Fail.number y} at z = {Fail.number z} in {Dtype.name dtype}; an activation must never be NaN, and finite for |z| ≤ 5") points values
         { draft with Declared = parityOf draft }
