@@ -29,29 +29,31 @@ let bits (x: float) = BitConverter.DoubleToInt64Bits x
 let bitwiseEqual (a: float[]) (b: float[]) =
     a.Length = b.Length && Array.forall2 (fun x y -> bits x = bits y) a b
 
+// The distance in units in the last place of two values given their positions on the number line (`position`:
+// the sign-magnitude bits made monotone); NaN as documented below.
+let inline private ulpsBetween (isNaN: 'a -> bool) (position: 'a -> int64) (a: 'a) (b: 'a) : float =
+    if isNaN a || isNaN b then (if isNaN a && isNaN b then 0.0 else infinity)
+    elif a = b then 0.0
+    else
+        let pa, pb = position a, position b
+        // Same sign: an exact integer difference (as doubles, values near 2^62 would round to 1024s).
+        if (pa >= 0L) = (pb >= 0L) then float (abs (pa - pb)) else abs (float pa - float pb)
+
 /// The distance of two float64 values in units in the last place: the number of float64 values strictly
 /// between a and b, plus one (0 when equal, so +0 and −0 are 0 apart; both NaN count as equal, one NaN is ∞).
 /// Example: `ulps64 1.0 (Math.BitIncrement 1.0) = 1.0`.
 let ulps64 (a: float) (b: float) : float =
-    if Double.IsNaN a || Double.IsNaN b then (if Double.IsNaN a && Double.IsNaN b then 0.0 else infinity)
-    elif a = b then 0.0
-    else
-        let ordered (x: float) =
-            let bits = BitConverter.DoubleToInt64Bits x
-            if bits < 0L then Int64.MinValue - bits else bits
-        let oa, ob = ordered a, ordered b
-        // Same sign: an exact integer difference (as doubles, values near 2^62 would round to 1024s).
-        if (oa >= 0L) = (ob >= 0L) then float (abs (oa - ob)) else abs (float oa - float ob)
+    let position (x: float) =
+        let bits = BitConverter.DoubleToInt64Bits x
+        if bits < 0L then Int64.MinValue - bits else bits
+    ulpsBetween Double.IsNaN position a b
 
 /// The same for float32 values. Example: `ulps32 1.0f (MathF.BitIncrement 1.0f) = 1.0`.
 let ulps32 (a: float32) (b: float32) : float =
-    if Single.IsNaN a || Single.IsNaN b then (if Single.IsNaN a && Single.IsNaN b then 0.0 else infinity)
-    elif a = b then 0.0
-    else
-        let ordered (x: float32) =
-            let bits = BitConverter.SingleToInt32Bits x
-            if bits < 0 then Int32.MinValue - bits else bits
-        abs (float (ordered a) - float (ordered b))   // exact: 32-bit integers fit a double
+    let position (x: float32) =
+        let bits = BitConverter.SingleToInt32Bits x
+        int64 (if bits < 0 then Int32.MinValue - bits else bits)
+    ulpsBetween Single.IsNaN position a b
 
 /// The machine epsilon of a precision (the gap between 1 and the next value).
 let epsilon (dtype: Dtype) = match dtype with Float32 -> float (MathF.BitIncrement 1.0f - 1.0f) | Float64 -> Math.BitIncrement 1.0 - 1.0
