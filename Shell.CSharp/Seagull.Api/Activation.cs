@@ -177,15 +177,7 @@ public sealed class Activation : IEquatable<Activation>
             throw new ArgumentException($"'{name.Trim()}' is the name of a built-in activation; choose another name for a custom one", nameof(name));
         Func<Core.Tensor, Core.Tensor> apply = t =>
             (formula(new Expr(t)) ?? throw new ArgumentException($"the formula of custom activation '{name.Trim()}' returned null", nameof(formula))).Tensor;
-        Core.Activation core;
-        try
-        {
-            core = A.custom(name, Fs.Func(apply));
-        }
-        catch (Core.SeagullException e)
-        {
-            throw new ArgumentException(e.Message, nameof(formula));
-        }
+        var core = Guard.Argument(nameof(formula), () => A.custom(name, Fs.Func(apply)));
         if (formulaText is not null)
             core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Apply);
         return new Activation(core);

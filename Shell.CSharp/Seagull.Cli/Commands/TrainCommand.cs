@@ -133,7 +133,7 @@ internal static class TrainCommand
             if (report.TestMse is double testMse && !double.IsFinite(testMse))
                 ctx.Err.WriteLine("note: the network cannot represent its prediction for some test rows (far outside the training data), so the test metrics are NaN; the model is saved");
             // With the model on stdout, the report goes to stderr so that stdout holds the model file alone.
-            Print(ctx, modelOnStdout ? ctx.Err : ctx.Out, parse.GetValue(json), report, regressor, trainingData, modelPath);
+            Print(modelOnStdout ? ctx.Err : ctx.Out, parse.GetValue(json), report, regressor, trainingData, modelPath);
             return Cli.Success;
         }));
         return command;
@@ -141,7 +141,7 @@ internal static class TrainCommand
 
     /// <summary>Fails before training when the model file could not be written.</summary>
 
-    private static void Print(CliContext ctx, TextWriter o, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, string path)
+    private static void Print(TextWriter o, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, string path)
     {
         if (json)
         {
