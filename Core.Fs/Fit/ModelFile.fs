@@ -153,7 +153,7 @@ module ModelFile =
             v.GetDouble()
         // A count or width: a whole number in int's range (1.9 must not load as 1, 2^40 not as int's maximum).
         let whole (what: string) (v: float) =
-            if Math.Round v <> v || v < float Int32.MinValue || v > float Int32.MaxValue then fail $"""has '{what}' = {v.ToString("R", CultureInfo.InvariantCulture)}, not a whole number"""
+            if Math.Round v <> v || v < float Int32.MinValue || v > float Int32.MaxValue then fail $"has '{what}' = {Fail.number v}, not a whole number"
             int v
         let int' e path key = whole $"{path}{key}" (num e path key)
         let arr e path key (f: JsonElement -> 'a) =
