@@ -34,9 +34,9 @@ module ColumnRef =
         | Index i -> $"index {i}"
 
 /// Which CSV columns play which role. u and v must have the same width; column j of u is paired with
-/// column j of v under the swap. Y = None means the column named "y".
+/// column j of v under the swap. Y = [] means the column named "y".
 ///
-/// Example: `{ U = [ Name "x1"; Name "y1" ]; V = [ Name "x2"; Name "y2" ]; W = []; Y = Some (Name "energy") }`.
+/// Example: `{ U = [ Name "x1"; Name "y1" ]; V = [ Name "x2"; Name "y2" ]; W = []; Y = [ Name "energy" ] }`.
 type ColumnRoles =
     { /// Columns of the block u, in order.
       U: ColumnRef list
@@ -44,11 +44,11 @@ type ColumnRoles =
       V: ColumnRef list
       /// Columns of the block w, in order (may be empty).
       W: ColumnRef list
-      /// The target column; None means the column named "y".
-      Y: ColumnRef option }
+      /// The target columns, one or more; [] means the column named "y".
+      Y: ColumnRef list }
 
 /// Inputs read from a CSV file for a trained model: row-major X in the model's column order, and the
-/// target column when the file has it.
+/// target columns when the file has them.
 ///
 /// Example: `(Csv.loadForModel "new.csv" model.InputNames (Some "y")).Observed`.
 type PredictionInputs =
@@ -56,7 +56,7 @@ type PredictionInputs =
       Inputs: float[]
       /// Number of data rows.
       RowCount: int
-      /// The target column's values, when the file has a column of that name.
+      /// The target columns' values, row-major, when the file has them.
       Observed: float[] option
       /// The file's header, every column (so predictions can be written next to ids and other columns).
       Header: string[]
@@ -205,8 +205,8 @@ module Csv =
         let at = $"'{path}' line 1 (header)"
         let mutable header: string[] = [||]
         let mutable inputs: int[] = [||]
-        let mutable y = -1
-        let mutable blocks = { D = 0; K = 0 }
+        let mutable y: int[] = [||]
+        let mutable symmetry: Symmetry option = None
         // The header's columns in their roles, checked before any data row is read.
         let onHeader (h: string[]) =
             header <- h
@@ -216,17 +216,17 @@ module Csv =
             let w = resolveAll "w" roles.W
             y <-
                 match roles.Y with
-                | Some r -> resolve path header "y" r
-                | None ->
+                | [] ->
                     if not (Array.contains "y" header) then
                         Fail.with' $"{at}: no target column given and no column is named 'y'; available: {listNames header}"
-                    resolve path header "y" (Name "y")
+                    [| resolve path header "y" (Name "y") |]
+                | targets -> resolveAll "y" targets
             if u.Length = 0 then Fail.with' $"{at}: no u columns given; choose at least one of: {listNames header}"
             if u.Length <> v.Length then
                 let names (cols: int[]) = cols |> Array.map (fun j -> $"'{show header.[j]}'") |> String.concat ", "
                 Fail.with' $"{at}: u has {u.Length} columns ({names u}) but v has {v.Length} ({names v}); column j of u pairs with column j of v, so they need the same width"
             let roleOf = Array.concat [ u |> Array.map (fun j -> j, "u"); v |> Array.map (fun j -> j, "v")
-                                        w |> Array.map (fun j -> j, "w"); [| y, "y" |] ]
+                                        w |> Array.map (fun j -> j, "w"); y |> Array.map (fun j -> j, "y") ]
             for j, uses in roleOf |> Array.groupBy fst do
                 if uses.Length > 1 then
                     let roleList = uses |> Array.map snd
@@ -234,14 +234,14 @@ module Csv =
                                else $"used as both {roleList.[0]} and {roleList.[1]}"
                     Fail.with' $"{at}, column '{show header.[j]}': {text}; a column can have one role"
             inputs <- Array.concat [ u; v; w ]
-            for j in Array.append inputs [| y |] do
+            for j in Array.append inputs y do
                 if String.IsNullOrWhiteSpace header.[j] then
                     Fail.with' $"{at}, column {j}: the header name is empty; every column used needs a name"
             match inputs |> Array.groupBy (fun j -> header.[j]) |> Array.tryFind (fun (_, js) -> js.Length > 1) with
             | Some (name, js) ->
                 Fail.with' $"{at}, column '{show name}': positions {js.[0]} and {js.[1]} have the same name; a model needs distinct input names"
             | None -> ()
-            blocks <- { D = u.Length; K = w.Length }
+            symmetry <- Some (Symmetry.blocks u.Length w.Length)
         let x = ResizeArray<float>()
         let yValues = ResizeArray<float>()
         let mutable rows = 0
@@ -250,17 +250,17 @@ module Csv =
             if rows = 0 then firstLine <- record.Line
             if rows = Array.MaxLength then Fail.with' $"'{path}' line {record.Line}: more than {Array.MaxLength} data rows"
             readColumns path header record inputs x
-            yValues.Add(cell path header record y)   // the width is checked once, above
+            for j in y do yValues.Add(cell path header record j)   // the width is checked once, above
             rows <- rows + 1)
         if rows < 2 then
             let count = if rows = 1 then "only 1 data row" else "no data rows"
             Fail.with' $"'{path}' line {(if rows = 1 then firstLine else 1)}: {count} after the header; at least 2 are needed"
-        Dataset.create blocks (inputs |> Array.map (fun j -> header.[j])) header.[y] (x.ToArray()) (yValues.ToArray())
+        Dataset.create symmetry.Value (inputs |> Array.map (fun j -> header.[j])) (y |> Array.map (fun j -> header.[j])) (x.ToArray()) (yValues.ToArray())
 
     /// Loads a data set from a CSV file with a header row, taking u, v, w and y from the given columns.
     /// Unused columns may hold anything (for example ids). Needs at least 2 data rows.
     /// Raises `SeagullException` with a one-line message naming the file, line and column on any problem.
-    /// Example: `Csv.load "data.csv" { U = Csv.parseColumnList "u1,u2"; V = Csv.parseColumnList "v1,v2"; W = []; Y = None }`.
+    /// Example: `Csv.load "data.csv" { U = Csv.parseColumnList "u1,u2"; V = Csv.parseColumnList "v1,v2"; W = []; Y = [] }`.
     let load (path: string) (roles: ColumnRoles) : Dataset = loadHashing None path roles
 
     /// `load`, and the SHA-256 of the file's bytes (lower-case hex), from the one read: a file that can be read
@@ -272,39 +272,39 @@ module Csv =
         ds, Convert.ToHexStringLower(hash.GetHashAndReset())
 
     /// Loads the inputs a trained model needs, finding columns by the model's stored input names (in
-    /// that order); the target column is read when `target` is given and present (a name that is not in
-    /// the header gives no target; a position must exist; a column the model reads as an input is an
+    /// that order); the target columns are read when `targets` are given and in the file (names none of which
+    /// is in the header give no targets; a position must exist; a column the model reads as an input is an
     /// error). Needs ≥ 1 data row. Keeps every row's fields as written, so predictions can be written next to them.
-    /// Example: `let data = Csv.loadForModel "new.csv" [| "u1"; "v1" |] (Some (Name "y"))`.
-    let loadForModel (path: string) (inputNames: string[]) (target: ColumnRef option) : PredictionInputs =
+    /// Example: `let data = Csv.loadForModel "new.csv" [| "u1"; "v1" |] [ Name "y" ]`.
+    let loadForModel (path: string) (inputNames: string[]) (targets: ColumnRef list) : PredictionInputs =
         let mutable header: string[] = [||]
         let mutable inputs: int[] = [||]
-        let mutable targetColumn: int option = None
+        let mutable targetColumns: int[] option = None
         let onHeader (h: string[]) =
             header <- h
             inputs <- inputNames |> Array.map (fun n -> resolve path header "the model's input" (Name n))
-            targetColumn <-
-                match target with
-                | Some (Name t) when not (Array.contains t header || Array.contains (t.Trim()) header) -> None
-                | Some r ->
-                    let j = resolve path header "the target" r
-                    if Array.contains j inputs then
-                        Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': it is one of the model's inputs, so it cannot be the target"
-                    Some j
-                | None -> None
+            let absent (r: ColumnRef) = match r with Name t -> not (Array.contains t header || Array.contains (t.Trim()) header) | Index _ -> false
+            targetColumns <-
+                if targets.IsEmpty || targets |> List.forall absent then None
+                else
+                    Some [| for r in targets ->
+                              let j = resolve path header "the target" r
+                              if Array.contains j inputs then
+                                  Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': it is one of the model's inputs, so it cannot be the target"
+                              j |]
         let x = ResizeArray<float>()
         let observed = ResizeArray<float>()
         let fields = ResizeArray<string[]>()
         stream path onHeader (fun record ->
             readColumns path header record inputs x
-            match targetColumn with
-            | Some j -> observed.Add(cell path header record j)
+            match targetColumns with
+            | Some js -> for j in js do observed.Add(cell path header record j)
             | None -> ()
             fields.Add record.Fields)
         if fields.Count = 0 then Fail.with' $"'{path}' line 1: no data rows after the header"
         { Inputs = x.ToArray()
           RowCount = fields.Count
-          Observed = targetColumn |> Option.map (fun _ -> observed.ToArray())
+          Observed = targetColumns |> Option.map (fun _ -> observed.ToArray())
           Header = Array.copy header
           Fields = fields.ToArray() }
 
@@ -361,14 +361,15 @@ module Csv =
                 out.Write(row |> Array.map quote |> String.concat ",")
                 out.Write '\n')
 
-    // A data set's headers and columns: its inputs, then the target.
+    // A data set's headers and columns: its inputs, then its targets.
     let private datasetColumns (ds: Dataset) =
-        Array.append ds.InputNames [| ds.TargetName |], Array.append (Array.init (Dataset.inputWidth ds) (Dataset.column ds)) [| ds.Y |]
+        Array.append ds.InputNames ds.TargetNames,
+        Array.append (Array.init (Dataset.inputWidth ds) (Dataset.column ds)) (Array.init (Dataset.targets ds) (Dataset.target ds))
 
-    /// A data set as CSV text: its input columns, then the target; `load` reads it back exactly.
+    /// A data set as CSV text: its input columns, then its targets; `load` reads it back exactly.
     /// Example: `Csv.toText (Targets.generate (Targets.find "angle") (Random.key 0) 10)`.
     let toText (ds: Dataset) : string = datasetColumns ds ||> columnsText
 
-    /// Writes a data set (its input columns, then the target) atomically; `load` reads it back exactly.
+    /// Writes a data set (its input columns, then its targets) atomically; `load` reads it back exactly.
     /// Example: `Csv.write "train.csv" (Targets.generate (Targets.find "angle") (Random.key 0) 1000)`.
     let write (path: string) (ds: Dataset) : unit = datasetColumns ds ||> writeColumns path

@@ -2,117 +2,76 @@ namespace Seagull.Core
 
 open System
 
-/// Widths of the exchangeable blocks: u and v have width D ≥ 1 each, w has width K ≥ 0.
-/// Input columns are ordered [u | v | w], so a row has 2D + K inputs.
+/// A regression data set: row-major inputs (rows × the symmetry's width) and row-major targets (rows × one
+/// or more target columns), with a name for every column.
 ///
-/// Example: `{ D = 3; K = 3 }` describes the nine-input targets of the reference (u, v, w ∈ R³).
-type Blocks =
-    { /// Width of u and of v (each), at least 1.
-      D: int
-      /// Width of w, at least 0.
-      K: int }
-
-/// Functions over `Blocks`: widths, validation and the column map of the swap.
-module Blocks =
-    /// The number of input columns, 2D + K. Example: `Blocks.inputWidth { D = 3; K = 3 } = 9`.
-    let inputWidth (blocks: Blocks) : int = 2 * blocks.D + blocks.K
-
-    /// Returns `blocks` unchanged when D ≥ 1 and K ≥ 0; raises `SeagullException` otherwise.
-    /// Example: `Blocks.validate { D = 0; K = 2 }` raises "block widths: u and v need width D ≥ 1, got D = 0".
-    let validate (blocks: Blocks) : Blocks =
-        if blocks.D < 1 then Fail.with' $"block widths: u and v need width D ≥ 1, got D = {blocks.D}"
-        if blocks.K < 0 then Fail.with' $"block widths: w needs width K ≥ 0, got K = {blocks.K}"
-        blocks
-
-    /// Validated blocks of the given widths. Example: `Blocks.create 2 0 = { D = 2; K = 0 }`.
-    let create (d: int) (k: int) : Blocks = validate { D = d; K = k }
-
-    /// The column that column `j` moves to under the swap (u ↔ v, w fixed).
-    /// Example: with `{ D = 3; K = 1 }`, `swapColumn b 0 = 3`, `swapColumn b 4 = 1`, `swapColumn b 6 = 6`.
-    let swapColumn (blocks: Blocks) (j: int) : int =
-        if j < blocks.D then j + blocks.D
-        elif j < 2 * blocks.D then j - blocks.D
-        else j
-
-/// A regression data set: row-major inputs Rows × (2D+K) in [u | v | w] column order, one target per row.
-///
-/// Example: `Dataset.ofArrays { D = 1; K = 0 } [| 1.0; 2.0; 3.0; 4.0 |] [| 5.0; 6.0 |]` has two rows,
+/// Example: `Dataset.ofArrays (Symmetry.blocks 1 0) [| 1.0; 2.0; 3.0; 4.0 |] [| 5.0; 6.0 |]` has two rows,
 /// (u, v) = (1, 2) → 5 and (3, 4) → 6, with input names u1, v1 and target name y.
 type Dataset =
-    { /// Inputs, row-major: row i occupies X[i·(2D+K) .. (i+1)·(2D+K) − 1].
+    { /// Inputs, row-major: row i occupies X[i·width .. (i+1)·width − 1].
       X: float[]
-      /// Targets, one per row.
+      /// Targets, row-major: row i occupies Y[i·targets .. (i+1)·targets − 1].
       Y: float[]
       /// Number of rows.
       Rows: int
-      /// Block widths of the inputs.
-      Blocks: Blocks
+      /// The symmetry of the inputs: their width and the swap.
+      Symmetry: Symmetry
       /// One name per input column, distinct (for example u1, u2, v1, v2, w1).
       InputNames: string[]
-      /// Name of the target column (for example y).
-      TargetName: string }
+      /// One name per target column (for example y), distinct from each other and from the inputs'.
+      TargetNames: string[] }
 
 /// Building, checking, splitting and transforming data sets. All functions return new values.
 module Dataset =
-    /// The conventional input names u1..uD, v1..vD, w1..wK.
-    /// Example: `Dataset.defaultInputNames { D = 2; K = 1 } = [| "u1"; "u2"; "v1"; "v2"; "w1" |]`.
-    let defaultInputNames (blocks: Blocks) : string[] =
-        Array.concat
-            [ Array.init blocks.D (fun i -> $"u{i + 1}")
-              Array.init blocks.D (fun i -> $"v{i + 1}")
-              Array.init blocks.K (fun i -> $"w{i + 1}") ]
+    let private checkNames (what: string) (names: string[]) =
+        names |> Array.iteri (fun j n ->
+            if String.IsNullOrWhiteSpace n then Fail.with' $"data set: {what} column {j} has an empty name")
+        match names |> Array.countBy id |> Array.tryFind (fun (_, c) -> c > 1) with
+        | Some (n, _) -> Fail.with' $"data set: the {what} name '{n}' is used for more than one column"
+        | None -> ()
 
     /// A checked data set: lengths agree, names are distinct and non-empty, every value is finite.
     /// Raises `SeagullException` with a one-line message otherwise.
-    /// Example: `Dataset.create { D = 1; K = 0 } [| "a"; "b" |] "t" [| 1.0; 2.0 |] [| 3.0 |]`.
-    let create (blocks: Blocks) (inputNames: string[]) (targetName: string) (x: float[]) (y: float[]) : Dataset =
-        let blocks = Blocks.validate blocks
-        let width = Blocks.inputWidth blocks
+    /// Example: `Dataset.create (Symmetry.blocks 1 0) [| "a"; "b" |] [| "t" |] [| 1.0; 2.0 |] [| 3.0 |]`.
+    let create (symmetry: Symmetry) (inputNames: string[]) (targetNames: string[]) (x: float[]) (y: float[]) : Dataset =
+        let width = symmetry.Width
         if inputNames.Length <> width then
-            Fail.with' $"data set: {inputNames.Length} input names for {width} input columns (D = {blocks.D}, K = {blocks.K})"
-        inputNames |> Array.iteri (fun j n ->
-            if String.IsNullOrWhiteSpace n then Fail.with' $"data set: input column {j} has an empty name")
-        match inputNames |> Array.countBy id |> Array.tryFind (fun (_, c) -> c > 1) with
-        | Some (n, _) -> Fail.with' $"data set: the input name '{n}' is used for more than one column"
+            Fail.with' $"data set: {inputNames.Length} input names for {width} input columns ({symmetry})"
+        checkNames "input" inputNames
+        if targetNames.Length = 0 then Fail.with' "data set: no target column"
+        checkNames "target" targetNames
+        match targetNames |> Array.tryFind (fun t -> Array.contains t inputNames) with
+        | Some t -> Fail.with' $"data set: '{t}' is the name of an input and of a target column"
         | None -> ()
-        if String.IsNullOrWhiteSpace targetName then Fail.with' "data set: the target name is empty"
-        let rows = y.Length
-        if x.Length <> rows * width then
+        let outputs = targetNames.Length
+        if y.Length % outputs <> 0 then
+            Fail.with' $"data set: {y.Length} target values do not fill rows of {outputs} target columns"
+        let rows = y.Length / outputs
+        if int64 x.Length <> int64 rows * int64 width then
             Fail.with' $"data set: {x.Length} input values do not fill {rows} rows of {width} columns"
         x |> Array.iteri (fun i value ->
             if not (Double.IsFinite value) then
                 Fail.with' $"data set: row {i / width + 1}, column '{inputNames.[i % width]}' is {value}; values must be finite")
         y |> Array.iteri (fun i value ->
             if not (Double.IsFinite value) then
-                Fail.with' $"data set: row {i + 1}, column '{targetName}' is {value}; values must be finite")
-        { X = Array.copy x; Y = Array.copy y; Rows = rows; Blocks = blocks
-          InputNames = Array.copy inputNames; TargetName = targetName }
+                Fail.with' $"data set: row {i / outputs + 1}, column '{targetNames.[i % outputs]}' is {value}; values must be finite")
+        { X = Array.copy x; Y = Array.copy y; Rows = rows; Symmetry = symmetry
+          InputNames = Array.copy inputNames; TargetNames = Array.copy targetNames }
 
-    /// A checked data set with the default names (u1.., v1.., w1.. and y).
-    /// Example: `Dataset.ofArrays { D = 1; K = 1 } [| 0.1; 0.2; 0.3 |] [| 1.0 |]`.
-    let ofArrays (blocks: Blocks) (x: float[]) (y: float[]) : Dataset =
-        create blocks (defaultInputNames (Blocks.validate blocks)) "y" x y
+    /// A checked data set with the symmetry's default input names and one target named y.
+    /// Example: `Dataset.ofArrays (Symmetry.blocks 1 1) [| 0.1; 0.2; 0.3 |] [| 1.0 |]`.
+    let ofArrays (symmetry: Symmetry) (x: float[]) (y: float[]) : Dataset =
+        create symmetry (Symmetry.defaultNames symmetry) [| "y" |] x y
 
-    /// The number of input columns, 2D + K.
-    let inputWidth (ds: Dataset) : int = Blocks.inputWidth ds.Blocks
+    /// The number of input columns.
+    let inputWidth (ds: Dataset) : int = ds.Symmetry.Width
 
-    /// Row-major inputs with u and v exchanged in every row: x̃ = (v, u, w).
-    /// Example: `Dataset.swapInputs { D = 1; K = 1 } [| 1.0; 2.0; 3.0 |] = [| 2.0; 1.0; 3.0 |]`.
-    let swapInputs (blocks: Blocks) (x: float[]) : float[] =
-        let width = Blocks.inputWidth blocks
-        if width = 0 || x.Length % width <> 0 then
-            Fail.with' $"swap: {x.Length} input values are not whole rows of {width} columns"
-        let d = blocks.D
-        let out = Array.copy x
-        for r in 0 .. x.Length / width - 1 do
-            let o = r * width
-            Array.blit x o out (o + d) d
-            Array.blit x (o + d) out o d
-        out
+    /// The number of target columns.
+    let targets (ds: Dataset) : int = ds.TargetNames.Length
 
-    /// The data set with u and v exchanged in every input row; targets unchanged.
+    /// The data set with every input row swapped; targets unchanged.
     /// Example: for an exchangeable target, `swap ds` is as valid a data set as `ds`.
-    let swap (ds: Dataset) : Dataset = { ds with X = swapInputs ds.Blocks ds.X }
+    let swap (ds: Dataset) : Dataset = { ds with X = Symmetry.swapRows ds.Symmetry ds.X }
 
     /// The inputs of row `i` (0-based), a copy. Example: `Dataset.row ds 0`.
     let row (ds: Dataset) (i: int) : float[] =
@@ -120,28 +79,33 @@ module Dataset =
         let width = inputWidth ds
         Array.sub ds.X (i * width) width
 
+    let private columnOf (what: string) (values: float[]) (width: int) (rows: int) (j: int) =
+        if j < 0 || j >= width then Fail.with' $"data set: {what} column {j} is out of range (0..{width - 1})"
+        Array.init rows (fun i -> values.[i * width + j])
+
     /// The values of input column `j` (0-based), one per row. Example: `Dataset.column ds 0` is u1.
-    let column (ds: Dataset) (j: int) : float[] =
-        let width = inputWidth ds
-        if j < 0 || j >= width then Fail.with' $"data set: column {j} is out of range (0..{width - 1})"
-        Array.init ds.Rows (fun i -> ds.X.[i * width + j])
+    let column (ds: Dataset) (j: int) : float[] = columnOf "input" ds.X (inputWidth ds) ds.Rows j
+
+    /// The values of target column `j` (0-based), one per row. Example: `Dataset.target ds 0`.
+    let target (ds: Dataset) (j: int) : float[] = columnOf "target" ds.Y (targets ds) ds.Rows j
 
     /// The rows at `indices` (0-based), in that order; repeats are allowed.
     /// Example: `Dataset.take [| 2; 0 |] ds` has two rows: ds's third, then its first.
     let take (indices: int[]) (ds: Dataset) : Dataset =
         let width = inputWidth ds
+        let outputs = targets ds
         let x = Array.zeroCreate (indices.Length * width)
-        let y = Array.zeroCreate indices.Length
+        let y = Array.zeroCreate (indices.Length * outputs)
         indices |> Array.iteri (fun k i ->
             if i < 0 || i >= ds.Rows then Fail.with' $"data set: row {i} is out of range (0..{ds.Rows - 1})"
             Array.blit ds.X (i * width) x (k * width) width
-            y.[k] <- ds.Y.[i])
+            Array.blit ds.Y (i * outputs) y (k * outputs) outputs)
         { ds with X = x; Y = y; Rows = indices.Length }
 
-    /// The rows of `first` followed by those of `second`; blocks and names must agree.
+    /// The rows of `first` followed by those of `second`; symmetries and names must agree.
     /// Example: `Dataset.append ds (Dataset.swap ds)` is `Dataset.augment ds`.
     let append (first: Dataset) (second: Dataset) : Dataset =
-        if first.Blocks <> second.Blocks || first.InputNames <> second.InputNames || first.TargetName <> second.TargetName then
+        if not (first.Symmetry.Equals second.Symmetry) || first.InputNames <> second.InputNames || first.TargetNames <> second.TargetNames then
             Fail.with' "data set: cannot append data sets with different columns"
         { first with X = Array.append first.X second.X; Y = Array.append first.Y second.Y; Rows = first.Rows + second.Rows }
 
@@ -161,13 +125,17 @@ module Dataset =
         let testRows = wanted |> max 1 |> min (rows - 1)
         rows - testRows, testRows
 
+    /// The row indices `split` puts in (train, test), each in the original order.
+    /// Example: `let trainRows, testRows = Dataset.splitRows (Random.key 0) 0.25 100`.
+    let splitRows (key: Key) (testFraction: float) (rows: int) : int[] * int[] =
+        let _, testRows = splitSizes rows testFraction
+        let perm = Random.permutation key rows
+        Array.sort perm.[testRows ..], Array.sort perm.[.. testRows - 1]
+
     /// Splits into (train, test) by a random permutation drawn from `key`. The test part gets
     /// round(rows × testFraction) rows, but at least 1, and the training part at least 1; each part keeps
     /// the original row order. Raises `SeagullException` when testFraction is not in (0, 1) or rows < 2.
     /// Example: `let train, test = Dataset.split (Random.key 0) 0.25 ds`.
     let split (key: Key) (testFraction: float) (ds: Dataset) : Dataset * Dataset =
-        let _, testRows = splitSizes ds.Rows testFraction
-        let perm = Random.permutation key ds.Rows
-        let test = Array.sort perm.[.. testRows - 1]
-        let train = Array.sort perm.[testRows ..]
+        let train, test = splitRows key testFraction ds.Rows
         take train ds, take test ds

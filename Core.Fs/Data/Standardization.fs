@@ -2,22 +2,22 @@ namespace Seagull.Core
 
 open System
 
-/// Affine standardisation of inputs and target, fitted on training data and stored with a model:
-/// x' = (x − InputMean) / InputScale column by column, y' = (y − TargetMean) / TargetScale.
-/// It is swap-equivariant: column j of u and column j of v share one mean and one scale, so
-/// standardising commutes exactly (bit for bit) with exchanging u and v, and an exactly invariant
-/// network stays exactly invariant on raw inputs.
+/// Affine standardisation of inputs and targets, fitted on training data and stored with a model:
+/// x' = (x − InputMean) / InputScale and y' = (y − TargetMean) / TargetScale, column by column.
+/// It is swap-equivariant: a column and the one the swap exchanges it with share one mean and one scale, so
+/// standardising commutes exactly (bit for bit) with the swap, and an exactly invariant network stays
+/// exactly invariant on raw inputs.
 ///
-/// Example: `{ InputMean = [| 0.0; 0.0 |]; InputScale = [| 2.0; 2.0 |]; TargetMean = 1.0; TargetScale = 0.5 }`.
+/// Example: `{ InputMean = [| 0.0; 0.0 |]; InputScale = [| 2.0; 2.0 |]; TargetMean = [| 1.0 |]; TargetScale = [| 0.5 |] }`.
 type Standardization =
-    { /// Mean subtracted from each input column (length 2D + K; u and v entries equal pairwise).
+    { /// Mean subtracted from each input column (u and v entries equal pairwise).
       InputMean: float[]
-      /// Positive scale dividing each input column (length 2D + K; u and v entries equal pairwise).
+      /// Positive scale dividing each input column (u and v entries equal pairwise).
       InputScale: float[]
-      /// Mean subtracted from the target.
-      TargetMean: float
-      /// Positive scale dividing the target.
-      TargetScale: float }
+      /// Mean subtracted from each target column.
+      TargetMean: float[]
+      /// Positive scale dividing each target column.
+      TargetScale: float[] }
 
 /// Fitting and applying a `Standardization`.
 module Standardization =
@@ -40,27 +40,31 @@ module Standardization =
         withinRoundingBy (fun f -> Array.fold (fun acc x -> acc + f x) 0.0 values)
 
     /// The standardisation that changes nothing (means 0, scales 1).
-    /// Example: `Standardization.identity { D = 3; K = 3 }` has nine means 0 and nine scales 1.
-    let identity (blocks: Blocks) : Standardization =
-        let width = Blocks.inputWidth (Blocks.validate blocks)
-        { InputMean = Array.zeroCreate width; InputScale = Array.create width 1.0; TargetMean = 0.0; TargetScale = 1.0 }
+    /// Example: `Standardization.identity (Symmetry.blocks 3 3) 1` has nine means 0 and nine scales 1.
+    let identity (symmetry: Symmetry) (targets: int) : Standardization =
+        let width = symmetry.Width
+        { InputMean = Array.zeroCreate width; InputScale = Array.create width 1.0
+          TargetMean = Array.zeroCreate targets; TargetScale = Array.create targets 1.0 }
 
-    /// Checks that `s` fits `blocks` (lengths, finite means, positive finite scales, u and v entries
-    /// pooled); returns it, or raises `SeagullException` (for example for a corrupt model file).
-    /// Example: `Standardization.validate blocks s |> ignore`.
-    let validate (blocks: Blocks) (s: Standardization) : Standardization =
-        let width = Blocks.inputWidth (Blocks.validate blocks)
+    /// Checks that `s` fits the symmetry and the number of targets (lengths, finite means, positive finite
+    /// scales, swapped columns sharing theirs); returns it, or raises `SeagullException` (a corrupt model file).
+    /// Example: `Standardization.validate symmetry 1 s |> ignore`.
+    let validate (symmetry: Symmetry) (targets: int) (s: Standardization) : Standardization =
+        let width = symmetry.Width
         if s.InputMean.Length <> width || s.InputScale.Length <> width then
             Fail.with' $"standardisation: {s.InputMean.Length} means and {s.InputScale.Length} scales for {width} input columns"
         let good m sc = Double.IsFinite m && Double.IsFinite sc && sc > 0.0
         for j in 0 .. width - 1 do
             if not (good s.InputMean.[j] s.InputScale.[j]) then
                 Fail.with' $"standardisation: input column {j} has mean {s.InputMean.[j]} and scale {s.InputScale.[j]}; need a finite mean and a positive scale"
-            let p = Blocks.swapColumn blocks j
+            let p = Symmetry.swapColumn symmetry j
             if s.InputMean.[j] <> s.InputMean.[p] || s.InputScale.[j] <> s.InputScale.[p] then
-                Fail.with' $"standardisation: input columns {j} and {p} (u and v) must share one mean and one scale"
-        if not (good s.TargetMean s.TargetScale) then
-            Fail.with' $"standardisation: the target has mean {s.TargetMean} and scale {s.TargetScale}; need a finite mean and a positive scale"
+                Fail.with' $"standardisation: input columns {j} and {p} (swapped by the symmetry) must share one mean and one scale"
+        if s.TargetMean.Length <> targets || s.TargetScale.Length <> targets then
+            Fail.with' $"standardisation: {s.TargetMean.Length} means and {s.TargetScale.Length} scales for {targets} target columns"
+        for j in 0 .. targets - 1 do
+            if not (good s.TargetMean.[j] s.TargetScale.[j]) then
+                Fail.with' $"standardisation: target column {j} has mean {s.TargetMean.[j]} and scale {s.TargetScale.[j]}; need a finite mean and a positive scale"
         s
 
     // Mean and population standard deviation of `count` values that `sumOf f` sums as f(value)
@@ -91,41 +95,43 @@ module Standardization =
             let scale = c * sqrt sc
             mc * c, (if Double.IsFinite scale && scale > 0.0 && not within.Value then scale else 1.0)
 
-    /// Fits on `ds` (use the training part only). Column j of u and column j of v are pooled: one mean
-    /// and one population standard deviation over both columns; w columns and the target get their own.
-    /// The sums run over rows of (u_j + v_j), so `fit (Dataset.swap ds) = fit ds` exactly.
+    /// Fits on `ds` (use the training part only). A column and the one the swap exchanges it with (column j of
+    /// u and column j of v) are pooled: one mean and one population standard deviation over both; the columns
+    /// the swap fixes and each target column get their own. The sums run over rows of (u_j + v_j), so
+    /// `fit (Dataset.swap ds) = fit ds` exactly.
     /// Example: `let s = Standardization.fit train`.
     let fit (ds: Dataset) : Standardization =
         if ds.Rows < 1 then Fail.with' "standardisation: cannot fit on a data set with no rows"
-        let b = ds.Blocks
-        let width = Blocks.inputWidth b
+        let symmetry = ds.Symmetry
+        let width = symmetry.Width
         let n = float ds.Rows
         let mean = Array.zeroCreate width
         let scale = Array.zeroCreate width
         let col i j = ds.X.[i * width + j]
-        for j in 0 .. b.D - 1 do
+        for a, b in Array.zip symmetry.UColumns symmetry.VColumns do
             // u_j and v_j pooled, each row's pair added first: the sums are symmetric in u and v.
             let pooled (f: float -> float) =
                 let mutable sum = 0.0
                 for i in 0 .. ds.Rows - 1 do
-                    sum <- sum + (f (col i j) + f (col i (j + b.D)))
+                    sum <- sum + (f (col i a) + f (col i b))
                 sum
             let m, sc = moments (2.0 * n) pooled
-            mean.[j] <- m
-            mean.[j + b.D] <- m
-            scale.[j] <- sc
-            scale.[j + b.D] <- sc
+            mean.[a] <- m
+            mean.[b] <- m
+            scale.[a] <- sc
+            scale.[b] <- sc
         let column (value: int -> float) (f: float -> float) =
             let mutable sum = 0.0
             for i in 0 .. ds.Rows - 1 do
                 sum <- sum + f (value i)
             sum
-        for j in 2 * b.D .. width - 1 do
+        for j in symmetry.WColumns do
             let m, sc = moments n (column (fun i -> col i j))
             mean.[j] <- m
             scale.[j] <- sc
-        let ym, ys = moments n (column (fun i -> ds.Y.[i]))
-        { InputMean = mean; InputScale = scale; TargetMean = ym; TargetScale = ys }
+        let outputs = Dataset.targets ds
+        let targetMoments = Array.init outputs (fun t -> moments n (column (fun i -> ds.Y.[i * outputs + t])))
+        { InputMean = mean; InputScale = scale; TargetMean = Array.map fst targetMoments; TargetScale = Array.map snd targetMoments }
 
     /// Maps each value of row-major rows with its column index (row and column loops: no division per value).
     let inline private byColumn (width: int) ([<InlineIfLambda>] f: int -> float -> float) (x: float[]) : float[] =
@@ -137,34 +143,34 @@ module Standardization =
             i <- i + width
         out
 
-    /// Standardises row-major inputs (whole rows of 2D + K columns).
-    /// Example: `Standardization.applyInputs s ds.Blocks ds.X`.
-    let applyInputs (s: Standardization) (blocks: Blocks) (x: float[]) : float[] =
-        let width = Blocks.inputWidth blocks
-        if s.InputMean.Length <> width then
-            Fail.with' $"standardisation: fitted for {s.InputMean.Length} input columns, the data have {width}"
-        if x.Length % width <> 0 then
-            Fail.with' $"standardisation: {x.Length} input values are not whole rows of {width} columns"
-        byColumn width (fun j v -> (v - s.InputMean.[j]) / s.InputScale.[j]) x
+    let private wholeRows (what: string) (width: int) (values: float[]) =
+        if values.Length % width <> 0 then
+            Fail.with' $"standardisation: {values.Length} {what} values are not whole rows of {width} columns"
+
+    /// Standardises row-major inputs (whole rows of the fitted width).
+    /// Example: `Standardization.applyInputs s ds.X`.
+    let applyInputs (s: Standardization) (x: float[]) : float[] =
+        wholeRows "input" s.InputMean.Length x
+        byColumn s.InputMean.Length (fun j v -> (v - s.InputMean.[j]) / s.InputScale.[j]) x
 
     /// Maps standardised inputs back to raw units (the inverse of `applyInputs`, up to rounding).
-    /// Example: `Standardization.invertInputs s blocks (Standardization.applyInputs s blocks x)` ≈ x.
-    let invertInputs (s: Standardization) (blocks: Blocks) (x: float[]) : float[] =
-        let width = Blocks.inputWidth blocks
-        if s.InputMean.Length <> width || x.Length % width <> 0 then
-            Fail.with' $"standardisation: inputs do not fit {s.InputMean.Length} columns"
-        byColumn width (fun j v -> v * s.InputScale.[j] + s.InputMean.[j]) x
+    /// Example: `Standardization.invertInputs s (Standardization.applyInputs s x)` ≈ x.
+    let invertInputs (s: Standardization) (x: float[]) : float[] =
+        wholeRows "input" s.InputMean.Length x
+        byColumn s.InputMean.Length (fun j v -> v * s.InputScale.[j] + s.InputMean.[j]) x
 
-    /// Standardises targets. Example: `Standardization.applyTarget s ds.Y`.
-    let applyTarget (s: Standardization) (y: float[]) : float[] =
-        y |> Array.map (fun v -> (v - s.TargetMean) / s.TargetScale)
+    /// Standardises row-major targets (whole rows of the fitted target columns). Example: `Standardization.applyTargets s ds.Y`.
+    let applyTargets (s: Standardization) (y: float[]) : float[] =
+        wholeRows "target" s.TargetMean.Length y
+        byColumn s.TargetMean.Length (fun j v -> (v - s.TargetMean.[j]) / s.TargetScale.[j]) y
 
-    /// Maps standardised predictions back to target units.
-    /// Example: `Standardization.invertTarget s (Network.apply ...)` gives predictions of y.
-    let invertTarget (s: Standardization) (y: float[]) : float[] =
-        y |> Array.map (fun v -> v * s.TargetScale + s.TargetMean)
+    /// Maps standardised row-major predictions back to target units.
+    /// Example: `Standardization.invertTargets s standardisedPredictions`.
+    let invertTargets (s: Standardization) (y: float[]) : float[] =
+        wholeRows "target" s.TargetMean.Length y
+        byColumn s.TargetMean.Length (fun j v -> v * s.TargetScale.[j] + s.TargetMean.[j]) y
 
-    /// Standardises a whole data set (inputs and target); names and blocks are kept.
+    /// Standardises a whole data set (inputs and targets); names and symmetry are kept.
     /// Example: `let s = Standardization.fit train in Standardization.apply s test`.
     let apply (s: Standardization) (ds: Dataset) : Dataset =
-        { ds with X = applyInputs s ds.Blocks ds.X; Y = applyTarget s ds.Y }
+        { ds with X = applyInputs s ds.X; Y = applyTargets s ds.Y }

@@ -12,8 +12,8 @@ type Target =
       Name: string
       /// The formula in plain text (for example `1/√(|u−w|²+0.1) + 1/√(|v−w|²+0.1)`).
       Formula: string
-      /// Block widths: u, v ∈ R^D, w ∈ R^K.
-      Blocks: Blocks
+      /// The block symmetry of the inputs: u, v ∈ R^D, w ∈ R^K.
+      Symmetry: Symmetry
       /// True when f(u,v,w) = f(v,u,w) for all inputs; false for control targets.
       Exchangeable: bool
       /// The function of one input row in [u | v | w] order (length 2D + K).
@@ -44,13 +44,13 @@ module Targets =
         s
 
     let private make name formula d k exchangeable description (f: float[] -> float) =
-        let blocks = Blocks.create d k
-        let width = Blocks.inputWidth blocks
+        let symmetry = Symmetry.blocks d k
+        let width = symmetry.Width
         let evaluate (row: float[]) =
             if isNull row || row.Length <> width then
                 Fail.with' $"target '{name}': a row needs {width} inputs (D = {d}, K = {k}), got {(if isNull row then 0 else row.Length)}"
             f row
-        { Name = name; Formula = formula; Blocks = blocks; Exchangeable = exchangeable
+        { Name = name; Formula = formula; Symmetry = symmetry; Exchangeable = exchangeable
           Evaluate = evaluate; Description = description }
 
     // ---- the six targets of the PyTorch reference (u, v, w ∈ R³), formulas as there -----------
@@ -171,7 +171,7 @@ module Targets =
     /// data set, before anything is allocated; raises `SeagullException` otherwise.
     /// Example: `Targets.requireRows (Targets.find "spring") 12000L 2`.
     let requireRows (target: Target) (rows: int64) (jobs: int) : unit =
-        let width = int64 (Blocks.inputWidth target.Blocks)
+        let width = int64 target.Symmetry.Width
         if rows * width > int64 Array.MaxLength then
             Fail.with' $"target '{target.Name}': {rows} rows × {width} inputs are too many for one array (at most {Array.MaxLength} values)"
         // The rows, their standardised copy and the training tensors: about four copies of the data per job.
@@ -184,10 +184,10 @@ module Targets =
     let generate (target: Target) (key: Key) (rows: int) : Dataset =
         if rows < 1 then Fail.with' $"target '{target.Name}': cannot generate {rows} rows; need at least 1"
         requireRows target (int64 rows) 1
-        let width = Blocks.inputWidth target.Blocks
+        let width = target.Symmetry.Width
         let x = Random.uniforms key (rows * width) -1.0 1.0
         let y = Array.init rows (fun i -> target.Evaluate (Array.sub x (i * width) width))
         y |> Array.iteri (fun i v ->
             if not (Double.IsFinite v) then
                 Fail.with' $"target '{target.Name}': row {i + 1} evaluated to {v}; a target must be finite")
-        Dataset.ofArrays target.Blocks x y
+        Dataset.ofArrays target.Symmetry x y

@@ -11,7 +11,7 @@ open Seagull.Core.Kernels
 [<Sealed>]
 type Tensor internal (raw: RawTensor, tape: Tape, id: int) =
     /// The underlying data.
-    member _.Raw = raw
+    member internal _.Raw = raw
     member internal _.Tape = tape
     member internal _.Id = id
     /// The dimensions (a copy).
@@ -37,7 +37,7 @@ type Tensor internal (raw: RawTensor, tape: Tape, id: int) =
 [<RequireQualifiedAccess>]
 module Tensor =
     /// A constant tensor wrapping raw data.
-    let ofRaw (raw: RawTensor) = Tensor(raw, null, -1)
+    let internal ofRaw (raw: RawTensor) = Tensor(raw, null, -1)
 
     /// Records an operation on the tape its inputs belong to (if any) and returns its output.
     /// `backward g needs` returns one gradient per input; entries whose `needs` is false may be null.
@@ -61,10 +61,6 @@ module Tensor =
     let ofArray (dtype: Dtype) (shape: int[]) (values: float[]) = ofRaw (RawTensor.ofFloats dtype shape values)
     /// A vector.
     let vector (dtype: Dtype) (values: float[]) = ofArray dtype [| values.Length |] values
-    /// A matrix from a 2-D array.
-    let ofArray2D (dtype: Dtype) (values: float[,]) =
-        let r, c = Array2D.length1 values, Array2D.length2 values
-        ofArray dtype [| r; c |] (Array.init (r * c) (fun i -> values.[i / c, i % c]))
     /// A rank-0 tensor.
     let scalar (dtype: Dtype) (value: float) = ofRaw (RawTensor.scalar dtype value)
     /// Zeros.
@@ -121,7 +117,7 @@ module Tensor =
     // ---- elementwise functions ----
 
     /// σ(t) for a fused kernel with an analytic derivative (one tape entry, no intermediate tensors).
-    let map (kernel: IElementwiseKernel) (t: Tensor) =
+    let internal map (kernel: IElementwiseKernel) (t: Tensor) =
         let y = RawTensor.forward kernel t.Raw
         record y [| t |] (fun g _ -> [| RawTensor.backward kernel t.Raw y g |])
 
@@ -189,6 +185,12 @@ module Tensor =
     let sliceColumns (start: int) (width: int) (t: Tensor) =
         let shape = t.Raw.Shape
         record (RawTensor.sliceColumns start width t.Raw) [| t |] (fun g _ -> [| RawTensor.placeColumns shape.[1] start g |])
+    /// The matrix whose column j is column `columns[j]` of `t` (differentiable): how a symmetry swaps the
+    /// inputs and cuts out its blocks.
+    let gatherColumns (columns: int[]) (t: Tensor) =
+        let out = RawTensor.gatherColumns columns t.Raw
+        let total = t.Raw.Shape.[1]
+        record out [| t |] (fun g _ -> [| RawTensor.scatterColumns total columns g |])
     /// Matrices side by side.
     let concatColumns (parts: Tensor list) =
         let arr = Array.ofList parts

@@ -32,12 +32,14 @@ type CompareSettings =
       /// Custom activations (`Activation.custom`) that `Activation` may name; built-in names need none.
       CustomActivations: Activation list }
 
-/// One variant of the comparison: a name, a description, and how it builds its network and options.
+/// One variant of the comparison: a name, a description, and how it builds its network (for the data's
+/// symmetry and number of targets) and its fit settings.
+[<NoEquality; NoComparison>]
 type VariantDefinition =
     { Name: string
       Description: string
-      Spec: Blocks -> CompareSettings -> NetworkSpec
-      Options: CompareSettings -> TrainOptions -> TrainOptions }
+      Spec: Symmetry -> int -> CompareSettings -> NetworkSpec
+      Options: CompareSettings -> FitSettings -> FitSettings }
 
 /// Progress of a running grid.
 type CompareProgress = { Done: int; Total: int; Elapsed: TimeSpan; Last: CellResult }

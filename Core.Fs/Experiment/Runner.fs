@@ -63,20 +63,21 @@ module Experiment =
                 Fail.with' $"unknown activation '{name}'; custom: {customs}; built in: {known}"
 
     let private seagullFirst (s: CompareSettings) = activationOf s :: List.tail (tanhLayers s)
-    let private spec arch (acts: CompareSettings -> Activation list) (b: Blocks) (s: CompareSettings) =
-        { NetworkSpec.create arch b s.Hidden (acts s) with Precision = s.Precision; Even = activationOf s }
+    let private spec (architecture: string) (acts: CompareSettings -> Activation list) (symmetry: Symmetry) (outputs: int) (s: CompareSettings) =
+        Architectures.build architecture symmetry
+            { Hidden = s.Hidden; Activations = acts s; Even = activationOf s; Pooling = PoolSumAbsDiff; Outputs = outputs; Precision = s.Precision }
 
     /// The default variants, baseline first.
     let variants : VariantDefinition list =
         let same _ o = o
-        [ { Name = "mlp-tanh"; Description = "plain MLP, tanh in every hidden layer (baseline)"; Spec = spec Mlp tanhLayers; Options = same }
-          { Name = "mlp-seagull"; Description = "MLP with the even activation in the first hidden layer (the paper's design)"; Spec = spec Mlp seagullFirst; Options = same }
-          { Name = "split"; Description = "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant"; Spec = spec Split tanhLayers; Options = same }
+        [ { Name = "mlp-tanh"; Description = "plain MLP, tanh in every hidden layer (baseline)"; Spec = spec "mlp" tanhLayers; Options = same }
+          { Name = "mlp-seagull"; Description = "MLP with the even activation in the first hidden layer (the paper's design)"; Spec = spec "mlp" seagullFirst; Options = same }
+          { Name = "split"; Description = "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant"; Spec = spec "split" tanhLayers; Options = same }
           { Name = "pooled"; Description = "first layer even activation on x and x̃, next layer sees a+ã and |a−ã|, exactly invariant"
-            Spec = (fun b s -> { spec Pooled seagullFirst b s with Pool = PoolSumAbsDiff }); Options = same }
-          { Name = "symmetrized"; Description = "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant"; Spec = spec Symmetrized seagullFirst; Options = same }
-          { Name = "augment"; Description = "mlp-tanh trained on x and x̃"; Spec = spec Mlp tanhLayers; Options = fun _ o -> { o with Augment = true } }
-          { Name = "penalty"; Description = "mlp-tanh with loss + λ·mean((g(x)−g(x̃))²)"; Spec = spec Mlp tanhLayers; Options = fun s o -> { o with Penalty = s.Penalty } } ]
+            Spec = spec "pooled" seagullFirst; Options = same }
+          { Name = "symmetrized"; Description = "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant"; Spec = spec "symmetrized" seagullFirst; Options = same }
+          { Name = "augment"; Description = "mlp-tanh trained on x and x̃"; Spec = spec "mlp" tanhLayers; Options = fun _ o -> { o with Augment = true } }
+          { Name = "penalty"; Description = "mlp-tanh with loss + λ·mean((g(x)−g(x̃))²)"; Spec = spec "mlp" tanhLayers; Options = fun s o -> { o with Penalty = s.Penalty } } ]
 
     /// The baseline every variant is compared with.
     let baseline = "mlp-tanh"
@@ -84,7 +85,9 @@ module Experiment =
 
     let private sourceName s = match s with Builtin t -> t.Name | Csv (n, _, _) -> n
 
-    let private blocksOf s = match s with Builtin t -> t.Blocks | Csv (_, ds, _) -> ds.Blocks
+    let private symmetryOf s = match s with Builtin t -> t.Symmetry | Csv (_, ds, _) -> ds.Symmetry
+
+    let private targetsOf s = match s with Builtin _ -> 1 | Csv (_, ds, _) -> Dataset.targets ds
 
     /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
     let private csvTestFraction (s: CompareSettings) = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
@@ -139,7 +142,7 @@ module Experiment =
                 Some (GridSource.Csv ((if piped then "data" else stem), ds, sha))
             | None, Some (name, ds) ->
                 if String.IsNullOrWhiteSpace name then Fail.with' "the data set in memory needs a name (it names the target in the reports)"
-                let ds = Dataset.create ds.Blocks ds.InputNames ds.TargetName ds.X ds.Y   // checked as a file's data would be
+                let ds = Dataset.create ds.Symmetry ds.InputNames ds.TargetNames ds.X ds.Y   // checked as a file's data would be
                 varying $"data set '{name.Trim()}'" ds
                 Some (GridSource.Csv (name.Trim(), ds, ""))
             | None, None -> None
@@ -173,14 +176,14 @@ module Experiment =
                 if trainRows < 2 then
                     Fail.with' $"the data file '{name}' has {ds.Rows} rows: {testRows} held out to test leaves {trainRows} to train on; at least 2 are needed"
             for v in variantDefs do
-                NetworkSpec.requireMemory (v.Spec (blocksOf source) s) running
+                Network.requireMemory (v.Spec (symmetryOf source) (targetsOf source) s) running
         sources, variantDefs
 
     /// A variant's description for these settings: a variant documented as exactly invariant says it is
     /// not when the chosen activation breaks the guarantee (split with an activation that is not even).
     let private describeVariant (s: CompareSettings) (v: VariantDefinition) =
-        let spec = v.Spec { D = 1; K = 0 } s
-        if v.Description.Contains "exactly invariant" && not (NetworkSpec.isExactlyInvariant spec) then
+        let spec = v.Spec (Symmetry.blocks 1 0) 1 s
+        if v.Description.Contains "exactly invariant" && not (Network.isExactlyInvariant spec) then
             v.Description.Replace("exactly invariant", $"NOT exactly invariant here: '{(activationOf s).Name}' is not even")
         else v.Description
 
@@ -190,7 +193,8 @@ module Experiment =
             sources |> List.collect (function
                 | Csv (_, ds, sha) ->
                     let train, test = Dataset.splitSizes ds.Rows (csvTestFraction s)
-                    let d = ds.Blocks.D
+                    let d = ds.Symmetry.UColumns.Length
+                    let k = ds.Symmetry.WColumns.Length
                     // As a shell command line takes them: a name with a comma or a quote in list quotes, and an
                     // argument with spaces or shell characters in single quotes.
                     let shell (t: string) =
@@ -200,7 +204,8 @@ module Experiment =
                     let names (a: int) (n: int) = shell (String.Join(",", ds.InputNames.[a .. a + n - 1] |> Array.map item))
                     // What a rerun needs besides the options: the columns in their roles and the file's bytes.
                     [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"
-                      "data_columns", $"--u {names 0 d} --v {names d d}" + (if ds.Blocks.K > 0 then $" --w {names (2 * d) ds.Blocks.K}" else "") + (if ds.TargetName.StartsWith "@" then $" --y={shell ds.TargetName}" else $" --y {shell ds.TargetName}")
+                      let targets = shell (String.Join(",", ds.TargetNames |> Array.map Csv.listItem))
+                      "data_columns", $"--u {names 0 d} --v {names d d}" + (if k > 0 then $" --w {names (2 * d) k}" else "") + (if targets.StartsWith "@" then $" --y={targets}" else $" --y {targets}")
                       if sha <> "" then "data_sha256", sha ]
                 | Builtin _ -> [])
         { Targets = sources |> List.map sourceName
@@ -251,28 +256,30 @@ module Experiment =
     /// Runs one cell: fits the variant and measures standardised test MSE and invariance error.
     let private runCell (s: CompareSettings) (source: GridSource) (v: VariantDefinition) (seed: int) (withCurve: bool) (cancel: CancellationToken) : CellResult =
         let train, test = dataFor s source seed
-        let spec = v.Spec train.Blocks s
-        let options =
-            v.Options s
-                { Train.defaults with
-                    Epochs = s.Epochs
-                    BatchSize = s.BatchSize
-                    Optimizer = Optimizer.withLearningRate s.LearningRate Optimizer.adamDefault
-                    Seed = seed }
+        let spec = v.Spec train.Symmetry (Dataset.targets train) s
         // One arena for the whole learning curve: its arrays are reused from epoch to epoch.
         let curveArena = Kernels.StepArena()
         let standardizedMse (m: Model) =
-            Regressor.standardizedMseIn curveArena m test
-        let monitor = if withCurve then Some standardizedMse else None
-        // A cancelled fit stops within a step (and its cell is then thrown away, below).
-        let model, result = Regressor.fit spec options train None monitor ignore cancel
-        let metrics = Regressor.evaluate model test
-        let scale = model.Standardization.TargetScale
+            Evaluation.standardizedMseIn curveArena m test
+        let options =
+            v.Options s
+                { Regressor.defaults with
+                    Training =
+                        { Train.defaults with
+                            Epochs = s.Epochs
+                            BatchSize = s.BatchSize
+                            Optimizer = Optimizer.withLearningRate s.LearningRate Optimizer.adamDefault
+                            Seed = seed
+                            // A cancelled fit stops within a step (and its cell is then thrown away, below).
+                            Cancellation = cancel }
+                    Monitor = if withCurve then Some standardizedMse else None }
+        let model, result = Regressor.fit spec options train
+        let metrics = Evaluation.evaluate model test
         { Target = sourceName source
           Variant = v.Name
           Seed = seed
           TestMse = metrics.StandardizedMse
-          InvarianceError = metrics.InvarianceError / scale
+          InvarianceError = metrics.StandardizedInvarianceError
           EpochsRun = result.EpochsRun
           Seconds = result.Seconds
           Curve = result.History |> List.choose (fun r -> r.Monitor) |> Array.ofList }
@@ -286,16 +293,20 @@ module Experiment =
                      for seed in 0 .. s.Seeds - 1 -> source, v, seed |]
         // Each variant's code runs once, untimed, on a few random rows: the first cells' seconds would
         // otherwise include compiling it (a tenth of a second, most of a small cell's time).
-        let firstBlocks = blocksOf sources.Head
+        let firstSymmetry, firstTargets = symmetryOf sources.Head, targetsOf sources.Head
         let warmRows = 16
-        let warmX = Random.uniforms (Random.key 0) (warmRows * Blocks.inputWidth firstBlocks) -1.0 1.0
-        let warmData = Dataset.ofArrays firstBlocks warmX (Random.uniforms (Random.key 1) warmRows -1.0 1.0)
+        let warmX = Random.uniforms (Random.key 0) (warmRows * firstSymmetry.Width) -1.0 1.0
+        let warmNames = if firstTargets = 1 then [| "y" |] else Array.init firstTargets (fun t -> $"y{t + 1}")
+        let warmData = Dataset.create firstSymmetry (Symmetry.defaultNames firstSymmetry) warmNames warmX (Random.uniforms (Random.key 1) (warmRows * firstTargets) -1.0 1.0)
         for v in defs do
-            let options = v.Options s { Train.defaults with Epochs = 1; BatchSize = 8 }
+            let options =
+                v.Options s { Regressor.defaults with
+                                Training = { Train.defaults with Epochs = 1; BatchSize = 8; Cancellation = cancel }
+                                Monitor = Some (fun m -> Array.sum (Evaluation.mse m warmData)) }
             // A warm-up failure (a penalty so large it diverges on random rows) is the grid's to report, if any.
             try
-                let model, _ = Regressor.fit (v.Spec firstBlocks s) options warmData None (Some (fun m -> Regressor.mse m warmData)) ignore cancel
-                Regressor.evaluate model warmData |> ignore
+                let model, _ = Regressor.fit (v.Spec firstSymmetry firstTargets s) options warmData
+                Evaluation.evaluate model warmData |> ignore
             with :? SeagullException -> ()
         let results: CellResult[] = Array.zeroCreate cells.Length
         let clock = Stopwatch.StartNew()

@@ -17,6 +17,11 @@ module Parity =
     /// "even", "odd" or "neither".
     let name (p: Parity) = match p with Even -> "even" | Odd -> "odd" | Neither -> "neither"
 
+/// The fused, vectorised kernel of a built-in activation (opaque outside the core).
+[<Sealed>]
+type FusedKernel internal (kernel: IElementwiseKernel) =
+    member internal _.Kernel = kernel
+
 /// An activation function: a name, a declared parity, a formula text, and the function itself.
 /// Built-in activations run as one fused kernel with an analytic derivative; a custom one is any
 /// differentiable tensor formula, differentiated by the engine.
@@ -26,7 +31,7 @@ type Activation =
       Declared: Parity
       Formula: string
       /// The fused kernel of a built-in activation; `None` for custom ones.
-      Kernel: IElementwiseKernel option
+      Kernel: FusedKernel option
       /// The function on tensors (differentiable).
       Apply: Tensor -> Tensor }
     override this.ToString() = $"{this.Name} ({Parity.name this.Declared}): {this.Formula}"
@@ -35,7 +40,7 @@ type Activation =
 [<RequireQualifiedAccess>]
 module Activation =
     let private builtin name parity formula kernel =
-        { Name = name; Declared = parity; Formula = formula; Kernel = Some kernel; Apply = Tensor.map kernel }
+        { Name = name; Declared = parity; Formula = formula; Kernel = Some (FusedKernel kernel); Apply = Tensor.map kernel }
 
     /// Seagull, log(1 + z²): the even activation of Gao & Zhang.
     let seagull = builtin "seagull" Even "log(1 + z²)" ActivationKernels.seagull
@@ -91,7 +96,8 @@ module Activation =
     /// σ'(z) elementwise: the analytic kernel for built-ins, reverse-mode differentiation for custom ones.
     let derivative (a: Activation) (z: Tensor) : Tensor =
         match a.Kernel with
-        | Some k ->
+        | Some fused ->
+            let k = fused.Kernel
             let raw = z.Raw
             let y = RawTensor.forward k raw
             Tensor.ofRaw (RawTensor.backward k raw y (RawTensor.full raw.Dtype raw.Shape 1.0))

@@ -2,112 +2,130 @@ namespace Seagull.Core
 
 open System
 
-/// Networks as pure functions: `init spec key` draws parameters, `apply spec params x` maps a batch
-/// x (rows × (2D+K), columns [u | v | w]) to one prediction per row.
+/// A network described as plain, serialisable data: the symmetry of its input (which fixes the input width),
+/// the tree of layers, and the precision it computes in.
+///
+/// Example: `{ Symmetry = Symmetry.blocks 3 3; Layers = Chain [ Dense (64, Activation.seagull, true); Dense (1, Activation.identity, true) ]; Precision = Float32 }`.
+[<NoEquality; NoComparison>]
+type NetworkSpec =
+    { Symmetry: Symmetry
+      Layers: Layer
+      Precision: Dtype }
+
+/// Networks as pure functions of their parameters: `init spec key` draws the parameters, `apply spec params x`
+/// maps a batch (rows × inputs) to rows × outputs. Everything else about a network is derived from its tree.
 [<RequireQualifiedAccess>]
 module Network =
-    /// The u, v and w blocks of a batch.
-    let blocksOf (blocks: Blocks) (x: Tensor) =
-        let d, k = blocks.D, blocks.K
-        Tensor.sliceColumns 0 d x, Tensor.sliceColumns d d x, Tensor.sliceColumns (2 * d) k x
+    let private resolved (spec: NetworkSpec) = Layer.resolve spec.Symmetry.Width spec.Layers
 
-    /// The swapped batch x̃ = (v, u, w).
-    let swap (blocks: Blocks) (x: Tensor) =
-        let u, v, w = blocksOf blocks x
-        if blocks.K = 0 then Tensor.concatColumns [ v; u ] else Tensor.concatColumns [ v; u; w ]
+    /// The dense layers as (path, fan-in, fan-out, bias), in parameter order.
+    let private denseShapes (spec: NetworkSpec) =
+        Layer.denseLayers "" (resolved spec) |> List.map (fun (path, fanIn, width, _, bias) -> path, int64 fanIn, int64 width, bias)
 
-    let private layerName i = $"layer{i}"
+    let private countOf (shapes: (string * int64 * int64 * bool) list) =
+        shapes |> List.sumBy (fun (_, fanIn, fanOut, bias) -> fanIn * fanOut + (if bias then fanOut else 0L))
 
-    /// An MLP's parameters for the given widths (inputs, hidden…, 1).
-    let private mlpInit (key: Key) (dtype: Dtype) (widths: int list) : (string * Params) list =
-        widths
-        |> List.pairwise
-        |> List.mapi (fun i (fanIn, fanOut) -> layerName (i + 1), Layer.denseInit (Random.fold key i) dtype fanIn fanOut true)
+    /// Checks every width of the tree against the input and that its arrays fit in memory; returns the spec or
+    /// raises a one-line error.
+    let validate (spec: NetworkSpec) : NetworkSpec =
+        let shapes = denseShapes spec
+        // One weight matrix is one array; a batch of 128 rows of the widest layer must be one too.
+        let limit = int64 Array.MaxLength
+        for _, fanIn, fanOut, _ in shapes do
+            if fanIn * fanOut > limit || 128L * max fanIn fanOut > limit then
+                Fail.with' $"the network is too large: a {fanIn}×{fanOut} layer does not fit in memory as one array (at most {limit} numbers)"
+        let total = countOf shapes
+        if total > int64 Int32.MaxValue then
+            Fail.with' $"the network is too large: {total} parameters (at most {Int32.MaxValue})"
+        spec
 
-    /// Applies MLP layers; the last layer is linear.
-    let private mlpApply (activations: Activation list) (layers: Params list) (x: Tensor) =
-        let n = List.length layers
-        let acts = activations @ [ Activation.identity ]
-        List.fold2 (fun h (p: Params) (a: Activation) -> Layer.dense a p h) x layers (List.truncate n acts)
+    /// The number of input columns (the symmetry's width).
+    let inputWidth (spec: NetworkSpec) : int = spec.Symmetry.Width
 
-    let private inputWidth (b: Blocks) = 2 * b.D + b.K
+    /// The number of outputs per row. Example: `Network.outputs (Architectures.mlp s { o with Outputs = 2 }) = 2`.
+    let outputs (spec: NetworkSpec) : int = (resolved spec).Output
 
-    /// Draws the parameters of a network. Same spec and key → bitwise the same parameters.
+    /// The number of parameters `init` draws, from the shape alone (nothing is allocated).
+    /// Example: `Network.parameterCount (Architectures.mlp (Symmetry.blocks 3 3) options) = 4865` for 64, 64 and one output.
+    let parameterCount (spec: NetworkSpec) : int = int (countOf (denseShapes (validate spec)))
+
+    /// Whether the tree guarantees f(x) = f(x̃) bit for bit (`Layer.isInvariantUnder` the input's symmetry).
+    let isExactlyInvariant (spec: NetworkSpec) : bool = Layer.isInvariantUnder spec.Symmetry spec.Layers
+
+    /// One line: inputs, the tree, the precision. Example: "9→64(seagull)→64(tanh)→1 float32".
+    let describe (spec: NetworkSpec) : string =
+        $"{spec.Symmetry.Width}→{Layer.describeNode (resolved spec)} {Dtype.name spec.Precision}"
+
+    /// Every dense layer's activation with the layer's path ("layer1", "sum", "difference", "inner/layer2").
+    let activations (spec: NetworkSpec) : (string * Activation) list =
+        Layer.denseLayers "" (resolved spec) |> List.map (fun (path, _, _, a, _) -> path, a)
+
+    let rec private initNode (dtype: Dtype) (key: Key) (node: LayerNode) : Params =
+        match node.Layer with
+        | Dense (width, _, bias) -> DenseLayer.init key dtype node.Input width bias
+        | _ ->
+            Params.group [ for name, salt, child in node.Children ->
+                               name, initNode dtype (match salt with Some s -> Random.fold key s | None -> key) child ]
+
+    /// Draws the parameters: a tree shaped like the layers (each node's key folded from its parent's by the
+    /// child's position). Same spec and key → bitwise the same parameters.
     let init (spec: NetworkSpec) (key: Key) : Params =
-        let spec = NetworkSpec.validate spec
-        let dt = spec.Precision
-        let b = spec.Blocks
-        let h1 = spec.Hidden.Head
-        let rest = spec.Hidden.Tail
-        match spec.Architecture with
-        | Mlp | Symmetrized -> Params.group (mlpInit key dt (inputWidth b :: spec.Hidden @ [ 1 ]))
-        | Split ->
-            let symmetric = h1 - h1 / 2
-            let even = h1 / 2
-            Params.group (
-                [ "sum", Layer.denseInit (Random.fold key 100) dt (b.D + b.K) symmetric true
-                  "difference", Layer.denseInit (Random.fold key 101) dt b.D even false ]
-                @ mlpInit (Random.fold key 102) dt (h1 :: rest @ [ 1 ]))
-        | Pooled ->
-            let pooledWidth = match spec.Pool with PoolSum -> h1 | PoolSumAbsDiff -> 2 * h1
-            Params.group (
-                [ "first", Layer.denseInit (Random.fold key 100) dt (inputWidth b) h1 true ]
-                @ mlpInit (Random.fold key 102) dt (pooledWidth :: rest @ [ 1 ]))
+        let spec = validate spec
+        initNode spec.Precision key (resolved spec)
 
-    /// The number of parameters `init spec` draws, from the shape alone (nothing is allocated).
-    /// Example: `Network.parameterCount (NetworkSpec.create Mlp { D = 3; K = 3 } [ 64; 64 ] [ Activation.tanh ]) = 4865`.
-    let parameterCount (spec: NetworkSpec) : int =
-        int (NetworkSpec.countParameters (NetworkSpec.validate spec))
-
-    let private children (p: Params) =
+    let private children (expected: int) (p: Params) : Params list =
         match p with
-        | Group c -> c
-        | Leaf _ -> Fail.with' "network parameters must be a group"
+        | Group c when c.Length = expected -> c |> List.map snd
+        | Group c -> Fail.with' $"network parameters: a layer with {expected} parts got {c.Length}; the parameters were drawn for another network"
+        | Leaf _ -> Fail.with' "network parameters: a tensor where a layer's parameters were expected"
 
-    let private checkInput (spec: NetworkSpec) (x: Tensor) =
-        let width = inputWidth spec.Blocks
-        if x.Raw.Shape.Length <> 2 || x.Raw.Shape.[1] <> width then
-            Fail.with' $"network input: expected shape [rows, {width}] (u:{spec.Blocks.D}, v:{spec.Blocks.D}, w:{spec.Blocks.K}), got {RawTensor.shapeText x.Raw.Shape}"
-
-    /// The MLP part: all layers named layerN in order.
-    let private mlpLayers (p: Params) =
-        children p |> List.filter (fun (n, _) -> n.StartsWith("layer", StringComparison.Ordinal)) |> List.map snd
-
-    /// The network's output for each row of x (a vector of length rows), in the spec's precision.
-    let apply (spec: NetworkSpec) (p: Params) (x: Tensor) : Tensor =
-        checkInput spec x
-        let x = Tensor.convert spec.Precision x
-        let rows = x.Raw.Shape.[0]
-        let nodes = children p
-        let find name = nodes |> List.find (fun (n, _) -> n = name) |> snd
-        let out =
-            match spec.Architecture with
-            | Mlp -> mlpApply spec.Activations (mlpLayers p) x
-            | Symmetrized ->
-                let g t = mlpApply spec.Activations (mlpLayers p) t
-                (g x + g (swap spec.Blocks x)) * 0.5
-            | Split ->
-                let u, v, w = blocksOf spec.Blocks x
-                let symmetricInput = if spec.Blocks.K = 0 then u + v else Tensor.concatColumns [ u + v; w ]
-                let first = Layer.dense spec.Activations.Head (find "sum") symmetricInput
-                let second = Layer.dense spec.Even (find "difference") (u - v)
-                mlpApply spec.Activations.Tail (mlpLayers p) (Tensor.concatColumns [ first; second ])
-            | Pooled ->
-                let first = find "first"
-                let a: Tensor = Layer.dense spec.Activations.Head first x
-                let aSwapped: Tensor = Layer.dense spec.Activations.Head first (swap spec.Blocks x)
+    /// A layer's output, its parameters matched to its parts by position.
+    let rec private applyLayer (layer: Layer) (p: Params) (x: Tensor) : Tensor =
+        match layer with
+        | Dense (_, activation, _) -> DenseLayer.apply activation p x
+        | Chain layers -> List.fold2 (fun h l q -> applyLayer l q h) x layers (children layers.Length p)
+        | Parallel branches -> Tensor.concatColumns (List.map2 (fun b q -> applyLayer b q x) branches (children branches.Length p))
+        | Split (s, sum, difference, next) ->
+            match children 3 p with
+            | [ ps; pd; pn ] ->
+                let u, v, w = Symmetry.parts s x
+                let sumInput = if s.WColumns.Length = 0 then u + v else Tensor.concatColumns [ u + v; w ]
+                let first = applyLayer sum ps sumInput
+                let second = applyLayer difference pd (u - v)
+                applyLayer next pn (Tensor.concatColumns [ first; second ])
+            | _ -> Fail.with' "unreachable"
+        | SwapPool (s, inner, pooling, next) ->
+            match children 2 p with
+            | [ pi; pn ] ->
+                let a = applyLayer inner pi x
+                let aSwapped = applyLayer inner pi (Symmetry.swap s x)
                 let pooled =
-                    match spec.Pool with
+                    match pooling with
                     | PoolSum -> a + aSwapped
                     | PoolSumAbsDiff -> Tensor.concatColumns [ a + aSwapped; Tensor.abs (a - aSwapped) ]
-                mlpApply spec.Activations.Tail (mlpLayers p) pooled
-        Tensor.reshape [| rows |] out
+                applyLayer next pn pooled
+            | _ -> Fail.with' "unreachable"
+        | Symmetrize (s, inner) ->
+            match children 1 p with
+            | [ pi ] -> (applyLayer inner pi x + applyLayer inner pi (Symmetry.swap s x)) * 0.5
+            | _ -> Fail.with' "unreachable"
 
-    /// A network as a plain function `Params -> Tensor -> Tensor`.
-    let asFunction (spec: NetworkSpec) : Params -> Tensor -> Tensor = apply spec
+    /// The network's output for each row of x: rows × outputs, in the spec's precision.
+    let apply (spec: NetworkSpec) (p: Params) (x: Tensor) : Tensor =
+        let width = spec.Symmetry.Width
+        if x.Raw.Shape.Length <> 2 || x.Raw.Shape.[1] <> width then
+            Fail.with' $"network input: expected shape [rows, {width}] ({spec.Symmetry}), got {RawTensor.shapeText x.Raw.Shape}"
+        applyLayer spec.Layers p (Tensor.convert spec.Precision x)
 
-    /// max over rows of |f(x) − f(x̃)|: 0 exactly for the invariant architectures.
-    let invarianceError (spec: NetworkSpec) (p: Params) (x: Tensor) : float =
-        let y = apply spec p x |> Tensor.toArray
-        let ySwapped = apply spec p (swap spec.Blocks x) |> Tensor.toArray
-        Array.fold2 (fun acc (a: float) (b: float) -> max acc (Math.Abs(a - b))) 0.0 y ySwapped
+    /// Checks that `jobs` networks of this spec can train at once in this process's memory: per parameter
+    /// the parameters, gradients, the optimizer's two moments and the spare copies the fit loop reuses (seven
+    /// values of the precision) and the float64 draw of the initial values; plus a prediction chunk's
+    /// intermediates. Raises `SeagullException` otherwise.
+    /// Example: `Network.requireMemory spec 2`.
+    let requireMemory (spec: NetworkSpec) (jobs: int) : unit =
+        let shapes = denseShapes (validate spec)
+        let valueBytes = match spec.Precision with Float32 -> 4L | Float64 -> 8L
+        let widths = shapes |> List.sumBy (fun (_, _, fanOut, _) -> fanOut)
+        let bytes = int64 jobs * (countOf shapes * (7L * valueBytes + 8L) + 256L * widths * valueBytes * 8L)
+        let what = if jobs = 1 then $"a {describe spec} network" else $"{jobs} {describe spec} networks"
+        Memory.require what bytes

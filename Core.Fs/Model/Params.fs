@@ -62,14 +62,6 @@ module Params =
                 n, map2 f a b) xs ys)
         | _ -> Fail.with' "parameter trees have different shapes"
 
-    /// Combines three trees of the same shape.
-    let rec map3 (f: Tensor -> Tensor -> Tensor -> Tensor) (p: Params) (q: Params) (r: Params) : Params =
-        match p, q, r with
-        | Leaf a, Leaf b, Leaf c -> Leaf (f a b c)
-        | Group xs, Group ys, Group zs when List.length xs = List.length ys && List.length ys = List.length zs ->
-            Group (List.map3 (fun (n, a) (_, b) (_, c) -> n, map3 f a b c) xs ys zs)
-        | _ -> Fail.with' "parameter trees have different shapes"
-
     /// Replaces the tensors in depth-first order with the given ones (the optimizer's per-step form).
     let internal withLeafArray (p: Params) (tensors: Tensor[]) : Params =
         let mutable next = 0
@@ -100,9 +92,6 @@ module Params =
             offset <- offset + t.Count
             Tensor.ofArray t.Dtype t.Shape piece)
 
-    /// The tree in another precision.
-    let convert (dtype: Dtype) (p: Params) = map (Tensor.convert dtype >> Tensor.detach) p
-
     /// A tree of zeros shaped like `p`.
     let zerosLike (p: Params) = map (fun t -> Tensor.zeros t.Dtype t.Shape) p
 
@@ -117,6 +106,3 @@ module Params =
         let xs = leafArray p
         let value, grads = Diff.valueAndGradMany (fun ts -> f (withLeafArray p ts)) xs
         Tensor.toScalar value, withLeafArray p grads
-
-    /// The gradient of a scalar function of a parameter tree (same shape as `p`).
-    let grad (f: Params -> Tensor) (p: Params) : Params = snd (valueAndGrad f p)

@@ -7,7 +7,7 @@ open Seagull.Core.Kernels.Elementwise
 
 /// An elementwise function σ with its analytic derivative, written once for both precisions.
 /// `Backward (z, y, gy)` returns gy·σ'(z), where y = σ(z) is passed so a kernel can reuse it.
-type IElementwiseKernel =
+type internal IElementwiseKernel =
     abstract Forward<'T when 'T :> IFloatingPointIeee754<'T>> : 'T[] -> 'T[]
     abstract Backward<'T when 'T :> IFloatingPointIeee754<'T>> : 'T[] * 'T[] * 'T[] -> 'T[]
 
@@ -17,7 +17,7 @@ type IElementwiseKernel =
 /// value never depends on its neighbours, its offset, the array's alignment or the batch size, so every
 /// kernel maps each value to the same bits wherever it sits.
 /// Functions that overflow naively (log(1+z²), softplus, log cosh) switch to a stable form.
-module ActivationKernels =
+module internal ActivationKernels =
     let private mulInto<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         TensorPrimitives.Multiply<'T>(ReadOnlySpan x, ReadOnlySpan y, Span x)
         x

@@ -11,7 +11,7 @@ open System.Collections.Generic
 /// the previous step in the same order instead. Only the fit loop opens scopes, around code whose
 /// results it consumes before closing them; nothing allocated inside may outlive the scope.
 [<Sealed; AllowNullLiteral>]
-type StepArena() =
+type internal StepArena() =
     let slots = List<Array>()
     let mutable cursor = 0
 

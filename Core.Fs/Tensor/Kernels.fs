@@ -6,7 +6,7 @@ open System.Numerics.Tensors
 
 /// Generic elementwise kernels over arrays, vectorised through `TensorPrimitives`. Each returns a new
 /// array and never changes its inputs; mutation is confined to the fresh result.
-module Elementwise =
+module internal Elementwise =
     /// A scalar of type 'T from a double.
     let scalar<'T when 'T :> IFloatingPointIeee754<'T>> (x: float) : 'T = 'T.CreateTruncating x
 

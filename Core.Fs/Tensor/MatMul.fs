@@ -286,7 +286,7 @@ module internal Gemm =
 /// hardware has it, else 256- or 128-bit vectors; plain loops without SIMD), cache blocking with packed panels for large operands,
 /// single-threaded unless the `Parallel` variant is asked for. Inputs are never changed; C is overwritten
 /// (or added to with `accumulate`). Arrays may be longer than the matrices they hold.
-module MatMul =
+module internal MatMul =
     /// 0: A·B, 1: Aᵀ·B, 2: A·Bᵀ.
     let inline private strides mode m k n =
         match mode with

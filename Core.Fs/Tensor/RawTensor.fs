@@ -6,7 +6,7 @@ open Seagull.Core.Kernels
 
 /// A plain dense row-major tensor with no differentiation attached: a shape and flat storage.
 /// The differentiable `Tensor` is built on it; pullbacks are written with these operations.
-type RawTensor =
+type internal RawTensor =
     { Shape: int[]; Data: Storage }
     /// The precision.
     member this.Dtype = this.Data.Dtype
@@ -14,7 +14,7 @@ type RawTensor =
     member this.Count = this.Data.Length
 
 /// Operations on raw tensors. Each returns a new tensor; inputs are never changed.
-module RawTensor =
+module internal RawTensor =
     /// "[2, 3]"-style text of a shape.
     let shapeText (shape: int[]) = "[" + String.Join(", ", shape) + "]"
 
@@ -216,6 +216,50 @@ module RawTensor =
         check "placeColumns" (start >= 0 && start + width <= total) (fun () ->
             $"columns {start}..{start + width - 1} do not fit in {total}")
         onData [| r; total |] (placedColumns r total start width) (placedColumns r total start width) a
+
+    /// The column list as runs (source start, destination start, length) of consecutive columns: a swap of
+    /// blocks is three runs, copied a run at a time instead of a value at a time.
+    let private runsOf (columns: int[]) : struct (int * int * int)[] =
+        let runs = ResizeArray<struct (int * int * int)>()
+        let mutable j = 0
+        while j < columns.Length do
+            let start = j
+            while j + 1 < columns.Length && columns.[j + 1] = columns.[j] + 1 do j <- j + 1
+            runs.Add(struct (columns.[start], start, j - start + 1))
+            j <- j + 1
+        runs.ToArray()
+
+    /// out[i, j] = src[i, columns[j]] of an r×c array.
+    let private gatheredColumns<'T> (r: int) (c: int) (columns: int[]) (src: 'T[]) : 'T[] =
+        let width = columns.Length
+        let out = Elementwise.fresh<'T> (r * width)
+        let runs = runsOf columns
+        for i in 0 .. r - 1 do
+            for struct (from, at, length) in runs do
+                Array.blit src (i * c + from) out (i * width + at) length
+        out
+
+    /// The matrix whose column j is column `columns[j]` of `a` (columns may repeat or be left out): the swap of
+    /// a symmetry, and the blocks u, v and w of an input.
+    let gatherColumns (columns: int[]) (a: RawTensor) =
+        let r, c = rank2 "gatherColumns" a
+        match columns |> Array.tryFind (fun j -> j < 0 || j >= c) with
+        | Some j -> Fail.with' $"gatherColumns: column {j} is outside a matrix of shape {shapeText a.Shape}"
+        | None -> ()
+        onData [| r; columns.Length |] (gatheredColumns r c columns) (gatheredColumns r c columns) a
+
+    /// The adjoint of `gatherColumns`: an r×total matrix whose column columns[j] accumulates column j of `a`.
+    let scatterColumns (total: int) (columns: int[]) (a: RawTensor) =
+        let r, width = rank2 "scatterColumns" a
+        check "scatterColumns" (width = columns.Length) (fun () -> $"{columns.Length} columns for a matrix of shape {shapeText a.Shape}")
+        let inline scatter (src: ^T[]) : ^T[] =
+            let out = Array.zeroCreate< ^T> (r * total)
+            for i in 0 .. r - 1 do
+                for j in 0 .. width - 1 do
+                    let at = i * total + columns.[j]
+                    out.[at] <- out.[at] + src.[i * width + j]
+            out
+        onData [| r; total |] (fun (x: float32[]) -> scatter x) (fun (x: float[]) -> scatter x) a
 
     /// Copies whole rows of width `width`: out row i = src row rows[i] (a mini-batch gather).
     let private copyRows<'T> (rows: int[]) (width: int) (src: 'T[]) : 'T[] =

@@ -25,7 +25,7 @@ module Dtype =
 
 /// The flat data of a tensor: one array of one precision. Every kernel is written once, generically
 /// over `'T :> IFloatingPointIeee754<'T>`, and `Storage` dispatches to it: one code path, two precisions.
-type Storage =
+type internal Storage =
     | F32 of float32[]
     | F64 of float[]
 
@@ -35,23 +35,23 @@ type Storage =
     member this.Length = match this with F32 a -> a.Length | F64 a -> a.Length
 
 /// A kernel producing a new array from one array, written once for both precisions.
-type IMapKernel =
+type internal IMapKernel =
     abstract Run<'T when 'T :> IFloatingPointIeee754<'T>> : 'T[] -> 'T[]
 
 /// A kernel producing a new array from two arrays of one precision.
-type IMap2Kernel =
+type internal IMap2Kernel =
     abstract Run<'T when 'T :> IFloatingPointIeee754<'T>> : 'T[] * 'T[] -> 'T[]
 
 /// A kernel producing a new array from three arrays of one precision.
-type IMap3Kernel =
+type internal IMap3Kernel =
     abstract Run<'T when 'T :> IFloatingPointIeee754<'T>> : 'T[] * 'T[] * 'T[] -> 'T[]
 
 /// A kernel reading one array and returning a plain number.
-type IReduceKernel =
+type internal IReduceKernel =
     abstract Run<'T when 'T :> IFloatingPointIeee754<'T>> : 'T[] -> float
 
 /// Dispatch from `Storage` to generic kernels.
-module Storage =
+module internal Storage =
     let private mismatch (op: string) (a: Storage) (b: Storage) : 'a =
         Fail.with' $"{op}: precision mismatch ({Dtype.name a.Dtype} and {Dtype.name b.Dtype})"
 

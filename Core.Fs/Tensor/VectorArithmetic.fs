@@ -5,7 +5,7 @@ open System.Numerics
 /// Array kernels without transcendental functions, on `Vector<T>` with `VectorMath`'s padded tails (so a
 /// value's bits never depend on its neighbours): sign, the ReLU and leaky ReLU passes, tanh's slope from its
 /// output. Each is bitwise its scalar definition (`VectorMathProperties`).
-module VectorArithmetic =
+module internal VectorArithmetic =
     /// r[i] = sign x[i] ∈ {−1, 0, 1} (0 for NaN).
     let signInto64 (x: float[]) (r: float[]) =
         VectorMath.mapVectors (fun v ->

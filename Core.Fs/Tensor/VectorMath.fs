@@ -20,7 +20,7 @@ open System.Numerics
 /// Accuracy, tested against System.Math in units in the last place (`VectorMathProperties`): exp and log
 /// within 2, seagull within 3, float64 tanh within 3 and sigmoid within 4, float32 sigmoid within 3 and
 /// float32 tanh within 6 (the rational's price for its speed).
-module VectorMath =
+module internal VectorMath =
     /// Applies `f` to `x` a vector at a time, writing `r` (may be the same array as `x`); the tail is
     /// padded with `pad` to a full vector, so it takes the same code path as the body.
     let inline internal mapVectors<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>

@@ -9,7 +9,7 @@ open System.Runtime.Intrinsics
 /// compares the two on every binade); twice the lanes per instruction made tanh 1.3× faster (float32, 8192
 /// values: 2.5 vs 4.0 µs). tanh and the seagull are the activations of the default networks, and at the
 /// sizes of training each costs as much as a matrix product.
-module VectorMath512 =
+module internal VectorMath512 =
     /// Whether `VectorMath` should use these kernels: 512-bit vectors are accelerated and `Vector<T>` is
     /// narrower (else the `Vector<T>` kernels are as wide or the 512-bit ones would be emulated).
     let preferred = Vector512.IsHardwareAccelerated && System.Numerics.Vector<byte>.Count < Vector512<byte>.Count

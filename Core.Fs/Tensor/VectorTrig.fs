@@ -10,7 +10,7 @@ open System.Numerics
 /// are then recomputed one at a time with System.Math, a decision made per value, not per vector.
 /// Measured against per-element System.Math: see bench/README.md. Accuracy is checked against System.Math
 /// by the activation properties (cos is a catalogue activation; its derivative is −sin).
-module VectorTrig =
+module internal VectorTrig =
     [<Literal>]
     let private Limit = 1.073741824e9
 

@@ -32,6 +32,4 @@ type LossKind =
 /// Helpers on `LossKind`.
 module LossKind =
     /// The loss function of a kind.
-    let apply (kind: LossKind) = match kind with MeanSquaredError -> Loss.mse | MeanAbsoluteError -> Loss.mae
-    /// "mse" or "mae".
-    let name (kind: LossKind) = match kind with MeanSquaredError -> "mse" | MeanAbsoluteError -> "mae"
+    let apply (kind: LossKind) : Tensor -> Tensor -> Tensor = match kind with MeanSquaredError -> Loss.mse | MeanAbsoluteError -> Loss.mae

@@ -22,7 +22,8 @@ type Schedule =
 /// The state an optimizer carries between steps: a step count and moment trees shaped like the parameters.
 type OptimizerState = { Step: int; First: Params; Second: Params }
 
-/// Optimizers as pure state transitions: `step kind rate state params grads → state', params'`.
+/// Optimizers as pure state transitions: `step kind state params grads → state', params'`. The rule holds
+/// its learning rate: a schedule steps with `withLearningRate (scheduled …) kind`.
 [<RequireQualifiedAccess>]
 module Optimizer =
     /// Adam with PyTorch's defaults: lr 1e-3, β 0.9/0.999, ε 1e-8.
@@ -130,7 +131,8 @@ module Optimizer =
     /// than Adam's arithmetic), or into new arrays where a spare is `None`. Same bits as `step`; the spares'
     /// contents are overwritten.
     let internal stepReusing (spareState: OptimizerState option) (spareParams: Params option) (kind: OptimizerKind)
-                             (rate: float) (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
+                             (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
+        let rate = learningRate kind
         let n = state.Step + 1
         let ps = Params.leafArray p
         let gs = Params.leafArray g
@@ -184,6 +186,7 @@ module Optimizer =
         { Step = n; First = Params.withLeafArray state.First newM; Second = Params.withLeafArray state.Second newV },
         Params.withLeafArray p newP
 
-    /// One optimisation step at learning rate `rate`: a new state and new parameters (inputs unchanged).
-    let step (kind: OptimizerKind) (rate: float) (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
-        stepReusing None None kind rate state p g
+    /// One optimisation step: a new state and new parameters (inputs unchanged).
+    /// Example: `let state', p' = Optimizer.step Optimizer.adamDefault state p g`.
+    let step (kind: OptimizerKind) (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
+        stepReusing None None kind state p g

@@ -4,22 +4,6 @@ open System
 open System.Diagnostics
 open System.Threading
 
-/// Settings of the fit loop.
-type TrainOptions =
-    { Epochs: int
-      BatchSize: int
-      Optimizer: OptimizerKind
-      Schedule: Schedule
-      Loss: LossKind
-      /// Seeds the initial parameters and the mini-batch order.
-      Seed: int
-      /// Train on x and x̃ (twice the data).
-      Augment: bool
-      /// λ of the symmetry penalty λ·mean((g(x) − g(x̃))²); 0 for none.
-      Penalty: float
-      /// Stop after this many epochs without a better validation loss (needs validation data).
-      Patience: int option }
-
 /// What one epoch reports: training loss (mean over batches), validation loss, and an optional
 /// monitored number (e.g. test MSE for learning curves).
 type EpochReport =
@@ -27,6 +11,32 @@ type EpochReport =
       TrainLoss: float
       ValidationLoss: float option
       Monitor: float option }
+
+/// The symmetry penalty λ·mean((g(x) − g(x̃))²) added to the loss: the "custom loss" route to approximate invariance.
+type SymmetryPenalty = { Weight: float; Symmetry: Symmetry }
+
+/// Settings of the fit loop, each with a default in `Train.defaults`.
+[<NoEquality; NoComparison>]
+type TrainOptions =
+    { Epochs: int
+      BatchSize: int
+      /// The rule and its learning rate (the schedule scales that rate).
+      Optimizer: OptimizerKind
+      Schedule: Schedule
+      /// Seeds the mini-batch order.
+      Seed: int
+      /// Added to the loss of every batch; None for none.
+      Penalty: SymmetryPenalty option
+      /// Held-out (inputs, targets): its loss is reported after every epoch and the best epoch's parameters kept.
+      Validation: (Tensor * Tensor) option
+      /// Stop after this many epochs without a better validation loss (needs `Validation`).
+      Patience: int option
+      /// Evaluated on the parameters after every epoch (a learning curve), reported as `EpochReport.Monitor`.
+      Monitor: (Params -> float) option
+      /// Told after every epoch, on the fitting thread.
+      Progress: EpochReport -> unit
+      /// Stops the fit within one step; the parameters of the last completed epoch are returned.
+      Cancellation: CancellationToken }
 
 /// The outcome of a fit.
 type TrainResult =
@@ -42,21 +52,25 @@ type TrainResult =
       Seconds: float
       Cancelled: bool }
 
-/// The fit loop: shuffled mini-batches, an optimizer step per batch, early stopping on validation
-/// loss that keeps the best parameters, and divergence detection.
+/// The fit loop over any network function `Params -> Tensor -> Tensor` and loss: shuffled mini-batches, an
+/// optimizer step per batch, early stopping on validation loss that keeps the best parameters, and
+/// divergence detection.
 [<RequireQualifiedAccess>]
 module Train =
-    /// The defaults of the reference: 200 epochs, batch 128, Adam 1e-3, MSE, seed 0.
+    /// The defaults of the reference: 200 epochs, batch 128, Adam 1e-3, constant rate, seed 0, no penalty,
+    /// validation, monitor or progress, never cancelled.
     let defaults =
         { Epochs = 200
           BatchSize = 128
           Optimizer = Optimizer.adamDefault
           Schedule = Constant
-          Loss = MeanSquaredError
           Seed = 0
-          Augment = false
-          Penalty = 0.0
-          Patience = None }
+          Penalty = None
+          Validation = None
+          Patience = None
+          Monitor = None
+          Progress = ignore
+          Cancellation = CancellationToken.None }
 
     /// Checks the options; raises a one-line error naming the bad one.
     let validate (o: TrainOptions) =
@@ -64,7 +78,9 @@ module Train =
         if o.BatchSize < 1 then Fail.with' $"batch size must be ≥ 1, got {o.BatchSize}"
         let lr = Optimizer.learningRate o.Optimizer
         if not (Double.IsFinite lr) || lr <= 0.0 then Fail.with' $"learning rate must be a positive number, got {lr}"
-        if not (Double.IsFinite o.Penalty) || o.Penalty < 0.0 then Fail.with' $"penalty must be ≥ 0, got {o.Penalty}"
+        match o.Penalty with
+        | Some p when not (Double.IsFinite p.Weight) || p.Weight < 0.0 -> Fail.with' $"penalty must be ≥ 0, got {p.Weight}"
+        | _ -> ()
         match o.Patience with
         | Some p when p < 1 -> Fail.with' $"patience must be ≥ 1, got {p}"
         | _ -> ()
@@ -77,36 +93,36 @@ module Train =
             | F32 a -> Array.forall Single.IsFinite a
             | F64 a -> Array.forall Double.IsFinite a)
 
-    /// The loss of a network on a data set (evaluated in batches of 4096, no gradient).
-    let evaluateLoss (spec: NetworkSpec) (loss: LossKind) (p: Params) (x: Tensor) (y: Tensor) : float =
-        let prediction = Network.apply spec p x
-        Tensor.toScalar (LossKind.apply loss prediction (Tensor.convert spec.Precision y))
+    /// The loss of a network on data, in one pass (no gradient).
+    let private lossOn (network: Params -> Tensor -> Tensor) (loss: Tensor -> Tensor -> Tensor) (p: Params) (x: Tensor) (y: Tensor) : float =
+        let prediction = network p x
+        Tensor.toScalar (loss prediction (Tensor.convert prediction.Dtype y))
 
-    /// Fits `spec` from freshly drawn parameters. `x` is rows × (2D+K), `y` has one value per row.
-    /// `monitor` is evaluated after every epoch (for learning curves); `progress` is told each epoch.
-    /// A NaN or infinite loss stops with an error naming the epoch; cancellation stops within one
-    /// epoch and returns the last good parameters.
-    let fitFrom (spec: NetworkSpec) (options: TrainOptions) (initial: Params) (x: Tensor) (y: Tensor)
-                (validation: (Tensor * Tensor) option) (monitor: (Params -> float) option)
-                (progress: EpochReport -> unit) (cancel: CancellationToken) : TrainResult =
+    /// Fits `network` from the parameters `initial` by minimising `loss network(p, x_batch) y_batch` (plus the
+    /// options' penalty). `x` and `y` have one row per sample (y: rows × outputs, or one value per row).
+    /// A NaN or infinite loss stops with an error naming the epoch; cancellation stops within one step and
+    /// returns the parameters of the last completed epoch.
+    /// Example: `Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 0)) x y Train.defaults`.
+    let fit (network: Params -> Tensor -> Tensor) (loss: Tensor -> Tensor -> Tensor) (initial: Params) (x: Tensor) (y: Tensor)
+            (options: TrainOptions) : TrainResult =
         let options = validate options
-        let spec = NetworkSpec.validate spec
-        let rows = x.Raw.Shape.[0]
+        let rows = if x.Raw.Shape.Length = 0 then 0 else x.Raw.Shape.[0]
         if rows < 1 then Fail.with' "training data is empty"
-        if y.Count <> rows then Fail.with' $"training data: {rows} input rows but {y.Count} targets"
-        let x = Tensor.convert spec.Precision x |> Tensor.detach
-        let y = Tensor.convert spec.Precision (Tensor.reshape [| rows |] y) |> Tensor.detach
-        let x, y =
-            if options.Augment then Tensor.concatRows [ x; Network.swap spec.Blocks x ], Tensor.concatRows [ y; y ]
-            else x, y
-        let n = x.Raw.Shape.[0]
+        let yRows = if y.Raw.Shape.Length = 0 then 1 else y.Raw.Shape.[0]
+        if yRows <> rows then Fail.with' $"training data: {rows} input rows but {yRows} target rows"
+        let x = Tensor.detach x
+        // One value per row is one output per row.
+        let y = if y.Raw.Shape.Length = 1 then Tensor.reshape [| rows; 1 |] (Tensor.detach y) else Tensor.detach y
+        let validation, monitor, progress, cancel = options.Validation, options.Monitor, options.Progress, options.Cancellation
+        let n = rows
         let key = Random.fold (Random.key options.Seed) 7
-        let lossOf = LossKind.apply options.Loss
         let batchLoss (xb: Tensor) (yb: Tensor) (p: Params) =
-            let out = Network.apply spec p xb
-            let fit = lossOf out yb
-            if options.Penalty > 0.0 then fit + Loss.symmetryPenalty options.Penalty out (Network.apply spec p (Network.swap spec.Blocks xb))
-            else fit
+            let out = network p xb
+            let fit = loss out (Tensor.convert out.Dtype yb)
+            match options.Penalty with
+            | Some penalty when penalty.Weight > 0.0 ->
+                fit + Loss.symmetryPenalty penalty.Weight out (network p (Symmetry.swap penalty.Symmetry xb))
+            | _ -> fit
         let baseRate = Optimizer.learningRate options.Optimizer
         let arena = Kernels.StepArena()
         let clock = Stopwatch.StartNew()
@@ -132,7 +148,7 @@ module Train =
                 stop <- true
             else
                 let order = Random.permutation (Random.fold key epoch) n
-                let rate = Optimizer.scheduled options.Schedule baseRate epoch
+                let rule = Optimizer.withLearningRate (Optimizer.scheduled options.Schedule baseRate epoch) options.Optimizer
                 let mutable total = 0.0
                 let mutable batches = 0
                 let mutable start = 0
@@ -150,7 +166,7 @@ module Train =
                             let value, g = Params.valueAndGrad (batchLoss xb yb) p
                             if not (Double.IsFinite value) then
                                 Fail.with' $"training diverged at epoch {epoch + 1} (loss is {value}); try a lower learning rate (now {baseRate})"
-                            let s, q = Optimizer.stepReusing spareState spareParams options.Optimizer rate state p g
+                            let s, q = Optimizer.stepReusing spareState spareParams rule state p g
                             value, s, q)
                     spareState <- if Object.ReferenceEquals(state, epochState) then None else Some state
                     spareParams <-
@@ -174,7 +190,7 @@ module Train =
                     if not (finiteParams p) then
                         Fail.with' $"training diverged at epoch {epoch} (the parameters overflowed); try a lower learning rate (now {baseRate})"
                     let validationLoss =
-                        validation |> Option.map (fun (vx, vy) -> evaluateLoss spec options.Loss p vx vy)
+                        validation |> Option.map (fun (vx, vy) -> lossOn network loss p vx vy)
                     let report =
                         { Epoch = epoch
                           TrainLoss = total / float batches
@@ -208,9 +224,3 @@ module Train =
           Seconds = clock.Elapsed.TotalSeconds
           Cancelled = cancelled }
 
-    /// Fits `spec` from parameters drawn with `options.Seed`.
-    let fit (spec: NetworkSpec) (options: TrainOptions) (x: Tensor) (y: Tensor) (validation: (Tensor * Tensor) option)
-            (monitor: (Params -> float) option) (progress: EpochReport -> unit) (cancel: CancellationToken) : TrainResult =
-        NetworkSpec.requireMemory spec 1
-        let initial = Network.init spec (Random.key options.Seed)
-        fitFrom spec options initial x y validation monitor progress cancel
