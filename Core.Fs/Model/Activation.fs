@@ -129,12 +129,15 @@ module Activation =
         | _ -> Neither
 
     /// Checks a custom activation's name: one word, since names go into model files, markdown report
-    /// tables and comma-separated CLI lists (no spaces, commas, '|' or control characters).
+    /// tables and comma-separated CLI lists (no spaces, commas, '|' or control characters), and not a built-in's.
     /// Example: `Activation.checkName "seagull2"` passes; `Activation.checkName "my act"` raises.
     let checkName (name: string) : unit =
         if String.IsNullOrWhiteSpace name then Fail.with' "custom activation: the name is empty"
         if name.Trim() |> Seq.exists (fun c -> Char.IsWhiteSpace c || Char.IsControl c || c = ',' || c = '|') then
             Fail.with' $"custom activation: the name '{name.Trim()}' must be one word (no spaces, commas, '|' or control characters)"
+        // Model files and lists resolve built-in names first: a custom one of that name could never be found.
+        if (tryFind name).IsSome then
+            Fail.with' $"custom activation: '{name.Trim()}' is the name of a built-in activation; choose another name for a custom one"
 
     /// A user-defined activation from a differentiable formula; its derivative comes from the
     /// engine and its declared parity is *measured*, not trusted.

@@ -76,17 +76,16 @@ public sealed class Activation : IEquatable<Activation>
 
     // ---- the catalogue ----
 
-    private static Activation Of(Core.Activation core) => new(core);
+    // The core's catalogue, wrapped once: the named properties below are its entries.
+    private static readonly IReadOnlyList<Activation> all = ReadOnly.List(A.catalogue.Select(a => new Activation(a)).ToArray());
+
+    private static Activation Of(Core.Activation core) =>
+        all.FirstOrDefault(a => a.Name == core.Name) ?? throw new InvalidOperationException($"'{core.Name}' is not in the core's catalogue");
 
     private static readonly Activation seagull = Of(A.seagull), square = Of(A.square), abs = Of(A.abs),
         gaussian = Of(A.gaussian), logcosh = Of(A.logcosh), cos = Of(A.cos), identity = Of(A.identity),
         tanh = Of(A.tanh), relu = Of(A.relu), leakyRelu = Of(A.leakyRelu), sigmoid = Of(A.sigmoid),
         softplus = Of(A.softplus), elu = Of(A.elu), silu = Of(A.silu), gelu = Of(A.gelu);
-
-    private static readonly IReadOnlyList<Activation> all = ReadOnly.List(new[]
-    {
-        seagull, square, abs, gaussian, logcosh, cos, identity, tanh, relu, leakyRelu, sigmoid, softplus, elu, silu, gelu,
-    });
 
     /// <summary>Seagull, log(1 + z²): the even activation of Gao &amp; Zhang.</summary>
     /// <example><code>new NetworkBuilder().Blocks(3, 3, 3).Activations(Activation.Seagull, Activation.Tanh)</code></example>
@@ -134,7 +133,7 @@ public sealed class Activation : IEquatable<Activation>
     /// <example><code>Activation.Gelu.Evaluate(0) // 0</code></example>
     public static Activation Gelu => gelu;
 
-    /// <summary>Every built-in activation, even ones first (15 in all).</summary>
+    /// <summary>Every built-in activation, even ones first (the core's catalogue).</summary>
     /// <example><code>foreach (var a in Activation.All) Console.WriteLine($"{a.Name}: {a.DeclaredParity}");</code></example>
     public static IReadOnlyList<Activation> All => all;
 
@@ -171,10 +170,7 @@ public sealed class Activation : IEquatable<Activation>
     public static Activation Custom(string name, Func<Expr, Expr> formula, string? formulaText = null)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a custom activation needs a non-empty name", nameof(name));
         Guard.Argument(nameof(name), () => A.checkName(name));
-        if (TryGet(name, out _))
-            throw new ArgumentException($"'{name.Trim()}' is the name of a built-in activation; choose another name for a custom one", nameof(name));
         Func<Core.Tensor, Core.Tensor> apply = t =>
             (formula(new Expr(t)) ?? throw new ArgumentException($"the formula of custom activation '{name.Trim()}' returned null", nameof(formula))).Tensor;
         var core = Guard.Argument(nameof(formula), () => A.custom(name, Fs.Func(apply)));

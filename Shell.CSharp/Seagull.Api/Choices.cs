@@ -24,6 +24,8 @@ public enum Architecture
     Pooled,
     /// <summary>(g(x) + g(x̃)) / 2 around an MLP g. Exactly invariant.</summary>
     Symmetrized,
+    /// <summary>A layer tree that none of the named architectures makes (built with the F# core); loaded models can have one.</summary>
+    Custom,
 }
 
 /// <summary>What the pooled architecture's second layer sees.</summary>

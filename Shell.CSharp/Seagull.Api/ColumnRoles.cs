@@ -6,12 +6,14 @@ namespace Seagull.Api;
 /// <summary>
 /// Which CSV columns play which role. Each column is named by its header or by its 0-based position
 /// (an all-digit text such as "3"). u and v need the same number of columns (column j of u pairs with
-/// column j of v under the swap); w may be empty; a null <see cref="Y"/> means the column named "y".
+/// column j of v under the swap); w may be empty; the targets <see cref="Y"/> are one or more columns, none
+/// meaning the column named "y".
 /// </summary>
 /// <example>
 /// <code>
 /// var roles = new ColumnRoles(u: ["x1", "y1"], v: ["x2", "y2"], w: ["field"], y: "energy");
 /// var same = ColumnRoles.Parse(u: "x1,y1", v: "x2,y2", w: "field", y: "energy");
+/// var two = ColumnRoles.Parse(u: "x1,y1", v: "x2,y2", y: "energy,force");   // two target columns
 /// </code>
 /// </example>
 public sealed class ColumnRoles
@@ -20,6 +22,15 @@ public sealed class ColumnRoles
     /// <exception cref="ArgumentException">u is empty, u and v differ in length, or a column reference is blank.</exception>
     /// <example><code>new ColumnRoles(["u1"], ["v1"], null, "y")</code></example>
     public ColumnRoles(IEnumerable<string> u, IEnumerable<string> v, IEnumerable<string>? w = null, string? y = null)
+        : this(u, v, w, y is null ? [] : [y], nameof(y)) { }
+
+    /// <summary>Roles with several target columns (none: the column named "y"). Blank entries are refused.</summary>
+    /// <exception cref="ArgumentException">u is empty, u and v differ in length, or a column reference is blank.</exception>
+    /// <example><code>new ColumnRoles(["u1"], ["v1"], null, ["energy", "force"])</code></example>
+    public ColumnRoles(IEnumerable<string> u, IEnumerable<string> v, IEnumerable<string>? w, IEnumerable<string> y)
+        : this(u, v, w, y ?? throw new ArgumentNullException(nameof(y)), nameof(y)) { }
+
+    private ColumnRoles(IEnumerable<string> u, IEnumerable<string> v, IEnumerable<string>? w, IEnumerable<string> y, string yParam)
     {
         ArgumentNullException.ThrowIfNull(u);
         ArgumentNullException.ThrowIfNull(v);
@@ -31,8 +42,9 @@ public sealed class ColumnRoles
             throw new ArgumentException(
                 $"u has {U.Count} columns ({string.Join(", ", U)}) but v has {V.Count} ({string.Join(", ", V)}); column j of u pairs with column j of v, so they need the same width",
                 nameof(v));
-        if (y is not null && string.IsNullOrWhiteSpace(y)) throw new ArgumentException("the target column name is blank", nameof(y));
-        Y = y?.Trim();
+        var targets = y.ToArray();
+        if (targets.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("a target column name is blank", yParam);
+        Y = ReadOnly.List(targets.Select(t => t.Trim()).ToArray());
     }
 
     private static IReadOnlyList<string> Check(IEnumerable<string> columns, string paramName)
@@ -43,13 +55,13 @@ public sealed class ColumnRoles
     }
 
     /// <summary>
-    /// Roles from comma-separated lists, as on the command line. A column name holding a comma is written in
-    /// double quotes (<c>"u,1"</c>; <c>""</c> inside is one quote).
+    /// Roles from comma-separated lists, as on the command line (<paramref name="y"/> may list several target
+    /// columns). A column name holding a comma is written in double quotes (<c>"u,1"</c>; <c>""</c> inside is one quote).
     /// </summary>
     /// <exception cref="ArgumentException">As for the constructor, an empty entry such as "a,,b", or an unclosed quote.</exception>
     /// <example><code>ColumnRoles.Parse("u1,u2,u3", "v1,v2,v3", "w1,w2,w3", "y")</code></example>
     public static ColumnRoles Parse(string u, string v, string? w = null, string? y = null) =>
-        new(SplitList(u, nameof(u)), SplitList(v, nameof(v)), SplitList(w, nameof(w)), string.IsNullOrWhiteSpace(y) ? null : y);
+        new(SplitList(u, nameof(u)), SplitList(v, nameof(v)), SplitList(w, nameof(w)), SplitList(y, nameof(y)), nameof(y));
 
     /// <summary>The items of a comma-separated list of column names, trimmed; an item in double quotes is taken as written.</summary>
     /// <exception cref="ArgumentException">An unclosed quote, or text after a closing quote.</exception>
@@ -69,17 +81,15 @@ public sealed class ColumnRoles
     /// <example><code>roles.W.Count</code></example>
     public IReadOnlyList<string> W { get; }
 
-    /// <summary>The target column, or null for the column named "y".</summary>
-    /// <example><code>roles.Y ?? "y"</code></example>
-    public string? Y { get; }
+    /// <summary>The target columns, in order; empty for the column named "y".</summary>
+    /// <example><code>roles.Y.Count == 0 ? "y" : roles.Y[0]</code></example>
+    public IReadOnlyList<string> Y { get; }
 
     internal Core.ColumnRoles ToCore()
     {
         static Microsoft.FSharp.Collections.FSharpList<Core.ColumnRef> Refs(IEnumerable<string> items, string role) =>
             Fs.List(items.Select(i => Guard.Argument(role, () => Core.ColumnRefModule.parse(i))));
-        return new Core.ColumnRoles(
-            Refs(U, "u"), Refs(V, "v"), Refs(W, "w"),
-            Y is null ? Fs.None<Core.ColumnRef>() : Fs.Some(Guard.Argument("y", () => Core.ColumnRefModule.parse(Y))));
+        return new Core.ColumnRoles(Refs(U, "u"), Refs(V, "v"), Refs(W, "w"), Refs(Y, "y"));
     }
 
     /// <summary>"u=… v=… w=… y=…", each list as <see cref="Parse"/> reads it back (a name with a comma or a quote in double quotes).</summary>
@@ -87,6 +97,6 @@ public sealed class ColumnRoles
     public override string ToString()
     {
         static string List(IEnumerable<string> names) => string.Join(",", names.Select(Core.Csv.listItem));
-        return $"u={List(U)} v={List(V)} w={List(W)} y={Y ?? "y"}";
+        return $"u={List(U)} v={List(V)} w={List(W)} y={(Y.Count == 0 ? "y" : List(Y))}";
     }
 }

@@ -10,7 +10,7 @@ public sealed record CompareData(string Path, ColumnRoles Roles);
 
 /// <summary>A data set already in memory as one more data set of a comparison (no CSV file needed).</summary>
 /// <param name="Name">Its name in the reports (one word, like a target's).</param>
-/// <param name="Data">The data (for example from <see cref="RegressionData.FromArrays"/>).</param>
+/// <param name="Data">The data (for example from <see cref="RegressionData.FromArrays(double[,], double[], int, int, IReadOnlyList{string}?, string?)"/>).</param>
 /// <example><code>new CompareOptions { DataSet = new CompareDataSet("pairs", RegressionData.FromArrays(x, y, uWidth: 2)), Targets = [] }</code></example>
 public sealed record CompareDataSet(string Name, RegressionData Data);
 

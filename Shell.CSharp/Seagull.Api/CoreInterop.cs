@@ -30,7 +30,9 @@ internal static class Fs
     public static FSharpFunc<TIn, TOut> Func<TIn, TOut>(Func<TIn, TOut> func) => FuncConvert.FromFunc(func);
 
     public static Parity ToParity(Core.Parity parity) =>
-        parity.IsEven ? Api.Parity.Even : parity.IsOdd ? Api.Parity.Odd : Api.Parity.Neither;
+        parity.IsEven ? Api.Parity.Even : parity.IsOdd ? Api.Parity.Odd
+        : parity.IsNeither ? Api.Parity.Neither
+        : throw new InvalidOperationException($"the core has a parity '{parity}' that this API does not know");
 
     public static Core.Dtype ToDtype(Precision precision) =>
         precision == Precision.Float64 ? Core.Dtype.Float64 : Core.Dtype.Float32;
@@ -38,20 +40,25 @@ internal static class Fs
     public static Precision ToPrecision(Core.Dtype dtype) =>
         dtype.IsFloat64 ? Api.Precision.Float64 : Api.Precision.Float32;
 
-    public static Core.Architecture ToArchitecture(Architecture architecture) => architecture switch
+    /// <summary>The core's constructor of a named architecture.</summary>
+    public static Core.NetworkSpec Build(Architecture architecture, Core.Symmetry symmetry, Core.ArchitectureOptions options) => architecture switch
     {
-        Api.Architecture.Mlp => Core.Architecture.Mlp,
-        Api.Architecture.Split => Core.Architecture.Split,
-        Api.Architecture.Pooled => Core.Architecture.Pooled,
-        Api.Architecture.Symmetrized => Core.Architecture.Symmetrized,
-        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "unknown architecture"),
+        Api.Architecture.Mlp => Core.Architectures.mlp(symmetry, options),
+        Api.Architecture.Split => Core.Architectures.split(symmetry, options),
+        Api.Architecture.Pooled => Core.Architectures.pooled(symmetry, options),
+        Api.Architecture.Symmetrized => Core.Architectures.symmetrized(symmetry, options),
+        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "not an architecture the builder makes"),
     };
 
-    public static Architecture ToArchitecture(Core.Architecture architecture) =>
-        architecture.IsMlp ? Api.Architecture.Mlp
-        : architecture.IsSplit ? Api.Architecture.Split
-        : architecture.IsPooled ? Api.Architecture.Pooled
-        : Api.Architecture.Symmetrized;
+    /// <summary>The architecture of a core name from <c>Architectures.recognise</c>; an unknown name is a bug, not a guess.</summary>
+    public static Architecture ToArchitecture(string name) => name switch
+    {
+        "mlp" => Api.Architecture.Mlp,
+        "split" => Api.Architecture.Split,
+        "pooled" => Api.Architecture.Pooled,
+        "symmetrized" => Api.Architecture.Symmetrized,
+        _ => throw new InvalidOperationException($"the core named an architecture '{name}' that this API does not know"),
+    };
 
     public static Core.Pooling ToPooling(Pooling pooling) => pooling switch
     {
@@ -61,7 +68,9 @@ internal static class Fs
     };
 
     public static Pooling ToPooling(Core.Pooling pooling) =>
-        pooling.IsPoolSum ? Api.Pooling.Sum : Api.Pooling.SumAbsDiff;
+        pooling.IsPoolSum ? Api.Pooling.Sum
+        : pooling.IsPoolSumAbsDiff ? Api.Pooling.SumAbsDiff
+        : throw new InvalidOperationException($"the core has a pooling '{pooling}' that this API does not know");
 
     /// <summary>Row-major copy of a 2-D array.</summary>
     public static double[] RowMajor(double[,] x)
@@ -71,6 +80,14 @@ internal static class Fs
         var flat = new double[rows * cols];
         if (flat.Length > 0) Buffer.BlockCopy(x, 0, flat, 0, flat.Length * sizeof(double));
         return flat;
+    }
+
+    /// <summary>Row-major columns of one-column-per-entry vector (a one-output target).</summary>
+    public static double[,] Column(double[] y)
+    {
+        var m = new double[y.Length, 1];
+        for (var i = 0; i < y.Length; i++) m[i, 0] = y[i];
+        return m;
     }
 
     /// <summary>A 2-D array from row-major values.</summary>

@@ -96,12 +96,17 @@ public sealed record FitOptions
             throw new ArgumentException("Patience needs a ValidationFraction: early stopping watches the validation loss", p);
     }
 
-    internal Core.TrainOptions ToCore(int seed)
+    /// <summary>The core's fit settings: these options with the seed, the epoch callback and the cancellation token.</summary>
+    internal Core.FitSettings ToCore(int seed, Microsoft.FSharp.Core.FSharpFunc<Core.EpochReport, Microsoft.FSharp.Core.Unit> progress,
+                                     CancellationToken cancellationToken)
     {
         var optimizer = Optimizer == Optimizer.Sgd
             ? Core.OptimizerKind.NewSgd(LearningRate, Momentum)
             : Core.Optimizer.withLearningRate(LearningRate, Core.Optimizer.adamDefault);
         var d = Core.Train.defaults;
-        return new Core.TrainOptions(Epochs, BatchSize, optimizer, Schedule.For(Epochs), d.Loss, seed, Augment, Penalty, Fs.Option(Patience));
+        var training = new Core.TrainOptions(Epochs, BatchSize, optimizer, Schedule.For(Epochs), seed, d.Penalty, d.Validation,
+                                             Fs.Option(Patience), d.Monitor, progress, cancellationToken);
+        var r = Core.Regressor.defaults;
+        return new Core.FitSettings(training, r.Loss, Augment, Penalty, Fs.Option(ValidationFraction), r.Monitor);
     }
 }

@@ -7,7 +7,7 @@ namespace Seagull.Api;
 /// A fluent, immutable builder of <see cref="NetworkDefinition"/>s: every method returns a new builder,
 /// so a partly configured builder can be shared and branched. Only <see cref="Blocks(int, int, int)"/> is required.
 /// Defaults: symmetrized architecture, hidden 64, 64, activations Seagull then tanh (the most accurate
-/// exactly invariant design of the reference), even activation Seagull, pooling sum+|diff|, float32, seed 0.
+/// exactly invariant design of the reference), even activation Seagull, pooling sum+|diff|, one output, float32, seed 0.
 /// </summary>
 /// <example>
 /// <code>
@@ -32,6 +32,7 @@ public sealed class NetworkBuilder
     private readonly Activation even = Activation.Seagull;
     private readonly Pooling pooling = Api.Pooling.SumAbsDiff;
     private readonly Precision precision = Api.Precision.Float32;
+    private readonly int outputs = 1;
     private readonly int seed;
 
     /// <summary>A builder with the defaults; call <see cref="Blocks(int, int, int)"/> before <see cref="Build"/>.</summary>
@@ -40,7 +41,8 @@ public sealed class NetworkBuilder
 
     private NetworkBuilder(NetworkBuilder b, int? u = null, int? w = null, Architecture? architecture = null,
                            ImmutableArray<int>? hidden = null, ImmutableArray<Activation>? activations = null,
-                           Activation? even = null, Pooling? pooling = null, Precision? precision = null, int? seed = null)
+                           Activation? even = null, Pooling? pooling = null, Precision? precision = null, int? seed = null,
+                           int? outputs = null)
     {
         this.u = u ?? b.u;
         this.w = w ?? b.w;
@@ -52,6 +54,7 @@ public sealed class NetworkBuilder
         this.pooling = pooling ?? b.pooling;
         this.precision = precision ?? b.precision;
         this.seed = seed ?? b.seed;
+        this.outputs = outputs ?? b.outputs;
     }
 
     /// <summary>
@@ -70,20 +73,33 @@ public sealed class NetworkBuilder
         return new NetworkBuilder(this, u: u, w: w);
     }
 
-    /// <summary>The block widths of a data set: u and v of <see cref="RegressionData.UWidth"/>, w of <see cref="RegressionData.WWidth"/>.</summary>
+    /// <summary>
+    /// The shape of a data set: u and v of <see cref="RegressionData.UWidth"/>, w of <see cref="RegressionData.WWidth"/>,
+    /// and one output per target column (<see cref="RegressionData.Targets"/>).
+    /// </summary>
     /// <example><code>new NetworkBuilder().Blocks(data).Architecture(Architecture.Split).Build()</code></example>
     public NetworkBuilder Blocks(RegressionData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Blocks(data.UWidth, data.UWidth, data.WWidth);
+        return Blocks(data.UWidth, data.UWidth, data.WWidth).Outputs(data.Targets);
+    }
+
+    /// <summary>The number of outputs, one per target column (default 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">outputs &lt; 1.</exception>
+    /// <example><code>builder.Outputs(2)   // fits y with two columns</code></example>
+    public NetworkBuilder Outputs(int outputs)
+    {
+        if (outputs < 1) throw new ArgumentOutOfRangeException(nameof(outputs), outputs, $"a network needs at least 1 output, got {outputs}");
+        return new NetworkBuilder(this, outputs: outputs);
     }
 
     /// <summary>The architecture (default <see cref="Api.Architecture.Symmetrized"/>).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="Api.Architecture"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="Api.Architecture"/>, or <see cref="Api.Architecture.Custom"/> (a tree the builder does not make).</exception>
     /// <example><code>builder.Architecture(Architecture.Pooled)</code></example>
     public NetworkBuilder Architecture(Architecture architecture)
     {
-        if (!Enum.IsDefined(architecture)) throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "unknown architecture");
+        if (!Enum.IsDefined(architecture) || architecture == Api.Architecture.Custom)
+            throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "unknown architecture; use Mlp, Split, Pooled or Symmetrized");
         return new NetworkBuilder(this, architecture: architecture);
     }
 
@@ -166,8 +182,9 @@ public sealed class NetworkBuilder
     /// <summary>Checks the settings and makes the immutable definition.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Blocks(int, int, int)"/> was not called.</exception>
     /// <exception cref="ArgumentException">
-    /// The settings do not fit together: the activation count is neither 1 nor the number of hidden layers
-    /// (parameter "activations"), or a split network's first layer is narrower than 2 (parameter "hidden").
+    /// The settings do not fit together (the core's one-line reason): the activation count is neither 1 nor the
+    /// number of hidden layers (parameter "activations"), or a split network's first layer is narrower than 2
+    /// (parameter "hidden"), or the network is too large (parameter "definition").
     /// </exception>
     /// <example><code>NetworkDefinition net = new NetworkBuilder().Blocks(2, 2, 0).Build();</code></example>
     public NetworkDefinition Build()
@@ -177,20 +194,18 @@ public sealed class NetworkBuilder
         var acts = activations.ToArray();
         if (!activationsSet && acts.Length != hidden.Length)
             acts = hidden.Select((_, i) => i == 0 ? Activation.Seagull : Activation.Tanh).ToArray();
-        if (acts.Length == 1) acts = Enumerable.Repeat(acts[0], hidden.Length).ToArray();
-        if (acts.Length != hidden.Length)
-            throw new ArgumentException($"{hidden.Length} hidden layers need {hidden.Length} activations (or one for all), got {acts.Length}", "activations");
-        if (architecture == Api.Architecture.Split && hidden[0] < 2)
-            throw new ArgumentException("the split architecture's first hidden layer needs width ≥ 2 (half for u+v, half for u−v)", "hidden");
-        var spec = new Core.NetworkSpec(
-            Fs.ToArchitecture(architecture),
-            new Core.Blocks(d, k),
-            Fs.List(hidden),
-            Fs.List(acts.Select(a => a.Inner)),
-            even.Inner,
-            Fs.ToPooling(pooling),
-            Fs.ToDtype(precision));
-        spec = Guard.Argument("definition", () => Core.NetworkSpecModule.validate(spec));
-        return new NetworkDefinition(spec, ReadOnly.List(acts), even, seed);
+        var options = Core.Architectures.options(Fs.List(hidden), Fs.List(acts.Select(a => a.Inner)));
+        options = new Core.ArchitectureOptions(options.Hidden, options.Activations, even.Inner, Fs.ToPooling(pooling), outputs, Fs.ToDtype(precision));
+        var symmetry = Guard.Argument(nameof(u), () => Core.SymmetryModule.blocks(d, k));
+        Core.NetworkSpec spec;
+        try { spec = Fs.Build(architecture, symmetry, options); }
+        catch (Core.SeagullException e)
+        {
+            // The core says which setting; the parameter is the builder call that made it.
+            var param = e.Message.StartsWith("activations:") ? "activations" : e.Message.StartsWith("hidden:") || e.Message.StartsWith("split:") ? "hidden" : "definition";
+            throw new ArgumentException(e.Message, param);
+        }
+        var acts1 = options.Activations.Select(a => Activation.Wrap(a, acts)).ToArray();
+        return new NetworkDefinition(spec, architecture, ReadOnly.List(hidden.ToArray()), ReadOnly.List(acts1), even, pooling, seed);
     }
 }

@@ -6,7 +6,7 @@ namespace Seagull.Api;
 
 /// <summary>
 /// Predictions for the rows of a CSV file next to the file's own columns: every column of the file, in its
-/// order and as written (ids and notes included), then a prediction column.
+/// order and as written (ids and notes included), then a prediction column per output.
 /// </summary>
 /// <example>
 /// <code>
@@ -18,30 +18,45 @@ namespace Seagull.Api;
 public sealed class PredictionTable
 {
     private readonly string[][] fields;
-    private readonly double[] predictions;
+    private readonly double[] predictions;   // row-major, rows × outputs
+    private readonly int outputs;
 
-    internal PredictionTable(IReadOnlyList<string> headers, string[][] fields, double[] predictions)
+    internal PredictionTable(IReadOnlyList<string> headers, string[][] fields, double[] predictions, int outputs)
     {
         Headers = headers;
         this.fields = fields;
         this.predictions = predictions;
+        this.outputs = outputs;
     }
 
-    /// <summary>The column names: the file's columns, the prediction column last.</summary>
+    /// <summary>The column names: the file's columns, the prediction columns last.</summary>
     /// <example><code>Console.WriteLine(string.Join(",", table.Headers));</code></example>
     public IReadOnlyList<string> Headers { get; }
 
+    /// <summary>The names of the prediction columns, one per output ("prediction", or "prediction_NAME" per target for several).</summary>
+    /// <example><code>Console.WriteLine(string.Join(",", table.PredictionColumns));</code></example>
+    public IReadOnlyList<string> PredictionColumns => ReadOnly.List(Headers.Skip(Headers.Count - outputs).ToArray());
+
     /// <summary>The name of the prediction column ("prediction", or "prediction_1", … when the file has one).</summary>
+    /// <exception cref="InvalidOperationException">The model has several outputs (use <see cref="PredictionColumns"/>).</exception>
     /// <example><code>Console.WriteLine(table.PredictionColumn);</code></example>
-    public string PredictionColumn => Headers[^1];
+    public string PredictionColumn => outputs == 1 ? Headers[^1] : throw Several();
 
     /// <summary>Number of rows.</summary>
     /// <example><code>Console.WriteLine(table.Rows);</code></example>
-    public int Rows => predictions.Length;
+    public int Rows => fields.Length;
 
     /// <summary>The predictions, one per row (a copy).</summary>
+    /// <exception cref="InvalidOperationException">The model has several outputs (use <see cref="Column"/> with a prediction column).</exception>
     /// <example><code>double[] p = table.Predictions;</code></example>
-    public double[] Predictions => (double[])predictions.Clone();
+    public double[] Predictions => outputs == 1 ? (double[])predictions.Clone() : throw Several();
+
+    private InvalidOperationException Several() =>
+        new($"the table has {outputs} prediction columns ({string.Join(", ", PredictionColumns)}); name one");
+
+    private int PredictionIndex(int j) => j - (Headers.Count - outputs);
+
+    private double Prediction(int row, int output) => predictions[row * outputs + output];
 
     /// <summary>The values of the column named <paramref name="header"/> as numbers (a copy).</summary>
     /// <exception cref="ArgumentException">No column has that name.</exception>
@@ -50,7 +65,7 @@ public sealed class PredictionTable
     public double[] Column(string header)
     {
         var j = IndexOf(header);
-        if (j == Headers.Count - 1) return Predictions;
+        if (PredictionIndex(j) is var o && o >= 0) return Enumerable.Range(0, Rows).Select(i => Prediction(i, o)).ToArray();
         var values = new double[Rows];
         for (var i = 0; i < values.Length; i++)
         {
@@ -66,8 +81,8 @@ public sealed class PredictionTable
     public string[] Text(string header)
     {
         var j = IndexOf(header);
-        return j == Headers.Count - 1
-            ? predictions.Select(p => p.ToString("R", CultureInfo.InvariantCulture)).ToArray()
+        return PredictionIndex(j) is var o && o >= 0
+            ? Enumerable.Range(0, Rows).Select(i => Prediction(i, o).ToString("R", CultureInfo.InvariantCulture)).ToArray()
             : fields.Select(row => row[j]).ToArray();
     }
 
@@ -79,7 +94,7 @@ public sealed class PredictionTable
     }
 
     private string[][] Records() =>
-        fields.Select((row, i) => row.Append(predictions[i].ToString("R", CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        fields.Select((row, i) => row.Concat(Enumerable.Range(0, outputs).Select(o => Prediction(i, o).ToString("R", CultureInfo.InvariantCulture))).ToArray()).ToArray();
 
     /// <summary>The table as CSV text: a header row, the file's cells as written, predictions in round-trip form ("R", invariant culture).</summary>
     /// <example><code>File.WriteAllText("p.csv", table.ToCsv());</code></example>

@@ -4,8 +4,8 @@ using Core = global::Seagull.Core;
 namespace Seagull.Api;
 
 /// <summary>
-/// An immutable, checked regression data set: rows of inputs ordered [u | v | w], one finite target per
-/// row, column names, and block widths. Made from arrays, a CSV file, or a built-in <see cref="Target"/>.
+/// An immutable, checked regression data set: rows of inputs ordered [u | v | w], one or more finite target
+/// columns, column names, and block widths. Made from arrays, a CSV file, or a built-in <see cref="Target"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -35,31 +35,48 @@ public sealed class RegressionData
 
     /// <summary>Width of u (and of v).</summary>
     /// <example><code>new NetworkBuilder().Blocks(data)</code></example>
-    public int UWidth => Inner.Blocks.D;
+    public int UWidth => Core.SymmetryModule.u(Inner.Symmetry).Length;
 
     /// <summary>Width of w.</summary>
     /// <example><code>int k = data.WWidth;</code></example>
-    public int WWidth => Inner.Blocks.K;
+    public int WWidth => Core.SymmetryModule.w(Inner.Symmetry).Length;
 
     /// <summary>Number of input columns, 2·UWidth + WWidth.</summary>
     /// <example><code>int width = data.InputWidth;</code></example>
-    public int InputWidth => 2 * Inner.Blocks.D + Inner.Blocks.K;
+    public int InputWidth => Inner.Symmetry.Width;
 
     /// <summary>The input column names in [u | v | w] order.</summary>
     /// <example><code>Console.WriteLine(string.Join(",", data.InputNames));</code></example>
     public IReadOnlyList<string> InputNames { get; }
 
+    /// <summary>The number of target columns (1 for most data sets).</summary>
+    /// <example><code>new NetworkBuilder().Blocks(data) // one output per target</code></example>
+    public int Targets => Inner.TargetNames.Length;
+
+    /// <summary>The target columns' names, in order.</summary>
+    /// <example><code>Console.WriteLine(string.Join(",", data.TargetNames));</code></example>
+    public IReadOnlyList<string> TargetNames => ReadOnly.List(Inner.TargetNames.ToArray());
+
     /// <summary>The target column's name.</summary>
+    /// <exception cref="InvalidOperationException">The data has several target columns (use <see cref="TargetNames"/>).</exception>
     /// <example><code>Console.WriteLine(data.TargetName);</code></example>
-    public string TargetName => Inner.TargetName;
+    public string TargetName => Targets == 1 ? Inner.TargetNames[0] : throw Several("TargetNames");
+
+    private InvalidOperationException Several(string instead) =>
+        new($"the data has {Targets} target columns ({string.Join(", ", Inner.TargetNames)}); use {instead}");
 
     /// <summary>A copy of the inputs, Rows × InputWidth, columns [u | v | w].</summary>
     /// <example><code>double[,] x = data.ToInputArray();</code></example>
     public double[,] ToInputArray() => Fs.Matrix(Inner.X, Rows, InputWidth);
 
     /// <summary>A copy of the targets, one per row.</summary>
+    /// <exception cref="InvalidOperationException">The data has several target columns (use <see cref="ToTargetMatrix"/>).</exception>
     /// <example><code>double[] y = data.ToTargetArray();</code></example>
-    public double[] ToTargetArray() => (double[])Inner.Y.Clone();
+    public double[] ToTargetArray() => Targets == 1 ? (double[])Inner.Y.Clone() : throw Several("ToTargetMatrix()");
+
+    /// <summary>A copy of the targets, Rows × <see cref="Targets"/>.</summary>
+    /// <example><code>double[,] y = data.ToTargetMatrix();</code></example>
+    public double[,] ToTargetMatrix() => Fs.Matrix(Inner.Y, Rows, Targets);
 
     /// <summary>
     /// A checked data set from arrays. Column names default to u1..uD, v1..vD, w1..wK and "y".
@@ -77,16 +94,53 @@ public sealed class RegressionData
     {
         ArgumentNullException.ThrowIfNull(y);
         CheckArrays(x, y, uWidth, wWidth, "the data");
-        var blocks = new Core.Blocks(uWidth, wWidth);
-        var names = inputNames?.ToArray() ?? Core.DatasetModule.defaultInputNames(blocks);
-        // Its CSV would hold the name twice in the header, which no reader can map back.
-        if (names.Contains(targetName ?? "y"))
-            throw new ArgumentException($"the target name '{targetName ?? "y"}' is also an input column's name", targetName is null ? nameof(inputNames) : nameof(targetName));
+        return Create(x, y, [targetName ?? "y"], uWidth, wWidth, inputNames, targetName is null ? nameof(inputNames) : nameof(targetName));
+    }
+
+    /// <summary>
+    /// A checked data set with several target columns from arrays. Column names default to u1..uD, v1..vD,
+    /// w1..wK, and y1..yM (or "y" for one column).
+    /// </summary>
+    /// <param name="x">Inputs, one row per sample, columns [u | v | w].</param>
+    /// <param name="y">Targets, one row per row of x, one column per target.</param>
+    /// <param name="uWidth">Width of u (and of v), ≥ 1.</param>
+    /// <param name="wWidth">Width of w, ≥ 0.</param>
+    /// <param name="inputNames">Optional distinct names of the input columns.</param>
+    /// <param name="targetNames">Optional distinct names of the target columns.</param>
+    /// <exception cref="ArgumentException">Empty data, a shape mismatch, a NaN or infinite value, or bad names; the message says which.</exception>
+    /// <example><code>var data = RegressionData.FromArrays(x, new double[,] { { 1, 2 }, { 3, 4 } }, uWidth: 1, targetNames: ["a", "b"]);</code></example>
+    public static RegressionData FromArrays(double[,] x, double[,] y, int uWidth, int wWidth = 0,
+                                            IReadOnlyList<string>? inputNames = null, IReadOnlyList<string>? targetNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        CheckArrays(x, null, uWidth, wWidth, "the data");
+        CheckTargets(y, x.GetLength(0));
+        var names = targetNames?.ToArray()
+            ?? (y.GetLength(1) == 1 ? ["y"] : Enumerable.Range(1, y.GetLength(1)).Select(i => $"y{i}").ToArray());
+        if (names.Length != y.GetLength(1))
+            throw new ArgumentException($"{names.Length} target names for {y.GetLength(1)} target columns", nameof(targetNames));
+        return Create(x, Fs.RowMajor(y), names, uWidth, wWidth, inputNames, targetNames is null ? nameof(inputNames) : nameof(targetNames));
+    }
+
+    private static RegressionData Create(double[,] x, double[] y, string[] targetNames, int uWidth, int wWidth,
+                                         IReadOnlyList<string>? inputNames, string namesParam)
+    {
+        var symmetry = Guard.Argument(nameof(uWidth), () => Core.SymmetryModule.blocks(uWidth, wWidth));
+        var names = inputNames?.ToArray() ?? Core.SymmetryModule.defaultNames(symmetry);
         if (names.Length != x.GetLength(1))
             throw new ArgumentException($"{names.Length} input names for {x.GetLength(1)} input columns", nameof(inputNames));
-        var ds = Guard.Argument(inputNames is null ? nameof(targetName) : nameof(inputNames),
-            () => Core.DatasetModule.create(blocks, names, targetName ?? "y", Fs.RowMajor(x), y));
+        var ds = Guard.Argument(namesParam, () => Core.DatasetModule.create(symmetry, names, targetNames, Fs.RowMajor(x), y));
         return new RegressionData(ds, "arrays");
+    }
+
+    /// <summary>Checks a target matrix: as many rows as x, at least one column, finite values (naming y).</summary>
+    internal static void CheckTargets(double[,] y, int rows)
+    {
+        if (y.GetLength(0) != rows) throw new ArgumentException($"y has {y.GetLength(0)} rows but x has {rows}", nameof(y));
+        if (y.GetLength(1) == 0) throw new ArgumentException("y has no columns", nameof(y));
+        for (var i = 0; i < y.GetLength(0); i++)
+            for (var j = 0; j < y.GetLength(1); j++)
+                if (!double.IsFinite(y[i, j])) throw new ArgumentException($"y[{i}, {j}] is {y[i, j]}; targets must be finite", nameof(y));
     }
 
     /// <summary>Checks the shapes and values of input and target arrays; every problem is an <see cref="ArgumentException"/> naming x or y.</summary>
@@ -155,7 +209,7 @@ public sealed class RegressionData
     /// <example><code>var swapped = data.Swap();</code></example>
     public RegressionData Swap() => new(Core.DatasetModule.swap(Inner), Source);
 
-    /// <summary>Writes the data (inputs, then the target) to a CSV file atomically, numbers in round-trip form.</summary>
+    /// <summary>Writes the data (inputs, then the targets) to a CSV file atomically, numbers in round-trip form.</summary>
     /// <exception cref="IOException">The file cannot be written.</exception>
     /// <example><code>data.WriteCsv("train.csv");</code></example>
     public void WriteCsv(string path)
@@ -164,11 +218,12 @@ public sealed class RegressionData
         Guard.Io(() => Core.Csv.write(path, Inner));
     }
 
-    /// <summary>The data as CSV text (inputs, then the target), numbers in round-trip form; the same text <see cref="WriteCsv"/> writes.</summary>
+    /// <summary>The data as CSV text (inputs, then the targets), numbers in round-trip form; the same text <see cref="WriteCsv"/> writes.</summary>
     /// <example><code>Console.Write(Targets.Get("spring").Generate(5).ToCsv());</code></example>
     public string ToCsv() => Core.Csv.toText(Inner);
 
-    /// <summary>"N rows, u:D v:D w:K, target NAME".</summary>
+    /// <summary>"N rows, u:D v:D w:K, target NAME" (or "targets A, B").</summary>
     /// <example><code>Console.WriteLine(data);</code></example>
-    public override string ToString() => $"{Rows} rows, u:{UWidth} v:{UWidth} w:{WWidth}, target {TargetName}";
+    public override string ToString() =>
+        $"{Rows} rows, u:{UWidth} v:{UWidth} w:{WWidth}, {(Targets == 1 ? "target" : "targets")} {string.Join(", ", Inner.TargetNames)}";
 }

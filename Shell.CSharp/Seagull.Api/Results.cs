@@ -14,9 +14,23 @@ namespace Seagull.Api;
 /// </example>
 public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double? ValidationLoss, TimeSpan Elapsed);
 
+/// <summary>One target column's errors after a fit, in that target's own units.</summary>
+/// <param name="Name">The target column's name.</param>
+/// <param name="TrainMse">MSE on the training part.</param>
+/// <param name="TrainMseStandardized">TrainMse / (the training target's standard deviation)².</param>
+/// <param name="TestMse">MSE on the test part, or null without one.</param>
+/// <param name="TestMseStandardized">TestMse in standardised units, or null.</param>
+/// <param name="TestR2">R² on the test part, or null.</param>
+/// <param name="InvarianceError">max |f(u,v,w) − f(v,u,w)| of this output over the test part (else the training part).</param>
+/// <example><code>foreach (var t in report.Targets) Console.WriteLine($"{t.Name}: test MSE {t.TestMse:G4}");</code></example>
+public sealed record TargetReport(string Name, double TrainMse, double TrainMseStandardized, double? TestMse, double? TestMseStandardized,
+                                  double? TestR2, double InvarianceError);
+
 /// <summary>
 /// The outcome of a fit. Errors are in the target's own units unless named "Standardized" (divided by the
 /// training target's variance, the unit of the comparison reports, where 1 means "no better than the mean").
+/// With several target columns, the standardised errors are means over the targets, the ones in target units
+/// (TrainMse, TestMse, TestR2, InvarianceError) are NaN (null where nullable), and <see cref="Targets"/> has each target's.
 /// </summary>
 /// <param name="TrainMse">MSE on the training part after the fit.</param>
 /// <param name="TrainMseStandardized">TrainMse / (training target standard deviation)².</param>
@@ -35,6 +49,7 @@ public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double
 /// <param name="Cancelled">True when the cancellation token stopped the fit early. Cancelled before the first epoch
 /// ended (<c>EpochsRun == 0</c>), the errors above are those of the initial network and the regressor stays unfitted.</param>
 /// <param name="History">One report per completed epoch.</param>
+/// <param name="Targets">Each target column's errors (one entry for a one-target fit).</param>
 /// <example>
 /// <code>
 /// FitReport r = regressor.Fit(x, y, new FitOptions { TestFraction = 0.2 });
@@ -56,19 +71,36 @@ public sealed record FitReport(
     int TrainRows,
     int TestRows,
     bool Cancelled,
-    IReadOnlyList<EpochReport> History);
+    IReadOnlyList<EpochReport> History,
+    IReadOnlyList<TargetReport> Targets);
 
-/// <summary>Accuracy of a fitted model on data with targets, in the target's own units.</summary>
+/// <summary>Accuracy of a fitted model on one target column, in that target's own units.</summary>
+/// <param name="Name">The target column's name.</param>
+/// <param name="Mse">Mean squared error.</param>
+/// <param name="MseStandardized">Mse / (the training target's standard deviation)².</param>
+/// <param name="Rmse">Root mean squared error.</param>
+/// <param name="R2">Coefficient of determination (NaN when the targets are all equal).</param>
+/// <param name="InvarianceError">max over rows of |f(u,v,w) − f(v,u,w)| of this output.</param>
+/// <example><code>foreach (var t in evaluation.Targets) Console.WriteLine($"{t.Name}: R² {t.R2:F3}");</code></example>
+public sealed record TargetEvaluation(string Name, double Mse, double MseStandardized, double Rmse, double R2, double InvarianceError);
+
+/// <summary>
+/// Accuracy of a fitted model on data with targets, in the target's own units. With several target columns the
+/// numbers in target units are NaN and <see cref="Targets"/> has each target's; <see cref="MseStandardized"/> is their mean.
+/// </summary>
 /// <param name="Mse">Mean squared error.</param>
 /// <param name="Rmse">Root mean squared error.</param>
 /// <param name="R2">Coefficient of determination (NaN when the targets are all equal).</param>
 /// <param name="InvarianceError">max over rows of |f(u,v,w) − f(v,u,w)|.</param>
 /// <param name="N">Number of rows.</param>
+/// <param name="MseStandardized">The mean over targets of the MSE divided by the training target's variance.</param>
+/// <param name="Targets">Each target column's accuracy (one entry for a one-target model).</param>
 /// <example><code>Evaluation e = regressor.Evaluate(x, y); Console.WriteLine($"RMSE {e.Rmse:G4}, R² {e.R2:F3}");</code></example>
-public sealed record Evaluation(double Mse, double Rmse, double R2, double InvarianceError, int N);
+public sealed record Evaluation(double Mse, double Rmse, double R2, double InvarianceError, int N, double MseStandardized,
+                                IReadOnlyList<TargetEvaluation> Targets);
 
 /// <summary>One activation of a model, with the parity it declares and the parity measured numerically.</summary>
-/// <param name="Layer">Where it acts: "hidden1", "hidden2", …, or "u−v branch" (split's even activation).</param>
+/// <param name="Layer">Where it acts: the dense layer's path in the network, such as "layer1", "inner/layer2", "sum" or "difference" (split's u−v branch).</param>
 /// <param name="Name">The activation's name.</param>
 /// <param name="Declared">The parity it declares.</param>
 /// <param name="Measured">The parity measured by <see cref="Activation.MeasureParity"/>.</param>

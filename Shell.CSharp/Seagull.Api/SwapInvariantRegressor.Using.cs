@@ -9,22 +9,47 @@ public sealed partial class SwapInvariantRegressor
     /// <exception cref="ArgumentException">x has the wrong number of columns or holds NaN or infinite values, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>double[] p = regressor.Predict(new double[,] { { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 } });</code></example>
+    /// <exception cref="InvalidOperationException">The model has several outputs (use <see cref="PredictOutputs"/>).</exception>
     public double[] Predict(double[,] x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var m = Fitted();
+        var m = OneOutput();
         if (x.GetLength(0) == 0 && x.GetLength(1) == Definition.InputWidth) return [];
         RegressionData.CheckArrays(x, null, Definition.UWidth, Definition.WWidth, "the model");
         return Guard.Argument(nameof(x), () => Core.Regressor.predict(m, Fs.RowMajor(x)));
+    }
+
+    /// <summary>Predictions in the targets' units, one row per row of <paramref name="x"/> and one column per output (<see cref="TargetNames"/>).</summary>
+    /// <exception cref="ArgumentException">x has the wrong number of columns or holds NaN or infinite values, or the network cannot represent a row's prediction.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>double[,] p = regressor.PredictOutputs(x);   // p[i, j]: output j of row i</code></example>
+    public double[,] PredictOutputs(double[,] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var m = Fitted();
+        var outputs = m.TargetNames.Length;
+        if (x.GetLength(0) == 0 && x.GetLength(1) == Definition.InputWidth) return new double[0, outputs];
+        RegressionData.CheckArrays(x, null, Definition.UWidth, Definition.WWidth, "the model");
+        var flat = Guard.Argument(nameof(x), () => Core.Regressor.predict(m, Fs.RowMajor(x)));
+        return Fs.Matrix(flat, x.GetLength(0), outputs);
+    }
+
+    private Core.Model OneOutput()
+    {
+        var m = Fitted();
+        if (m.TargetNames.Length != 1)
+            throw new InvalidOperationException($"the model has {m.TargetNames.Length} outputs ({string.Join(", ", m.TargetNames)}); use PredictOutputs");
+        return m;
     }
 
     /// <summary>The prediction for one input row (columns [u | v | w]).</summary>
     /// <exception cref="ArgumentException">The row has the wrong length or holds NaN or infinite values, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>double p = regressor.Predict(stackalloc double[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 });</code></example>
+    /// <exception cref="InvalidOperationException">The model has several outputs (use <see cref="PredictOutputs"/>).</exception>
     public double Predict(ReadOnlySpan<double> row)
     {
-        var m = Fitted();
+        var m = OneOutput();
         if (row.Length != Definition.InputWidth)
             throw new ArgumentException($"the row has {row.Length} values but the model expects {Definition.InputWidth} ([u:{Definition.UWidth} | v:{Definition.VWidth} | w:{Definition.WWidth}])", nameof(row));
         for (var j = 0; j < row.Length; j++)
@@ -37,12 +62,17 @@ public sealed partial class SwapInvariantRegressor
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">A model column is missing or a cell is not a finite number.</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <exception cref="InvalidOperationException">The model has several outputs (use <see cref="PredictTable"/>).</exception>
     /// <example><code>double[] p = regressor.Predict("new.csv");</code></example>
-    public double[] Predict(string csvPath) => PredictTable(csvPath).Predictions;
+    public double[] Predict(string csvPath)
+    {
+        OneOutput();
+        return PredictTable(csvPath).Predictions;
+    }
 
     /// <summary>
     /// Predictions for the rows of a CSV file next to every column of the file (ids and other columns kept,
-    /// as written), with a "prediction" column last.
+    /// as written), with a "prediction" column last (for several outputs, one "prediction_NAME" column per target).
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">A model column is missing or a cell is not a finite number.</exception>
@@ -52,36 +82,62 @@ public sealed partial class SwapInvariantRegressor
     {
         var m = Fitted();
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
-        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.None<Core.ColumnRef>()));
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.List<Core.ColumnRef>([])));
         var predictions = Guard.Data(() => Core.Regressor.predict(m, inputs.Inputs));
         var headers = new List<string>(inputs.Header);
-        var name = "prediction";
-        for (var k = 1; headers.Contains(name); k++) name = $"prediction_{k}";
-        headers.Add(name);
-        return new PredictionTable(ReadOnly.List(headers), inputs.Fields, predictions);
+        foreach (var target in m.TargetNames)
+        {
+            var stem = m.TargetNames.Length == 1 ? "prediction" : $"prediction_{target}";
+            var name = stem;
+            for (var k = 1; headers.Contains(name); k++) name = $"{stem}_{k}";
+            headers.Add(name);
+        }
+        return new PredictionTable(ReadOnly.List(headers), inputs.Fields, predictions, m.TargetNames.Length);
     }
 
     /// <summary>MSE, RMSE, R² and invariance error of the model on inputs x and targets y (target units).</summary>
     /// <exception cref="ArgumentException">Shape mismatch, empty data, or NaN/infinite values, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>Evaluation e = regressor.Evaluate(testX, testY);</code></example>
+    /// <exception cref="InvalidOperationException">The model has several outputs (pass y with one column per output).</exception>
     public Evaluation Evaluate(double[,] x, double[] y)
     {
         ArgumentNullException.ThrowIfNull(y);
-        var m = Fitted();
+        var m = OneOutput();
         RegressionData.CheckArrays(x, y, Definition.UWidth, Definition.WWidth, "the model");
-        var data = Guard.Argument(nameof(x), () => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, m.TargetName, Fs.RowMajor(x), y));
-        return ToEvaluation(Guard.Argument(nameof(x), () => Core.Regressor.evaluate(m, data)));
+        return EvaluateArrays(m, x, y);
+    }
+
+    /// <summary>Metrics of the model on inputs x and targets y with one column per output (target units).</summary>
+    /// <exception cref="ArgumentException">Shape mismatch (y's columns against the model's outputs), empty data, or NaN/infinite values, or the network cannot represent a row's prediction.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>Evaluation e = regressor.Evaluate(testX, testY2); Console.WriteLine(e.Targets[1].R2);</code></example>
+    public Evaluation Evaluate(double[,] x, double[,] y)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        var m = Fitted();
+        RegressionData.CheckArrays(x, null, Definition.UWidth, Definition.WWidth, "the model");
+        RegressionData.CheckTargets(y, x.GetLength(0));
+        if (y.GetLength(1) != m.TargetNames.Length)
+            throw new ArgumentException($"y has {y.GetLength(1)} columns but the model has {m.TargetNames.Length} outputs", nameof(y));
+        return EvaluateArrays(m, x, Fs.RowMajor(y));
+    }
+
+    private static Evaluation EvaluateArrays(Core.Model m, double[,] x, double[] y)
+    {
+        var data = Guard.Argument(nameof(x), () => Core.DatasetModule.create(m.Spec.Symmetry, m.InputNames, m.TargetNames, Fs.RowMajor(x), y));
+        return ToEvaluation(Guard.Argument(nameof(x), () => Core.Evaluation.evaluate(m, data)));
     }
 
     /// <summary>Predictions in the target's units for the rows of a data set with the same block widths.</summary>
     /// <exception cref="ArgumentException">The data's block widths differ from the model's, or the network cannot represent a row's prediction (NaN or ∞ for inputs far outside the training data; the message names the row).</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>double[] p = regressor.Predict(test);</code></example>
+    /// <exception cref="InvalidOperationException">The model has several outputs (use <see cref="PredictOutputs"/> on <see cref="RegressionData.ToInputArray"/>).</exception>
     public double[] Predict(RegressionData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var m = Fitted();
+        var m = OneOutput();
         if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
             throw new ArgumentException($"the data has blocks u:{data.UWidth} w:{data.WWidth} but the model expects u:{Definition.UWidth} w:{Definition.WWidth}", nameof(data));
         return Guard.Argument(nameof(data), () => Core.Regressor.predict(m, data.Inner.X));
@@ -97,16 +153,19 @@ public sealed partial class SwapInvariantRegressor
         var m = Fitted();
         if (data.UWidth != Definition.UWidth || data.WWidth != Definition.WWidth)
             throw new ArgumentException($"the data has blocks u:{data.UWidth} w:{data.WWidth} but the model expects u:{Definition.UWidth} w:{Definition.WWidth}", nameof(data));
-        return ToEvaluation(Guard.Argument(nameof(data), () => Core.Regressor.evaluate(m, data.Inner)));
+        if (data.Targets != m.TargetNames.Length)
+            throw new ArgumentException($"the data has {data.Targets} target columns but the model has {m.TargetNames.Length} outputs", nameof(data));
+        return ToEvaluation(Guard.Argument(nameof(data), () => Core.Evaluation.evaluate(m, data.Inner)));
     }
 
     /// <summary>
-    /// Metrics of the model on a CSV file: input columns are found by the model's stored names, the target by
-    /// <paramref name="targetColumn"/> (default: the model's target name).
+    /// Metrics of the model on a CSV file: input columns are found by the model's stored names, the targets by
+    /// <paramref name="targetColumn"/> (default: the model's target names; for several outputs a comma-separated
+    /// list, one column per output, as on the command line).
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">A column is missing (the target included), the target is one of the model's inputs, or a cell is not a finite number.</exception>
-    /// <exception cref="ArgumentException">The target column name is blank.</exception>
+    /// <exception cref="InvalidDataException">A column is missing (the targets included), a target is one of the model's inputs, or a cell is not a finite number.</exception>
+    /// <exception cref="ArgumentException">The target column name is blank, or names a different number of columns than the model has outputs.</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>Evaluation e = regressor.Evaluate("test.csv", targetColumn: "energy");</code></example>
     public Evaluation Evaluate(string csvPath, string? targetColumn = null)
@@ -115,16 +174,26 @@ public sealed partial class SwapInvariantRegressor
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
         if (targetColumn is not null && string.IsNullOrWhiteSpace(targetColumn))
             throw new ArgumentException("the target column name is blank", nameof(targetColumn));
-        var target = targetColumn?.Trim() ?? m.TargetName;
-        var reference = targetColumn is null ? Core.ColumnRef.NewName(target) : Guard.Data(() => Core.ColumnRefModule.parse(target));
-        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.Some(reference)));
+        var targets = targetColumn is null ? m.TargetNames : ColumnRoles.SplitList(targetColumn, nameof(targetColumn));
+        if (targets.Length != m.TargetNames.Length)
+            throw new ArgumentException($"{targets.Length} target columns for a model of {m.TargetNames.Length} outputs ({string.Join(", ", m.TargetNames)})", nameof(targetColumn));
+        var references = targetColumn is null
+            ? targets.Select(Core.ColumnRef.NewName).ToArray()
+            : targets.Select(t => Guard.Data(() => Core.ColumnRefModule.parse(t))).ToArray();
+        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.List(references)));
         var observed = Fs.ValueRef(inputs.Observed)
-            ?? throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column '{target}' to compare the predictions with; name the target column");
-        var data = Guard.Data(() => Core.DatasetModule.create(m.Spec.Blocks, m.InputNames, m.TargetName, inputs.Inputs, observed));
-        return ToEvaluation(Guard.Data(() => Core.Regressor.evaluate(m, data)));
+            ?? throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column {string.Join(", ", targets.Select(t => $"'{t}'"))} to compare the predictions with; name the target column");
+        var data = Guard.Data(() => Core.DatasetModule.create(m.Spec.Symmetry, m.InputNames, m.TargetNames, inputs.Inputs, observed));
+        return ToEvaluation(Guard.Data(() => Core.Evaluation.evaluate(m, data)));
     }
 
-    private static Evaluation ToEvaluation(Core.Metrics x) => new(x.Mse, x.Rmse, x.R2, x.InvarianceError, x.N);
+    private static Evaluation ToEvaluation(Core.Metrics x)
+    {
+        var targets = x.Targets.Select(t => new TargetEvaluation(t.Name, t.Mse, t.StandardizedMse, t.Rmse, t.R2, t.InvarianceError)).ToArray();
+        var one = targets.Length == 1 ? targets[0] : null;
+        return new Evaluation(one?.Mse ?? double.NaN, one?.Rmse ?? double.NaN, one?.R2 ?? double.NaN, one?.InvarianceError ?? double.NaN,
+                              x.N, x.StandardizedMse, ReadOnly.List(targets));
+    }
 
     /// <summary>
     /// Measures swap invariance on <paramref name="samples"/> random inputs (normal, seeded): the largest
@@ -136,9 +205,8 @@ public sealed partial class SwapInvariantRegressor
     public InvarianceReport CheckInvariance(int samples = 1000, int seed = 0)
     {
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be ≥ 1, got {samples}");
-        var m = model ?? new Core.Model(Definition.Spec, InitialParams(), Core.StandardizationModule.identity(Definition.Spec.Blocks),
-                                        Core.DatasetModule.defaultInputNames(Definition.Spec.Blocks), "y", "");
-        var check = Guard.Argument(nameof(samples), () => Core.Regressor.check(m, samples, seed));
+        var m = model ?? Unfitted();
+        var check = Guard.Argument(nameof(samples), () => Core.Evaluation.check(m, samples, seed));
         var activations = check.Activations
             .Select(a => new ActivationParity(a.Layer, a.Name, Fs.ToParity(a.Declared), Fs.ToParity(a.Measured)))
             .ToArray();

@@ -76,11 +76,20 @@ public sealed partial class SwapInvariantRegressor
     /// <summary>The input column names in [u | v | w] order (u1.., v1.., w1.. until fitted on named data).</summary>
     /// <example><code>Console.WriteLine(string.Join(",", regressor.InputNames));</code></example>
     public IReadOnlyList<string> InputNames =>
-        ReadOnly.List(model?.InputNames.ToArray() ?? Core.DatasetModule.defaultInputNames(Definition.Spec.Blocks));
+        ReadOnly.List(model?.InputNames.ToArray() ?? Core.SymmetryModule.defaultNames(Definition.Spec.Symmetry));
+
+    /// <summary>The target columns' names, one per output (y, or y1, y2, … until fitted on named data).</summary>
+    /// <example><code>Console.WriteLine(string.Join(",", regressor.TargetNames));</code></example>
+    public IReadOnlyList<string> TargetNames => ReadOnly.List(model?.TargetNames.ToArray() ?? DefaultTargetNames(Definition.Outputs));
+
+    private static string[] DefaultTargetNames(int outputs) =>
+        outputs == 1 ? ["y"] : Enumerable.Range(1, outputs).Select(i => $"y{i}").ToArray();
 
     /// <summary>The target column's name ("y" until fitted on named data).</summary>
+    /// <exception cref="InvalidOperationException">The network has several outputs (use <see cref="TargetNames"/>).</exception>
     /// <example><code>Console.WriteLine(regressor.TargetName);</code></example>
-    public string TargetName => model?.TargetName ?? "y";
+    public string TargetName => TargetNames.Count == 1 ? TargetNames[0]
+        : throw new InvalidOperationException($"the network has {TargetNames.Count} outputs ({string.Join(", ", TargetNames)}); use TargetNames");
 
     /// <summary>Where the training data came from (a target name, a CSV file name, or "arrays"); empty until fitted.</summary>
     /// <example><code>Console.WriteLine(regressor.Source);</code></example>
@@ -89,6 +98,10 @@ public sealed partial class SwapInvariantRegressor
     /// <summary>The number of trainable parameters.</summary>
     /// <example><code>Console.WriteLine(regressor.ParameterCount);</code></example>
     public int ParameterCount => model is { } m ? Core.ParamsModule.count(m.Params) : Core.Network.parameterCount(Definition.Spec);
+
+    private Core.Model Unfitted() =>
+        new(Definition.Spec, InitialParams(), Core.StandardizationModule.identity(Definition.Spec.Symmetry, Definition.Outputs),
+            Core.SymmetryModule.defaultNames(Definition.Spec.Symmetry), DefaultTargetNames(Definition.Outputs), "");
 
     private Core.Params InitialParams() => Core.Network.init(Definition.Spec, Core.Random.key(Definition.Seed));
 
@@ -119,6 +132,27 @@ public sealed partial class SwapInvariantRegressor
         RegressionData.CheckArrays(x, y, Definition.UWidth, Definition.WWidth, "the network");
         var data = RegressionData.FromArrays(x, y, Definition.UWidth, Definition.WWidth);
         return FitData(data, options, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fits a network with several outputs (<see cref="NetworkBuilder.Outputs"/>) to inputs <paramref name="x"/>
+    /// and targets <paramref name="y"/>, one column per output (see <see cref="Fit(double[,], double[], FitOptions?, IProgress{EpochReport}?, CancellationToken)"/>).
+    /// Each target column is standardised on its own.
+    /// </summary>
+    /// <param name="x">Inputs, one row per sample, <see cref="NetworkDefinition.InputWidth"/> columns.</param>
+    /// <param name="y">Targets, one row per sample, <see cref="NetworkDefinition.Outputs"/> columns.</param>
+    /// <param name="options">Fit settings (default <c>new FitOptions()</c>).</param>
+    /// <param name="progress">Told after each epoch, on the fitting thread.</param>
+    /// <param name="cancellationToken">Stops the fit within one epoch.</param>
+    /// <exception cref="ArgumentException">Shape mismatch (also y's columns against the network's outputs), empty data, NaN or infinite values, or bad options.</exception>
+    /// <exception cref="TrainingException">The loss diverged.</exception>
+    /// <example><code>var r = new SwapInvariantRegressor(new NetworkBuilder().Blocks(3, 3, 3).Outputs(2).Build()); r.Fit(x, y2);</code></example>
+    public FitReport Fit(double[,] x, double[,] y, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        RegressionData.CheckArrays(x, null, Definition.UWidth, Definition.WWidth, "the network");
+        return FitData(RegressionData.FromArrays(x, y, Definition.UWidth, Definition.WWidth), options, progress, cancellationToken);
     }
 
     /// <summary>Fits the network to a data set (see <see cref="Fit(double[,], double[], FitOptions?, IProgress{EpochReport}?, CancellationToken)"/>); the model keeps the data's column names.</summary>
@@ -174,6 +208,10 @@ public sealed partial class SwapInvariantRegressor
             throw new ArgumentException(
                 $"the data has blocks u:{data.UWidth} v:{data.UWidth} w:{data.WWidth} but the network expects u:{Definition.UWidth} v:{Definition.VWidth} w:{Definition.WWidth}",
                 nameof(data));
+        if (data.Targets != Definition.Outputs)
+            throw new ArgumentException(
+                $"the data has {data.Targets} target columns but the network has {Definition.Outputs} output{(Definition.Outputs == 1 ? "" : "s")}; build it with .Outputs({data.Targets})",
+                nameof(data));
         var seed = options.Seed ?? Definition.Seed;
         var train = data;
         RegressionData? test = null;
@@ -204,24 +242,28 @@ public sealed partial class SwapInvariantRegressor
                 history.Add(report);
                 progress?.Report(report);
             });
-            var coreOptions = options.ToCore(seed);
-            var validation = Fs.Option(options.ValidationFraction);
-            var noMonitor = Fs.None<FSharpFunc<Core.Model, double>>();
-            var (fitted, result) = Guard.Training(() =>
-                Core.Regressor.fit(Definition.Spec, coreOptions, train.Inner, validation, noMonitor, onEpoch, cancellationToken));
-            fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetName, data.Source);
+            var settings = options.ToCore(seed, onEpoch, cancellationToken);
+            var (fitted, result) = Guard.Training(() => Core.Regressor.fit(Definition.Spec, settings, train.Inner));
+            fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetNames, data.Source);
             // measure, not evaluate: a held-out row the network cannot represent (an input that overflows once
             // standardised, or an output that does) makes the report's metrics NaN, and the model is kept.
-            var trainMetrics = Guard.Argument(nameof(data), () => Core.Regressor.measure(fitted, train.Inner));
-            var testMetrics = test is null ? null : Guard.Argument(nameof(data), () => Core.Regressor.measure(fitted, test!.Inner));
+            var trainMetrics = Guard.Argument(nameof(data), () => Core.Evaluation.measure(fitted, train.Inner));
+            var testMetrics = test is null ? null : Guard.Argument(nameof(data), () => Core.Evaluation.measure(fitted, test!.Inner));
             if (!(result.Cancelled && result.EpochsRun == 0)) model = fitted;
+            var targets = trainMetrics.Targets.Select((t, j) =>
+            {
+                var tested = testMetrics?.Targets[j];
+                return new TargetReport(t.Name, t.Mse, t.StandardizedMse, tested?.Mse, tested?.StandardizedMse, tested?.R2,
+                                        (tested ?? t).InvarianceError);
+            }).ToArray();
+            var one = targets.Length == 1 ? targets[0] : null;
             return new FitReport(
-                TrainMse: trainMetrics.Mse,
+                TrainMse: one?.TrainMse ?? double.NaN,
                 TrainMseStandardized: trainMetrics.StandardizedMse,
-                TestMse: testMetrics?.Mse,
+                TestMse: one is null ? null : one.TestMse,
                 TestMseStandardized: testMetrics?.StandardizedMse,
-                TestR2: testMetrics?.R2,
-                InvarianceError: (testMetrics ?? trainMetrics).InvarianceError,
+                TestR2: one is null ? null : one.TestR2,
+                InvarianceError: one?.InvarianceError ?? double.NaN,
                 EpochsRun: result.EpochsRun,
                 BestEpoch: result.BestEpoch,
                 Steps: result.Steps,
@@ -230,7 +272,8 @@ public sealed partial class SwapInvariantRegressor
                 TrainRows: train.Rows,
                 TestRows: test?.Rows ?? 0,
                 Cancelled: result.Cancelled,
-                History: ReadOnly.List(history));
+                History: ReadOnly.List(history),
+                Targets: ReadOnly.List(targets));
         }
         finally
         {

@@ -33,15 +33,15 @@ public sealed class Target
 
     /// <summary>Width of u (and of v).</summary>
     /// <example><code>int d = target.UWidth;</code></example>
-    public int UWidth => Inner.Blocks.D;
+    public int UWidth => Core.SymmetryModule.u(Inner.Symmetry).Length;
 
     /// <summary>Width of w.</summary>
     /// <example><code>int k = target.WWidth;</code></example>
-    public int WWidth => Inner.Blocks.K;
+    public int WWidth => Core.SymmetryModule.w(Inner.Symmetry).Length;
 
     /// <summary>Number of inputs, 2·UWidth + WWidth.</summary>
     /// <example><code>var row = new double[target.InputWidth];</code></example>
-    public int InputWidth => 2 * Inner.Blocks.D + Inner.Blocks.K;
+    public int InputWidth => Inner.Symmetry.Width;
 
     /// <summary>True when f(u,v,w) = f(v,u,w) for all inputs (false for control targets).</summary>
     /// <example><code>var suite = Targets.All.Where(t => t.Exchangeable);</code></example>

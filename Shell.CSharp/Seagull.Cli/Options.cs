@@ -82,7 +82,7 @@ internal sealed class DataOptions
     public Option<string?> U { get; } = new("--u") { Description = "Columns of the block u: comma-separated header names or 0-based positions (a number that is one column's name means that column) (with --data).", HelpName = "COLS" };
     public Option<string?> V { get; } = new("--v") { Description = "Columns of the block v, paired with u column by column (same count as --u).", HelpName = "COLS" };
     public Option<string?> W { get; } = new("--w") { Description = "Columns of the block w, the inputs the swap leaves alone (default: none).", HelpName = "COLS" };
-    public Option<string?> Y { get; } = new("--y") { Description = "The target column: its header name or 0-based position (default: the column named y).", HelpName = "COL" };
+    public Option<string?> Y { get; } = new("--y") { Description = "The target column: its header name or 0-based position (default: the column named y); several, comma-separated, for a network with one output per target.", HelpName = "COLS" };
 
     public DataOptions(string dataDescription)
     {
@@ -119,7 +119,8 @@ internal sealed class DataOptions
         var w = string.IsNullOrWhiteSpace(wText) ? [] : Lists.Items(wText, "--w");
         if (u.Length != v.Length)
             throw new ArgumentException($"--u has {u.Length} columns ({string.Join(",", u)}) but --v has {v.Length} ({string.Join(",", v)}); column j of u pairs with column j of v, so they need the same count");
-        return new ColumnRoles(u, v, w, parse.GetValue(Y));
+        var yText = parse.GetValue(Y);
+        return new ColumnRoles(u, v, w, string.IsNullOrWhiteSpace(yText) ? [] : Lists.Items(yText, "--y"));
     }
 }
 

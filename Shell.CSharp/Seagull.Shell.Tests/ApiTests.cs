@@ -117,7 +117,7 @@ public class ApiTests
         Assert.Equal([64, 64], net.Hidden);
         Assert.Equal([Activation.Seagull, Activation.Tanh], net.Activations);
         Assert.True(net.IsExactlyInvariant);
-        Assert.Equal("symmetrized 9→64(seagull)→64(tanh)→1 float32", net.Description);
+        Assert.Equal("9→symmetrize(64(seagull)→64(tanh)→1) float32", net.Description);
         var split = net.ToBuilder().Architecture(Architecture.Split).Even(Activation.Tanh).Build();
         Assert.False(split.IsExactlyInvariant);
         Assert.Equal(Architecture.Symmetrized, net.Architecture);
@@ -144,7 +144,7 @@ public class ApiTests
         Assert.Throws<FileNotFoundException>(() => SwapInvariantRegressor.Load("/no/such/model.json"));
         Assert.Equal("uWidth", Assert.Throws<ArgumentOutOfRangeException>(() => SwapInvariantRegressor.Create(uWidth: 0)).ParamName);
         Assert.Equal("wWidth", Assert.Throws<ArgumentOutOfRangeException>(() => SwapInvariantRegressor.Create(uWidth: 1, wWidth: -1)).ParamName);
-        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => RegressionData.FromArrays(new double[3, 5], null!, uWidth: 2, wWidth: 1)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => RegressionData.FromArrays(new double[3, 5], (double[])null!, uWidth: 2, wWidth: 1)).ParamName);
     }
 
     [Fact]
@@ -193,7 +193,8 @@ public class ApiTests
         var check = regressor.CheckInvariance(samples: 100);
         Assert.True(check.ExactlyInvariant);
         Assert.True(check.ArchitectureGuarantees);
-        Assert.Equal(["hidden1", "hidden2"], check.Activations.Select(a => a.Layer));
+        Assert.Equal(["inner/layer1", "inner/layer2", "inner/layer3"], check.Activations.Select(a => a.Layer));
+        Assert.Equal(["seagull", "tanh", "identity"], check.Activations.Select(a => a.Name));
 
         // Rows to predict have no target yet: a target column holding NaN or nothing is not read.
         using var dir = new TempFolder();

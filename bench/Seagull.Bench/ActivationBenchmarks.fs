@@ -42,7 +42,7 @@ type ActivationBenchmarks<'T when 'T :> IFloatingPointIeee754<'T>>() =
     member this.Setup() =
         kernel <-
             match (Activation.find this.Activation).Kernel with
-            | Some k -> k
+            | Some k -> k.Kernel
             | None -> failwithf "%s has no fused kernel" this.Activation
         let rng = Random 11
         z <- Array.init this.Elements (fun _ -> 'T.CreateTruncating(6.0 * rng.NextDouble() - 3.0))

@@ -10,23 +10,21 @@
 /// VARIANT: plain | plain_seagull1 | struct_seagull
 open System
 open System.Diagnostics
-open System.Threading
 open Seagull.Core
 
 let specOf (variant: string) (hidden: int) (dtype: Dtype) =
-    let blocks = { D = 3; K = 3 }
-    let spec =
-        match variant with
-        | "plain" -> NetworkSpec.create Mlp blocks [ hidden; hidden ] [ Activation.tanh ]
-        | "plain_seagull1" -> NetworkSpec.create Mlp blocks [ hidden; hidden ] [ Activation.seagull; Activation.tanh ]
-        | "struct_seagull" -> { NetworkSpec.create Split blocks [ hidden; hidden ] [ Activation.tanh ] with Even = Activation.seagull }
-        | other -> failwithf "unknown variant %s" other
-    { spec with Precision = dtype }
+    let symmetry = Symmetry.blocks 3 3
+    let options (acts: Activation list) = { Architectures.options [ hidden; hidden ] acts with Even = Activation.seagull; Precision = dtype }
+    match variant with
+    | "plain" -> Architectures.mlp symmetry (options [ Activation.tanh ])
+    | "plain_seagull1" -> Architectures.mlp symmetry (options [ Activation.seagull; Activation.tanh ])
+    | "struct_seagull" -> Architectures.split symmetry (options [ Activation.tanh ])
+    | other -> failwithf "unknown variant %s" other
 
 let data (dtype: Dtype) =
     let n = 8000
     let x = Tensor.ofArray dtype [| n; 9 |] (Random.uniforms (Random.key 0) (n * 9) -1.0 1.0)
-    let y = Tensor.vector dtype (Random.normals (Random.key 1) n)
+    let y = Tensor.ofArray dtype [| n; 1 |] (Random.normals (Random.key 1) n)
     x, y
 
 let mb (bytes: int64) = float bytes / 1048576.0
@@ -39,7 +37,7 @@ let speed (variant: string) (hidden: int) (dtype: Dtype) (reps: int) =
     let mutable p = Network.init spec (Random.key 0)
     let options = { Train.defaults with Epochs = 1 }
     let epoch (i: int) =
-        let r = Train.fitFrom spec { options with Seed = i } p x y None None ignore CancellationToken.None
+        let r = Train.fit (Network.apply spec) Loss.mse p x y { options with Seed = i }
         p <- r.Params
     epoch 0
     let times = ResizeArray<float>()
@@ -53,7 +51,7 @@ let speed (variant: string) (hidden: int) (dtype: Dtype) (reps: int) =
     printfn "{\"variant\": \"%s\", \"hidden\": %d, \"precision\": \"%s\", \"median_s\": %.6f, \"min_s\": %.6f, \"max_s\": %.6f, \"reps\": %d, \"peak_working_set_mb\": %.1f}"
         variant hidden (Dtype.name dtype) median sorted.[0] sorted.[sorted.Length - 1] reps (mb peak)
 
-/// One fit of `epochs` epochs through Train.fitFrom (one optimizer state, as a grid cell trains); after every
+/// One fit of `epochs` epochs through Train.fit (one optimizer state, as a grid cell trains); after every
 /// epoch (in the progress callback, without forcing a collection): the process working set, the GC's committed
 /// bytes and heap size of the last collection, and the bytes allocated so far. Then a forced full collection.
 let memory (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
@@ -79,7 +77,7 @@ let memory (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
         let info = GC.GetGCMemoryInfo()
         committed.Add(mb info.TotalCommittedBytes)
         heap.Add(mb info.HeapSizeBytes)
-    let r = Train.fitFrom spec { Train.defaults with Epochs = epochs } p x y None None progress CancellationToken.None
+    let r = Train.fit (Network.apply spec) Loss.mse p x y { Train.defaults with Epochs = epochs; Progress = progress }
     let allocated = GC.GetTotalAllocatedBytes(true) - allocated0
     let gen0s = GC.CollectionCount 0 - gen0
     let gen2s = GC.CollectionCount 2 - gen2
@@ -100,7 +98,7 @@ let memory (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
     printfn "  \"allocated_mb_total\": %.1f, \"allocated_kb_per_step\": %.1f, \"gen0_collections\": %d, \"gen2_collections\": %d, \"live_heap_after_full_gc_mb\": %.2f}"
         (mb allocated) (float allocated / 1024.0 / float r.Steps) gen0s gen2s (mb live)
 
-/// The training step of Train.fitFrom taken apart (same calls, same order, inside a StepArena scope as the fit
+/// The training step of Train.fit taken apart (same calls, same order, inside a StepArena scope as the fit
 /// loop runs it), with a Stopwatch around each part: batch gather (Tensor.takeRows), forward + backward
 /// (Params.valueAndGrad of the MSE), Adam (Optimizer.stepReusing, as the fit loop calls it). A forward pass alone (Network.apply + loss, no
 /// gradient; in its own arena) is timed on the same batch as an extra, outside the step total, to split
@@ -114,7 +112,6 @@ let profile (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
     let mutable spareState: OptimizerState option = None
     let mutable spareParams: Params option = None
     let opt = Train.defaults.Optimizer
-    let rate = Optimizer.learningRate opt
     let arena = Kernels.StepArena()
     let forwardArena = Kernels.StepArena()
     let tick () = Stopwatch.GetTimestamp()
@@ -135,7 +132,7 @@ let profile (variant: string) (hidden: int) (dtype: Dtype) (epochs: int) =
                     let t1 = tick ()
                     let value, g = Params.valueAndGrad (fun q -> Loss.mse (Network.apply spec q xb) yb) p
                     let t2 = tick ()
-                    let s, q = Optimizer.stepReusing spareState spareParams opt rate state p g
+                    let s, q = Optimizer.stepReusing spareState spareParams opt state p g
                     let t3 = tick ()
                     t0, t1, t2, t3, value, s, q)
             // As the fit loop: the arrays of the step before the last take the next step's results.

@@ -8,7 +8,6 @@
 #r "nuget: System.Numerics.Tensors, 10.0.0"
 #r "../../Core.Fs/bin/Release/net10.0/Seagull.Core.dll"
 
-open System.Threading
 open Seagull.Core
 
 let epochs = match fsi.CommandLineArgs with [| _; n |] -> int n | _ -> 100
@@ -21,13 +20,13 @@ let data = Targets.generate target (Random.key 0) 3000
 let train, test = Dataset.split (Random.fold (Random.key 0) 3) 0.2 data
 
 // Seagull in the first layer, averaged over both orderings of u and v: exactly invariant.
-let spec = NetworkSpec.create Symmetrized target.Blocks [ 64; 64 ] [ Activation.seagull; Activation.tanh ]
-let options = { Train.defaults with Epochs = epochs; Seed = 0 }
+let spec = Architectures.symmetrized target.Symmetry (Architectures.options [ 64; 64 ] [ Activation.seagull; Activation.tanh ])
+let settings = { Regressor.defaults with Training = { Train.defaults with Epochs = epochs; Seed = 0 } }
 
-let model, result = Regressor.fit spec options train None None ignore CancellationToken.None
-let metrics = Regressor.evaluate model test
-let check = Regressor.check model 1000 0   // f(x) vs f(x̃) on 1000 random inputs, bitwise
+let model, result = Regressor.fit spec settings train
+let metrics = (Evaluation.evaluate model test).Targets.[0]
+let check = Evaluation.check model 1000 0   // f(x) vs f(x̃) on 1000 random inputs, bitwise
 
-printfn "%s" (NetworkSpec.describe spec)
+printfn "%s" (Network.describe spec)
 printfn $"trained {result.EpochsRun} epochs in {result.Seconds:F2} s"
 printfn $"test MSE {metrics.Mse:F5}  R² {metrics.R2:F4}  invariance error {metrics.InvarianceError:G3}  exactly invariant: {check.ExactlyInvariant}"

@@ -77,6 +77,8 @@ internal static class CheckCommand
             var parity = d.Even.MeasureParity();
             return $"this split model's u−v branch uses '{d.Even.Name}', which is {Text.Name(parity)}, not even: the model is not guaranteed invariant";
         }
+        if (d.Architecture == Architecture.Custom)
+            return "no layer of this tree makes it invariant at its input (a symmetrize or swap-pooling layer, or a split layer with an even difference branch)";
         return "the mlp architecture is not invariant by construction; augmentation or a penalty make it at best approximately invariant";
     }
 }

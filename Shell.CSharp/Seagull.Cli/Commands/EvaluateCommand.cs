@@ -10,7 +10,7 @@ internal static class EvaluateCommand
     {
         var model = Options.Model();
         var data = new Option<string>("--data", "-d") { Description = "CSV file with the model's input columns and the target column.", HelpName = "FILE.csv", Required = true };
-        var y = new Option<string?>("--y") { Description = "The target column: its header name or 0-based position (default: the target name stored in the model).", HelpName = "COL" };
+        var y = new Option<string?>("--y") { Description = "The target column: its header name or 0-based position (default: the target names stored in the model); one per output, comma-separated.", HelpName = "COLS" };
         var json = Options.Json("mse, rmse, r2, invariance_error and n");
         var command = new Command("evaluate",
             "Evaluate a saved model on a CSV file: MSE, RMSE and R² in the target's own units, and the invariance error\n" +
@@ -33,16 +33,37 @@ internal static class EvaluateCommand
                     Text.Number(w, "r2", e.R2);
                     Text.Number(w, "invariance_error", e.InvarianceError);
                     w.WriteNumber("n", e.N);
+                    Text.Number(w, "mse_standardized", e.MseStandardized);
+                    w.WriteStartArray("targets");
+                    foreach (var t in e.Targets)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", t.Name);
+                        Text.Number(w, "mse", t.Mse);
+                        Text.Number(w, "mse_standardized", t.MseStandardized);
+                        Text.Number(w, "rmse", t.Rmse);
+                        Text.Number(w, "r2", t.R2);
+                        Text.Number(w, "invariance_error", t.InvarianceError);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
                     w.WriteEndObject();
                 }));
             }
-            else
+            else if (e.Targets.Count == 1)
             {
                 ctx.Out.WriteLine($"n                {e.N}");
                 ctx.Out.WriteLine($"mse              {Text.Number(e.Mse)}");
                 ctx.Out.WriteLine($"rmse             {Text.Number(e.Rmse)}");
                 ctx.Out.WriteLine($"r2               {Text.Number(e.R2)}");
                 ctx.Out.WriteLine($"invariance_error {Text.Number(e.InvarianceError)}");
+            }
+            else
+            {
+                ctx.Out.WriteLine($"n                {e.N}");
+                ctx.Out.WriteLine($"mse_standardized {Text.Number(e.MseStandardized)} (mean over the targets)");
+                foreach (var t in e.Targets)
+                    ctx.Out.WriteLine($"{t.Name}: mse {Text.Number(t.Mse)}, rmse {Text.Number(t.Rmse)}, r2 {Text.Number(t.R2)}, invariance_error {Text.Number(t.InvarianceError)}");
             }
             return Cli.Success;
         }));

@@ -35,7 +35,8 @@ internal static class TrainCommand
         var json = Options.Json("train_mse, test_mse, test_mse_standardized, invariance_error, epochs_run, seconds (training loop alone) and parameters");
 
         var command = new Command("train",
-            "Train a network and save it. Data: --target NAME (generated, seeded) or --data FILE.csv --u COLS --v COLS [--w COLS] [--y COL].\n" +
+            "Train a network and save it. Data: --target NAME (generated, seeded) or --data FILE.csv --u COLS --v COLS [--w COLS] [--y COLS].\n" +
+            "The network has one output per target column (--y a,b trains one network for both).\n" +
             "MSEs are reported in the target's own units; test_mse_standardized divides by the training target's variance\n" +
             "(the unit of 'seagull compare'). The invariance error is max |f(u,v,w) − f(v,u,w)| over the test rows.");
         foreach (var o in new Option[] { target, samples }) command.Options.Add(o);
@@ -92,7 +93,7 @@ internal static class TrainCommand
             }
 
             var definition = new NetworkBuilder()
-                .Blocks(trainingData.UWidth, trainingData.UWidth, trainingData.WWidth)
+                .Blocks(trainingData)
                 .Architecture(Enum.Parse<Architecture>(parse.GetValue(arch)!, ignoreCase: true))
                 .Hidden(widths)
                 .Activations(acts)
@@ -155,6 +156,19 @@ internal static class TrainCommand
                 Text.Number(w, "test_r2", r.TestR2);
                 Text.Number(w, "invariance_error", r.InvarianceError);
                 w.WriteString("invariance_rows", r.TestRows > 0 ? "test" : "training");
+                w.WriteStartArray("targets");
+                foreach (var t in r.Targets)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", t.Name);
+                    Text.Number(w, "train_mse", t.TrainMse);
+                    Text.Number(w, "test_mse", t.TestMse);
+                    Text.Number(w, "test_mse_standardized", t.TestMseStandardized);
+                    Text.Number(w, "test_r2", t.TestR2);
+                    Text.Number(w, "invariance_error", t.InvarianceError);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
                 w.WriteNumber("epochs_run", r.EpochsRun);
                 w.WriteNumber("seconds", r.Seconds);
                 w.WriteNumber("parameters", r.Parameters);
@@ -170,10 +184,24 @@ internal static class TrainCommand
         o.WriteLine($"network: {regressor.Definition.Description} ({r.Parameters} parameters; exactly invariant: {(regressor.Definition.IsExactlyInvariant ? "yes" : "no")})");
         o.WriteLine($"data: {regressor.Source}, {r.TrainRows} training rows, {r.TestRows} test rows (u:{data.UWidth} v:{data.UWidth} w:{data.WWidth})");
         o.WriteLine($"trained {r.EpochsRun} epochs in {r.Seconds:F2} s");
-        o.WriteLine($"train MSE {Text.Number(r.TrainMse)} (standardised {Text.Number(r.TrainMseStandardized)})");
-        if (r.TestMse is double test)
-            o.WriteLine($"test MSE {Text.Number(test)} (standardised {Text.Number(r.TestMseStandardized!.Value)}), R² {Text.Number(r.TestR2!.Value)}");
-        o.WriteLine($"invariance error {Text.Number(r.InvarianceError)} (max |f(u,v,w) − f(v,u,w)| on the {(r.TestRows > 0 ? "test" : "training")} rows)");
+        var rows = r.TestRows > 0 ? "test" : "training";
+        if (r.Targets.Count == 1)
+        {
+            o.WriteLine($"train MSE {Text.Number(r.TrainMse)} (standardised {Text.Number(r.TrainMseStandardized)})");
+            if (r.TestMse is double test)
+                o.WriteLine($"test MSE {Text.Number(test)} (standardised {Text.Number(r.TestMseStandardized!.Value)}), R² {Text.Number(r.TestR2!.Value)}");
+            o.WriteLine($"invariance error {Text.Number(r.InvarianceError)} (max |f(u,v,w) − f(v,u,w)| on the {rows} rows)");
+        }
+        else
+        {
+            o.WriteLine($"train MSE standardised {Text.Number(r.TrainMseStandardized)}" +
+                        (r.TestMseStandardized is double testStd ? $", test MSE standardised {Text.Number(testStd)}" : "") + " (means over the targets)");
+            foreach (var t in r.Targets)
+            {
+                var tested = t.TestMse is double mse ? $", test MSE {Text.Number(mse)} (standardised {Text.Number(t.TestMseStandardized!.Value)}), R² {Text.Number(t.TestR2!.Value)}" : "";
+                o.WriteLine($"  {t.Name}: train MSE {Text.Number(t.TrainMse)}{tested}, invariance error {Text.Number(t.InvarianceError)} ({rows} rows)");
+            }
+        }
         o.WriteLine($"model written to {path}");
     }
 }
