@@ -1,6 +1,7 @@
 namespace Seagull.Core
 
 open System
+open System.Runtime.CompilerServices
 
 /// Affine standardisation of inputs and targets, fitted on training data and stored with a model:
 /// x' = (x − InputMean) / InputScale and y' = (y − TargetMean) / TargetScale, column by column.
@@ -25,6 +26,7 @@ module Standardization =
     // place of the largest magnitude, i.e. one constant up to rounding (0.1 + 0.2 next to 0.3; a reading
     // 293.15 once written as 293.15000000000003). Decided on the values' range, not on the computed spread,
     // which a running sum's rounding makes hundreds of ulps wide.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private withinRoundingBy (sumOf: (float -> float) -> float) =
         let mutable lo = infinity
         let mutable hi = -infinity
@@ -36,11 +38,13 @@ module Standardization =
 
     /// True when every value is within 64 units in the last place of the largest magnitude: a constant up
     /// to rounding, which standardisation leaves unscaled. Example: `isConstantUpToRounding [| 0.3; 0.1 + 0.2 |] = true`.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let isConstantUpToRounding (values: float[]) : bool =
         withinRoundingBy (fun f -> Array.fold (fun acc x -> acc + f x) 0.0 values)
 
     /// The standardisation that changes nothing (means 0, scales 1).
     /// Example: `Standardization.identity (Symmetry.blocks 3 3) 1` has nine means 0 and nine scales 1.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let identity (symmetry: Symmetry) (targets: int) : Standardization =
         let width = symmetry.Width
         { InputMean = Array.zeroCreate width; InputScale = Array.create width 1.0
@@ -49,6 +53,7 @@ module Standardization =
     /// Checks that `s` fits the symmetry and the number of targets (lengths, finite means, positive finite
     /// scales, swapped columns sharing theirs); returns it, or raises `SeagullException` (a corrupt model file).
     /// Example: `Standardization.validate symmetry 1 s |> ignore`.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let validate (symmetry: Symmetry) (targets: int) (s: Standardization) : Standardization =
         let width = symmetry.Width
         if s.InputMean.Length <> width || s.InputScale.Length <> width then
@@ -71,6 +76,7 @@ module Standardization =
     // (row by row, from row 0). Values near the top of the float range overflow the sums, and squares of
     // values near the bottom underflow; then the same sums run on values divided by the largest magnitude,
     // so any finite data get a finite scale of their own size.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private moments (count: float) (sumOf: (float -> float) -> float) =
         let m = sumOf id / count
         let squares = sumOf (fun x -> (x - m) * (x - m)) / count
@@ -100,6 +106,7 @@ module Standardization =
     /// the swap fixes and each target column get their own. The sums run over rows of (u_j + v_j), so
     /// `fit (Dataset.swap ds) = fit ds` exactly.
     /// Example: `let s = Standardization.fit train`.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let fit (ds: Dataset) : Standardization =
         if ds.Rows < 1 then Fail.with' "standardisation: cannot fit on a data set with no rows"
         let symmetry = ds.Symmetry
@@ -143,34 +150,40 @@ module Standardization =
             i <- i + width
         out
 
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private wholeRows (what: string) (width: int) (values: float[]) =
         if values.Length % width <> 0 then
             Fail.with' $"standardisation: {values.Length} {what} values are not whole rows of {width} columns"
 
     /// Standardises row-major inputs (whole rows of the fitted width).
     /// Example: `Standardization.applyInputs s ds.X`.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let applyInputs (s: Standardization) (x: float[]) : float[] =
         wholeRows "input" s.InputMean.Length x
         byColumn s.InputMean.Length (fun j v -> (v - s.InputMean.[j]) / s.InputScale.[j]) x
 
     /// Maps standardised inputs back to raw units (the inverse of `applyInputs`, up to rounding).
     /// Example: `Standardization.invertInputs s (Standardization.applyInputs s x)` ≈ x.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let invertInputs (s: Standardization) (x: float[]) : float[] =
         wholeRows "input" s.InputMean.Length x
         byColumn s.InputMean.Length (fun j v -> v * s.InputScale.[j] + s.InputMean.[j]) x
 
     /// Standardises row-major targets (whole rows of the fitted target columns). Example: `Standardization.applyTargets s ds.Y`.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let applyTargets (s: Standardization) (y: float[]) : float[] =
         wholeRows "target" s.TargetMean.Length y
         byColumn s.TargetMean.Length (fun j v -> (v - s.TargetMean.[j]) / s.TargetScale.[j]) y
 
     /// Maps standardised row-major predictions back to target units.
     /// Example: `Standardization.invertTargets s standardisedPredictions`.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let invertTargets (s: Standardization) (y: float[]) : float[] =
         wholeRows "target" s.TargetMean.Length y
         byColumn s.TargetMean.Length (fun j v -> v * s.TargetScale.[j] + s.TargetMean.[j]) y
 
     /// Standardises a whole data set (inputs and targets); names and symmetry are kept.
     /// Example: `let s = Standardization.fit train in Standardization.apply s test`.
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let apply (s: Standardization) (ds: Dataset) : Dataset =
         { ds with X = applyInputs s ds.X; Y = applyTargets s ds.Y }
