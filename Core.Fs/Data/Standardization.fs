@@ -44,7 +44,6 @@ module Standardization =
 
     /// The standardisation that changes nothing (means 0, scales 1).
     /// Example: `Standardization.identity (Symmetry.blocks 3 3) 1` has nine means 0 and nine scales 1.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let identity (symmetry: Symmetry) (targets: int) : Standardization =
         let width = symmetry.Width
         { InputMean = Array.zeroCreate width; InputScale = Array.create width 1.0
@@ -53,7 +52,6 @@ module Standardization =
     /// Checks that `s` fits the symmetry and the number of targets (lengths, finite means, positive finite
     /// scales, swapped columns sharing theirs); returns it, or raises `SeagullException` (a corrupt model file).
     /// Example: `Standardization.validate symmetry 1 s |> ignore`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let validate (symmetry: Symmetry) (targets: int) (s: Standardization) : Standardization =
         let width = symmetry.Width
         if s.InputMean.Length <> width || s.InputScale.Length <> width then
@@ -150,37 +148,33 @@ module Standardization =
             i <- i + width
         out
 
+    // (v − mean) / scale and its inverse v · scale + mean, column by column over whole rows.
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let private wholeRows (what: string) (width: int) (values: float[]) =
-        if values.Length % width <> 0 then
-            Fail.with' $"standardisation: {values.Length} {what} values are not whole rows of {width} columns"
+    let private standardise (what: string) (mean: float[]) (scale: float[]) (values: float[]) =
+        if values.Length % mean.Length <> 0 then
+            Fail.with' $"standardisation: {values.Length} {what} values are not whole rows of {mean.Length} columns"
+        byColumn mean.Length (fun j v -> (v - mean.[j]) / scale.[j]) values
+
+    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    let private restore (what: string) (mean: float[]) (scale: float[]) (values: float[]) =
+        if values.Length % mean.Length <> 0 then
+            Fail.with' $"standardisation: {values.Length} {what} values are not whole rows of {mean.Length} columns"
+        byColumn mean.Length (fun j v -> v * scale.[j] + mean.[j]) values
 
     /// Standardises row-major inputs (whole rows of the fitted width).
     /// Example: `Standardization.applyInputs s ds.X`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let applyInputs (s: Standardization) (x: float[]) : float[] =
-        wholeRows "input" s.InputMean.Length x
-        byColumn s.InputMean.Length (fun j v -> (v - s.InputMean.[j]) / s.InputScale.[j]) x
+    let applyInputs (s: Standardization) (x: float[]) : float[] = standardise "input" s.InputMean s.InputScale x
 
     /// Maps standardised inputs back to raw units (the inverse of `applyInputs`, up to rounding).
     /// Example: `Standardization.invertInputs s (Standardization.applyInputs s x)` ≈ x.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let invertInputs (s: Standardization) (x: float[]) : float[] =
-        wholeRows "input" s.InputMean.Length x
-        byColumn s.InputMean.Length (fun j v -> v * s.InputScale.[j] + s.InputMean.[j]) x
+    let invertInputs (s: Standardization) (x: float[]) : float[] = restore "input" s.InputMean s.InputScale x
 
     /// Standardises row-major targets (whole rows of the fitted target columns). Example: `Standardization.applyTargets s ds.Y`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let applyTargets (s: Standardization) (y: float[]) : float[] =
-        wholeRows "target" s.TargetMean.Length y
-        byColumn s.TargetMean.Length (fun j v -> (v - s.TargetMean.[j]) / s.TargetScale.[j]) y
+    let applyTargets (s: Standardization) (y: float[]) : float[] = standardise "target" s.TargetMean s.TargetScale y
 
     /// Maps standardised row-major predictions back to target units.
     /// Example: `Standardization.invertTargets s standardisedPredictions`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let invertTargets (s: Standardization) (y: float[]) : float[] =
-        wholeRows "target" s.TargetMean.Length y
-        byColumn s.TargetMean.Length (fun j v -> v * s.TargetScale.[j] + s.TargetMean.[j]) y
+    let invertTargets (s: Standardization) (y: float[]) : float[] = restore "target" s.TargetMean s.TargetScale y
 
     /// Standardises a whole data set (inputs and targets); names and symmetry are kept.
     /// Example: `let s = Standardization.fit train in Standardization.apply s test`.

@@ -7,6 +7,10 @@ open System.Runtime.CompilerServices
 
 /// Generic elementwise kernels over arrays, vectorised through `TensorPrimitives`. Each returns a new
 /// array and never changes its inputs; mutation is confined to the fresh result.
+///
+/// The functions of the training path, here and in the layers above, carry `AggressiveOptimization`: .NET's
+/// tiered compilation would run them unoptimised for the first part of a fit (a 20-epoch fit took 2–3× as
+/// long), and a library cannot switch tiering off for the program that uses it.
 module internal Elementwise =
     /// A scalar of type 'T from a double.
     let scalar<'T when 'T :> IFloatingPointIeee754<'T>> (x: float) : 'T = 'T.CreateTruncating x
