@@ -60,12 +60,6 @@ module internal Elementwise =
         TensorPrimitives.Add<'T>(ReadOnlySpan x, scalar<'T> s, Span r)
         r
 
-    /// x·y + z elementwise.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let multiplyAdd<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) (z: 'T[]) =
-        let r = fresh x.Length
-        TensorPrimitives.MultiplyAdd<'T>(ReadOnlySpan x, ReadOnlySpan y, ReadOnlySpan z, Span r)
-        r
 
     /// Abs of each element, vectorised.
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
@@ -240,12 +234,6 @@ module internal Elementwise =
     let leakyReluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         vectorMath2 VectorArithmetic.leakyReluSlopeInto64 VectorArithmetic.leakyReluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else scalar<'T> 0.01 * g) x gy
 
-    /// Reciprocal of each element, vectorised.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
-    let reciprocal<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
-        let r = fresh x.Length
-        TensorPrimitives.Reciprocal<'T>(ReadOnlySpan x, Span r)
-        r
 
     /// Adds the row vector `b` (length n) to every row of the m×n matrix `z`, in place (z must be fresh).
     /// Vector loops rather than a `TensorPrimitives.Add` per row: at 64 columns the call's own checks
@@ -318,10 +306,6 @@ module internal Elementwise =
 
     /// a > b for generic numbers (F#'s `>` would demand structural comparison).
     let gt<'T when 'T :> IFloatingPointIeee754<'T>> (a: 'T) (b: 'T) = 'T.op_GreaterThan(a, b)
-    /// a ≥ b for generic numbers.
-    let ge<'T when 'T :> IFloatingPointIeee754<'T>> (a: 'T) (b: 'T) = 'T.op_GreaterThanOrEqual(a, b)
-    /// a = b for generic numbers (IEEE equality).
-    let eq<'T when 'T :> IFloatingPointIeee754<'T>> (a: 'T) (b: 'T) = 'T.op_Equality(a, b)
 
     /// sign(x) ∈ {−1, 0, 1} (0 for NaN), vectorised (`VectorArithmetic`).
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
