@@ -42,6 +42,19 @@ module Regressor =
         { Training = Train.defaults; Loss = MeanSquaredError; Augment = false; Penalty = 0.0; ValidationFraction = None; Monitor = None }
 
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
+    /// Checks the settings before any data is touched; raises a one-line error naming the bad one.
+    /// Example: `Regressor.validate { Regressor.defaults with Penalty = -1.0 }` raises "penalty must be ≥ 0, got -1".
+    let validate (settings: FitSettings) : FitSettings =
+        if not (Double.IsFinite settings.Penalty) || settings.Penalty < 0.0 then Fail.with' $"penalty must be ≥ 0, got {settings.Penalty}"
+        match settings.ValidationFraction with
+        | Some f when not (f > 0.0 && f < 1.0) -> Fail.with' $"the validation fraction must be strictly between 0 and 1, got {f}"
+        | None when settings.Training.Patience.IsSome -> Fail.with' "patience needs a validation fraction: early stopping watches the validation loss"
+        | _ -> ()
+        // The loop's own options, with the validation part this fit will hold out.
+        let validation = settings.ValidationFraction |> Option.map (fun _ -> Tensor.zeros Float64 [| 0; 0 |], Tensor.zeros Float64 [| 0; 0 |])
+        Train.validate { settings.Training with Validation = validation } |> ignore
+        settings
+
     let private inputs (spec: NetworkSpec) (rows: int) (x: float[]) =
         Tensor.ofArray spec.Precision [| rows; spec.Symmetry.Width |] x
 
@@ -85,6 +98,7 @@ module Regressor =
     /// the best parameters. The initial parameters are drawn with `Training.Seed`.
     [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let fit (spec: NetworkSpec) (settings: FitSettings) (train: Dataset) : Model * TrainResult =
+        let settings = validate settings
         if not (train.Symmetry.Equals spec.Symmetry) then
             Fail.with' $"the data's inputs are {train.Symmetry} but the network expects {spec.Symmetry}"
         let outputs = Network.outputs spec

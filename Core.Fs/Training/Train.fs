@@ -80,11 +80,15 @@ module Train =
         if o.BatchSize < 1 then Fail.with' $"batch size must be ≥ 1, got {o.BatchSize}"
         let lr = Optimizer.learningRate o.Optimizer
         if not (Double.IsFinite lr) || lr <= 0.0 then Fail.with' $"learning rate must be a positive number, got {lr}"
+        match o.Optimizer with
+        | Sgd (_, momentum) when not (momentum >= 0.0 && momentum < 1.0) -> Fail.with' $"momentum must be in [0, 1), got {momentum}"
+        | _ -> ()
         match o.Penalty with
         | Some p when not (Double.IsFinite p.Weight) || p.Weight < 0.0 -> Fail.with' $"penalty must be ≥ 0, got {p.Weight}"
         | _ -> ()
         match o.Patience with
         | Some p when p < 1 -> Fail.with' $"patience must be ≥ 1, got {p}"
+        | Some _ when o.Validation.IsNone -> Fail.with' "patience needs validation data: early stopping watches the validation loss"
         | _ -> ()
         o
 

@@ -77,23 +77,17 @@ public sealed record FitOptions
     /// <example><code>new FitOptions { ValidationFraction = 0.1, Patience = 10 }</code></example>
     public int? Patience { get; init; }
 
-    /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the parameter "options" and the setting.</summary>
+    /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the parameter "options" and the setting (the core's rule, in its words).</summary>
     /// <example><code>new FitOptions { Epochs = 0 }.Validate(); // throws</code></example>
     public void Validate()
     {
         const string p = "options";
-        if (Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {Epochs}", p);
-        if (BatchSize < 1) throw new ArgumentException($"BatchSize must be ≥ 1, got {BatchSize}", p);
-        if (!(double.IsFinite(LearningRate) && LearningRate > 0)) throw new ArgumentException($"LearningRate must be a positive number, got {LearningRate}", p);
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"Optimizer {Optimizer} is not defined", p);
-        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum must be in [0, 1), got {Momentum}", p);
         if (Schedule is null) throw new ArgumentException("Schedule is null; use LearningRateSchedule.Constant", p);
-        if (!(double.IsFinite(Penalty) && Penalty >= 0)) throw new ArgumentException($"Penalty must be ≥ 0, got {Penalty}", p);
+        // The test part is this API's: the core is handed the data without it.
         if (TestFraction is double t && !(t > 0 && t < 1)) throw new ArgumentException($"TestFraction must be strictly between 0 and 1, got {t}", p);
-        if (ValidationFraction is double v && !(v > 0 && v < 1)) throw new ArgumentException($"ValidationFraction must be strictly between 0 and 1, got {v}", p);
-        if (Patience is int q && q < 1) throw new ArgumentException($"Patience must be ≥ 1, got {q}", p);
-        if (Patience is not null && ValidationFraction is null)
-            throw new ArgumentException("Patience needs a ValidationFraction: early stopping watches the validation loss", p);
+        var settings = ToCore(0, Microsoft.FSharp.Core.FuncConvert.FromAction<Core.EpochReport>(_ => { }), CancellationToken.None);
+        Guard.Argument(p, () => Core.Regressor.validate(settings));
     }
 
     /// <summary>The core's fit settings: these options with the seed, the epoch callback and the cancellation token.</summary>
