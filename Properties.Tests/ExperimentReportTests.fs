@@ -8,6 +8,7 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Reports
 
 // ---------------------------------------------------------------- helpers
 
@@ -320,7 +321,7 @@ let ``markdown shows tables with the best variant in bold`` () =
 let ``writeAll writes every report atomically into the folder`` () =
     Checks.withTempFolder (fun dir ->
         let s = Summary.create "mlp-tanh" grid
-        let written = Reports.writeAll dir (config s.Variants) s grid
+        let written = ReportFiles.writeText dir (config s.Variants) s grid
         let names = written |> List.map Path.GetFileName |> List.sort
         Assert.Equal<string list>([ "curves.csv"; "results.csv"; "summary.json"; "summary.md" ], names)
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"))
@@ -360,9 +361,9 @@ let ``targets whose names make the same file name get a curves plot each`` () =
 
 [<Fact>]
 let ``plots draw text with the bundled font, installed fonts or not`` () =
-    // The font ships inside Seagull.Core, so plots have labels on a bare CI image and look the same everywhere.
+    // The font ships inside Seagull.Reports, so plots have labels on a bare CI image and look the same everywhere.
     Assert.Equal(Some Plots.bundledFontName, Plots.fontFamily ())
     Assert.True(Plots.hasFont ())
-    let stream = typeof<Summary>.Assembly.GetManifestResourceStream "Seagull.Fonts.DejaVuSans.ttf"
+    let stream = typeof<CompareReports>.Assembly.GetManifestResourceStream "Seagull.Fonts.DejaVuSans.ttf"
     Assert.NotNull stream
     Assert.True(stream.Length > 100000L)

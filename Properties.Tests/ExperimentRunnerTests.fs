@@ -6,6 +6,7 @@ open System.Text.Json
 open System.Threading
 open Xunit
 open Seagull.Core
+open Seagull.Reports
 
 let private tiny =
     { Experiment.quick with
@@ -53,7 +54,7 @@ let ``quick run end to end writes reports that agree with each other`` () =
     let dir = Path.Combine(Path.GetTempPath(), "seagull-compare-tests", Guid.NewGuid().ToString("N"))
     Experiment.prepareOutput dir
     let outcome = Experiment.run { tiny with Seeds = 1 } ignore CancellationToken.None
-    let files = Experiment.writeReports dir outcome
+    let files = ReportFiles.write dir outcome
     for f in [ "results.csv"; "summary.md"; "summary.json" ] do
         Assert.True(File.Exists(Path.Combine(dir, f)), f)
     Assert.True(files |> List.exists (fun f -> f.EndsWith ".png"))
@@ -96,9 +97,9 @@ let ``reports written into a reused folder remove the earlier grid's own files o
         File.WriteAllText(mine, "the user's own file")
         File.WriteAllText(myPlot, "the user's own plot, named like a report's")
         let run targets = Experiment.run { tiny with Seeds = 1; Targets = targets; Variants = [ "mlp-tanh" ] } ignore CancellationToken.None
-        Experiment.writeReports dir (run [ "bead_pair"; "spring" ]) |> ignore
+        ReportFiles.write dir (run [ "bead_pair"; "spring" ]) |> ignore
         Assert.True(File.Exists(Path.Combine(dir, "curves-bead_pair.png")))
-        let files = Experiment.writeReports dir (run [ "spring" ])
+        let files = ReportFiles.write dir (run [ "spring" ])
         Assert.False(File.Exists(Path.Combine(dir, "curves-bead_pair.png")), "the earlier grid's plot of a target this one lacks")
         Assert.True(File.Exists mine)
         Assert.True(File.Exists myPlot, "a file the earlier report did not write")

@@ -6,10 +6,11 @@ open System.IO
 open System.Text
 open System.Text.Json
 
-/// The report files of `seagull compare`: pure text builders (results.csv, curves.csv, summary.md,
-/// summary.json) and `writeAll`, which writes them atomically into an output folder.
+/// The report texts of `seagull compare`: pure builders of results.csv, curves.csv, summary.md and
+/// summary.json. Writing them, and the plots, is the Seagull.Reports package's (`ReportFiles`), so the
+/// core needs no plotting library.
 ///
-/// Example: `let summary = Summary.create config.Baseline results in Reports.writeAll "out" config summary results`.
+/// Example: `let summary = Summary.create config.Baseline results in printf "%s" (Reports.summaryMarkdown config summary)`.
 module Reports =
     let private inv = CultureInfo.InvariantCulture
 
@@ -372,18 +373,3 @@ module Reports =
             w.Flush()
         )
         Encoding.UTF8.GetString(buffer.ToArray()) + "\n"
-
-    /// Writes results.csv, summary.md and summary.json — and curves.csv when any cell has a curve —
-    /// into `outDir` (created if needed), each file atomically. Returns the paths written.
-    ///
-    /// Example: `Reports.writeAll "results/run1" config (Summary.create config.Baseline results) results`.
-    let writeAll (outDir: string) (config: ExperimentConfig) (summary: Summary) (results: CellResult list) : string list =
-        let files =
-            [ "results.csv", resultsCsv results
-              "summary.md", summaryMarkdown config summary
-              "summary.json", summaryJson config summary results
-              if results |> List.exists (fun r -> r.Curve.Length > 0) then "curves.csv", curvesCsv results ]
-        [ for name, text in files ->
-              let path = Path.Combine(outDir, name)
-              AtomicFile.writeAllText path text
-              path ]

@@ -343,33 +343,3 @@ module Experiment =
         with
         | :? SeagullException -> reraise ()
         | e -> Fail.with' $"cannot write to output folder '{outDir}': {e.Message}"
-
-    /// Writes results.csv, summary.md, summary.json and the PNG plots into `outDir`, atomically, and removes
-    /// the files of an earlier report in that folder that this one does not write: the curves plots of the
-    /// targets its summary.json names, and its curves.csv. Other files are never touched. Returns the paths written.
-    let writeReports (outDir: string) (outcome: CompareOutcome) : string list =
-        // The earlier report's targets, read before its summary.json is replaced.
-        let previousTargets =
-            let path = IO.Path.Combine(outDir, "summary.json")
-            try
-                if IO.File.Exists path then
-                    use doc = Text.Json.JsonDocument.Parse(IO.File.ReadAllText path)
-                    [ for t in doc.RootElement.GetProperty("targets").EnumerateArray() -> t.GetString() ]
-                else []
-            with _ -> []
-        let files = Reports.writeAll outDir outcome.Config outcome.Summary outcome.Results
-        let shapes = outcome.Activations |> List.map (fun a -> a.Name, (fun (z: float) -> (Activation.evaluate Float64 a [| z |]).[0]))
-        let plots = Plots.writeAll outDir outcome.Summary outcome.Results shapes
-        let written = files @ plots
-        let stems = previousTargets |> List.filter (isNull >> not) |> List.map Plots.curvesFileStem
-        let earlierReports (name: string) =
-            (name = "curves.csv" && not previousTargets.IsEmpty)
-            || stems |> List.exists (fun stem ->
-                name = stem + ".png"
-                || (name.StartsWith(stem + "-") && name.EndsWith ".png"
-                    && (let k = name.Substring(stem.Length + 1, name.Length - stem.Length - 5) in k <> "" && Seq.forall Char.IsAsciiDigit k)))
-        let keep = written |> List.map IO.Path.GetFullPath |> Set.ofList
-        for stale in IO.Directory.EnumerateFiles outDir |> Seq.toList do
-            if earlierReports (IO.Path.GetFileName stale) && not (keep.Contains(IO.Path.GetFullPath stale)) then
-                try IO.File.Delete stale with :? IO.IOException | :? UnauthorizedAccessException -> ()
-        written

@@ -128,7 +128,7 @@ public sealed record CompareProgress(int Done, int Total, TimeSpan Elapsed, Time
 /// <code>
 /// CompareResult result = Experiment.Run(CompareOptions.Quick);
 /// Console.WriteLine(result.ToMarkdown());
-/// Experiment.WriteReports("results/quick", result);
+/// Seagull.Reports.CompareReports.Write("results/quick", result);   // package Seagull.Reports
 /// </code>
 /// </example>
 public sealed class CompareResult

@@ -6,7 +6,9 @@ namespace Seagull.Api;
 /// <summary>
 /// The comparison that reproduces the paper: targets × variants × seeds, run in parallel across cores with
 /// each model single-threaded and deterministic (results never depend on <see cref="CompareOptions.Jobs"/>),
-/// paired statistics against the baseline, and reports (results.csv, summary.md, summary.json, PNG plots).
+/// paired statistics against the baseline, and the summary as Markdown or JSON (<see cref="CompareResult.ToMarkdown"/>).
+/// The report files and PNG plots are written by the package Seagull.Reports (<c>CompareReports.Write</c>), so that a
+/// program without them carries no plotting library.
 /// </summary>
 /// <example>
 /// <code>
@@ -14,7 +16,7 @@ namespace Seagull.Api;
 /// Experiment.Plan(options);                        // every check, before any training
 /// Experiment.PrepareOutput("results/quick");        // fails now if the folder cannot be written
 /// var result = Experiment.Run(options, new Progress&lt;CompareProgress&gt;(p => Console.Error.WriteLine($"{p.Done}/{p.Total}")));
-/// Experiment.WriteReports("results/quick", result);
+/// Seagull.Reports.CompareReports.Write("results/quick", result);   // package Seagull.Reports
 /// </code>
 /// </example>
 public static class Experiment
@@ -123,19 +125,4 @@ public static class Experiment
     /// <example><code>CompareResult r = await Experiment.RunAsync(CompareOptions.Quick);</code></example>
     public static Task<CompareResult> RunAsync(CompareOptions options, IProgress<CompareProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Run(options, progress, cancellationToken), cancellationToken);
-
-    /// <summary>
-    /// Writes results.csv, summary.md, summary.json (and curves.csv) and the PNG plots into <paramref name="outDir"/>,
-    /// each file atomically; returns the paths written. A report already in the folder is replaced: its learning-curve
-    /// plots of targets this run does not have (as its summary.json names them) and its curves.csv are removed;
-    /// no other file is touched.
-    /// </summary>
-    /// <exception cref="IOException">A file cannot be written.</exception>
-    /// <example><code>foreach (var path in Experiment.WriteReports("results/run1", result)) Console.WriteLine(path);</code></example>
-    public static IReadOnlyList<string> WriteReports(string outDir, CompareResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        if (string.IsNullOrWhiteSpace(outDir)) throw new ArgumentException("the output folder is empty", nameof(outDir));
-        return Guard.Io(() => ReadOnly.List(Core.Experiment.writeReports(outDir, result.Outcome).ToArray()));
-    }
 }

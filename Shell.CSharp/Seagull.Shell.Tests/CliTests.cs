@@ -252,7 +252,7 @@ public class CliTests
         var run = CliRun.Of("compare", "--quick", "--seeds", "1", "--epochs", "2", "--samples", "200", "--test-samples", "100",
                             "--targets", "spring", "--jobs", "2", "--out", output);
         Assert.True(run.ExitCode == 0, run.ToString());
-        foreach (var file in new[] { "summary.md", "summary.json", "results.csv" })
+        foreach (var file in new[] { "summary.md", "summary.json", "results.csv", "mse.png" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         Assert.Equal(File.ReadAllText(Path.Combine(output, "summary.md")), run.Out);
         Assert.Contains("mlp-seagull", run.Out);

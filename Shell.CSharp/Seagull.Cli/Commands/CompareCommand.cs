@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CultureInfo = System.Globalization.CultureInfo;
 using Seagull.Api;
+using Seagull.Reports;
 
 namespace Seagull.Cli.Commands;
 
@@ -111,7 +112,7 @@ internal static class CompareCommand
             }
             finally { bar?.Finish(); }
 
-            var files = Experiment.WriteReports(outDir, result);
+            var files = CompareReports.Write(outDir, result);
             ctx.Out.Write(parse.GetValue(json) ? result.ToJson() : result.ToMarkdown());
             ctx.Err.WriteLine($"wrote {files.Count} files to {outDir}");
             return Cli.Success;

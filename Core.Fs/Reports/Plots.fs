@@ -1,7 +1,8 @@
-namespace Seagull.Core
+namespace Seagull.Reports
 
 open System
 open System.IO
+open Seagull.Core
 open ScottPlot
 
 /// PNG plots of a comparison, drawn with ScottPlot 5 (SkiaSharp; headless, no display needed):
