@@ -12,11 +12,42 @@ public class InterruptTests
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
 
+    /// <summary>
+    /// How the tool is started: with SIGINT's default disposition whatever the test runner's. A process started with
+    /// SIGINT ignored (as a runner started in the background is: `dotnet test … &amp;` in a script) passes that on
+    /// across exec, and .NET then installs no handler for it, so the child would never see the interrupt. GNU env
+    /// (coreutils 8.31 and later, every current Linux) resets it and execs dotnet in the same process, the one
+    /// the signal is sent to. A shell cannot: `sh -c 'trap - INT; exec …'` keeps a signal that was ignored on
+    /// entry ignored, as POSIX allows. Elsewhere (macOS's env has no such option) dotnet is started directly and
+    /// inherits the runner's disposition.
+    /// </summary>
+    private static ProcessStartInfo StartInfo()
+    {
+        if (!OperatingSystem.IsLinux()) return new ProcessStartInfo("dotnet");
+        var start = new ProcessStartInfo("env");
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
+        return start;
+    }
+
+    /// <summary>True when the running process <paramref name="pid"/> ignores SIGINT (Linux: its /proc status).</summary>
+    private static bool IgnoresSigInt(int pid)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        string[] status;
+        try { status = File.ReadAllLines($"/proc/{pid}/status"); }
+        catch (IOException) { return false; } // it has just exited
+        var ignored = status.Single(line => line.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
+        return (Convert.ToUInt64(ignored, 16) & (1UL << (SigInt - 1))) != 0;
+    }
+
     /// <summary>Runs the tool, sends SIGINT after <paramref name="after"/>; null when it had already finished.</summary>
     private static (int Code, string Err)? RunAndInterrupt(string[] args, TimeSpan after)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "seagull.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = StartInfo();
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
         start.ArgumentList.Add(tool);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
@@ -24,7 +55,15 @@ public class InterruptTests
         {
             var err = process.StandardError.ReadToEndAsync();
             var output = process.StandardOutput.ReadToEndAsync();
-            if (process.WaitForExit(after)) return null;
+            if (process.WaitForExit(after))
+            {
+                // Finished before the interrupt: only a success means the machine was fast enough.
+                process.WaitForExit();
+                Assert.True(process.ExitCode == 0, $"the run failed before the interrupt (exit code {process.ExitCode}): {err.Result}");
+                return null;
+            }
+            // Ctrl+C must reach the tool: say so now rather than wait for a process that never stops.
+            Assert.False(IgnoresSigInt(process.Id), "the tool was started with SIGINT ignored");
             Assert.Equal(0, Kill(process.Id, SigInt));
             Assert.True(process.WaitForExit(60_000), "the process did not stop after Ctrl+C");
             output.Wait();
