@@ -50,7 +50,7 @@ type ColumnRoles =
 /// Inputs read from a CSV file for a trained model: row-major X in the model's column order, and the
 /// target columns when the file has them.
 ///
-/// Example: `(Csv.loadForModel "new.csv" model.InputNames (Some "y")).Observed`.
+/// Example: `(Csv.loadForModel "new.csv" model.InputNames [ Name "y" ]).Observed`.
 type PredictionInputs =
     { /// Row-major inputs, RowCount × (number of input names), in the order of the names asked for.
       Inputs: float[]

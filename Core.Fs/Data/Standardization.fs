@@ -1,7 +1,6 @@
 namespace Seagull.Core
 
 open System
-open System.Runtime.CompilerServices
 
 /// Affine standardisation of inputs and targets, fitted on training data and stored with a model:
 /// x' = (x − InputMean) / InputScale and y' = (y − TargetMean) / TargetScale, column by column.
@@ -26,7 +25,6 @@ module Standardization =
     // place of the largest magnitude, i.e. one constant up to rounding (0.1 + 0.2 next to 0.3; a reading
     // 293.15 once written as 293.15000000000003). Decided on the values' range, not on the computed spread,
     // which a running sum's rounding makes hundreds of ulps wide.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private withinRoundingBy (sumOf: (float -> float) -> float) =
         let mutable lo = infinity
         let mutable hi = -infinity
@@ -38,7 +36,6 @@ module Standardization =
 
     /// True when every value is within 64 units in the last place of the largest magnitude: a constant up
     /// to rounding, which standardisation leaves unscaled. Example: `isConstantUpToRounding [| 0.3; 0.1 + 0.2 |] = true`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let isConstantUpToRounding (values: float[]) : bool =
         withinRoundingBy (fun f -> Array.fold (fun acc x -> acc + f x) 0.0 values)
 
@@ -74,7 +71,6 @@ module Standardization =
     // (row by row, from row 0). Values near the top of the float range overflow the sums, and squares of
     // values near the bottom underflow; then the same sums run on values divided by the largest magnitude,
     // so any finite data get a finite scale of their own size.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private moments (count: float) (sumOf: (float -> float) -> float) =
         let m = sumOf id / count
         let squares = sumOf (fun x -> (x - m) * (x - m)) / count
@@ -104,7 +100,6 @@ module Standardization =
     /// the swap fixes and each target column get their own. The sums run over rows of (u_j + v_j), so
     /// `fit (Dataset.swap ds) = fit ds` exactly.
     /// Example: `let s = Standardization.fit train`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let fit (ds: Dataset) : Standardization =
         if ds.Rows < 1 then Fail.with' "standardisation: cannot fit on a data set with no rows"
         let symmetry = ds.Symmetry
@@ -149,13 +144,11 @@ module Standardization =
         out
 
     // (v − mean) / scale and its inverse v · scale + mean, column by column over whole rows.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private standardise (what: string) (mean: float[]) (scale: float[]) (values: float[]) =
         if values.Length % mean.Length <> 0 then
             Fail.with' $"standardisation: {values.Length} {what} values are not whole rows of {mean.Length} columns"
         byColumn mean.Length (fun j v -> (v - mean.[j]) / scale.[j]) values
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private restore (what: string) (mean: float[]) (scale: float[]) (values: float[]) =
         if values.Length % mean.Length <> 0 then
             Fail.with' $"standardisation: {values.Length} {what} values are not whole rows of {mean.Length} columns"
@@ -178,6 +171,5 @@ module Standardization =
 
     /// Standardises a whole data set (inputs and targets); names and symmetry are kept.
     /// Example: `let s = Standardization.fit train in Standardization.apply s test`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let apply (s: Standardization) (ds: Dataset) : Dataset =
         { ds with X = applyInputs s ds.X; Y = applyTargets s ds.Y }

@@ -1,19 +1,16 @@
 namespace Seagull.Core
 
 open System
-open System.Runtime.CompilerServices
 
 /// Reverse-mode differentiation. Each call builds a private tape, so calls are pure and thread-safe.
 ///
 /// Example: `Diff.grad (fun x -> Tensor.sum (x * x)) x` is `2 * x`.
 [<RequireQualifiedAccess>]
 module Diff =
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private accumulate (grads: RawTensor[]) (i: int) (g: RawTensor) =
         grads.[i] <- if obj.ReferenceEquals(grads.[i], null) then g else RawTensor.add grads.[i] g
 
     /// f's value at `xs` and its gradient with respect to each input. `f` must return one element.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let valueAndGradMany (f: Tensor[] -> Tensor) (xs: Tensor[]) : Tensor * Tensor[] =
         let tape = Tape()
         let leaves = xs |> Array.map (fun x -> Tensor(x.Raw, tape, tape.Add { Parents = [||]; Backward = fun _ -> [||] }))
@@ -39,7 +36,6 @@ module Diff =
         Tensor.detach y, xs |> Array.mapi gradOf
 
     /// f's value at x and its gradient (same shape as x).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let valueAndGrad (f: Tensor -> Tensor) (x: Tensor) : Tensor * Tensor =
         let y, gs = valueAndGradMany (fun xs -> f xs.[0]) [| x |]
         y, gs.[0]
@@ -48,7 +44,6 @@ module Diff =
     let grad (f: Tensor -> Tensor) (x: Tensor) : Tensor = snd (valueAndGrad f x)
 
     /// Central finite differences with step `h`·max(1, |xᵢ|): the reference gradients are checked against.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let numericalGradWith (h: float) (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         let values = Tensor.toArray x
         let shape = x.Raw.Shape
@@ -64,6 +59,5 @@ module Diff =
         Tensor.ofArray x.Dtype shape g
 
     /// Central finite differences with a step of 1e-6 (float64) or 1e-3 (float32).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let numericalGrad (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         numericalGradWith (if x.Dtype = Float64 then 1e-6 else 1e-3) f x

@@ -2,7 +2,6 @@ namespace Seagull.Core
 
 open System
 open Seagull.Core.Kernels
-open System.Runtime.CompilerServices
 
 /// An immutable dense tensor (float32 or float64, row-major) whose operations are differentiable.
 /// Outside a differentiation call it is a plain value; inside `Diff.grad`/`Diff.valueAndGrad` the
@@ -42,7 +41,6 @@ module Tensor =
 
     /// Records an operation on the tape its inputs belong to (if any) and returns its output.
     /// `backward g needs` returns one gradient per input; entries whose `needs` is false may be null.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let internal record (out: RawTensor) (inputs: Tensor[]) (backward: RawTensor -> bool[] -> RawTensor[]) : Tensor =
         let mutable tape: Tape = null
         for t in inputs do
@@ -72,21 +70,18 @@ module Tensor =
     /// The elements as doubles, row-major.
     let toArray (t: Tensor) = RawTensor.toFloats t.Raw
     /// The single element of a one-element tensor.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let toScalar (t: Tensor) =
         if t.Count <> 1 then Fail.with' $"toScalar: tensor of shape {RawTensor.shapeText t.Raw.Shape} has {t.Count} elements, not 1"
         Storage.item t.Raw.Data 0
     /// The same values without differentiation history (a constant).
     let detach (t: Tensor) = ofRaw t.Raw
     /// The tensor in another precision (differentiable).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let convert (dtype: Dtype) (t: Tensor) =
         if t.Dtype = dtype then t
         else record (RawTensor.convert dtype t.Raw) [| t |] (fun g _ -> [| RawTensor.convert t.Dtype g |])
 
     // ---- elementwise arithmetic with broadcasting ----
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private broadcastBinary (op: string) (f: RawTensor -> RawTensor -> RawTensor)
                                 (grads: RawTensor -> RawTensor -> RawTensor -> bool[] -> RawTensor * RawTensor)
                                 (a: Tensor) (b: Tensor) =
@@ -103,13 +98,11 @@ module Tensor =
     /// a − b (NumPy broadcasting).
     let sub a b = broadcastBinary "sub" RawTensor.sub (fun _ _ g _ -> g, RawTensor.neg g) a b
     /// a · b elementwise (NumPy broadcasting).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let mul a b =
         broadcastBinary "mul" RawTensor.mul (fun ar br g needs ->
             (if needs.[0] then RawTensor.mul g br else Unchecked.defaultof<_>),
             (if needs.[1] then RawTensor.mul g ar else Unchecked.defaultof<_>)) a b
     /// a / b elementwise (NumPy broadcasting).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let div a b =
         broadcastBinary "div" RawTensor.div (fun ar br g needs ->
             (if needs.[0] then RawTensor.div g br else Unchecked.defaultof<_>),
@@ -124,20 +117,17 @@ module Tensor =
     // ---- elementwise functions ----
 
     /// σ(t) for a fused kernel with an analytic derivative (one tape entry, no intermediate tensors).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let internal map (kernel: IElementwiseKernel) (t: Tensor) =
         let y = RawTensor.forward kernel t.Raw
         record y [| t |] (fun g _ -> [| RawTensor.backward kernel t.Raw y g |])
 
     /// exp t.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let exp (t: Tensor) =
         let y = RawTensor.exp t.Raw
         record y [| t |] (fun g _ -> [| RawTensor.mul g y |])
     /// Natural logarithm.
     let log (t: Tensor) = record (RawTensor.log t.Raw) [| t |] (fun g _ -> [| RawTensor.div g t.Raw |])
     /// Square root.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sqrt (t: Tensor) =
         let y = RawTensor.sqrt t.Raw
         record y [| t |] (fun g _ -> [| RawTensor.div g (RawTensor.scale 2.0 y) |])
@@ -159,25 +149,21 @@ module Tensor =
     // ---- reductions ----
 
     /// The sum of all elements (rank 0).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sum (t: Tensor) =
         let shape = t.Raw.Shape
         record (RawTensor.scalar t.Dtype (RawTensor.sumAll t.Raw)) [| t |] (fun g _ ->
             [| RawTensor.full t.Dtype shape (Storage.item g.Data 0) |])
     /// The mean of all elements (rank 0).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let mean (t: Tensor) =
         if t.Count = 0 then Fail.with' "mean: the tensor is empty"
         scale (1.0 / float t.Count) (sum t)
     /// Sums a matrix along an axis: 0 → one value per column, 1 → one per row.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sumAxis (axis: int) (t: Tensor) =
         let shape = t.Raw.Shape
         record (RawTensor.sumAxis axis t.Raw) [| t |] (fun g _ ->
             let keep = if axis = 0 then [| 1; shape.[1] |] else [| shape.[0]; 1 |]
             [| RawTensor.broadcastTo shape (RawTensor.reshape keep g) |])
     /// Means of a matrix along an axis.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let meanAxis (axis: int) (t: Tensor) =
         let n = t.Raw.Shape.[axis]
         scale (1.0 / float n) (sumAxis axis t)
@@ -185,12 +171,10 @@ module Tensor =
     // ---- shapes and linear algebra ----
 
     /// The same elements under another shape.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let reshape (shape: int[]) (t: Tensor) =
         let old = t.Raw.Shape
         record (RawTensor.reshape shape t.Raw) [| t |] (fun g _ -> [| RawTensor.reshape old g |])
     /// Matrix product.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let matmul (a: Tensor) (b: Tensor) =
         record (RawTensor.matmul a.Raw b.Raw) [| a; b |] (fun g needs ->
             [| (if needs.[0] then RawTensor.matmulWith false true g b.Raw else Unchecked.defaultof<_>)
@@ -198,19 +182,16 @@ module Tensor =
     /// Matrix transpose.
     let transpose (t: Tensor) = record (RawTensor.transpose t.Raw) [| t |] (fun g _ -> [| RawTensor.transpose g |])
     /// Columns [start, start + width) of a matrix: how the u, v and w blocks are cut out of the inputs.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sliceColumns (start: int) (width: int) (t: Tensor) =
         let shape = t.Raw.Shape
         record (RawTensor.sliceColumns start width t.Raw) [| t |] (fun g _ -> [| RawTensor.placeColumns shape.[1] start g |])
     /// The matrix whose column j is column `columns[j]` of `t` (differentiable): how a symmetry swaps the
     /// inputs and cuts out its blocks.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let gatherColumns (columns: int[]) (t: Tensor) =
         let out = RawTensor.gatherColumns columns t.Raw
         let total = t.Raw.Shape.[1]
         record out [| t |] (fun g _ -> [| RawTensor.scatterColumns total columns g |])
     /// Matrices side by side.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let concatColumns (parts: Tensor list) =
         let arr = Array.ofList parts
         let widths = arr |> Array.map (fun p -> if p.Raw.Shape.Length = 2 then p.Raw.Shape.[1] else 0)
@@ -221,7 +202,6 @@ module Tensor =
                    yield (if needs.[i] then RawTensor.sliceColumns offset w g else Unchecked.defaultof<_>)
                    offset <- offset + w |])
     /// Tensors stacked along the first dimension.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let concatRows (parts: Tensor list) =
         let arr = Array.ofList parts
         let counts = arr |> Array.map (fun p -> p.Raw.Shape.[0])
@@ -232,7 +212,6 @@ module Tensor =
                    yield (if needs.[i] then RawTensor.takeRows (Array.init c (fun r -> offset + r)) g else Unchecked.defaultof<_>)
                    offset <- offset + c |])
     /// Rows at the given indices (a mini-batch), differentiable in the tensor.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let takeRows (rows: int[]) (t: Tensor) =
         let shape = t.Raw.Shape
         record (RawTensor.takeRows rows t.Raw) [| t |] (fun g _ ->

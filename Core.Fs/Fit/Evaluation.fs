@@ -1,7 +1,6 @@
 namespace Seagull.Core
 
 open System
-open System.Runtime.CompilerServices
 
 /// Accuracy of a model on one target column, in that target's own units.
 type TargetMetrics =
@@ -41,13 +40,11 @@ type InvarianceCheck =
 /// Measuring fitted models: the functional core behind `seagull evaluate` and `check` and a fit's report.
 [<RequireQualifiedAccess>]
 module Evaluation =
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private meanSquaredError (prediction: float[]) (y: float[]) =
         Array.fold2 (fun acc (p: float) (y: float) -> acc + (p - y) * (p - y)) 0.0 prediction y / float y.Length
 
     // Sum of ((v − centre)/scale)²: squares of targets near the ends of the float range overflow or lose
     // their digits as subnormals; the same sums over values divided by the target's scale do not.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private sumInScale (scale: float) (values: float[]) (centre: int -> float) =
         let mutable acc = 0.0
         for i in 0 .. values.Length - 1 do
@@ -59,14 +56,12 @@ module Evaluation =
     let private trustworthy (mse: float) (prediction: float[]) (y: float[]) = Double.IsNormal mse || (mse = 0.0 && prediction = y)
 
     // MSE / scale²; through the scaled sums only where the plain quotient cannot be trusted (same bits otherwise).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private standardized (scale: float) (prediction: float[]) (y: float[]) (mse: float) =
         let q = mse / (scale * scale)
         if Double.IsFinite q && trustworthy mse prediction y then q
         else sumInScale scale prediction (fun i -> y.[i]) / float y.Length
 
     // Predictions for a data set that must have rows to be measured on, split into one array per target.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private predictionsOf (arena: Kernels.StepArena) (strict: bool) (model: Model) (data: Dataset) =
         if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
         if data.TargetNames.Length <> model.TargetNames.Length then
@@ -78,7 +73,6 @@ module Evaluation =
 
     /// The mean over targets of the MSE in units of the training target's variance (`Metrics.StandardizedMse`),
     /// predictions in `arena`: the learning curves.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let internal standardizedMseIn (arena: Kernels.StepArena) (model: Model) (data: Dataset) : float =
         let predictions, ys = predictionsOf arena true model data
         Array.init ys.Length (fun t ->
@@ -86,12 +80,10 @@ module Evaluation =
         |> Array.average
 
     /// Mean squared error in the target's units, per target (one forward pass; what `evaluate` reports as Mse).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let mse (model: Model) (data: Dataset) : float[] =
         let predictions, ys = predictionsOf (Kernels.StepArena()) true model data
         Array.map2 meanSquaredError predictions ys
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private targetMetrics (name: string) (scale: float) (prediction: float[]) (y: float[]) (invariance: float) =
         let n = float y.Length
         let mse = meanSquaredError prediction y
@@ -114,7 +106,6 @@ module Evaluation =
           R2 = r2
           InvarianceError = invariance }
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private evaluateWith (strict: bool) (model: Model) (data: Dataset) : Metrics =
         let predictions, ys = predictionsOf (Kernels.StepArena()) strict model data
         let invariance = Regressor.invarianceIn strict model data.X
@@ -134,14 +125,12 @@ module Evaluation =
     let measure (model: Model) (data: Dataset) : Metrics = evaluateWith false model data
 
     /// The activations of a network with the parity each declares and the parity measured, by layer path.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let activationParities (spec: NetworkSpec) : ActivationParity list =
         Network.activations spec
         |> List.map (fun (layer, a) -> { Layer = layer; Name = a.Name; Declared = a.Declared; Measured = Activation.parityOf a })
 
     /// Measures invariance on `samples` random standardised inputs (normal, seeded): bitwise equality
     /// of f(x) and f(x̃) on every sample and output is what `ExactlyInvariant` reports.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let check (model: Model) (samples: int) (seed: int) : InvarianceCheck =
         if samples < 1 then Fail.with' $"check: samples must be ≥ 1, got {samples}"
         let spec = model.Spec

@@ -1,7 +1,6 @@
 namespace Seagull.Core
 
 open System
-open System.Runtime.CompilerServices
 
 /// A fitted model: the network, its parameters, and everything needed to use it on raw data
 /// (column names, the standardisation fitted on the training part).
@@ -34,14 +33,13 @@ type FitSettings =
       Monitor: (Model -> float) option }
 
 /// Fitting a model to a data set and predicting with it: the functional core behind `seagull train` and
-/// `predict`. Metrics live in `Metrics`.
+/// `predict`. Measuring a model is `Evaluation`'s.
 [<RequireQualifiedAccess>]
 module Regressor =
     /// The reference's defaults (`Train.defaults`), MSE, no augmentation, penalty or validation part.
     let defaults =
         { Training = Train.defaults; Loss = MeanSquaredError; Augment = false; Penalty = 0.0; ValidationFraction = None; Monitor = None }
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     /// Checks the settings before any data is touched; raises a one-line error naming the bad one.
     /// Example: `Regressor.validate { Regressor.defaults with Penalty = -1.0 }` raises "penalty must be ≥ 0, got -1".
     let validate (settings: FitSettings) : FitSettings =
@@ -62,7 +60,6 @@ module Regressor =
     /// (`validationFraction`) is held out: one row has no spread to standardise by and nothing to learn a
     /// function from. `fit` checks it; a caller can check it before anything else.
     /// Example: `Regressor.requireFitRows 200 (Some 0.1)`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let requireFitRows (rows: int) (validationFraction: float option) : unit =
         match validationFraction with
         | Some _ when rows < 2 -> Fail.with' $"a validation part needs at least 2 training rows, there are {rows}"
@@ -74,7 +71,6 @@ module Regressor =
     /// Fails when a target column has one value in every row, up to rounding (`Standardization.isConstantUpToRounding`):
     /// there is nothing to learn, and no standardised error or R² means anything.
     /// Example: `Regressor.requireVaryingTarget train`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let requireVaryingTarget (train: Dataset) : unit =
         if train.Rows >= 1 then
             for t in 0 .. Dataset.targets train - 1 do
@@ -87,7 +83,6 @@ module Regressor =
     /// The rows `fit` trains the network on and the rows it validates on (`ValidationFraction`), as indices
     /// into `rows` training rows: the standardisation is fitted on the first part alone.
     /// Example: `let fitRows, validationRows = Regressor.fitRows settings 100`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let fitRows (settings: FitSettings) (rows: int) : int[] * int[] =
         match settings.ValidationFraction with
         | Some f -> Dataset.splitRows (Random.fold (Random.key settings.Training.Seed) 11) f rows
@@ -96,7 +91,6 @@ module Regressor =
     /// Fits a model on `train` (standardised with statistics of the rows it trains on alone). With a
     /// `ValidationFraction`, that part of `train` is held out for early stopping (`Training.Patience`), keeping
     /// the best parameters. The initial parameters are drawn with `Training.Seed`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let fit (spec: NetworkSpec) (settings: FitSettings) (train: Dataset) : Model * TrainResult =
         let settings = validate settings
         if not (train.Symmetry.Equals spec.Symmetry) then
@@ -134,7 +128,6 @@ module Regressor =
     /// `predict` with its chunks' intermediates in `arena` (a caller that predicts again and again, like a
     /// learning curve, keeps one arena and so reuses the arrays between calls). `strict`: a NaN or ∞ prediction
     /// is an error; otherwise it is returned (for measurements that report it).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let internal predictIn (arena: Kernels.StepArena) (strict: bool) (model: Model) (x: float[]) : float[] =
         let width = model.Spec.Symmetry.Width
         let outputs = model.TargetNames.Length
@@ -183,7 +176,6 @@ module Regressor =
     let predict (model: Model) (x: float[]) : float[] = predictIn (Kernels.StepArena()) true model x
 
     /// f(x) against f(x̃) for every output of every row, in the targets' units (`Symmetry.compare`), one per output.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let internal invarianceIn (strict: bool) (model: Model) (x: float[]) : Invariance[] =
         let y = predictIn (Kernels.StepArena()) strict model x
         let ySwapped = predictIn (Kernels.StepArena()) strict model (Symmetry.swapRows model.Spec.Symmetry x)
@@ -192,6 +184,5 @@ module Regressor =
         Array.init outputs (fun t -> Symmetry.compare (column y t) (column ySwapped t))
 
     /// max over rows of |f(x) − f(x̃)| in the targets' units, the largest over outputs.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let invarianceError (model: Model) (x: float[]) : float =
         invarianceIn true model x |> Array.map (fun i -> i.Error) |> Array.max

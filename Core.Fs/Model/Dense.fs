@@ -1,7 +1,6 @@
 namespace Seagull.Core
 
 open System
-open System.Runtime.CompilerServices
 
 /// The dense layer's parameters and its fused forward and backward pass: what `Network.init` and
 /// `Network.apply` do at each `Dense` node.
@@ -9,7 +8,6 @@ open System.Runtime.CompilerServices
 module internal DenseLayer =
     /// Parameters of a dense layer fanIn → fanOut, drawn like PyTorch's `nn.Linear` default: weights
     /// and bias uniform on ±1/√fanIn. `withBias = false` leaves the bias out (bias-free even branch).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let init (key: Key) (dtype: Dtype) (fanIn: int) (fanOut: int) (withBias: bool) : Params =
         let bound = if fanIn > 0 then 1.0 / Math.Sqrt(float fanIn) else 0.0
         let kw, kb = Random.split key
@@ -19,7 +17,6 @@ module internal DenseLayer =
             Params.group [ "weight", Leaf weight; "bias", Leaf bias ]
         else Params.group [ "weight", Leaf weight ]
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private weightAndBias (p: Params) =
         match p with
         | Group [ "weight", Leaf w; "bias", Leaf b ] -> w, Some b
@@ -28,7 +25,6 @@ module internal DenseLayer =
 
     /// σ(x·W + b) as ONE tape entry with an analytic backward pass when σ is a built-in activation:
     /// the fused hot path of training. Custom activations are composed and differentiated generally.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let apply (activation: Activation) (p: Params) (x: Tensor) : Tensor =
         let w, b = weightAndBias p
         match activation.Kernel, b with

@@ -1,7 +1,6 @@
 namespace Seagull.Core
 
 open System
-open System.Runtime.CompilerServices
 
 /// A network described as plain, serialisable data: the symmetry of its input (which fixes the input width),
 /// the tree of layers, and the precision it computes in.
@@ -20,17 +19,14 @@ module Network =
     let private resolved (spec: NetworkSpec) = Layer.resolve spec.Symmetry.Width spec.Layers
 
     /// The dense layers as (path, fan-in, fan-out, bias), in parameter order.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private denseShapes (spec: NetworkSpec) =
         Layer.denseLayers "" (resolved spec) |> List.map (fun (path, fanIn, width, _, bias) -> path, int64 fanIn, int64 width, bias)
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private countOf (shapes: (string * int64 * int64 * bool) list) =
         shapes |> List.sumBy (fun (_, fanIn, fanOut, bias) -> fanIn * fanOut + (if bias then fanOut else 0L))
 
     /// Checks every width of the tree against the input and that its arrays fit in memory; returns the spec or
     /// raises a one-line error.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let validate (spec: NetworkSpec) : NetworkSpec =
         let shapes = denseShapes spec
         // One weight matrix is one array; a batch of 128 rows of the widest layer must be one too.
@@ -57,16 +53,13 @@ module Network =
     let isExactlyInvariant (spec: NetworkSpec) : bool = Layer.isInvariantUnder spec.Symmetry spec.Layers
 
     /// One line: inputs, the tree, the precision. Example: "9→64(seagull)→64(tanh)→1 float32".
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let describe (spec: NetworkSpec) : string =
         $"{spec.Symmetry.Width}→{Layer.describeNode (resolved spec)} {Dtype.name spec.Precision}"
 
     /// Every dense layer's activation with the layer's path ("layer1", "sum", "difference", "inner/layer2").
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let activations (spec: NetworkSpec) : (string * Activation) list =
         Layer.denseLayers "" (resolved spec) |> List.map (fun (path, _, _, a, _) -> path, a)
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let rec private initNode (dtype: Dtype) (key: Key) (node: LayerNode) : Params =
         match node.Layer with
         | Dense (width, _, bias) -> DenseLayer.init key dtype node.Input width bias
@@ -76,12 +69,10 @@ module Network =
 
     /// Draws the parameters: a tree shaped like the layers (each node's key folded from its parent's by the
     /// child's position). Same spec and key → bitwise the same parameters.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let init (spec: NetworkSpec) (key: Key) : Params =
         let spec = validate spec
         initNode spec.Precision key (resolved spec)
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private children (expected: int) (p: Params) : Params list =
         match p with
         | Group c when c.Length = expected -> c |> List.map snd
@@ -89,7 +80,6 @@ module Network =
         | Leaf _ -> Fail.with' "network parameters: a tensor where a layer's parameters were expected"
 
     /// A layer's output, its parameters matched to its parts by position.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let rec private applyLayer (layer: Layer) (p: Params) (x: Tensor) : Tensor =
         match layer with
         | Dense (_, activation, _) -> DenseLayer.apply activation p x
@@ -121,7 +111,6 @@ module Network =
             | _ -> Fail.with' "unreachable"
 
     /// The network's output for each row of x: rows × outputs, in the spec's precision.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let apply (spec: NetworkSpec) (p: Params) (x: Tensor) : Tensor =
         let width = spec.Symmetry.Width
         if x.Raw.Shape.Length <> 2 || x.Raw.Shape.[1] <> width then
@@ -133,7 +122,6 @@ module Network =
     /// values of the precision) and the float64 draw of the initial values; plus a prediction chunk's
     /// intermediates. Raises `SeagullException` otherwise.
     /// Example: `Network.requireMemory spec 2`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let requireMemory (spec: NetworkSpec) (jobs: int) : unit =
         let shapes = denseShapes (validate spec)
         let valueBytes = match spec.Precision with Float32 -> 4L | Float64 -> 8L

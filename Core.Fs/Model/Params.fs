@@ -1,7 +1,6 @@
 namespace Seagull.Core
 
 open System
-open System.Runtime.CompilerServices
 
 /// A parameter tree: named tensors, nested. A model *is* its parameters; gradients and optimizer
 /// states are trees of the same shape.
@@ -20,7 +19,6 @@ module Params =
     let group (children: (string * Params) list) = Group children
 
     /// The tensors in depth-first order, as an array (the optimizer's per-step view).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let internal leafArray (p: Params) : Tensor[] =
         let rec count p =
             match p with
@@ -41,7 +39,6 @@ module Params =
     let leaves (p: Params) : Tensor list = List.ofArray (leafArray p)
 
     /// The paths ("layer1/weight") of the tensors, in the order of `leaves`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let paths (p: Params) : string list =
         let rec go prefix p =
             match p with
@@ -50,14 +47,12 @@ module Params =
         go "" p
 
     /// The same tree with each tensor transformed.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let rec map (f: Tensor -> Tensor) (p: Params) : Params =
         match p with
         | Leaf t -> Leaf (f t)
         | Group children -> Group (children |> List.map (fun (n, c) -> n, map f c))
 
     /// Combines two trees of the same shape tensor by tensor.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let rec map2 (f: Tensor -> Tensor -> Tensor) (p: Params) (q: Params) : Params =
         match p, q with
         | Leaf a, Leaf b -> Leaf (f a b)
@@ -68,7 +63,6 @@ module Params =
         | _ -> Fail.with' "parameter trees have different shapes"
 
     /// Replaces the tensors in depth-first order with the given ones (the optimizer's per-step form).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let internal withLeafArray (p: Params) (tensors: Tensor[]) : Params =
         let mutable next = 0
         let result =
@@ -89,7 +83,6 @@ module Params =
     let flatten (p: Params) : float[] = leaves p |> List.map Tensor.toArray |> Array.concat
 
     /// The inverse of `flatten`: the template gives shapes and precisions, `values` the numbers.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let unflatten (template: Params) (values: float[]) : Params =
         if values.Length <> count template then
             Fail.with' $"unflatten: {values.Length} values for {count template} parameters"
@@ -103,14 +96,12 @@ module Params =
     let zerosLike (p: Params) = map (fun t -> Tensor.zeros t.Dtype t.Shape) p
 
     /// Bitwise equality of shapes and values.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let equal (p: Params) (q: Params) =
         paths p = paths q && List.forall2 (fun (a: Tensor) (b: Tensor) -> a.Equals b) (leaves p) (leaves q)
 
     /// f's value at `p` and its gradient: a tree of the same shape as `p`.
     ///
     /// Example: `let loss, g = Params.valueAndGrad (fun p -> Loss.mse (net p x) y) p`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let valueAndGrad (f: Params -> Tensor) (p: Params) : float * Params =
         let xs = leafArray p
         let value, grads = Diff.valueAndGradMany (fun ts -> f (withLeafArray p ts)) xs

@@ -1,7 +1,6 @@
 namespace Seagull.Core
 
 open System
-open System.Runtime.CompilerServices
 
 /// Which way an image is mirrored.
 type MirrorAxis =
@@ -62,7 +61,6 @@ type Invariance =
 [<RequireQualifiedAccess>]
 module Symmetry =
     /// The symmetry of a permutation that is an involution, or a one-line error.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private ofMap (shape: SymmetryShape) (map: int[]) : Symmetry =
         let n = map.Length
         if n = 0 then Fail.with' "symmetry: there are no input columns"
@@ -75,7 +73,6 @@ module Symmetry =
 
     /// Inputs [u | v | w], u and v of width d ≥ 1, w of width k ≥ 0.
     /// Example: `(Symmetry.blocks 3 3).Width = 9`; `Symmetry.swapColumn (Symmetry.blocks 3 1) 0 = 3`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let blocks (d: int) (k: int) : Symmetry =
         if d < 1 then Fail.with' $"block widths: u and v need width D ≥ 1, got D = {d}"
         if k < 0 then Fail.with' $"block widths: w needs width K ≥ 0, got K = {k}"
@@ -85,7 +82,6 @@ module Symmetry =
 
     /// The mirror of W×H images with C channels, flattened row-major with channels last.
     /// Example: `Symmetry.mirror LeftRight 28 28 1` pairs pixel (r, c) with (r, 27 − c).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let mirror (axis: MirrorAxis) (width: int) (height: int) (channels: int) : Symmetry =
         if width < 1 || height < 1 || channels < 1 then
             Fail.with' $"image mirror: width, height and channels must be ≥ 1, got {width}×{height}×{channels}"
@@ -108,7 +104,6 @@ module Symmetry =
 
     /// Any involution of the columns (`permutation[j]` is where column j goes; applied twice, it is the identity).
     /// Example: `Symmetry.ofPermutation [| 1; 0; 2 |]` swaps the first two of three columns.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let ofPermutation (permutation: int[]) : Symmetry =
         if isNull permutation then Fail.with' "symmetry: no permutation given"
         ofMap (Permutation (Array.copy permutation)) permutation
@@ -128,7 +123,6 @@ module Symmetry =
 
     /// Conventional column names: u1..ud, v1..vd, w1..wk for blocks, pixel1..pixelN for images, x1..xN otherwise.
     /// Example: `Symmetry.defaultNames (Symmetry.blocks 2 1) = [| "u1"; "u2"; "v1"; "v2"; "w1" |]`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let defaultNames (s: Symmetry) : string[] =
         match s.Shape with
         | Blocks (d, k) ->
@@ -138,7 +132,6 @@ module Symmetry =
 
     /// Row-major rows (whole rows of `width s` values) with every row swapped: x̃[j] = x[π(j)].
     /// Example: `Symmetry.swapRows (Symmetry.blocks 1 1) [| 1.0; 2.0; 3.0 |] = [| 2.0; 1.0; 3.0 |]`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let swapRows (s: Symmetry) (x: float[]) : float[] =
         let width = s.Width
         if x.Length % width <> 0 then Fail.with' $"swap: {x.Length} input values are not whole rows of {width} columns"
@@ -151,26 +144,22 @@ module Symmetry =
             o <- o + width
         out
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private checkColumns (what: string) (s: Symmetry) (x: Tensor) =
         if x.Raw.Shape.Length <> 2 || x.Raw.Shape.[1] <> s.Width then
             Fail.with' $"{what}: expected inputs of shape [rows, {s.Width}] ({s}), got {RawTensor.shapeText x.Raw.Shape}"
 
     /// The batch with every row swapped (rows × width s; differentiable).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let swap (s: Symmetry) (x: Tensor) : Tensor =
         checkColumns "swap" s x
         Tensor.gatherColumns s.Map x
 
     /// The columns of u, v and w of a batch (each rows × its width; differentiable).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let parts (s: Symmetry) (x: Tensor) : Tensor * Tensor * Tensor =
         checkColumns "symmetry" s x
         Tensor.gatherColumns s.UColumns x, Tensor.gatherColumns s.VColumns x, Tensor.gatherColumns s.WColumns x
 
     /// Compares outputs f(x) with f(x̃), value by value (`Invariance`): the one measure of invariance.
     /// Example: `(Symmetry.compare [| 1.0; 2.0 |] [| 1.0; 2.5 |]).Error = 0.5`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let compare (y: float[]) (ySwapped: float[]) : Invariance =
         if y.Length <> ySwapped.Length then Fail.with' $"invariance: {y.Length} outputs against {ySwapped.Length} swapped ones"
         let mutable error = 0.0

@@ -4,7 +4,6 @@ open System
 open System.Numerics
 open System.Numerics.Tensors
 open Seagull.Core.Kernels.Elementwise
-open System.Runtime.CompilerServices
 
 /// An elementwise function σ with its analytic derivative, written once for both precisions.
 /// `Backward (z, y, gy)` returns gy·σ'(z), where y = σ(z) is passed so a kernel can reuse it.
@@ -19,7 +18,6 @@ type internal IElementwiseKernel =
 /// kernel maps each value to the same bits wherever it sits.
 /// Functions that overflow naively (log(1+z²), softplus, log cosh) switch to a stable form.
 module internal ActivationKernels =
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private mulInto<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         TensorPrimitives.Multiply<'T>(ReadOnlySpan x, ReadOnlySpan y, Span x)
         x
@@ -137,7 +135,6 @@ module internal ActivationKernels =
             member _.Backward<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T[], _y: 'T[], gy: 'T[]) = Elementwise.siluSlope z gy }
 
     /// √(2/π)(v + 0.044715v³), GELU's argument of tanh, for each element (into a fresh array).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private geluInner<'T when 'T :> IFloatingPointIeee754<'T>> (z: 'T[]) : 'T[] =
         let c: 'T = scalar<'T> (Math.Sqrt(2.0 / Math.PI))
         let k: 'T = scalar<'T> 0.044715

@@ -23,7 +23,6 @@ type internal StepArena() =
 
     /// An array of length n with unspecified contents: the one at this position in the previous
     /// step when it fits, else a new one that takes its place.
-    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)>]
     member _.Take<'T>(n: int) : 'T[] =
         let fresh () = Array.zeroCreate<'T> n
         if cursor < slots.Count then

@@ -3,14 +3,10 @@ namespace Seagull.Core.Kernels
 open System
 open System.Numerics
 open System.Numerics.Tensors
-open System.Runtime.CompilerServices
 
 /// Generic elementwise kernels over arrays, vectorised through `TensorPrimitives`. Each returns a new
 /// array and never changes its inputs; mutation is confined to the fresh result.
-///
-/// The functions of the training path, here and in the layers above, carry `AggressiveOptimization`: .NET's
-/// tiered compilation would run them unoptimised for the first part of a fit (a 20-epoch fit took 2–3× as
-/// long), and a library cannot switch tiering off for the program that uses it.
+
 module internal Elementwise =
     /// A scalar of type 'T from a double.
     let scalar<'T when 'T :> IFloatingPointIeee754<'T>> (x: float) : 'T = 'T.CreateTruncating x
@@ -19,42 +15,35 @@ module internal Elementwise =
     /// step a reused scratch array (see `StepArena`). New arrays are zeroed ones: the allocator's
     /// zeroing leaves them in the cache, and writing into `GC.AllocateUninitializedArray` arrays of a few
     /// KB was measured 4× slower.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let fresh<'T> (n: int) : 'T[] =
         let arena = StepArena.Current
         if isNull arena then Array.zeroCreate<'T> n else arena.Take<'T> n
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let add<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Add<'T>(ReadOnlySpan x, ReadOnlySpan y, Span r)
         r
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let subtract<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Subtract<'T>(ReadOnlySpan x, ReadOnlySpan y, Span r)
         r
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let multiply<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Multiply<'T>(ReadOnlySpan x, ReadOnlySpan y, Span r)
         r
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let divide<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (y: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Divide<'T>(ReadOnlySpan x, ReadOnlySpan y, Span r)
         r
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let scale<'T when 'T :> IFloatingPointIeee754<'T>> (s: float) (x: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Multiply<'T>(ReadOnlySpan x, scalar<'T> s, Span r)
         r
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let addScalar<'T when 'T :> IFloatingPointIeee754<'T>> (s: float) (x: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Add<'T>(ReadOnlySpan x, scalar<'T> s, Span r)
@@ -62,14 +51,12 @@ module internal Elementwise =
 
 
     /// Abs of each element, vectorised.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let absolute<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Abs<'T>(ReadOnlySpan x, Span r)
         r
 
     /// Negate of each element, vectorised.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let negate<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Negate<'T>(ReadOnlySpan x, Span r)
@@ -78,7 +65,6 @@ module internal Elementwise =
     /// Runs a `VectorMath` array kernel (float32 or float64) into a fresh array; any other 'T is mapped
     /// with `scalarOf` one element at a time. Either way a value's result never depends on its
     /// neighbours, its offset or the length of the array.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private vectorMath<'T when 'T :> IFloatingPointIeee754<'T>>
         (on64: float[] -> float[] -> unit) (on32: float32[] -> float32[] -> unit) (scalarOf: 'T -> 'T) (x: 'T[]) : 'T[] =
         let r = fresh x.Length
@@ -90,7 +76,6 @@ module internal Elementwise =
         r
 
     /// `vectorMath` for kernels of two arrays of the same length (a value and its incoming gradient).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private vectorMath2<'T when 'T :> IFloatingPointIeee754<'T>>
         (on64: float[] -> float[] -> float[] -> unit) (on32: float32[] -> float32[] -> float32[] -> unit)
         (scalarOf: 'T -> 'T -> 'T) (x: 'T[]) (y: 'T[]) : 'T[] =
@@ -104,17 +89,14 @@ module internal Elementwise =
         r
 
     /// Exp of each element, vectorised (`VectorMath`); bitwise the same for a value wherever it sits.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let exp<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         vectorMath VectorMath.expInto64 VectorMath.expInto32 'T.Exp x
 
     /// Log of each element, vectorised (`VectorMath`); bitwise the same for a value wherever it sits.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let log<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         vectorMath VectorMath.logInto64 VectorMath.logInto32 'T.Log x
 
     /// Sqrt of each element, vectorised.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sqrt<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let r = fresh x.Length
         TensorPrimitives.Sqrt<'T>(ReadOnlySpan x, Span r)
@@ -129,13 +111,11 @@ module internal Elementwise =
     let cos<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) = vectorMath VectorTrig.cosInto64 VectorTrig.cosInto32 'T.Cos x
 
     /// Tanh of each element, vectorised (`VectorMath`); bitwise the same for a value wherever it sits.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let tanh<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         vectorMath VectorMath.tanhInto64 VectorMath.tanhInto32 'T.Tanh x
 
     /// Sigmoid 1 / (1 + exp(−x)) of each element, vectorised (`VectorMath`); bitwise the same for a
     /// value wherever it sits.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sigmoid<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) =
             let e: 'T = 'T.Exp(-v)
@@ -143,7 +123,6 @@ module internal Elementwise =
         vectorMath VectorMath.sigmoidInto64 VectorMath.sigmoidInto32 one x
 
     /// log(1 + u) accurate for small u (Goldberg's trick), generic and scalar.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let log1p<'T when 'T :> IFloatingPointIeee754<'T>> (u: 'T) : 'T =
         let w: 'T = 'T.One + u
         let d: 'T = w - 'T.One
@@ -151,7 +130,6 @@ module internal Elementwise =
 
     /// log(1 + x²) of each element, vectorised (`VectorMath`): accurate for small x, 2·log|x| where x²
     /// would overflow; exactly even.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let seagull<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) =
             let a: 'T = 'T.Abs v
@@ -160,7 +138,6 @@ module internal Elementwise =
 
     /// gy · 2x/(1 + x²) elementwise, vectorised (`VectorMath`): the seagull's slope times the incoming
     /// gradient; 2/(x + 1/x) where x² would overflow; exactly odd in x.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let seagullSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         let one (v: 'T) (g: 'T) =
             let d: 'T =
@@ -171,7 +148,6 @@ module internal Elementwise =
 
     /// gy · (1 − y²) elementwise, vectorised (`VectorArithmetic`): tanh's backward pass from its output y, each
     /// operation rounded on its own.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let tanhSlope<'T when 'T :> IFloatingPointIeee754<'T>> (y: 'T[]) (gy: 'T[]) =
         let one (v: 'T) (g: 'T) =
             let s: 'T = v * v
@@ -180,7 +156,6 @@ module internal Elementwise =
         vectorMath2 VectorArithmetic.tanhSlopeInto64 VectorArithmetic.tanhSlopeInto32 one y gy
 
     /// gy · (s + x·s·(1 − s)) with s = sigmoid x: SiLU's backward pass, vectorised (`VectorMath`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let siluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         let one (v: 'T) (g: 'T) =
             let e: 'T = 'T.Exp(-v)
@@ -192,7 +167,6 @@ module internal Elementwise =
         vectorMath2 VectorMath.siluSlopeInto64 VectorMath.siluSlopeInto32 one x gy
 
     /// log(1 + e^x), stable (max(x, 0) + log1p(e^{−|x|})), vectorised (`VectorMath`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let softplus<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) =
             let e: 'T = 'T.Exp(-('T.Abs v))
@@ -201,7 +175,6 @@ module internal Elementwise =
         vectorMath VectorMath.softplusInto64 VectorMath.softplusInto32 one x
 
     /// log cosh x = |x| + log1p(e^{−2|x|}) − log 2, stable and exactly even, vectorised (`VectorMath`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let logcosh<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) =
             let a: 'T = 'T.Abs v
@@ -212,7 +185,6 @@ module internal Elementwise =
         vectorMath VectorMath.logcoshInto64 VectorMath.logcoshInto32 one x
 
     /// x where x > 0, else e^x − 1: the ELU (α = 1), vectorised (`VectorMath`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let elu<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) =
             let e: 'T = 'T.Exp v
@@ -220,17 +192,14 @@ module internal Elementwise =
         vectorMath VectorMath.eluInto64 VectorMath.eluInto32 one x
 
     /// gy where x > 0, else 0: the ReLU's backward pass, vectorised (`VectorArithmetic`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let reluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         vectorMath2 VectorArithmetic.reluSlopeInto64 VectorArithmetic.reluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else 'T.Zero) x gy
 
     /// x where x > 0, else 0.01·x: the leaky ReLU, vectorised (`VectorArithmetic`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let leakyRelu<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         vectorMath VectorArithmetic.leakyReluInto64 VectorArithmetic.leakyReluInto32 (fun (v: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then v else scalar<'T> 0.01 * v) x
 
     /// gy where x > 0, else 0.01·gy: the leaky ReLU's backward pass, vectorised (`VectorArithmetic`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let leakyReluSlope<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (gy: 'T[]) =
         vectorMath2 VectorArithmetic.leakyReluSlopeInto64 VectorArithmetic.leakyReluSlopeInto32 (fun (v: 'T) (g: 'T) -> if 'T.op_GreaterThan(v, 'T.Zero) then g else scalar<'T> 0.01 * g) x gy
 
@@ -238,7 +207,6 @@ module internal Elementwise =
     /// Adds the row vector `b` (length n) to every row of the m×n matrix `z`, in place (z must be fresh).
     /// Vector loops rather than a `TensorPrimitives.Add` per row: at 64 columns the call's own checks
     /// cost as much as the additions (measured 1.0 µs for 128×64 float32).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let addRowsInPlace<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         (m: int) (n: int) (z: 'T[]) (b: 'T[]) =
         if z.Length < m * n || b.Length < n then invalidArg "z" "matrix or row shorter than m×n"
@@ -257,7 +225,6 @@ module internal Elementwise =
     /// one rounding per addition, as row + sum (TensorPrimitives.Add's operand order, which decides the payload
     /// when two NaNs meet). Four column vectors at a time are summed in registers down all rows
     /// (four independent chains of additions; no store and reload of the sums per row).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sumRows<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         (m: int) (n: int) (z: 'T[]) : 'T[] =
         if z.Length < m * n then invalidArg "z" "matrix shorter than m×n"
@@ -295,12 +262,10 @@ module internal Elementwise =
         acc
 
     /// The sum of each row of an m×n matrix (a vector of length m).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sumColumns<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (n: int) (z: 'T[]) : 'T[] =
         Array.init m (fun i -> TensorPrimitives.Sum<'T>(ReadOnlySpan(z, i * n, n)))
 
     /// The sum of all elements as a double.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sum<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) : float =
         Double.CreateTruncating(TensorPrimitives.Sum<'T>(ReadOnlySpan x))
 
@@ -308,7 +273,6 @@ module internal Elementwise =
     let gt<'T when 'T :> IFloatingPointIeee754<'T>> (a: 'T) (b: 'T) = 'T.op_GreaterThan(a, b)
 
     /// sign(x) ∈ {−1, 0, 1} (0 for NaN), vectorised (`VectorArithmetic`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sign<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) =
         let one (v: 'T) = if gt v 'T.Zero then 'T.One elif gt 'T.Zero v then -'T.One else 'T.Zero
         vectorMath VectorArithmetic.signInto64 VectorArithmetic.signInto32 one x

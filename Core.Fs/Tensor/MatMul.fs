@@ -46,7 +46,6 @@ module internal Gemm =
     let inline private lines (x: int) = (x + 15) &&& ~~~15
 
     /// C[0..mr, 0..nr) ← (C +) T[0..mr, 0..nr): the valid part of an edge tile computed into scratch.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private merge<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T>>
         (t: nativeptr<'T>) (ldt: int) (c: nativeptr<'T>) (ldc: int) (mr: int) (nr: int) (acc: bool) =
         for r in 0 .. mr - 1 do
@@ -56,7 +55,6 @@ module internal Gemm =
                 NativePtr.set cr j (if acc then 'T.op_Addition(NativePtr.get cr j, NativePtr.get tr j) else NativePtr.get tr j)
 
     /// Unpacked path for products whose B fits in L2: A read in place, B read in place (unit column stride).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let direct<'T, 'V, 'O when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'O :> IVecOps<'T, 'V>>
         (m: int) (k: int) (n: int) (a: nativeptr<'T>) (rsA: int) (csA: int) (b: nativeptr<'T>) (rsB: int)
         (c: nativeptr<'T>) (ldc: int) (acc: bool) (scratch: nativeptr<'T>) =
@@ -102,7 +100,6 @@ module internal Gemm =
             i <- i + 1
 
     /// Few output columns (n·4 ≤ W): dot products along k, or column updates when A's rows are strided.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let narrow<'T, 'V, 'O when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'O :> IVecOps<'T, 'V>>
         (m: int) (k: int) (n: int) (a: nativeptr<'T>) (rsA: int) (csA: int) (b: nativeptr<'T>) (rsB: int) (csB: int)
         (c: nativeptr<'T>) (ldc: int) (acc: bool) (scratch: nativeptr<'T>) =
@@ -166,7 +163,6 @@ module internal Gemm =
 
     /// Cache-blocked path: B packed into KC×4W panels (an L2-resident block); A's KC×MR micro-panel (read in place,
     /// or packed when A is stored transposed) stays in L1 while the kernel sweeps the B panels.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let packed<'T, 'V, 'O when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'O :> IVecOps<'T, 'V>>
         (m: int) (k: int) (n: int) (a: nativeptr<'T>) (rsA: int) (csA: int) (b: nativeptr<'T>) (rsB: int) (csB: int)
         (c: nativeptr<'T>) (ldc: int) (acc: bool) (scratch: nativeptr<'T>) =
@@ -248,7 +244,6 @@ module internal Gemm =
             pc <- pc + kc
 
     /// Chooses the path for one (single-threaded) product; m, k, n > 0.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let run<'T, 'V, 'O when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'O :> IVecOps<'T, 'V>>
         (m: int) (k: int) (n: int) (a: nativeptr<'T>) (rsA: int) (csA: int) (b: nativeptr<'T>) (rsB: int) (csB: int)
         (c: nativeptr<'T>) (ldc: int) (acc: bool) =
@@ -299,7 +294,6 @@ module internal MatMul =
         | 2 -> struct (k, 1, 1, k)
         | _ -> struct (k, 1, n, 1)
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private exec<'T, 'V, 'O when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'O :> IVecOps<'T, 'V>>
         (mode: int) (par: bool) (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (acc: bool) =
         let struct (rsA, csA, rsB, csB) = strides mode m k n
@@ -322,7 +316,6 @@ module internal MatMul =
             |> ignore
 
     /// Plain loops for element types without a SIMD kernel (anything but float32 and float).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private reference<'T when 'T :> IFloatingPointIeee754<'T>> mode (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) acc =
         let struct (rsA, csA, rsB, csB) = strides mode m k n
         for i in 0 .. m - 1 do
@@ -333,14 +326,12 @@ module internal MatMul =
                 c.[i * n + j] <- s
 
     /// The widest accelerated vectors (the JIT folds the checks).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private byWidth<'T when 'T: unmanaged and 'T: struct and 'T :> ValueType and 'T: (new: unit -> 'T) and 'T :> IFloatingPointIeee754<'T>>
         mode par m k n (a: 'T[]) (b: 'T[]) (c: 'T[]) acc =
         if Vector512.IsHardwareAccelerated then exec<'T, Vector512<'T>, V512<'T>> mode par m k n a b c acc
         elif Vector256.IsHardwareAccelerated then exec<'T, Vector256<'T>, V256<'T>> mode par m k n a b c acc
         else exec<'T, Vector128<'T>, V128<'T>> mode par m k n a b c acc
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private go<'T when 'T :> IFloatingPointIeee754<'T>> mode par (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) acc =
         if m < 0 || k < 0 || n < 0 then invalidArg "m" $"matrix dimensions must be non-negative (m={m}, k={k}, n={n})"
         if isNull a || isNull b || isNull c then nullArg "a, b, c"
@@ -362,23 +353,19 @@ module internal MatMul =
 
     /// C (m×n) ← A (m×k) · B (k×n), or C += A·B when `accumulate`. All row-major and contiguous; arrays may
     /// be longer than needed. Single-threaded; allocation-free after the first call on a thread.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let multiply<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (accumulate: bool) : unit =
         go 0 false m k n a b c accumulate
 
     /// C (m×n) ← Aᵀ · B where A is stored k×m and B is k×n (or += when `accumulate`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let multiplyTransposeA<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (accumulate: bool) : unit =
         go 1 false m k n a b c accumulate
 
     /// C (m×n) ← A · Bᵀ where A is m×k and B is stored n×k (or += when `accumulate`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let multiplyTransposeB<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (accumulate: bool) : unit =
         go 2 false m k n a b c accumulate
 
     /// As `multiply`, but products of at least ~256³/2 multiply-adds split their rows across
     /// `Environment.ProcessorCount` threads (for large one-off products and benchmarks).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let multiplyParallel<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (accumulate: bool) : unit =
         let big = int64 m * int64 k * int64 n >= ParallelThreshold && Environment.ProcessorCount > 1
         go 0 big m k n a b c accumulate

@@ -115,7 +115,6 @@ module internal MicroKernels =
         if acc then 'O.Store(c, 'O.Add('O.Load c, v)) else 'O.Store(c, v)
 
     /// 6 × 4W tile: 24 accumulators.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let k6x4<'T, 'V, 'O when 'T: unmanaged and 'O :> IVecOps<'T, 'V>>
         (kc: int) (a: nativeptr<'T>) (rsA: int) (csA: int) (b: nativeptr<'T>) (rsB: int) (c: nativeptr<'T>) (ldc: int) (acc: bool) =
         let w = 'O.Width
@@ -202,7 +201,6 @@ module internal MicroKernels =
         row 5 c50 c51 c52 c53
 
     /// 6 × W tile.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let k6x1<'T, 'V, 'O when 'T: unmanaged and 'O :> IVecOps<'T, 'V>>
         (kc: int) (a: nativeptr<'T>) (rsA: int) (csA: int) (b: nativeptr<'T>) (rsB: int) (c: nativeptr<'T>) (ldc: int) (acc: bool) =
         let mutable c0 = 'O.Zero
@@ -237,7 +235,6 @@ module internal MicroKernels =
         put<'T, 'V, 'O> (NativePtr.add c (5 * ldc)) c5 acc
 
     /// 1 × 4W tile (row edges).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let k1x4<'T, 'V, 'O when 'T: unmanaged and 'O :> IVecOps<'T, 'V>>
         (kc: int) (a: nativeptr<'T>) (csA: int) (b: nativeptr<'T>) (rsB: int) (c: nativeptr<'T>) (acc: bool) =
         let w = 'O.Width
@@ -262,7 +259,6 @@ module internal MicroKernels =
 
     /// 1 × W tile (corner edges). One accumulation chain in k order, like every other tile, so a row's
     /// result has the same bits whichever tile computes it (a row alone or in a batch).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let k1x1<'T, 'V, 'O when 'T: unmanaged and 'O :> IVecOps<'T, 'V>>
         (kc: int) (a: nativeptr<'T>) (csA: int) (b: nativeptr<'T>) (rsB: int) (c: nativeptr<'T>) (acc: bool) =
         let mutable c0 = 'O.Zero

@@ -3,7 +3,6 @@ namespace Seagull.Core
 open System
 open System.Numerics
 open Seagull.Core.Kernels
-open System.Runtime.CompilerServices
 
 /// A plain dense row-major tensor with no differentiation attached: a shape and flat storage.
 /// The differentiable `Tensor` is built on it; pullbacks are written with these operations.
@@ -26,12 +25,10 @@ module internal RawTensor =
     /// The product of a shape's dimensions.
     let count (shape: int[]) = Array.fold (*) 1 shape
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private check (op: string) (ok: bool) (detail: unit -> string) =
         if not ok then Fail.with' $"{op}: {detail ()}"
 
     /// A tensor from storage, checking the element count.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let create (shape: int[]) (data: Storage) : RawTensor =
         if shape |> Array.exists (fun d -> d < 0) then Fail.with' $"tensor: negative dimension in shape {shapeText shape}"
         check "tensor" (count shape = data.Length) (fun () -> $"shape {shapeText shape} needs {count shape} elements, got {data.Length}")
@@ -47,7 +44,6 @@ module internal RawTensor =
     let ofFloats (dtype: Dtype) (shape: int[]) (values: float[]) = create shape (Storage.ofFloats dtype values)
 
     /// A tensor filled with one value.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let full (dtype: Dtype) (shape: int[]) (value: float) =
         let n = count shape
         create shape (match dtype with Float32 -> F32 (Array.create n (float32 value)) | Float64 -> F64 (Array.create n value))
@@ -55,11 +51,9 @@ module internal RawTensor =
     /// A scalar (rank 0).
     let scalar (dtype: Dtype) (value: float) = ofFloats dtype [||] [| value |]
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private sameShape (op: string) (a: RawTensor) (b: RawTensor) =
         check op (shapesEqual a.Shape b.Shape) (fun () -> $"shapes {shapeText a.Shape} and {shapeText b.Shape} differ")
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private binary (op: string) (k: IMap2Kernel) (a: RawTensor) (b: RawTensor) =
         sameShape op a b
         { Shape = a.Shape; Data = Storage.map2 op k a.Data b.Data }
@@ -81,12 +75,10 @@ module internal RawTensor =
     let div a b = binary "div" divK a b
 
     /// s · a.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let scale (s: float) (a: RawTensor) =
         unaryOp { new IMapKernel with member _.Run x = Elementwise.scale s x } a
 
     /// a + s.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let addScalar (s: float) (a: RawTensor) =
         unaryOp { new IMapKernel with member _.Run x = Elementwise.addScalar s x } a
 
@@ -108,18 +100,15 @@ module internal RawTensor =
     let sign a = unaryOp { new IMapKernel with member _.Run x = Elementwise.sign x } a
 
     /// σ(a) for a fused elementwise kernel.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let forward (k: IElementwiseKernel) (a: RawTensor) =
         unaryOp { new IMapKernel with member _.Run x = k.Forward x } a
 
     /// gy · σ'(z) for a fused elementwise kernel, given z, y = σ(z) and gy.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let backward (k: IElementwiseKernel) (z: RawTensor) (y: RawTensor) (gy: RawTensor) =
         { Shape = z.Shape
           Data = Storage.map3 "backward" { new IMap3Kernel with member _.Run(a, b, c) = k.Backward(a, b, c) } z.Data y.Data gy.Data }
 
     /// The sum of all elements, as a double.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sumAll (a: RawTensor) : float =
         Storage.reduce { new IReduceKernel with member _.Run x = Elementwise.sum x } a.Data
 
@@ -130,18 +119,15 @@ module internal RawTensor =
     let convert (dtype: Dtype) (a: RawTensor) = { Shape = a.Shape; Data = Storage.convert dtype a.Data }
 
     /// The same data under a new shape with the same element count.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let reshape (shape: int[]) (a: RawTensor) =
         check "reshape" (count shape = a.Count) (fun () -> $"cannot view {shapeText a.Shape} as {shapeText shape}")
         { Shape = Array.copy shape; Data = a.Data }
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private rank2 (op: string) (a: RawTensor) =
         check op (a.Shape.Length = 2) (fun () -> $"expects a matrix, got shape {shapeText a.Shape}")
         a.Shape.[0], a.Shape.[1]
 
     /// Matrix product (m×k)·(k×n), optionally with either operand transposed first.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let matmulWith (transposeA: bool) (transposeB: bool) (a: RawTensor) (b: RawTensor) : RawTensor =
         let ar, ac = rank2 "matmul" a
         let br, bc = rank2 "matmul" b
@@ -171,7 +157,6 @@ module internal RawTensor =
     let matmul a b = matmulWith false false a b
 
     /// Generic gather: out[i] = src[index i], done for both precisions.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private gather (outShape: int[]) (index: int -> int) (a: RawTensor) =
         let n = count outShape
         let data =
@@ -187,7 +172,6 @@ module internal RawTensor =
         | F64 x -> { Shape = shape; Data = F64 (f64 x) }
 
     /// The r×c matrix src transposed (c×r), in cache-sized tiles.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private transposeArray<'T> (r: int) (c: int) (src: 'T[]) : 'T[] =
         let out = Elementwise.fresh<'T> (r * c)
         let tile = 32
@@ -199,13 +183,11 @@ module internal RawTensor =
         out
 
     /// The transpose of a matrix.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let transpose (a: RawTensor) =
         let r, c = rank2 "transpose" a
         onData [| c; r |] (transposeArray r c) (transposeArray r c) a
 
     /// Columns [start, start+width) of each row of an r×c array.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private columnsOf<'T> (r: int) (c: int) (start: int) (width: int) (src: 'T[]) : 'T[] =
         let out = Elementwise.fresh<'T> (r * width)
         for i in 0 .. r - 1 do
@@ -213,7 +195,6 @@ module internal RawTensor =
         out
 
     /// Columns [start, start+width) of a matrix.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sliceColumns (start: int) (width: int) (a: RawTensor) =
         let r, c = rank2 "sliceColumns" a
         check "sliceColumns" (start >= 0 && width >= 0 && start + width <= c) (fun () ->
@@ -221,7 +202,6 @@ module internal RawTensor =
         onData [| r; width |] (columnsOf r c start width) (columnsOf r c start width) a
 
     /// An r×total array of zeros with the r×width src placed at columns [start, start+width).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private placedColumns<'T> (r: int) (total: int) (start: int) (width: int) (src: 'T[]) : 'T[] =
         let out = Elementwise.fresh<'T> (r * total)
         Array.Clear out
@@ -231,7 +211,6 @@ module internal RawTensor =
 
     /// A matrix of `total` columns, zero except for `a` at columns [start, start + width): the adjoint of
     /// `sliceColumns`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let placeColumns (total: int) (start: int) (a: RawTensor) =
         let r, width = rank2 "placeColumns" a
         check "placeColumns" (start >= 0 && start + width <= total) (fun () ->
@@ -240,7 +219,6 @@ module internal RawTensor =
 
     /// The column list as runs (source start, destination start, length) of consecutive columns: a swap of
     /// blocks is three runs, copied a run at a time instead of a value at a time.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private runsOf (columns: int[]) : struct (int * int * int)[] =
         let runs = ResizeArray<struct (int * int * int)>()
         let mutable j = 0
@@ -252,7 +230,6 @@ module internal RawTensor =
         runs.ToArray()
 
     /// out[i, j] = src[i, columns[j]] of an r×c array.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private gatheredColumns<'T> (r: int) (c: int) (columns: int[]) (src: 'T[]) : 'T[] =
         let width = columns.Length
         let out = Elementwise.fresh<'T> (r * width)
@@ -264,7 +241,6 @@ module internal RawTensor =
 
     /// The matrix whose column j is column `columns[j]` of `a` (columns may repeat or be left out): the swap of
     /// a symmetry, and the blocks u, v and w of an input.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let gatherColumns (columns: int[]) (a: RawTensor) =
         let r, c = rank2 "gatherColumns" a
         match columns |> Array.tryFind (fun j -> j < 0 || j >= c) with
@@ -273,7 +249,6 @@ module internal RawTensor =
         onData [| r; columns.Length |] (gatheredColumns r c columns) (gatheredColumns r c columns) a
 
     /// The adjoint of `gatherColumns`: an r×total matrix whose column columns[j] accumulates column j of `a`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let scatterColumns (total: int) (columns: int[]) (a: RawTensor) =
         let r, width = rank2 "scatterColumns" a
         check "scatterColumns" (width = columns.Length) (fun () -> $"{columns.Length} columns for a matrix of shape {shapeText a.Shape}")
@@ -287,7 +262,6 @@ module internal RawTensor =
         onData [| r; total |] (fun (x: float32[]) -> scatter x) (fun (x: float[]) -> scatter x) a
 
     /// Copies whole rows of width `width`: out row i = src row rows[i] (a mini-batch gather).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private copyRows<'T> (rows: int[]) (width: int) (src: 'T[]) : 'T[] =
         let out = Elementwise.fresh<'T> (rows.Length * width)
         for i in 0 .. rows.Length - 1 do
@@ -295,7 +269,6 @@ module internal RawTensor =
         out
 
     /// Rows at the given indices of a matrix (or elements of a vector), in that order.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let takeRows (rows: int[]) (a: RawTensor) =
         check "takeRows" (a.Shape.Length >= 1) (fun () -> "expects at least one dimension")
         let n = a.Shape.[0]
@@ -308,7 +281,6 @@ module internal RawTensor =
         else onData shape (copyRows rows width) (copyRows rows width) a
 
     /// Matrices side by side (same number of rows).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let concatColumns (parts: RawTensor list) =
         match parts with
         | [] -> Fail.with' "concatColumns: nothing to concatenate"
@@ -335,7 +307,6 @@ module internal RawTensor =
             out
 
     /// Tensors stacked along the first dimension (same trailing shape).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let concatRows (parts: RawTensor list) =
         match parts with
         | [] -> Fail.with' "concatRows: nothing to concatenate"
@@ -352,14 +323,12 @@ module internal RawTensor =
             { Shape = Array.append [| rows |] tail; Data = data }
 
     /// Strides of a row-major shape.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private strides (shape: int[]) =
         let s = Array.create shape.Length 1
         for i in shape.Length - 2 .. -1 .. 0 do s.[i] <- s.[i + 1] * shape.[i + 1]
         s
 
     /// The shape two shapes broadcast to (NumPy rules), or an error naming both.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let broadcastShape (op: string) (a: int[]) (b: int[]) : int[] =
         let n = max a.Length b.Length
         Array.init n (fun i ->
@@ -371,13 +340,11 @@ module internal RawTensor =
             else Fail.with' $"{op}: shapes {shapeText a} and {shapeText b} cannot be broadcast together")
 
     /// Whether `row` is one row of an m×n matrix of shape `matrix`: [n] or [1; n] (a bias and its gradient).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private isRowOf (row: int[]) (matrix: int[]) =
         matrix.Length = 2
         && ((row.Length = 1 && row.[0] = matrix.[1]) || (row.Length = 2 && row.[0] = 1 && row.[1] = matrix.[1]))
 
     /// Expands a tensor to a larger shape by repeating along dimensions of size 1 (NumPy rules).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let broadcastTo (shape: int[]) (a: RawTensor) =
         if shapesEqual a.Shape shape then a
         elif isRowOf a.Shape shape then
@@ -413,7 +380,6 @@ module internal RawTensor =
             gather (Array.copy shape) index a
 
     /// Sums a broadcast result back down to `shape` (the adjoint of `broadcastTo`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sumTo (shape: int[]) (a: RawTensor) : RawTensor =
         if shapesEqual a.Shape shape then a
         elif isRowOf shape a.Shape then
@@ -439,7 +405,6 @@ module internal RawTensor =
             ofFloats a.Dtype shape acc
 
     /// Sums along one axis of a matrix: axis 0 gives a row vector [cols], axis 1 a column vector [rows].
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let sumAxis (axis: int) (a: RawTensor) =
         let r, c = rank2 "sum" a
         match axis, a.Data with
@@ -450,7 +415,6 @@ module internal RawTensor =
         | _ -> Fail.with' $"sum: axis {axis} is not 0 or 1 for a matrix"
 
     /// x·W + b for a batch x (m×k), weights W (k×n) and bias b (n): the affine part of a dense layer.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let affine (x: RawTensor) (w: RawTensor) (b: RawTensor) : RawTensor =
         let z = matmul x w
         let m, n = z.Shape.[0], z.Shape.[1]

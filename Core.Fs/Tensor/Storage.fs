@@ -3,7 +3,6 @@ namespace Seagull.Core
 open System
 open System.Numerics
 open System.Runtime.InteropServices
-open System.Runtime.CompilerServices
 
 /// The floating-point precision of a tensor.
 type Dtype =
@@ -18,7 +17,6 @@ module Dtype =
     let name (d: Dtype) = match d with Float32 -> "float32" | Float64 -> "float64"
 
     /// Parses `float32`/`single`/`f32` and `float64`/`double`/`f64`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let parse (text: string) : Dtype =
         match (if isNull text then "" else text.Trim().ToLowerInvariant()) with
         | "float32" | "single" | "f32" -> Float32
@@ -54,19 +52,16 @@ type internal IReduceKernel =
 
 /// Dispatch from `Storage` to generic kernels.
 module internal Storage =
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private mismatch (op: string) (a: Storage) (b: Storage) : 'a =
         Fail.with' $"{op}: precision mismatch ({Dtype.name a.Dtype} and {Dtype.name b.Dtype})"
 
     /// Applies a one-array kernel.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let map (k: IMapKernel) (s: Storage) : Storage =
         match s with
         | F32 a -> F32 (k.Run a)
         | F64 a -> F64 (k.Run a)
 
     /// Applies a two-array kernel; both must have one precision.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let map2 (op: string) (k: IMap2Kernel) (s: Storage) (t: Storage) : Storage =
         match s, t with
         | F32 a, F32 b -> F32 (k.Run(a, b))
@@ -74,7 +69,6 @@ module internal Storage =
         | _ -> mismatch op s t
 
     /// Applies a three-array kernel; all must have one precision.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let map3 (op: string) (k: IMap3Kernel) (s: Storage) (t: Storage) (u: Storage) : Storage =
         match s, t, u with
         | F32 a, F32 b, F32 c -> F32 (k.Run(a, b, c))
@@ -83,35 +77,30 @@ module internal Storage =
         | _ -> mismatch op s t
 
     /// Applies a reduction.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let reduce (k: IReduceKernel) (s: Storage) : float =
         match s with
         | F32 a -> k.Run a
         | F64 a -> k.Run a
 
     /// A zero-filled storage.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let zeros (dtype: Dtype) (n: int) : Storage =
         match dtype with
         | Float32 -> F32 (Array.zeroCreate n)
         | Float64 -> F64 (Array.zeroCreate n)
 
     /// Storage converted from doubles.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let ofFloats (dtype: Dtype) (values: float[]) : Storage =
         match dtype with
         | Float32 -> F32 (Array.map float32 values)
         | Float64 -> F64 (Array.copy values)
 
     /// The elements as doubles (a copy).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let toFloats (s: Storage) : float[] =
         match s with
         | F32 a -> Array.map float a
         | F64 a -> Array.copy a
 
     /// The storage converted to another precision (a copy, or the same storage if equal).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let convert (dtype: Dtype) (s: Storage) : Storage =
         match dtype, s with
         | Float32, F32 _ | Float64, F64 _ -> s
@@ -119,14 +108,12 @@ module internal Storage =
         | Float64, F32 a -> F64 (Array.map float a)
 
     /// Element `i` as a double.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let item (s: Storage) (i: int) : float =
         match s with
         | F32 a -> float a.[i]
         | F64 a -> a.[i]
 
     /// Bitwise equality of contents.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let bitwiseEqual (s: Storage) (t: Storage) : bool =
         match s, t with
         | F32 a, F32 b -> MemoryMarshal.AsBytes(ReadOnlySpan a).SequenceEqual(MemoryMarshal.AsBytes(ReadOnlySpan b))

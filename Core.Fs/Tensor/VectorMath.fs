@@ -2,7 +2,6 @@ namespace Seagull.Core.Kernels
 
 open System
 open System.Numerics
-open System.Runtime.CompilerServices
 
 /// exp, log, tanh and sigmoid over whole arrays with `System.Numerics.Vector<T>`, for float32 and float64.
 ///
@@ -329,11 +328,9 @@ module internal VectorMath =
     let tanhPortable32 (x: float32[]) (r: float32[]) = mapVectors tanh32 0.0f x r
     /// r[i] = tanh x[i]: on 512-bit vectors where they are accelerated and wider than `Vector<T>`
     /// (`VectorMath512`, the same bits), else on `Vector<T>`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let tanhInto64 (x: float[]) (r: float[]) =
         if VectorMath512.preferred then VectorMath512.tanhInto64 x r else tanhPortable64 x r
     /// r[i] = tanh x[i] (see `tanhInto64`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let tanhInto32 (x: float32[]) (r: float32[]) =
         if VectorMath512.preferred then VectorMath512.tanhInto32 x r else tanhPortable32 x r
     /// r[i] = 1 / (1 + e^{−x[i]}).
@@ -345,11 +342,9 @@ module internal VectorMath =
     /// r[i] = log(1 + z[i]²) on `Vector<T>`.
     let seagullPortable32 (z: float32[]) (r: float32[]) = mapVectors seagull32 0.0f z r
     /// r[i] = log(1 + z[i]²), on 512-bit vectors where they help (see `tanhInto64`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let seagullInto64 (z: float[]) (r: float[]) =
         if VectorMath512.preferred then VectorMath512.seagullInto64 z r else seagullPortable64 z r
     /// r[i] = log(1 + z[i]²), on 512-bit vectors where they help (see `tanhInto64`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let seagullInto32 (z: float32[]) (r: float32[]) =
         if VectorMath512.preferred then VectorMath512.seagullInto32 z r else seagullPortable32 z r
     /// r[i] = gy[i] · 2z[i]/(1 + z[i]²).
@@ -358,7 +353,6 @@ module internal VectorMath =
     let seagullSlopeInto32 (z: float32[]) (gy: float32[]) (r: float32[]) = mapVectors2 seagullSlope32 0.0f z gy r
     /// r[i] = gy[i] · (s + z[i]·s·(1 − s)) with s = sigmoid z[i] (SiLU's backward pass), each operation
     /// rounded on its own.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let siluSlopeInto64 (z: float[]) (gy: float[]) (r: float[]) =
         mapVectors2 (fun v g ->
             let s = sigmoid64 v
@@ -366,7 +360,6 @@ module internal VectorMath =
             let zs = v * s
             (s + zs * oneMinus) * g) 0.0 z gy r
     /// SiLU's backward pass for float32 (see `siluSlopeInto64`).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let siluSlopeInto32 (z: float32[]) (gy: float32[]) (r: float32[]) =
         mapVectors2 (fun v g ->
             let s = sigmoid32 v
@@ -382,10 +375,8 @@ module internal VectorMath =
     /// r[i] = log cosh z[i].
     let logcoshInto32 (z: float32[]) (r: float32[]) = mapVectors logcosh32 0.0f z r
     /// r[i] = z[i] where z[i] > 0, else e^{z[i]} − 1 (the ELU, α = 1).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let eluInto64 (z: float[]) (r: float[]) =
         mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, exp64 v - Vector<float>.One)) 0.0 z r
     /// r[i] = z[i] where z[i] > 0, else e^{z[i]} − 1 (the ELU, α = 1).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let eluInto32 (z: float32[]) (r: float32[]) =
         mapVectors (fun v -> Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float32>.Zero), v, exp32 v - Vector<float32>.One)) 0.0f z r

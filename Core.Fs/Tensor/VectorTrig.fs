@@ -2,7 +2,6 @@ namespace Seagull.Core.Kernels
 
 open System
 open System.Numerics
-open System.Runtime.CompilerServices
 
 /// sin and cos over whole arrays with `Vector<T>` (Cephes' algorithm: reduction by π/4 in three parts, then
 /// degree-6 polynomials in z²), float32 computed in float64 lanes and rounded once. Like `VectorMath`, every
@@ -55,19 +54,16 @@ module internal VectorTrig =
 
     /// The values the reduction cannot take (beyond 2^30, infinite, NaN) in x[from..from+count), recomputed one
     /// at a time with System.Math; called only for vectors that hold such a value.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private patch64 (wantCos: bool) (x: float[]) (r: float[]) (from: int) (count: int) =
         for k in from .. from + count - 1 do
             let v = x.[k]
             if not (Math.Abs v <= Limit) then r.[k] <- (if wantCos then Math.Cos v else Math.Sin v)
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private patch32 (wantCos: bool) (x: float32[]) (r: float32[]) (from: int) (count: int) =
         for k in from .. from + count - 1 do
             let v = float x.[k]
             if not (Math.Abs v <= Limit) then r.[k] <- float32 (if wantCos then Math.Cos v else Math.Sin v)
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private run64 (wantCos: bool) (x: float[]) (r: float[]) =
         let n = x.Length
         if r.Length < n then invalidArg "r" "result array is shorter than the input"
@@ -86,7 +82,6 @@ module internal VectorTrig =
             Array.blit buffer 0 r i (n - i)
             patch64 wantCos x r i (n - i)
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private run32 (wantCos: bool) (x: float32[]) (r: float32[]) =
         let n = x.Length
         if r.Length < n then invalidArg "r" "result array is shorter than the input"

@@ -3,7 +3,6 @@ namespace Seagull.Core
 open System
 open System.Numerics
 open System.Numerics.Tensors
-open System.Runtime.CompilerServices
 
 /// An optimisation rule and its hyper-parameters.
 type OptimizerKind =
@@ -34,14 +33,12 @@ module Optimizer =
     let learningRate (kind: OptimizerKind) = match kind with Sgd (lr, _) -> lr | Adam (lr, _, _, _) -> lr
 
     /// The same rule with another learning rate.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let withLearningRate (lr: float) (kind: OptimizerKind) =
         match kind with
         | Sgd (_, m) -> Sgd(lr, m)
         | Adam (_, b1, b2, e) -> Adam(lr, b1, b2, e)
 
     /// The learning rate at an epoch (0-based) under a schedule.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let scheduled (schedule: Schedule) (baseRate: float) (epoch: int) =
         match schedule with
         | Constant -> baseRate
@@ -56,7 +53,6 @@ module Optimizer =
     /// arrays (the update is memory-bound: ten passes took 0.8 ms a step for 68k float64 parameters);
     /// each operation is rounded on its own, no fused multiply-add, so the bits are those of the
     /// operation-by-operation form.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private adamKernel<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         (lr: float) (b1: float) (b2: float) (eps: float) (c1: float) (c2: float) (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[])
         (p': 'T[]) (m': 'T[]) (v': 'T[]) : unit =
@@ -107,7 +103,6 @@ module Optimizer =
             p'.[i] <- delta + p.[i]
             i <- i + 1
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private sgdKernel<'T when 'T :> IFloatingPointIeee754<'T>> (lr: float) (momentum: float) (p: 'T[]) (g: 'T[]) (m: 'T[])
                                                                   (p': 'T[]) (m': 'T[]) : unit =
         let tlr: 'T = 'T.CreateTruncating lr
@@ -121,13 +116,11 @@ module Optimizer =
 
     /// The array a result is written into: the matching leaf of a dead earlier step (`spare`) when it
     /// has the right precision and length, else a new one.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private into32 (spare: Seagull.Core.Tensor option) (n: int) =
         match spare with
         | Some t -> (match t.Raw.Data with F32 a when a.Length = n -> a | _ -> Array.zeroCreate n)
         | None -> Array.zeroCreate n
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private into64 (spare: Seagull.Core.Tensor option) (n: int) =
         match spare with
         | Some t -> (match t.Raw.Data with F64 a when a.Length = n -> a | _ -> Array.zeroCreate n)
@@ -137,7 +130,6 @@ module Optimizer =
     /// earlier step that nothing refers to any more (the fit loop's: allocating ~60 KB a step cost more
     /// than Adam's arithmetic), or into new arrays where a spare is `None`. Same bits as `step`; the spares'
     /// contents are overwritten.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let internal stepReusing (spareState: OptimizerState option) (spareParams: Params option) (kind: OptimizerKind)
                              (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
         let rate = learningRate kind
@@ -196,6 +188,5 @@ module Optimizer =
 
     /// One optimisation step: a new state and new parameters (inputs unchanged).
     /// Example: `let state', p' = Optimizer.step Optimizer.adamDefault state p g`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let step (kind: OptimizerKind) (state: OptimizerState) (p: Params) (g: Params) : OptimizerState * Params =
         stepReusing None None kind state p g

@@ -3,7 +3,6 @@ namespace Seagull.Core
 open System
 open System.Diagnostics
 open System.Threading
-open System.Runtime.CompilerServices
 
 /// What one epoch reports: training loss (mean over batches), validation loss, and an optional
 /// monitored number (e.g. test MSE for learning curves).
@@ -74,7 +73,6 @@ module Train =
           Cancellation = CancellationToken.None }
 
     /// Checks the options; raises a one-line error naming the bad one.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let validate (o: TrainOptions) =
         if o.Epochs < 1 then Fail.with' $"epochs must be ≥ 1, got {o.Epochs}"
         if o.BatchSize < 1 then Fail.with' $"batch size must be ≥ 1, got {o.BatchSize}"
@@ -92,7 +90,6 @@ module Train =
         | _ -> ()
         o
 
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private finiteParams (p: Params) =
         Params.leafArray p
         |> Array.forall (fun t ->
@@ -101,7 +98,6 @@ module Train =
             | F64 a -> Array.forall Double.IsFinite a)
 
     /// The loss of a network on data, in one pass (no gradient).
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let private lossOn (network: Params -> Tensor -> Tensor) (loss: Tensor -> Tensor -> Tensor) (p: Params) (x: Tensor) (y: Tensor) : float =
         let prediction = network p x
         Tensor.toScalar (loss prediction (Tensor.convert prediction.Dtype y))
@@ -111,7 +107,6 @@ module Train =
     /// A NaN or infinite loss stops with an error naming the epoch; cancellation stops within one step and
     /// returns the parameters of the last completed epoch.
     /// Example: `Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 0)) x y Train.defaults`.
-    [<MethodImpl(MethodImplOptions.AggressiveOptimization)>]
     let fit (network: Params -> Tensor -> Tensor) (loss: Tensor -> Tensor -> Tensor) (initial: Params) (x: Tensor) (y: Tensor)
             (options: TrainOptions) : TrainResult =
         let options = validate options

@@ -3,8 +3,8 @@
 //
 // Run from the repository root (builds Core.Fs first); the optional argument is the number of epochs:
 //   dotnet build Core.Fs -c Release && dotnet fsi examples/fsharp/quickstart.fsx [EPOCHS]
-// Training is about 3x faster with DOTNET_TieredCompilation=0 in the environment: the repository's projects
-// switch tiered compilation off (Directory.Build.props), but dotnet fsi cannot know that.
+// Training is about 3x faster with DOTNET_TieredCompilation=0 in the environment: programs that use the package
+// get the runtime setting that makes it so (bench/README.md), but dotnet fsi cannot know that.
 #r "nuget: System.Numerics.Tensors, 10.0.0"
 #r "../../Core.Fs/bin/Release/net10.0/Seagull.Core.dll"
 

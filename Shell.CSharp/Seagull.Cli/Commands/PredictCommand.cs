@@ -13,7 +13,7 @@ internal static class PredictCommand
         var output = new Option<string?>("--out", "-o") { Description = "Write the predictions here (atomically) instead of stdout.", HelpName = "FILE.csv" };
         var command = new Command("predict",
             "Predict with a saved model. The output CSV holds every column of the input file as written (ids included)\n" +
-            "and a 'prediction' column last, in round-trip form.");
+            "and a 'prediction' column last, in round-trip form (a model with several outputs: one 'prediction_NAME' column per target).");
         command.Options.Add(model);
         command.Options.Add(data);
         command.Options.Add(output);
