@@ -119,7 +119,7 @@ let ``a user's CSV with other block widths joins the grid as one more target`` (
               String.Join(",", [ $"row{i}"; inv w; inv y; inv v2; inv u1; inv v1; inv u2 ]) ]
     let path = Path.Combine(Path.GetTempPath(), $"seagull-pairs-{Guid.NewGuid():N}.csv")
     File.WriteAllLines(path, lines)
-    let roles = { U = [ Name "u1"; Name "u2" ]; V = [ Name "v1"; Name "v2" ]; W = [ Name "w1" ]; Y = None }
+    let roles = { U = [ Name "u1"; Name "u2" ]; V = [ Name "v1"; Name "v2" ]; W = [ Name "w1" ]; Y = [] }
     let settings = { tiny with Targets = [ "spring" ]; Variants = [ "mlp-tanh"; "split"; "pooled" ]; Seeds = 2; Data = Some { Path = path; Roles = roles } }
     let outcome = Experiment.run settings ignore CancellationToken.None
     let name = Path.GetFileNameWithoutExtension path
@@ -144,7 +144,7 @@ let ``the recorded CSV columns can be pasted into a shell, names with commas and
     Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "odd.csv")
         File.WriteAllLines(path, [ "\"u,1\",\"v,1\",w x,@y"; "1,2,3,4"; "2,1,3,5"; "0,1,2,6"; "5,4,3,7" ])
-        let roles = { U = [ Name "u,1" ]; V = [ Name "v,1" ]; W = [ Name "w x" ]; Y = Some (Name "@y") }
+        let roles = { U = [ Name "u,1" ]; V = [ Name "v,1" ]; W = [ Name "w x" ]; Y = [ Name "@y" ] }
         let config = Experiment.plan { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = roles } }
         let columns = config.Options |> List.find (fun (k, _) -> k = "data_columns") |> snd
         // (a value starting with @ would be read as a response file: --y=@y)
@@ -159,7 +159,7 @@ let ``a data set in memory joins the grid like a CSV file`` () =
     Assert.Equal<string list>([ "spring"; "beads" ], config.Targets)
     Assert.Equal(Some "beads (in memory)", config.DataFile)
     Assert.DoesNotContain("data_sha256", config.Options |> List.map fst)
-    let both = { tiny with DataSet = Some ("beads", ds); Data = Some { Path = "x.csv"; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = None } } }
+    let both = { tiny with DataSet = Some ("beads", ds); Data = Some { Path = "x.csv"; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] } } }
     Assert.Contains("not both", (Assert.Throws<SeagullException>(fun () -> Experiment.plan both |> ignore)).Message)
     Assert.Contains("like the built-in target 'spring'",
         (Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Targets = [ "spring" ]; DataSet = Some ("Spring", ds) } |> ignore)).Message)
@@ -172,7 +172,7 @@ let ``a CSV read from a pipe is called data, as the pipe has no name of its own`
         let fd = server.ClientSafePipeHandle.DangerousGetHandle().ToInt32()
         let text = "u1,v1,w1,y\n" + String.Join("\n", [ for i in 0 .. 29 -> $"{i % 7},{i % 5},{i % 3},{i % 7 + i % 5}" ]) + "\n"
         let writer = Threading.Tasks.Task.Run(fun () -> (use w = new IO.StreamWriter(server) in w.Write text))
-        let roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = None }
+        let roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [] }
         let config = Experiment.plan { tiny with Targets = []; Data = Some { Path = $"/proc/self/fd/{fd}"; Roles = roles } }
         Assert.True(writer.Wait(TimeSpan.FromSeconds 60.0))
         Assert.Equal<string list>([ "data" ], config.Targets)
@@ -188,7 +188,7 @@ let ``a CSV with a constant target is refused before any cell trains`` () =
     Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "flat.csv")
         File.WriteAllLines(path, [ "u1,v1,y"; "1,2,7"; "3,4,7"; "5,6,7"; "7,8,7" ])
-        let settings = { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = None } } }
+        let settings = { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] } } }
         let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan settings |> ignore)
         Assert.Contains("flat.csv': the target 'y' is 7 in all 4 rows", e.Message))
 
