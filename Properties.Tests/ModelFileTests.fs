@@ -2,7 +2,8 @@ module Seagull.Tests.ModelFileTests
 
 open System
 open System.IO
-open System.Threading
+open System.Text.Json
+open System.Text.Json.Nodes
 open Xunit
 open Seagull.Core
 
@@ -157,3 +158,194 @@ let ``a different formula under the stored custom name is refused, and the finge
 let ``models with built-in activations only carry no fingerprint`` () =
     let model, _ = trained "mlp" Float32
     Assert.DoesNotContain("customActivations", ModelFile.toJson model)
+
+// ---- format 1: the fixtures load bit for bit -------------------------------------------------------------
+
+/// The custom activation the custom fixtures were trained with.
+let private ratio = Activation.custom "ratio" (fun z -> z * z / (1.0 + z * z))
+
+let private fixture (name: string) = Path.Combine(fixtures, name)
+
+/// A column of a CSV file, parsed exactly (`Csv.loadForModel` reads the named columns as inputs).
+let private csvColumn (path: string) (column: string) = (Csv.loadForModel path [| column |] []).Inputs
+
+[<Theory>]
+[<InlineData("mlp", "mlp.predictions.csv", "mlp.predictions.csv", "prediction", "mlp")>]
+[<InlineData("split", "split.predictions.csv", "split.predictions.csv", "prediction", "split")>]
+[<InlineData("split-odd", "split-odd.predictions.csv", "split-odd.predictions.csv", "prediction", "split")>]
+[<InlineData("pooled", "pooled.predictions.csv", "pooled.predictions.csv", "prediction", "pooled")>]
+[<InlineData("pooled-sum-f64", "pooled-sum-f64.predictions.csv", "pooled-sum-f64.predictions.csv", "prediction", "pooled")>]
+[<InlineData("symmetrized-f64", "symmetrized-f64.predictions.csv", "symmetrized-f64.predictions.csv", "prediction", "symmetrized")>]
+[<InlineData("split-custom", "custom.data.csv", "custom.predictions.csv", "split", "split")>]
+[<InlineData("mlp-custom", "custom.data.csv", "custom.predictions.csv", "mlp", "mlp")>]
+let ``a format-1 model file predicts its stored predictions bit for bit, and again once saved as format 2`` (name: string, data: string, predictions: string, column: string, architecture: string) =
+    let file = fixture $"{name}.json"
+    let custom = name.EndsWith "-custom"
+    let model = if custom then ModelFile.loadWith [ ratio ] file else ModelFile.load file
+    let x = (Csv.loadForModel (fixture data) model.InputNames []).Inputs
+    let expected = csvColumn (fixture predictions) column
+    Assert.Equal(40, expected.Length)
+    Assert.Equal<int64[]>(bits expected, bits (Regressor.predict model x))
+    // what the file describes: the named architecture of its spec, on blocks (d, k), one target named y
+    use doc = JsonDocument.Parse(File.ReadAllText file)
+    let spec = doc.RootElement.GetProperty "spec"
+    let d, k = spec.GetProperty("d").GetInt32(), spec.GetProperty("k").GetInt32()
+    Assert.True(model.Spec.Symmetry.Equals(Symmetry.blocks d k))
+    Assert.Equal(Some architecture, Architectures.recognise model.Spec |> Option.map fst)
+    Assert.Equal(spec.GetProperty("precision").GetString(), Dtype.name model.Spec.Precision)
+    Assert.Equal<int list>([ for h in spec.GetProperty("hidden").EnumerateArray() -> h.GetInt32() ], (Architectures.recognise model.Spec).Value |> snd |> fun o -> o.Hidden)
+    Assert.Equal<string[]>([| "y" |], model.TargetNames)
+    Assert.Equal(doc.RootElement.GetProperty("source").GetString(), model.Source)
+    // saved again (format 2, on disk) and reloaded: the same bits
+    let path = pathOf $"{name}-v2.json"
+    ModelFile.save path model
+    Assert.Contains("\"version\": 2", File.ReadAllText path)
+    let again = if custom then ModelFile.loadWith [ ratio ] path else ModelFile.load path
+    Assert.Equal<int64[]>(bits expected, bits (Regressor.predict again x))
+    Assert.True(Params.equal model.Params again.Params)
+    Assert.Equal(model.Standardization, again.Standardization)
+    Assert.Equal(Network.describe model.Spec, Network.describe again.Spec)
+    // and the format-2 text of a format-1 model is the format-2 text of its reload (nothing lost in between)
+    Assert.Equal(ModelFile.toJson model, ModelFile.toJson again)
+
+[<Fact>]
+let ``a format-1 model with a custom activation needs that activation, the same formula under its name`` () =
+    for name in [ "split-custom"; "mlp-custom" ] do
+        let file = fixture $"{name}.json"
+        Assert.Contains("'ratio'", (Assert.Throws<SeagullException>(fun () -> ModelFile.load file |> ignore)).Message)
+        let impostor = Activation.custom "ratio" (fun z -> z * z / (2.0 + z * z))
+        Assert.Contains("different activation 'ratio'", (Assert.Throws<SeagullException>(fun () -> ModelFile.loadWith [ impostor ] file |> ignore)).Message)
+
+// ---- editing any one field of a model file is refused ----------------------------------------------------
+
+/// A step into a JSON tree: a property or an array position.
+type private Step =
+    | Key of string
+    | At of int
+
+let private stepText (steps: Step list) =
+    steps |> List.map (function Key k -> "." + k | At i -> $"[{i}]") |> String.concat ""
+
+/// Every leaf of the tree with its path; of long arrays of numbers (parameter values) only the first and last
+/// three and `sampled` others drawn with `key`.
+let rec private leavesOf (key: Key) (sampled: int) (path: Step list) (node: JsonNode) : (Step list * JsonNode) list =
+    match node with
+    | :? JsonObject as o -> [ for p in o do yield! leavesOf (Random.fold key (hash p.Key)) sampled (path @ [ Key p.Key ]) p.Value ]
+    | :? JsonArray as a ->
+        let n = a.Count
+        let positions =
+            if n <= 12 then [ 0 .. n - 1 ]
+            else
+                let random = Random.uniforms key sampled 0.0 (float n) |> Array.map int |> List.ofArray
+                [ 0; 1; 2; n - 3; n - 2; n - 1 ] @ random |> List.distinct |> List.sort
+        [ for i in positions do yield! leavesOf (Random.fold key i) sampled (path @ [ At i ]) a.[i] ]
+    | leaf -> [ path, leaf ]
+
+/// Other values of the leaf's type: a text with an x appended and, where the text names something (an
+/// activation, a precision, a pooling, a mirror axis, an architecture), another thing of that kind; for a
+/// number the next double up, the next float32 up, its negation and, for whole numbers, one more; for a
+/// boolean the other one.
+let private otherValues (leaf: JsonNode) : JsonNode list =
+    let value = leaf.AsValue()
+    match leaf.GetValueKind() with
+    | JsonValueKind.String ->
+        let s = value.GetValue<string>()
+        let alternatives =
+            [ yield s + "x"
+              match Activation.tryFind s with
+              | Some a -> yield (if a.Name = "tanh" then "seagull" else "tanh")
+              | None -> ()
+              if s = "ratio" then yield "seagull"
+              match s with
+              | "float32" -> yield "float64"
+              | "float64" -> yield "float32"
+              | "sum" -> yield "sum+absdiff"
+              | "sum+absdiff" -> yield "sum"
+              | "left-right" -> yield "top-bottom"
+              | "top-bottom" -> yield "left-right"
+              | _ -> ()
+              match List.tryFindIndex ((=) s) Architectures.names with
+              | Some i -> yield Architectures.names.[(i + 1) % Architectures.names.Length]
+              | None -> () ]
+        alternatives |> List.distinct |> List.filter ((<>) s) |> List.map (fun t -> JsonValue.Create t :> JsonNode)
+    | JsonValueKind.Number ->
+        let v = value.GetValue<float>()
+        [ yield Math.BitIncrement v
+          yield float (MathF.BitIncrement(float32 v))
+          if v <> 0.0 then yield -v
+          if Math.Round v = v then yield v + 1.0 ]
+        |> List.distinct |> List.filter (fun w -> w <> v && Double.IsFinite w)
+        |> List.map (fun w -> (if Math.Round w = w && abs w < 1e9 then JsonValue.Create(int64 w) else JsonValue.Create w) :> JsonNode)
+    | JsonValueKind.True -> [ JsonValue.Create false ]
+    | JsonValueKind.False -> [ JsonValue.Create true ]
+    | other -> failwith $"unexpected leaf {other}"
+
+/// The text with the leaf at `path` replaced by `replacement`.
+let private replaced (text: string) (path: Step list) (replacement: JsonNode) =
+    let root = JsonNode.Parse text
+    let parentPath, last = List.take (path.Length - 1) path, List.last path
+    let parent = parentPath |> List.fold (fun (n: JsonNode) step -> match step with Key k -> n.[k] | At i -> n.[i]) root
+    match last with
+    | Key k -> parent.[k] <- replacement
+    | At i -> parent.[i] <- replacement
+    root.ToJsonString()
+
+/// Edits every leaf of the model file's text (each to each of its `otherValues`, one at a time) and returns the
+/// edits that loaded, with the number of edits tried.
+let private editsThatLoad (customs: Activation list) (text: string) =
+    Assert.NotNull(ModelFile.ofJson "original" customs text)   // the unedited text loads
+    let leaves = leavesOf (Random.key 17) 5 [] (JsonNode.Parse text)
+    let edits = [ for path, leaf in leaves do for other in otherValues leaf -> path, leaf, other ]
+    let loaded =
+        edits |> List.choose (fun (path, leaf, other) ->
+            try
+                ModelFile.ofJson "edited" customs (replaced text path other) |> ignore
+                Some $"{stepText path}: {leaf.ToJsonString()} → {other.ToJsonString()}"
+            with :? SeagullException as e ->
+                Assert.DoesNotContain("\n", e.Message)
+                None)
+    leaves.Length, edits.Length, loaded
+
+/// A format-2 model with every kind of layer, two targets, a custom activation, a source, and symmetries of
+/// every kind: the network's (blocks or an image mirror) and a permutation inside.
+let private everyKindOfModel (symmetry: Symmetry) =
+    let s = symmetry
+    let inner = Symmetry.ofPermutation [| 1; 0; 3; 2 |]
+    let layers =
+        Chain
+            [ Parallel
+                [ Split (s, Dense (3, Activation.tanh, true), Dense (2, ratio, false), Chain [ Dense (3, Activation.relu, true) ])
+                  SwapPool (s, Chain [ Dense (4, Activation.seagull, true) ], PoolSumAbsDiff, Dense (2, Activation.identity, true))
+                  Symmetrize (s, Chain [ Dense (3, Activation.gelu, false); Dense (2, Activation.identity, true) ]) ]
+              Dense (4, Activation.tanh, true)
+              Symmetrize (inner, SwapPool (inner, Dense (2, Activation.cos, true), PoolSum, Dense (2, Activation.identity, true))) ]
+    let spec = Network.validate { Symmetry = s; Layers = layers; Precision = Float32 }
+    let rows = 60
+    let x = Random.uniforms (Random.key 5) (rows * s.Width) -1.0 1.0
+    let y = Random.uniforms (Random.key 6) (rows * 2) -1.0 1.0 |> Array.mapi (fun i v -> if i % 2 = 0 then v else 100.0 * v + 3.0)
+    let data = Dataset.create s (Symmetry.defaultNames s) [| "energy"; "force" |] x y
+    let model, _ = Regressor.fit spec (epochs 1) data
+    { model with Source = "unit-test data" }
+
+[<Fact>]
+let ``editing any one field of a format-2 model file is refused`` () =
+    for symmetry in [ Symmetry.blocks 2 1; Symmetry.mirror TopBottom 2 3 2 ] do
+        let model = everyKindOfModel symmetry
+        Assert.True(Network.isExactlyInvariant model.Spec)
+        let text = ModelFile.toJson model
+        let leaves, edits, loaded = editsThatLoad [ ratio ] text
+        Assert.True(leaves > 150 && edits > 400, $"{leaves} leaves, {edits} edits")
+        let shown = String.Join("; ", loaded |> List.truncate 10)
+        Assert.True(loaded.IsEmpty, $"{loaded.Length} of {edits} edits of {symmetry} loaded: {shown}")
+
+[<Theory>]
+[<InlineData("split-custom")>]
+[<InlineData("pooled-sum-f64")>]
+[<InlineData("symmetrized-f64")>]
+[<InlineData("mlp")>]
+let ``editing any one field of a format-1 model file is refused`` (name: string) =
+    let text = File.ReadAllText(fixture $"{name}.json")
+    let leaves, edits, loaded = editsThatLoad [ ratio ] text
+    Assert.True(leaves > 50 && edits > 150, $"{leaves} leaves, {edits} edits")
+    let shown = String.Join("; ", loaded |> List.truncate 10)
+    Assert.True(loaded.IsEmpty, $"{loaded.Length} of {edits} edits of {name} loaded: {shown}")
