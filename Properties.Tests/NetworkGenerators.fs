@@ -186,7 +186,7 @@ let rec layerTree (network: Symmetry) (input: int) (depth: int) : Gen<Layer> =
         let symmetries =
             [ match own with Some s -> yield 6, Gen.constant s | None -> ()
               match otherSymmetry own input with Some o -> yield 1, Gen.constant o | None -> () ]
-        let symmetricNode = if symmetries.IsEmpty then [] else [ 4, Gen.frequency symmetries |> Gen.bind symmetric ]
+        let symmetricNode = if symmetries.IsEmpty then [] else [ 5, Gen.frequency symmetries |> Gen.bind symmetric ]
         Gen.frequency ([ 3, dense; 2, chain; 2, parallel' ] @ symmetricNode)
 
 /// Networks whose layers are a random `layerTree` of depth 1–3 for a symmetry of `anySymmetry`, in the precision,
