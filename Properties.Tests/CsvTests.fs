@@ -314,3 +314,45 @@ let ``writeColumns refuses mismatched columns`` () =
     Checks.expectOneLineError [ path; "'b' has 1 values" ] (fun () -> Csv.writeColumns path [| "a"; "b" |] [| [| 1.; 2. |]; [| 1. |] |]) |> ignore
     Checks.expectOneLineError [ path; "2 headers for 1 columns" ] (fun () -> Csv.writeColumns path [| "a"; "b" |] [| [| 1. |] |]) |> ignore
     Assert.False(File.Exists path)
+
+// ---- CSV: several targets --------------------------------------------------------------------------------
+
+[<Fact>]
+let ``csv with several target columns loads them in the order given, by name or position`` () =
+    let path = csvFile "two-targets.csv" "b,u1,a,v1,w1,id\n10,1,-1,2,3,x\n20,4,-2,5,6,y\n30,7,-3,8,9,z\n"
+    let ds = Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [ Name "a"; Name "b" ] }
+    Assert.Equal<string[]>([| "a"; "b" |], ds.TargetNames)
+    Assert.Equal(2, Dataset.targets ds)
+    Assert.Equal<float[]>([| -1.; 10.;  -2.; 20.;  -3.; 30. |], ds.Y)
+    Assert.Equal<float[]>([| -1.; -2.; -3. |], Dataset.target ds 0)
+    Assert.Equal<float[]>([| 1.; 2.; 3.; 4.; 5.; 6.; 7.; 8.; 9. |], ds.X)
+    // the other order, and by position
+    let reversed = Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [ Index 0; Index 2 ] }
+    Assert.Equal<string[]>([| "b"; "a" |], reversed.TargetNames)
+    Assert.Equal<float[]>([| 10.; -1.;  20.; -2.;  30.; -3. |], reversed.Y)
+    // a column is one target once, and never an input too
+    Checks.expectOneLineError [ "column 'a'"; "2 times as y" ] (fun () -> Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [ Name "a"; Name "a" ] }) |> ignore
+    Checks.expectOneLineError [ "column 'w1'"; "both w and y" ] (fun () -> Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [ Name "a"; Name "w1" ] }) |> ignore
+    Checks.expectOneLineError [ "column 'nope'" ] (fun () -> Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [ Name "a"; Name "nope" ] }) |> ignore
+    Checks.expectOneLineError [ "line 3"; "column 'b'"; "'x' is not a number" ] (fun () ->
+        Csv.load (csvFile "bad-second-target.csv" "u1,v1,a,b\n1,2,3,4\n5,6,7,x\n") { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [ Name "a"; Name "b" ] }) |> ignore
+
+[<Fact>]
+let ``a data set of several targets is written and read back exactly, and loadForModel reads its targets`` () =
+    let ds =
+        Dataset.create (Symmetry.blocks 1 1) [| "u1"; "v1"; "w1" |] [| "first"; "second" |]
+            [| 1.0; 2.0; 3.0;  0.1; 1.0 / 3.0; Math.PI |] [| 1e-300; -0.0;  7e22; 0.1 + 0.2 |]
+    let path = Path.Combine(tempDir, "two-roundtrip.csv")
+    Csv.write path ds
+    Assert.Equal("u1,v1,w1,first,second", (File.ReadAllLines path).[0])
+    Assert.Equal(File.ReadAllText path, Csv.toText ds)
+    let back = Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [ Name "first"; Name "second" ] }
+    Assert.Equal<int64[]>(bits ds.X, bits back.X)
+    Assert.Equal<int64[]>(bits ds.Y, bits back.Y)
+    Assert.Equal<string[]>(ds.TargetNames, back.TargetNames)
+    // for a model: both targets, row-major; none of them in the file gives none; one missing is an error
+    let p = Csv.loadForModel path [| "u1"; "v1"; "w1" |] [ Name "first"; Name "second" ]
+    Assert.Equal<int64[]>(bits ds.Y, bits p.Observed.Value)
+    Assert.True((Csv.loadForModel path [| "u1"; "v1"; "w1" |] [ Name "third"; Name "fourth" ]).Observed.IsNone)
+    Assert.True((Csv.loadForModel path [| "u1"; "v1"; "w1" |] []).Observed.IsNone)
+    Checks.expectOneLineError [ "column 'third'" ] (fun () -> Csv.loadForModel path [| "u1"; "v1"; "w1" |] [ Name "first"; Name "third" ]) |> ignore

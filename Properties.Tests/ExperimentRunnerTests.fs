@@ -232,3 +232,34 @@ let ``the default grid is the reference protocol`` () =
     Assert.Equal((8000, 4000, 200, 128), (config.TrainSamples, config.TestSamples, config.Epochs, config.BatchSize))
     Assert.Equal<int list>([ 64; 64 ], config.HiddenWidths)
     Assert.Equal<int list>([ 0 .. 4 ], config.Seeds)
+
+[<Fact>]
+let ``a data set of two targets joins the grid: every variant fits both, exact designs stay exact`` () =
+    // y₁ = |u − v|², y₂ = 10·w·(u + v): both exchangeable
+    let rows = 240
+    let x = Random.uniforms (Random.key 12) (rows * 3) -1.0 1.0
+    let y = Array.init rows (fun i -> let u, v, w = x.[3 * i], x.[3 * i + 1], x.[3 * i + 2] in [| (u - v) ** 2.0; 10.0 * w * (u + v) |]) |> Array.concat
+    let ds = Dataset.create (Symmetry.blocks 1 1) [| "u1"; "v1"; "w1" |] [| "distance"; "energy" |] x y
+    let settings = { tiny with Targets = []; Variants = [ "mlp-tanh"; "split"; "pooled"; "augment" ]; Seeds = 1; DataSet = Some ("pairs", ds) }
+    let outcome = Experiment.run settings ignore CancellationToken.None
+    Assert.Equal(4, outcome.Results.Length)
+    for c in outcome.Results do
+        Assert.Equal("pairs", c.Target)
+        Assert.True(Double.IsFinite c.TestMse && c.TestMse > 0.0, $"{c.Variant}: {c.TestMse}")
+        if c.Variant = "split" || c.Variant = "pooled" then Assert.Equal(0.0, c.InvarianceError)
+        else Assert.True(c.InvarianceError > 0.0)
+    Assert.Contains(("data_columns", "--u u1 --v v1 --w w1 --y distance,energy"), outcome.Config.Options)
+
+/// CORE BUG (Core.Fs/Experiment/Runner.fs, `configOf`): the recorded `data_columns` take u, v and w to be the
+/// data set's first d, next d and last k columns, which holds for blocks only. A data set in memory with another
+/// symmetry (an image mirror, a permutation) is recorded with the wrong columns in its roles: here u = pixel1,
+/// v = pixel3, w = pixel2 (3×1 images mirrored left-right), recorded as --u pixel1 --v pixel2 --w pixel3.
+[<Fact>]
+let ``CORE BUG: the recorded columns of a data set with an image mirror name its u, v and w`` () =
+    let s = Symmetry.mirror LeftRight 3 1 1
+    let x = Random.uniforms (Random.key 13) (60 * 3) -1.0 1.0
+    let y = Array.init 60 (fun i -> x.[3 * i] * x.[3 * i + 2] + x.[3 * i + 1])
+    let ds = Dataset.create s [| "pixel1"; "pixel2"; "pixel3" |] [| "y" |] x y
+    let config = Experiment.plan { tiny with Targets = []; Variants = [ "mlp-tanh" ]; DataSet = Some ("image", ds) }
+    let columns = config.Options |> List.find (fun (k, _) -> k = "data_columns") |> snd
+    Assert.Equal("--u pixel1 --v pixel3 --w pixel2 --y y", columns)

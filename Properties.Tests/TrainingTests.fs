@@ -391,3 +391,244 @@ let ``Evaluation.mse is the MSE that evaluate reports`` () =
     Assert.Equal(BitConverter.DoubleToInt64Bits metrics.Mse, BitConverter.DoubleToInt64Bits (Evaluation.mse model test).[0])
     let mean = test.Y |> Array.map (fun y -> (y - Array.average test.Y) ** 2.0) |> Array.average
     Assert.Equal(metrics.Mse / mean, 1.0 - metrics.R2, 12)
+
+// ---- several targets ------------------------------------------------------------------------------------
+
+let private bits (x: float) = Checks.bits x
+let private allBits (xs: float[]) = Array.map Checks.bits xs
+
+/// Two different functions of the same inputs (u, v ∈ R², w ∈ R), in units a thousand times apart:
+/// y₁ = |u − v|², y₂ = 1000·(w·(u₁ + v₁) + u₂v₂) + 50.
+let private twoTargets (key: Key) (rows: int) =
+    let s = Symmetry.blocks 2 1
+    let x = Random.uniforms key (rows * 5) -1.0 1.0
+    let y =
+        Array.init rows (fun i ->
+            let r = Array.sub x (5 * i) 5
+            let u1, u2, v1, v2, w = r.[0], r.[1], r.[2], r.[3], r.[4]
+            [| (u1 - v1) ** 2.0 + (u2 - v2) ** 2.0; 1000.0 * (w * (u1 + v1) + u2 * v2) + 50.0 |])
+        |> Array.concat
+    Dataset.create s (Symmetry.defaultNames s) [| "distance"; "energy" |] x y
+
+let private twoData = twoTargets (Random.key 21) 800
+let private twoTrain, twoTest = Dataset.split (Random.key 22) 0.25 twoData
+let private twoSpec = Architectures.mlp twoData.Symmetry { Architectures.options [ 24; 24 ] [ Activation.tanh ] with Outputs = 2 }
+
+/// A model of the two targets, learnt once.
+let private twoModel =
+    lazy (fst (Regressor.fit twoSpec (settings { Train.defaults with Epochs = 40; BatchSize = 32; Optimizer = Adam(0.01, 0.9, 0.999, 1e-8); Seed = 2 }) twoTrain))
+
+[<Fact>]
+let ``a network with two outputs learns two targets at once`` () =
+    let metrics = Evaluation.evaluate twoModel.Value twoTest
+    Assert.Equal<string[]>([| "distance"; "energy" |], metrics.Targets |> Array.map (fun t -> t.Name))
+    for t in metrics.Targets do
+        // 1 is predicting the training mean
+        Assert.True(t.StandardizedMse < 0.2, $"{t.Name}: standardised test MSE {t.StandardizedMse}")
+        Assert.True(t.R2 > 0.8, $"{t.Name}: R² {t.R2}")
+    Assert.True(metrics.StandardizedMse < 0.2)
+    Assert.Equal(twoTest.Rows, metrics.N)
+
+[<Fact>]
+let ``per-target metrics: each target's MSE in its own units, the overall standardised MSE their mean`` () =
+    let model = twoModel.Value
+    let rows = twoTest.Rows
+    let prediction = Regressor.predict model twoTest.X
+    let predictionSwapped = Regressor.predict model (Symmetry.swapRows twoTest.Symmetry twoTest.X)
+    Assert.Equal(2 * rows, prediction.Length)
+    let metrics = Evaluation.evaluate model twoTest
+    let mse = Evaluation.mse model twoTest
+    for t in 0 .. 1 do
+        let p = Array.init rows (fun i -> prediction.[2 * i + t])
+        let y = Dataset.target twoTest t
+        let byHand = Array.fold2 (fun acc (a: float) (b: float) -> acc + (a - b) * (a - b)) 0.0 p y / float rows
+        let m = metrics.Targets.[t]
+        Assert.Equal(bits byHand, bits m.Mse)
+        Assert.Equal(bits byHand, bits mse.[t])
+        let scale = model.Standardization.TargetScale.[t]
+        Assert.Equal(bits (byHand / (scale * scale)), bits m.StandardizedMse)
+        Assert.Equal(Math.Sqrt byHand, m.Rmse)
+        let mean = Array.average y
+        Assert.Equal(1.0 - byHand / (y |> Array.averageBy (fun v -> (v - mean) * (v - mean))), m.R2, 12)
+        let invariance = Array.init rows (fun i -> abs (prediction.[2 * i + t] - predictionSwapped.[2 * i + t])) |> Array.max
+        Assert.Equal(invariance, m.InvarianceError)
+    // the two targets are in units a thousand times apart: so are their MSEs, not their standardised MSEs
+    Assert.True(metrics.Targets.[1].Mse > 1000.0 * metrics.Targets.[0].Mse)
+    Assert.Equal(bits ((metrics.Targets.[0].StandardizedMse + metrics.Targets.[1].StandardizedMse) / 2.0), bits metrics.StandardizedMse)
+    let scales = model.Standardization.TargetScale
+    Assert.Equal(max (metrics.Targets.[0].InvarianceError / scales.[0]) (metrics.Targets.[1].InvarianceError / scales.[1]), metrics.StandardizedInvarianceError)
+    // the check: f(x) against f(x̃) per output, in the targets' units
+    let check = Evaluation.check model 200 3
+    Assert.False(check.ExactlyInvariant)
+    Assert.False(check.ArchitectureGuarantees)
+    Assert.True(check.InvarianceError > 0.0)
+    let symmetric, _ = Regressor.fit (Architectures.symmetrized twoData.Symmetry { Architectures.options [ 8 ] [ Activation.tanh ] with Outputs = 2 }) (settings { Train.defaults with Epochs = 1 }) twoTrain
+    let exact = Evaluation.check symmetric 200 3
+    Assert.True(exact.ExactlyInvariant && exact.ArchitectureGuarantees)
+    Assert.Equal(0.0, exact.InvarianceError)
+    Assert.Equal(0.0, (Evaluation.evaluate symmetric twoTest).StandardizedInvarianceError)
+
+[<Fact>]
+let ``predictions are row-major rows × outputs, the same in any chunk, in the targets' units`` () =
+    let model = twoModel.Value
+    // more rows than one prediction chunk (256), so chunk boundaries fall inside the output rows
+    let x = (twoTargets (Random.key 30) 600).X
+    let all = Regressor.predict model x
+    Assert.Equal(1200, all.Length)
+    let oneByOne = Array.init 600 (fun i -> Regressor.predict model (Array.sub x (5 * i) 5)) |> Array.concat
+    Assert.Equal<int64[]>(allBits all, allBits oneByOne)
+    // by hand: standardise, apply, invert each target column with its own mean and scale
+    let s = model.Standardization
+    let raw = Network.apply model.Spec model.Params (Tensor.ofArray model.Spec.Precision [| 600; 5 |] (Standardization.applyInputs s x)) |> Tensor.toArray
+    Assert.Equal<int64[]>(allBits (Array.mapi (fun i v -> v * s.TargetScale.[i % 2] + s.TargetMean.[i % 2]) raw), allBits all)
+    Assert.Equal<int[]>([| 600; 2 |], (Network.apply model.Spec model.Params (Tensor.ofArray Float32 [| 600; 5 |] x)).Shape)
+
+[<Fact>]
+let ``a fit refuses data whose targets or symmetry are not the network's`` () =
+    let one = mlp [ 4 ] [ Activation.tanh ]
+    Checks.expectOneLineError [ "the data has 2 target columns but the network has 1 outputs" ] (fun () -> Regressor.fit (Architectures.mlp twoData.Symmetry (Architectures.options [ 4 ] [ Activation.tanh ])) Regressor.defaults twoTrain) |> ignore
+    Checks.expectOneLineError [ "the data's inputs are u:2 v:2 w:1 but the network expects u:3 v:3 w:3" ] (fun () -> Regressor.fit one Regressor.defaults twoTrain) |> ignore
+    let mirrored = { train with Symmetry = Symmetry.ofPermutation [| 3; 4; 5; 0; 1; 2; 6; 7; 8 |] }
+    // the same swap described as a permutation is the same symmetry
+    Regressor.fit one (settings { Train.defaults with Epochs = 1 }) mirrored |> ignore
+    Checks.expectOneLineError [ "the data has 1 target columns, the model 2 outputs" ] (fun () -> Evaluation.evaluate twoModel.Value (Dataset.ofArrays twoData.Symmetry twoTest.X (Dataset.target twoTest 0))) |> ignore
+
+// ---- the rows the standardisation is fitted on -----------------------------------------------------------
+
+[<Fact>]
+let ``the standardisation is fitted on exactly the rows that train the network`` () =
+    let spec = mlp [ 8 ] [ Activation.tanh ]
+    let s = { settings { Train.defaults with Epochs = 1; Seed = 7 } with ValidationFraction = Some 0.25 }
+    let model, result = Regressor.fit spec s train
+    let fitRows, validationRows = Regressor.fitRows s train.Rows
+    Assert.Equal<int[]>([| 0 .. train.Rows - 1 |], Array.sort (Array.append fitRows validationRows))
+    Assert.Equal((fitRows.Length, validationRows.Length), Dataset.splitSizes train.Rows 0.25)
+    let onFitRows = Standardization.fit (Dataset.take fitRows train)
+    let same (a: Standardization) (b: Standardization) =
+        allBits a.InputMean = allBits b.InputMean && allBits a.InputScale = allBits b.InputScale
+        && allBits a.TargetMean = allBits b.TargetMean && allBits a.TargetScale = allBits b.TargetScale
+    Assert.True(same onFitRows model.Standardization, "the model's standardisation is that of the rows it trains on")
+    Assert.False(same (Standardization.fit train) model.Standardization, "not that of every training row")
+    // the validation loss is the loss on exactly the held-out rows, in the same standardised units
+    let validation = Dataset.take validationRows train
+    let x = Tensor.ofArray spec.Precision [| validation.Rows; 9 |] (Standardization.applyInputs onFitRows validation.X)
+    let y = Tensor.ofArray spec.Precision [| validation.Rows; 1 |] (Standardization.applyTargets onFitRows validation.Y)
+    let loss = Tensor.toScalar (Loss.mse (Network.apply spec model.Params x) y)
+    Assert.Equal(Some (bits loss), result.History.Head.ValidationLoss |> Option.map bits)
+    // the split follows the seed; without a validation part every row trains and standardises
+    Assert.NotEqual<int[]>(fitRows, fst (Regressor.fitRows { s with Training = { s.Training with Seed = 8 } } train.Rows))
+    let all, none = Regressor.fitRows (settings Train.defaults) train.Rows
+    Assert.Equal<int[]>([| 0 .. train.Rows - 1 |], all)
+    Assert.Empty(none)
+    let plain, _ = fit spec { Train.defaults with Epochs = 1 }
+    Assert.True(same (Standardization.fit train) plain.Standardization)
+
+// ---- the training loop on what it is given ---------------------------------------------------------------
+
+[<Fact>]
+let ``Train.fit fits a network function of one's own: a linear model with two outputs`` () =
+    // y = x·A + b exactly, for a 3 × 2 matrix A and b = (3, −1)
+    let a = [| 1.0; -2.0;  0.5; 0.0;  -1.5; 2.0 |]
+    let b = [| 3.0; -1.0 |]
+    let rows = 256
+    let x = Random.uniforms (Random.key 40) (rows * 3) -1.0 1.0
+    let y = Array.init (rows * 2) (fun i -> let r, t = i / 2, i % 2 in b.[t] + Array.sum (Array.init 3 (fun k -> x.[3 * r + k] * a.[2 * k + t])))
+    let linear (p: Params) (input: Tensor) =
+        match p with
+        | Group [ "a", Leaf m; "b", Leaf c ] -> Tensor.matmul input m + c
+        | _ -> failwith "parameters { a; b } expected"
+    let initial = Params.group [ "a", Leaf (Tensor.zeros Float64 [| 3; 2 |]); "b", Leaf (Tensor.zeros Float64 [| 2 |]) ]
+    let options = { Train.defaults with Epochs = 150; BatchSize = 32; Optimizer = Adam(0.05, 0.9, 0.999, 1e-8) }
+    let result = Train.fit linear Loss.mse initial (Tensor.ofArray Float64 [| rows; 3 |] x) (Tensor.ofArray Float64 [| rows; 2 |] y) options
+    let learnt = Params.flatten result.Params
+    Array.iteri2 (fun i (want: float) (got: float) -> Assert.True(abs (want - got) < 1e-3, $"parameter {i}: {got} for {want}")) (Array.append a b) learnt
+    Assert.True((List.last result.History).TrainLoss < 1e-6)
+    Assert.Equal(150 * 8, result.Steps)
+    // the caller's initial parameters are untouched
+    Assert.True(Params.flatten initial |> Array.forall ((=) 0.0))
+
+[<Fact>]
+let ``Optimizer.step takes the learning rate the rule holds`` () =
+    let p = Leaf (Tensor.vector Float64 [| 1.0; -2.0; 0.25 |])
+    let g = Leaf (Tensor.vector Float64 [| 0.5; -4.0; 3.0 |])
+    let state = Optimizer.init p
+    let after kind = Params.flatten (snd (Optimizer.step kind state p g))
+    // plain SGD: p − lr·g exactly
+    for lr in [ 0.1; 0.3 ] do
+        Assert.Equal<float[]>([| 1.0 - lr * 0.5; -2.0 - lr * -4.0; 0.25 - lr * 3.0 |], after (Sgd(lr, 0.0)))
+    // Adam's first step moves each parameter by about the learning rate, against its gradient
+    for lr in [ 1e-3; 0.05 ] do
+        let moved = Array.map2 (-) (after (Adam(lr, 0.9, 0.999, 1e-8))) (Params.flatten p)
+        Array.iteri2 (fun i (d: float) (gi: float) -> Assert.True(abs (d + lr * float (sign gi)) < 1e-6 * lr, $"{lr}: parameter {i} moved {d}")) moved [| 0.5; -4.0; 3.0 |]
+    // withLearningRate changes only the rate
+    Assert.Equal(Sgd(0.7, 0.9), Optimizer.withLearningRate 0.7 (Sgd(0.1, 0.9)))
+    Assert.Equal(Adam(0.7, 0.8, 0.99, 1e-7), Optimizer.withLearningRate 0.7 (Adam(0.1, 0.8, 0.99, 1e-7)))
+    Assert.Equal(0.7, Optimizer.learningRate (Adam(0.7, 0.8, 0.99, 1e-7)))
+
+[<Fact>]
+let ``the schedule's rate is the rate the fit loop steps with`` () =
+    let spec = mlp [ 6 ] [ Activation.tanh ]
+    let x = Tensor.ofArray Float32 [| 200; 9 |] (Array.sub train.X 0 1800)
+    let y = Tensor.ofArray Float32 [| 200; 1 |] (Array.sub train.Y 0 200)
+    let run (o: TrainOptions) = (Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 1)) x y o).Params
+    for rule in [ Sgd(0.05, 0.9); Adam(0.01, 0.9, 0.999, 1e-8) ] do
+        let o = { Train.defaults with Optimizer = rule; BatchSize = 50 }
+        // a rate of 0 from the second epoch on freezes the parameters there
+        let oneEpoch = run { o with Epochs = 1 }
+        Assert.True(Params.equal oneEpoch (run { o with Epochs = 3; Schedule = StepDecay(1, 0.0) }))
+        Assert.False(Params.equal oneEpoch (run { o with Epochs = 3 }))
+        // halving from the second epoch on is neither the constant rate nor a frozen one
+        let halved = run { o with Epochs = 3; Schedule = StepDecay(1, 0.5) }
+        Assert.False(Params.equal halved (run { o with Epochs = 3 }))
+        Assert.False(Params.equal halved oneEpoch)
+        // a cosine schedule starts at the base rate
+        Assert.True(Params.equal oneEpoch (run { o with Epochs = 1; Schedule = Cosine 10 }))
+
+[<Fact>]
+let ``the penalty option changes training, and a weight of 0 is no penalty`` () =
+    let spec = mlp [ 6 ] [ Activation.tanh ]
+    let x = Tensor.ofArray Float32 [| 200; 9 |] (Array.sub train.X 0 1800)
+    let y = Tensor.ofArray Float32 [| 200; 1 |] (Array.sub train.Y 0 200)
+    let run penalty = (Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 1)) x y { Train.defaults with Epochs = 2; Penalty = penalty }).Params
+    let none = run None
+    Assert.False(Params.equal none (run (Some { Weight = 0.5; Symmetry = spring.Symmetry })))
+    Assert.True(Params.equal none (run (Some { Weight = 0.0; Symmetry = spring.Symmetry })))
+    // through the regressor
+    let o = settings { Train.defaults with Epochs = 2 }
+    let plain, _ = fitWith spec o
+    let penalised, _ = fitWith spec { o with Penalty = 0.5 }
+    Assert.False(Params.equal plain.Params penalised.Params)
+    Checks.expectOneLineError [ "penalty must be ≥ 0, got -1" ] (fun () -> run (Some { Weight = -1.0; Symmetry = spring.Symmetry })) |> ignore
+
+[<Fact>]
+let ``augmentation trains on the rows and their swapped copies`` () =
+    let spec = mlp [ 6 ] [ Activation.tanh ]
+    let small = Dataset.take [| 0 .. 299 |] train
+    let o = { Train.defaults with Epochs = 2; BatchSize = 64; Seed = 5 }
+    let augmented, result = Regressor.fit spec { settings o with Augment = true } small
+    // by hand: standardised rows, then their swaps, targets twice
+    let s = Standardization.fit small
+    let x = Standardization.applyInputs s small.X
+    let y = Standardization.applyTargets s small.Y
+    let xs = Tensor.ofArray Float32 [| 600; 9 |] (Array.append x (Symmetry.swapRows small.Symmetry x))
+    let ys = Tensor.ofArray Float32 [| 600; 1 |] (Array.append y y)
+    let byHand = Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 5)) xs ys o
+    Assert.True(Params.equal byHand.Params augmented.Params)
+    Assert.Equal(2 * 10, result.Steps)          // 600 rows in batches of 64: 10 an epoch (300 rows alone: 5)
+    // the monitor sees the model of each epoch: its last value is the returned model's
+    let curve, fitted = Regressor.fit spec { settings o with Monitor = Some (fun m -> (Evaluation.mse m test).[0]) } small |> fun (m, r) -> r, m
+    Assert.Equal(2, curve.History.Length)
+    Assert.Equal(Some (bits (Evaluation.mse fitted test).[0]), (List.last curve.History).Monitor |> Option.map bits)
+
+/// CORE BUG (Core.Fs/Training/Train.fs, `fit`): the training targets may be one value per row (they are
+/// reshaped to rows × 1), but the validation targets are not reshaped, so the same form of targets given as
+/// `Validation` fails at the end of the first epoch: "mse: prediction shape [50, 1] differs from target shape [50]".
+[<Fact>]
+let ``CORE BUG: validation targets of one value per row are taken like the training targets`` () =
+    let spec = mlp [ 6 ] [ Activation.tanh ]
+    let x = Tensor.ofArray Float32 [| 200; 9 |] (Array.sub train.X 0 1800)
+    let y = Tensor.vector Float32 (Array.sub train.Y 0 200)
+    let vx = Tensor.ofArray Float32 [| 50; 9 |] (Array.sub train.X 1800 450)
+    let vy = Tensor.vector Float32 (Array.sub train.Y 200 50)
+    let result = Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 1)) x y { Train.defaults with Epochs = 2; Validation = Some (vx, vy) }
+    Assert.Equal(2, result.History.Length)
