@@ -230,7 +230,7 @@ let private stepText (steps: Step list) =
 /// three and `sampled` others drawn with `key`.
 let rec private leavesOf (key: Key) (sampled: int) (path: Step list) (node: JsonNode) : (Step list * JsonNode) list =
     match node with
-    | :? JsonObject as o -> [ for p in o do yield! leavesOf (Random.fold key (hash p.Key)) sampled (path @ [ Key p.Key ]) p.Value ]
+    | :? JsonObject as o -> [ for i, p in Seq.indexed o do yield! leavesOf (Random.fold key i) sampled (path @ [ Key p.Key ]) p.Value ]
     | :? JsonArray as a ->
         let n = a.Count
         let positions =
@@ -334,7 +334,7 @@ let ``editing any one field of a format-2 model file is refused`` () =
         Assert.True(Network.isExactlyInvariant model.Spec)
         let text = ModelFile.toJson model
         let leaves, edits, loaded = editsThatLoad [ ratio ] text
-        Assert.True(leaves > 150 && edits > 400, $"{leaves} leaves, {edits} edits")
+        Assert.True(leaves > 120 && edits > 350, $"{leaves} leaves, {edits} edits")
         let shown = String.Join("; ", loaded |> List.truncate 10)
         Assert.True(loaded.IsEmpty, $"{loaded.Length} of {edits} edits of {symmetry} loaded: {shown}")
 
@@ -349,3 +349,58 @@ let ``editing any one field of a format-1 model file is refused`` (name: string)
     Assert.True(leaves > 50 && edits > 150, $"{leaves} leaves, {edits} edits")
     let shown = String.Join("; ", loaded |> List.truncate 10)
     Assert.True(loaded.IsEmpty, $"{loaded.Length} of {edits} edits of {name} loaded: {shown}")
+
+/// CORE BUG (Core.Fs/Fit/ModelFile.fs, `readCurrent`/`checksum`; Fit/ModelJson.fs, `readLayer`): the checksum is
+/// taken of the model as re-written from what was read, not of the fields as they are in the file, and names are
+/// resolved leniently (activations case-insensitively and trimmed, `Dtype.parse`, `Layer.parsePooling`). So an
+/// edit that re-spells a name — "tanh" → "Tanh" or " tanh ", "float32" → "FLOAT32", "sum+absdiff" → "SUM+ABSDIFF" —
+/// loads without a word, against ModelFile's promise that a change of any value, name or setting changes the
+/// checksum and an edited file is refused. (Harmless for the predictions, which stay the same; format 1 normalised
+/// these names on purpose and is left out here.)
+[<Fact>]
+let ``CORE BUG: a format-2 file with a re-spelt name is refused like any other edit`` () =
+    let text = ModelFile.toJson (everyKindOfModel (Symmetry.blocks 2 1))
+    let respelt =
+        [ "\"activation\": \"tanh\"", "\"activation\": \"Tanh\""
+          "\"activation\": \"tanh\"", "\"activation\": \" tanh \""
+          "\"precision\": \"float32\"", "\"precision\": \"FLOAT32\""
+          "\"pooling\": \"sum\\u002Babsdiff\"", "\"pooling\": \"SUM\\u002BABSDIFF\"" ]
+    let loaded =
+        [ for original, edit in respelt do
+            Assert.Contains(original, text)
+            match (try Some (ModelFile.ofJson "respelt" [ ratio ] (text.Replace(original, edit))) with :? SeagullException -> None) with
+            | Some _ -> yield edit
+            | None -> () ]
+    Assert.True(loaded.IsEmpty, "these re-spelt names loaded: " + String.Join("; ", loaded))
+
+[<Fact>]
+let ``a format-2 file whose parts do not fit together is refused, naming the part`` () =
+    let text = ModelFile.toJson (everyKindOfModel (Symmetry.blocks 2 1))
+    let edited (change: JsonNode -> unit) =
+        let doc = JsonNode.Parse text
+        change doc
+        doc.ToJsonString()
+    let refused (part: string) (change: JsonNode -> unit) =
+        let e = Assert.Throws<SeagullException>(fun () -> ModelFile.ofJson "m.json" [ ratio ] (edited change) |> ignore)
+        Assert.Contains(part, e.Message)
+        Assert.StartsWith("model file 'm.json' ", e.Message)
+        Assert.DoesNotContain("\n", e.Message)
+    refused "has 1 target names for a network of 2 outputs" (fun d -> d.["columns"].["targets"].AsArray().RemoveAt 1)
+    refused "has 4 input names for 5 input columns" (fun d -> d.["columns"].["inputs"].AsArray().RemoveAt 0)
+    refused "2 means and 2 scales for 1 target columns" (fun d ->
+        d.["network"].["layers"].["chain"].[2].["symmetrize"].["inner"].["swapPool"].["next"].["dense"].["width"] <- JsonValue.Create 1
+        d.["columns"].["targets"].AsArray().RemoveAt 1)
+    refused "unknown layer 'convolution' at 'network.layers.chain[1]'" (fun d ->
+        d.["network"].["layers"].["chain"].AsArray().[1] <- JsonNode.Parse "{ \"convolution\": { \"width\": 4 } }")
+    refused "not one tagged object" (fun d -> d.["network"].["layers"].["chain"].[1].AsObject().Add("dense2", JsonNode.Parse "{}"))
+    refused "unknown symmetry 'rotation' at 'network.symmetry'" (fun d -> d.["network"].["symmetry"] <- JsonNode.Parse "{ \"rotation\": { \"degrees\": 90 } }")
+    refused "unknown mirror axis 'diagonal'" (fun d -> d.["network"].["symmetry"] <- JsonNode.Parse "{ \"mirror\": { \"axis\": \"diagonal\", \"width\": 5, \"height\": 1, \"channels\": 1 } }")
+    refused "invalid symmetry at 'network.symmetry'" (fun d -> d.["network"].["symmetry"] <- JsonNode.Parse "{ \"permutation\": [ 1, 2, 0, 3, 4 ] }")
+    refused "invalid network: split layer: its symmetry has 5 columns (u:2 v:2 w:1) but its input has 4" (fun d -> d.["network"].["symmetry"] <- JsonNode.Parse "{ \"blocks\": { \"d\": 1, \"k\": 2 } }")
+    refused "invalid '" (fun d -> d.["network"].["layers"].["chain"].[2].["symmetrize"].["inner"].["swapPool"].["pooling"] <- JsonValue.Create "max")
+    refused "uses activation 'wobble'" (fun d -> d.["network"].["layers"].["chain"].[1].["dense"].["activation"] <- JsonValue.Create "wobble")
+    refused "parameter" (fun d -> d.["parameters"].AsArray().RemoveAt 0)
+    // the fingerprints are checksummed: another name is caught before it is compared with the network's
+    refused "checksum" (fun d -> d.["customActivations"].[0].["name"] <- JsonValue.Create "seagull")
+    // a model with a custom activation needs it to load
+    Assert.Contains("'ratio'", (Assert.Throws<SeagullException>(fun () -> ModelFile.ofJson "m.json" [] text |> ignore)).Message)
