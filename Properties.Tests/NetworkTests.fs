@@ -147,3 +147,21 @@ let ``describe names the layers`` () =
                  Network.describe (Architectures.split blocks33 (Architectures.options [ 64; 64 ] [ Activation.tanh ])))
     Assert.Equal("9→pool(64(seagull); sum)→64(tanh)→2 float64",
                  Network.describe (Architectures.pooled blocks33 { o with Pooling = PoolSum; Outputs = 2; Precision = Float64 }))
+
+[<Fact>]
+let ``every dense layer's activation is listed with its path and its declared and measured parity`` () =
+    let s = Symmetry.blocks 2 1
+    let o = { Architectures.options [ 6; 4 ] [ Activation.relu; Activation.tanh ] with Even = Activation.gaussian }
+    let layers spec = Evaluation.activationParities spec |> List.map (fun a -> a.Layer, a.Name, a.Declared, a.Measured)
+    Assert.Equal<(string * string * Parity * Parity) list>(
+        [ "sum", "relu", Neither, Neither; "difference", "gaussian", Even, Even; "next/layer1", "tanh", Odd, Odd; "next/layer2", "identity", Odd, Odd ],
+        layers (Architectures.split s o))
+    Assert.Equal<(string * string * Parity * Parity) list>(
+        [ "inner/layer1", "relu", Neither, Neither; "inner/layer2", "tanh", Odd, Odd; "inner/layer3", "identity", Odd, Odd ],
+        layers (Architectures.symmetrized s o))
+    Assert.Equal<string list>([ "inner"; "next/layer1"; "next/layer2" ], Network.activations (Architectures.pooled s o) |> List.map fst)
+    Assert.Equal<string list>([ "layer1"; "layer2"; "layer3" ], Network.activations (Architectures.mlp s o) |> List.map fst)
+    // a custom activation's parity is measured
+    let rounded = Activation.custom "sq1" (fun z -> (z + 1.0) * (z + 1.0) - 2.0 * z)
+    let parities = Evaluation.activationParities (Architectures.split s { o with Even = rounded })
+    Assert.Equal(Neither, (parities |> List.find (fun a -> a.Layer = "difference")).Measured)

@@ -632,3 +632,22 @@ let ``CORE BUG: validation targets of one value per row are taken like the train
     let vy = Tensor.vector Float32 (Array.sub train.Y 200 50)
     let result = Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 1)) x y { Train.defaults with Epochs = 2; Validation = Some (vx, vy) }
     Assert.Equal(2, result.History.Length)
+
+[<Fact>]
+let ``bad training options and data are refused in one line before any step`` () =
+    let spec = mlp [ 4 ] [ Activation.tanh ]
+    let x = Tensor.ofArray Float32 [| 10; 9 |] (Array.sub train.X 0 90)
+    let y = Tensor.ofArray Float32 [| 10; 1 |] (Array.sub train.Y 0 10)
+    let run (o: TrainOptions) (x: Tensor) (y: Tensor) = Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 0)) x y o
+    for o, part in
+        [ { Train.defaults with Epochs = 0 }, "epochs must be ≥ 1, got 0"
+          { Train.defaults with BatchSize = 0 }, "batch size must be ≥ 1, got 0"
+          { Train.defaults with Optimizer = Sgd(0.0, 0.9) }, "learning rate must be a positive number, got 0"
+          { Train.defaults with Optimizer = Adam(nan, 0.9, 0.999, 1e-8) }, "learning rate must be a positive number, got NaN"
+          { Train.defaults with Patience = Some 0 }, "patience must be ≥ 1, got 0" ] do
+        Checks.expectOneLineError [ part ] (fun () -> run o x y) |> ignore
+    Checks.expectOneLineError [ "10 input rows but 9 target rows" ] (fun () -> run Train.defaults x (Tensor.ofArray Float32 [| 9; 1 |] (Array.sub train.Y 0 9))) |> ignore
+    // the largest invariance error over the outputs
+    let model = twoModel.Value
+    let metrics = Evaluation.evaluate model twoTest
+    Assert.Equal(metrics.Targets |> Array.map (fun t -> t.InvarianceError) |> Array.max, Regressor.invarianceError model twoTest.X)
