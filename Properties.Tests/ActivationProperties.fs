@@ -74,9 +74,9 @@ let ``custom activations get their parity measured, not declared`` () =
     let rounded = Activation.custom "sq1" (fun z -> (z + 1.0) * (z + 1.0) - 2.0 * z)
     Assert.Equal(Neither, rounded.Declared)
     Assert.Equal(Neither, Activation.parityOf rounded)
-    let split = { NetworkSpec.create Split { D = 2; K = 1 } [ 8; 8 ] [ Activation.tanh ] with Even = rounded }
-    Assert.False(NetworkSpec.isExactlyInvariant split)
-    Assert.True(NetworkSpec.isExactlyInvariant { split with Even = Activation.custom "sq2" (fun z -> z * z + 1.0) })
+    let split even = Architectures.split (Symmetry.blocks 2 1) { Architectures.options [ 8; 8 ] [ Activation.tanh ] with Even = even }
+    Assert.False(Network.isExactlyInvariant (split rounded))
+    Assert.True(Network.isExactlyInvariant (split (Activation.custom "sq2" (fun z -> z * z + 1.0))))
 
 [<Fact>]
 let ``parity is measured bit for bit; infinities and NaN are not close to anything`` () =

@@ -23,7 +23,7 @@ let private csvFile (name: string) (text: string) =
 
 let private roles u v w y =
     { U = Csv.parseColumnList u; V = Csv.parseColumnList v; W = Csv.parseColumnList w
-      Y = (if y = "" then None else Some (ColumnRef.parse y)) }
+      Y = (if y = "" then [] else [ ColumnRef.parse y ]) }
 
 let private good = "u1,u2,v1,v2,w1,y\n1,2,3,4,5,6\n7,8,9,10,11,12\n13,14,15,16,17,18\n"
 let private goodRoles = roles "u1,u2" "v1,v2" "w1" ""
@@ -36,12 +36,13 @@ let ``csv loads roles by name and by index`` () =
     let path = csvFile "good.csv" ("id,u1,u2,v1,v2,w1,y\n" + "a,1,2,3,4,5,6\n\"b,c\", 7 ,8,9,10,11,12\n\n\n")
     let ds = Csv.load path goodRoles
     Assert.Equal(2, ds.Rows)
-    Assert.Equal({ D = 2; K = 1 }, ds.Blocks)
+    Assert.True(ds.Symmetry.Equals(Symmetry.blocks 2 1))
+    Assert.Equal<string[]>([| "y" |], ds.TargetNames)
     Assert.Equal<float[]>([| 1.; 2.; 3.; 4.; 5.; 7.; 8.; 9.; 10.; 11. |], ds.X)
     Assert.Equal<float[]>([| 6.; 12. |], ds.Y)
     Assert.Equal<string[]>([| "u1"; "u2"; "v1"; "v2"; "w1" |], ds.InputNames)
     let byIndex = Csv.load path (roles "1,2" "3,4" "" "6")
-    Assert.Equal({ D = 2; K = 0 }, byIndex.Blocks)
+    Assert.True(byIndex.Symmetry.Equals(Symmetry.blocks 2 0))
     Assert.Equal<float[]>([| 6.; 12. |], byIndex.Y)
     Assert.Equal<ColumnRef list>([ Name "a"; Index 0; Name "x1" ], Csv.parseColumnList " a,0 , x1")
 
@@ -83,7 +84,7 @@ let ``csv fields with quotes, commas and line breaks round-trip through files la
     let rows = [| for i in 0 .. 2999 -> [| piece (10 * i); (float i).ToString(Globalization.CultureInfo.InvariantCulture); piece (10 * i + 1) |] |]
     let path = Path.Combine(tempDir, $"big-{Guid.NewGuid():N}.csv")
     Csv.writeText path [| "note"; "u1"; "other" |] rows
-    let back = Csv.loadForModel path [| "u1" |] None
+    let back = Csv.loadForModel path [| "u1" |] []
     File.Delete path
     back.RowCount = rows.Length && back.Fields = rows && back.Inputs = Array.init rows.Length float
 
@@ -92,7 +93,7 @@ let ``csv is read as UTF-8 unless a byte-order mark says otherwise, and bytes th
     let utf16 = Path.Combine(tempDir, "utf16.csv")
     File.WriteAllText(utf16, "Énergie,u1,v1\n1,2,3\n4,5,6\n", Text.Encoding.Unicode)
     let ds = Csv.load utf16 (roles "u1" "v1" "" "Énergie")
-    Assert.Equal("Énergie", ds.TargetName)
+    Assert.Equal<string[]>([| "Énergie" |], ds.TargetNames)
     let latin1 = Path.Combine(tempDir, "latin1.csv")
     File.WriteAllBytes(latin1, Array.concat [ [| 0xC9uy |]; Text.Encoding.ASCII.GetBytes "nergie,u1,v1\n1,2,3\n4,5,6\n" ])
     Checks.expectOneLineError [ "latin1.csv' line 1: byte 0xC9 is not UTF-8" ] (fun () -> Csv.load latin1 (roles "u1" "v1" "" "0")) |> ignore
@@ -143,7 +144,7 @@ let ``column lists take names with commas in double quotes`` () =
     Checks.expectOneLineError [ "list 'a,\"b': a quote is not closed" ] (fun () -> Csv.splitList "a,\"b") |> ignore
     Checks.expectOneLineError [ "unexpected 'x' after a quoted item" ] (fun () -> Csv.splitList "\"a\"x,b") |> ignore
     let path = csvFile "commas.csv" "\"u,1\",\"v,1\",y\n1,2,3\n4,5,6\n"
-    let ds = Csv.load path { U = Csv.parseColumnList "\"u,1\""; V = Csv.parseColumnList "\"v,1\""; W = []; Y = None }
+    let ds = Csv.load path { U = Csv.parseColumnList "\"u,1\""; V = Csv.parseColumnList "\"v,1\""; W = []; Y = [] }
     Assert.Equal<string[]>([| "u,1"; "v,1" |], ds.InputNames)
 
 [<System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)>]
@@ -263,18 +264,18 @@ let ``csv error: bad quoting`` () =
 [<Fact>]
 let ``loadForModel finds columns by name, target optional`` () =
     let path = csvFile "predict.csv" "w1,extra,v1,u1\n5,x,3,1\n6,y,4,2\n"
-    let p = Csv.loadForModel path [| "u1"; "v1"; "w1" |] (Some (Name "y"))
+    let p = Csv.loadForModel path [| "u1"; "v1"; "w1" |] [ Name "y" ]
     Assert.Equal(2, p.RowCount)
     Assert.Equal<float[]>([| 1.; 3.; 5.; 2.; 4.; 6. |], p.Inputs)
     Assert.True(p.Observed.IsNone)
-    let q = Csv.loadForModel path [| "u1"; "v1" |] (Some (Name "w1"))
+    let q = Csv.loadForModel path [| "u1"; "v1" |] [ Name "w1" ]
     Assert.Equal<float[]>([| 5.; 6. |], q.Observed.Value)
-    Assert.Equal<float[]>([| 5.; 6. |], (Csv.loadForModel path [| "u1"; "v1" |] (Some (Index 0))).Observed.Value)
-    Checks.expectOneLineError [ path; "column 'u1'"; "one of the model's inputs" ] (fun () -> Csv.loadForModel path [| "u1"; "v1"; "w1" |] (Some (Name "u1"))) |> ignore
-    Checks.expectOneLineError [ path; "index 9 is out of range" ] (fun () -> Csv.loadForModel path [| "u1"; "v1" |] (Some (Index 9))) |> ignore
-    Checks.expectOneLineError [ path; "line 1"; "column 'u2'"; "available" ] (fun () -> Csv.loadForModel path [| "u2" |] None) |> ignore
+    Assert.Equal<float[]>([| 5.; 6. |], (Csv.loadForModel path [| "u1"; "v1" |] [ Index 0 ]).Observed.Value)
+    Checks.expectOneLineError [ path; "column 'u1'"; "one of the model's inputs" ] (fun () -> Csv.loadForModel path [| "u1"; "v1"; "w1" |] [ Name "u1" ]) |> ignore
+    Checks.expectOneLineError [ path; "index 9 is out of range" ] (fun () -> Csv.loadForModel path [| "u1"; "v1" |] [ Index 9 ]) |> ignore
+    Checks.expectOneLineError [ path; "line 1"; "column 'u2'"; "available" ] (fun () -> Csv.loadForModel path [| "u2" |] []) |> ignore
     let empty = csvFile "predict-empty.csv" "u1,v1\n"
-    Checks.expectOneLineError [ empty; "line 1"; "no data rows" ] (fun () -> Csv.loadForModel empty [| "u1"; "v1" |] None) |> ignore
+    Checks.expectOneLineError [ empty; "line 1"; "no data rows" ] (fun () -> Csv.loadForModel empty [| "u1"; "v1" |] []) |> ignore
 
 // ---- CSV: writing ---------------------------------------------------------------------------------------
 
@@ -302,7 +303,7 @@ let ``writeColumns round-trips any finite doubles and awkward headers`` (values:
     let cols = [| v; Array.map (fun x -> -x) v; Array.map (fun x -> x * 1e-200) v; Array.rev v |]
     let path = Path.Combine(tempDir, $"cols-{Guid.NewGuid():N}.csv")
     Csv.writeColumns path headers cols
-    let p = Csv.loadForModel path headers None
+    let p = Csv.loadForModel path headers []
     let back = Array.init 4 (fun j -> Array.init p.RowCount (fun i -> p.Inputs.[i * 4 + j]))
     File.Delete path
     Array.forall2 (fun a b -> bits a = bits b) cols back
@@ -313,3 +314,45 @@ let ``writeColumns refuses mismatched columns`` () =
     Checks.expectOneLineError [ path; "'b' has 1 values" ] (fun () -> Csv.writeColumns path [| "a"; "b" |] [| [| 1.; 2. |]; [| 1. |] |]) |> ignore
     Checks.expectOneLineError [ path; "2 headers for 1 columns" ] (fun () -> Csv.writeColumns path [| "a"; "b" |] [| [| 1. |] |]) |> ignore
     Assert.False(File.Exists path)
+
+// ---- CSV: several targets --------------------------------------------------------------------------------
+
+[<Fact>]
+let ``csv with several target columns loads them in the order given, by name or position`` () =
+    let path = csvFile "two-targets.csv" "b,u1,a,v1,w1,id\n10,1,-1,2,3,x\n20,4,-2,5,6,y\n30,7,-3,8,9,z\n"
+    let ds = Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [ Name "a"; Name "b" ] }
+    Assert.Equal<string[]>([| "a"; "b" |], ds.TargetNames)
+    Assert.Equal(2, Dataset.targets ds)
+    Assert.Equal<float[]>([| -1.; 10.;  -2.; 20.;  -3.; 30. |], ds.Y)
+    Assert.Equal<float[]>([| -1.; -2.; -3. |], Dataset.target ds 0)
+    Assert.Equal<float[]>([| 1.; 2.; 3.; 4.; 5.; 6.; 7.; 8.; 9. |], ds.X)
+    // the other order, and by position
+    let reversed = Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [ Index 0; Index 2 ] }
+    Assert.Equal<string[]>([| "b"; "a" |], reversed.TargetNames)
+    Assert.Equal<float[]>([| 10.; -1.;  20.; -2.;  30.; -3. |], reversed.Y)
+    // a column is one target once, and never an input too
+    Checks.expectOneLineError [ "column 'a'"; "2 times as y" ] (fun () -> Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [ Name "a"; Name "a" ] }) |> ignore
+    Checks.expectOneLineError [ "column 'w1'"; "both w and y" ] (fun () -> Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [ Name "a"; Name "w1" ] }) |> ignore
+    Checks.expectOneLineError [ "column 'nope'" ] (fun () -> Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [ Name "a"; Name "nope" ] }) |> ignore
+    Checks.expectOneLineError [ "line 3"; "column 'b'"; "'x' is not a number" ] (fun () ->
+        Csv.load (csvFile "bad-second-target.csv" "u1,v1,a,b\n1,2,3,4\n5,6,7,x\n") { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [ Name "a"; Name "b" ] }) |> ignore
+
+[<Fact>]
+let ``a data set of several targets is written and read back exactly, and loadForModel reads its targets`` () =
+    let ds =
+        Dataset.create (Symmetry.blocks 1 1) [| "u1"; "v1"; "w1" |] [| "first"; "second" |]
+            [| 1.0; 2.0; 3.0;  0.1; 1.0 / 3.0; Math.PI |] [| 1e-300; -0.0;  7e22; 0.1 + 0.2 |]
+    let path = Path.Combine(tempDir, "two-roundtrip.csv")
+    Csv.write path ds
+    Assert.Equal("u1,v1,w1,first,second", (File.ReadAllLines path).[0])
+    Assert.Equal(File.ReadAllText path, Csv.toText ds)
+    let back = Csv.load path { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [ Name "first"; Name "second" ] }
+    Assert.Equal<int64[]>(bits ds.X, bits back.X)
+    Assert.Equal<int64[]>(bits ds.Y, bits back.Y)
+    Assert.Equal<string[]>(ds.TargetNames, back.TargetNames)
+    // for a model: both targets, row-major; none of them in the file gives none; one missing is an error
+    let p = Csv.loadForModel path [| "u1"; "v1"; "w1" |] [ Name "first"; Name "second" ]
+    Assert.Equal<int64[]>(bits ds.Y, bits p.Observed.Value)
+    Assert.True((Csv.loadForModel path [| "u1"; "v1"; "w1" |] [ Name "third"; Name "fourth" ]).Observed.IsNone)
+    Assert.True((Csv.loadForModel path [| "u1"; "v1"; "w1" |] []).Observed.IsNone)
+    Checks.expectOneLineError [ "column 'third'" ] (fun () -> Csv.loadForModel path [| "u1"; "v1"; "w1" |] [ Name "first"; Name "third" ]) |> ignore

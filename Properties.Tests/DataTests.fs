@@ -20,16 +20,18 @@ type SmallData = SmallData of Dataset
 type Generators =
     static member SmallData() : Arbitrary<SmallData> =
         gen {
-            let! d = Gen.choose (1, 4)
-            let! k = Gen.choose (0, 3)
+            // blocks of every width, image mirrors and random involutions; one or two targets
+            let! symmetry = NetworkGenerators.anySymmetry
+            let! targets = Gen.choose (1, 2)
             let! rows = Gen.choose (1, 25)
-            let width = 2 * d + k
+            let width = symmetry.Width
             let! scales = Gen.arrayOfLength width (Gen.elements [ 0.0; 1e-3; 1.0; 37.5; 1e4 ])
             let! raw = Gen.arrayOfLength (rows * width) (Gen.choose (-1_000_000, 1_000_000))
             let! offset = Gen.elements [ 0.0; -3.0; 250.0 ]
-            let! y = Gen.arrayOfLength rows (Gen.choose (-1000, 1000))
+            let! y = Gen.arrayOfLength (rows * targets) (Gen.choose (-1000, 1000))
             let x = raw |> Array.mapi (fun i r -> offset + scales.[i % width] * float r / 1e6)
-            return SmallData (Dataset.ofArrays { D = d; K = k } x (y |> Array.map float))
+            let targetNames = if targets = 1 then [| "y" |] else Array.init targets (fun t -> $"y{t + 1}")
+            return SmallData (Dataset.create symmetry (Symmetry.defaultNames symmetry) targetNames x (y |> Array.map float))
         }
         |> Arb.fromGen
 
@@ -43,30 +45,61 @@ type Generators =
         }
         |> Arb.fromGen
 
-// ---- Blocks and Dataset -------------------------------------------------------------------------------
+// ---- Symmetry and Dataset -----------------------------------------------------------------------------
 
 [<Fact>]
 let ``blocks validate widths`` () =
-    Assert.Equal(9, Blocks.inputWidth { D = 3; K = 3 })
-    Checks.expectOneLineError [ "D ≥ 1" ] (fun () -> Blocks.validate { D = 0; K = 1 }) |> ignore
-    Checks.expectOneLineError [ "K ≥ 0" ] (fun () -> Blocks.validate { D = 1; K = -1 }) |> ignore
+    Assert.Equal(9, (Symmetry.blocks 3 3).Width)
+    Assert.Equal(9, Symmetry.width (Symmetry.blocks 3 3))
+    Assert.Equal(Some (3, 3), Symmetry.blockWidths (Symmetry.blocks 3 3))
+    Assert.Equal(None, Symmetry.blockWidths (Symmetry.mirror LeftRight 3 1 1))
+    Checks.expectOneLineError [ "D ≥ 1" ] (fun () -> Symmetry.blocks 0 1) |> ignore
+    Checks.expectOneLineError [ "K ≥ 0" ] (fun () -> Symmetry.blocks 1 -1) |> ignore
 
 [<Fact>]
-let ``swapInputs exchanges u and v per row`` () =
+let ``swapRows exchanges u and v per row`` () =
     let x = [| 1.; 2.; 3.; 4.; 5.;   6.; 7.; 8.; 9.; 10. |]
-    Assert.Equal<float[]>([| 3.; 4.; 1.; 2.; 5.;   8.; 9.; 6.; 7.; 10. |], Dataset.swapInputs { D = 2; K = 1 } x)
+    Assert.Equal<float[]>([| 3.; 4.; 1.; 2.; 5.;   8.; 9.; 6.; 7.; 10. |], Symmetry.swapRows (Symmetry.blocks 2 1) x)
+    Checks.expectOneLineError [ "not whole rows of 5 columns" ] (fun () -> Symmetry.swapRows (Symmetry.blocks 2 1) [| 1.; 2. |]) |> ignore
 
 [<Fact>]
 let ``create rejects bad data with one-line messages`` () =
-    let b = { D = 1; K = 0 }
+    let b = Symmetry.blocks 1 0
     Checks.expectOneLineError [ "row 2"; "'v1'"; "finite" ] (fun () -> Dataset.ofArrays b [| 1.; 2.; 3.; nan |] [| 0.; 0. |]) |> ignore
     Checks.expectOneLineError [ "row 1"; "'y'" ] (fun () -> Dataset.ofArrays b [| 1.; 2. |] [| infinity |]) |> ignore
     Checks.expectOneLineError [ "do not fill" ] (fun () -> Dataset.ofArrays b [| 1.; 2.; 3. |] [| 0.; 0. |]) |> ignore
-    Checks.expectOneLineError [ "'a'" ] (fun () -> Dataset.create b [| "a"; "a" |] "y" [| 1.; 2. |] [| 0. |]) |> ignore
+    Checks.expectOneLineError [ "'a'" ] (fun () -> Dataset.create b [| "a"; "a" |] [| "y" |] [| 1.; 2. |] [| 0. |]) |> ignore
+    // several targets: distinct names, not an input's, and whole rows of them
+    Checks.expectOneLineError [ "row 2"; "'t2'"; "finite" ] (fun () -> Dataset.create b [| "a"; "b" |] [| "t1"; "t2" |] [| 1.; 2.; 3.; 4. |] [| 0.; 0.; 0.; nan |]) |> ignore
+    Checks.expectOneLineError [ "target name 't'" ] (fun () -> Dataset.create b [| "a"; "b" |] [| "t"; "t" |] [| 1.; 2. |] [| 0.; 0. |]) |> ignore
+    Checks.expectOneLineError [ "'a' is the name of an input and of a target" ] (fun () -> Dataset.create b [| "a"; "b" |] [| "a" |] [| 1.; 2. |] [| 0. |]) |> ignore
+    Checks.expectOneLineError [ "3 target values do not fill rows of 2 target columns" ] (fun () -> Dataset.create b [| "a"; "b" |] [| "t1"; "t2" |] [| 1.; 2. |] [| 0.; 0.; 0. |]) |> ignore
+    Checks.expectOneLineError [ "no target column" ] (fun () -> Dataset.create b [| "a"; "b" |] [||] [| 1.; 2. |] [||]) |> ignore
+    Checks.expectOneLineError [ "3 input names for 2 input columns" ] (fun () -> Dataset.create b [| "a"; "b"; "c" |] [| "y" |] [| 1.; 2. |] [| 0. |]) |> ignore
+
+[<Fact>]
+let ``several targets are row-major, and take, augment and target keep them together`` () =
+    let ds = Dataset.create (Symmetry.blocks 1 0) [| "a"; "b" |] [| "s"; "t" |] [| 1.; 2.;  3.; 4.;  5.; 6. |] [| 10.; -10.;  20.; -20.;  30.; -30. |]
+    Assert.Equal(3, ds.Rows)
+    Assert.Equal(2, Dataset.targets ds)
+    Assert.Equal<float[]>([| 10.; 20.; 30. |], Dataset.target ds 0)
+    Assert.Equal<float[]>([| -10.; -20.; -30. |], Dataset.target ds 1)
+    let taken = Dataset.take [| 2; 0 |] ds
+    Assert.Equal<float[]>([| 30.; -30.; 10.; -10. |], taken.Y)
+    Assert.Equal<float[]>([| 5.; 6.; 1.; 2. |], taken.X)
+    let a = Dataset.augment ds
+    Assert.Equal<float[]>(Array.append ds.Y ds.Y, a.Y)
+    Assert.Equal<float[]>([| 2.; 1.;  4.; 3.;  6.; 5. |], a.X.[6 ..])
+    Checks.expectOneLineError [ "target column 2 is out of range (0..1)" ] (fun () -> Dataset.target ds 2) |> ignore
+    let train, test = Dataset.splitRows (Random.key 3) 0.34 3
+    Assert.Equal<int[]>([| 0 .. 2 |], Array.sort (Array.append train test))
+    let trainPart, testPart = Dataset.split (Random.key 3) 0.34 ds
+    Assert.Equal<float[]>((Dataset.take train ds).Y, trainPart.Y)
+    Assert.Equal<float[]>((Dataset.take test ds).Y, testPart.Y)
 
 [<Fact>]
 let ``augment appends the swapped copy`` () =
-    let ds = Dataset.ofArrays { D = 1; K = 1 } [| 1.; 2.; 3.;  4.; 5.; 6. |] [| 10.; 20. |]
+    let ds = Dataset.ofArrays (Symmetry.blocks 1 1) [| 1.; 2.; 3.;  4.; 5.; 6. |] [| 10.; 20. |]
     let a = Dataset.augment ds
     Assert.Equal(4, a.Rows)
     Assert.Equal<float[]>([| 1.; 2.; 3.; 4.; 5.; 6.; 2.; 1.; 3.; 5.; 4.; 6. |], a.X)
@@ -77,7 +110,7 @@ let ``augment appends the swapped copy`` () =
 
 /// A data set whose first input column is the row number, to trace rows through a split.
 let private indexed rows =
-    Dataset.ofArrays { D = 1; K = 0 } (Array.init (2 * rows) (fun i -> if i % 2 = 0 then float (i / 2) else 0.5))
+    Dataset.ofArrays (Symmetry.blocks 1 0) (Array.init (2 * rows) (fun i -> if i % 2 = 0 then float (i / 2) else 0.5))
         (Array.init rows float)
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
@@ -113,9 +146,9 @@ let ``split refuses impossible requests`` () =
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
 let ``standardising commutes bitwise with the swap`` (SmallData ds) =
     let s = Standardization.fit ds
-    let b = ds.Blocks
-    let left = Standardization.applyInputs s b (Dataset.swapInputs b ds.X)
-    let right = Dataset.swapInputs b (Standardization.applyInputs s b ds.X)
+    let b = ds.Symmetry
+    let left = Standardization.applyInputs s (Symmetry.swapRows b ds.X)
+    let right = Symmetry.swapRows b (Standardization.applyInputs s ds.X)
     bits left = bits right
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
@@ -123,15 +156,17 @@ let ``fitting on swapped data gives the same standardisation bitwise`` (SmallDat
     let s1 = Standardization.fit ds
     let s2 = Standardization.fit (Dataset.swap ds)
     bits s1.InputMean = bits s2.InputMean && bits s1.InputScale = bits s2.InputScale
-    && Standardization.validate ds.Blocks s1 = s1
+    && bits s1.TargetMean = bits s2.TargetMean && bits s1.TargetScale = bits s2.TargetScale
+    && Standardization.validate ds.Symmetry (Dataset.targets ds) s1 = s1
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
 let ``standardised pooled u-v columns have mean 0 and scale 1 or are constant`` (SmallData ds) =
     let s = Standardization.fit ds
     let z = Standardization.apply s ds
-    let d = ds.Blocks.D
     let width = Dataset.inputWidth ds
-    let pooled j = if j < 2 * d then Array.append (Dataset.column z (j % d)) (Dataset.column z (j % d + d)) else Dataset.column z j
+    let pooled j =
+        let partner = Symmetry.swapColumn ds.Symmetry j
+        if partner <> j then Array.append (Dataset.column z j) (Dataset.column z partner) else Dataset.column z j
     [ 0 .. width - 1 ] |> List.forall (fun j ->
         let c = pooled j
         let m = Array.average c
@@ -148,10 +183,15 @@ let ``data at the ends of the float range standardise like the same data at unit
         let sb = Standardization.fit scaledData
         let close (a: float) (b: float) = abs (a - b) <= 1e-9 * (abs a + abs b) + factor * 1e-300
         let scaled (unit: float) (other: float) = (unit = 1.0 && other = 1.0) || close (unit * factor) other
+        // A mean is close relative to its own size and to the column's spread: a mean that is exactly 0 at unit
+        // scale (a target column summing to 0) comes out as a rounding error of the scaled sums, a tiny fraction
+        // of the scaled column's spread.
+        let closeMean (unitMean: float) (mean: float) (scale: float) =
+            abs (unitMean * factor - mean) <= 1e-9 * (abs (unitMean * factor) + abs mean + scale) + factor * 1e-300
         Array.forall2 (fun (a: float) b -> close (a * factor) b) s.InputMean sb.InputMean
         && Array.forall2 scaled s.InputScale sb.InputScale
-        && close (s.TargetMean * factor) sb.TargetMean
-        && scaled s.TargetScale sb.TargetScale
+        && Array.forall id (Array.map3 closeMean s.TargetMean sb.TargetMean sb.TargetScale)
+        && Array.forall2 scaled s.TargetScale sb.TargetScale
         && bits (Standardization.fit (Dataset.swap scaledData)).InputScale = bits sb.InputScale)
 
 [<Fact>]
@@ -159,36 +199,36 @@ let ``a constant column of many rows gets scale 1 though its computed mean is of
     for value in [ 0.1; 0.017; 0.3; 1e-5; 123.456 ] do
         let rows = 100_000
         let x = Array.init (rows * 3) (fun i -> if i % 3 = 2 then value else float (i % 7))
-        let ds = Dataset.ofArrays { D = 1; K = 1 } x (Array.create rows value)
+        let ds = Dataset.ofArrays (Symmetry.blocks 1 1) x (Array.create rows value)
         let s = Standardization.fit ds
         Assert.Equal(1.0, s.InputScale.[2])
-        Assert.Equal(1.0, s.TargetScale)
+        Assert.Equal<float[]>([| 1.0 |], s.TargetScale)
 
 [<Fact>]
 let ``a small spread far from zero is data, not rounding: it gets its own scale`` () =
     // 1e6 + 1e-7·t and 1e9 + 1e-3·t: spreads of 1e-13 and 1e-12 relative to the mean, thousands of ulps.
     let t = Random.uniforms (Random.key 4) 2000 -1.0 1.0
     let x = Array.init 3000 (fun i -> let r = i / 3 in if i % 3 = 2 then 1e9 + 1e-3 * t.[r] else t.[(r + i % 3) % 2000])
-    let ds = Dataset.ofArrays { D = 1; K = 1 } x (Array.init 1000 (fun r -> 1e6 + 1e-7 * t.[r]))
+    let ds = Dataset.ofArrays (Symmetry.blocks 1 1) x (Array.init 1000 (fun r -> 1e6 + 1e-7 * t.[r]))
     let s = Standardization.fit ds
     let spread (values: float[]) =
         let m = Array.average values
         sqrt (values |> Array.averageBy (fun v -> (v - m) * (v - m)))
-    Assert.Equal(spread ds.Y, s.TargetScale, 9)
-    Assert.True(abs (s.TargetScale / spread ds.Y - 1.0) < 1e-3)
+    Assert.Equal(spread ds.Y, s.TargetScale.[0], 9)
+    Assert.True(abs (s.TargetScale.[0] / spread ds.Y - 1.0) < 1e-3)
     let w = Array.init 1000 (fun r -> x.[3 * r + 2])
     Assert.True(abs (s.InputScale.[2] / spread w - 1.0) < 1e-3, $"{s.InputScale.[2]} vs {spread w}")
     // within a few ulps of the mean is rounding: scale 1
-    let ulpsApart = Dataset.ofArrays { D = 1; K = 0 } (Array.init 20 float) (Array.init 10 (fun r -> if r % 2 = 0 then 1e6 else Math.BitIncrement 1e6))
-    Assert.Equal(1.0, (Standardization.fit ulpsApart).TargetScale)
+    let ulpsApart = Dataset.ofArrays (Symmetry.blocks 1 0) (Array.init 20 float) (Array.init 10 (fun r -> if r % 2 = 0 then 1e6 else Math.BitIncrement 1e6))
+    Assert.Equal(1.0, (Standardization.fit ulpsApart).TargetScale.[0])
     // decided on the values, not on the computed spread: 10 000 rows of 293.15 with one a unit in the last
     // place above (the running sum's rounding alone spreads the mean by far more), and 0.1 + 0.2 beside 0.3
     let rows = 10_000
     let kelvin = Array.init (rows * 3) (fun i -> if i % 3 = 2 then (if i = 2 then Math.BitIncrement 293.15 else 293.15) else float (i % 11))
     let mixed = Array.init rows (fun r -> if r % 2 = 0 then 0.1 + 0.2 else 0.3)
-    let s = Standardization.fit (Dataset.ofArrays { D = 1; K = 1 } kelvin mixed)
+    let s = Standardization.fit (Dataset.ofArrays (Symmetry.blocks 1 1) kelvin mixed)
     Assert.Equal(1.0, s.InputScale.[2])
-    Assert.Equal(1.0, s.TargetScale)
+    Assert.Equal(1.0, s.TargetScale.[0])
     Assert.True(Standardization.isConstantUpToRounding mixed)
     // beyond rounding, the scale is the real spread, not the mean's rounding error: 100 000 readings of 293.15
     // with one 1000 ulps off (standard deviation ≈ 1.8e-13; the mean of a running sum is off by far more)
@@ -197,8 +237,8 @@ let ``a small spread far from zero is data, not rounding: it gets its own scale`
     let exact =
         let d = 1000.0 * (Math.BitIncrement 293.15 - 293.15)   // the one deviation, in exact terms
         d * sqrt (float (n - 1)) / float n
-    let fitted = Standardization.fit (Dataset.ofArrays { D = 1; K = 0 } (Array.init (2 * n) (fun i -> float (i % 9))) readings)
-    Assert.True(abs (fitted.TargetScale / exact - 1.0) < 0.01, $"scale {fitted.TargetScale} vs {exact}")
+    let fitted = Standardization.fit (Dataset.ofArrays (Symmetry.blocks 1 0) (Array.init (2 * n) (fun i -> float (i % 9))) readings)
+    Assert.True(abs (fitted.TargetScale.[0] / exact - 1.0) < 0.01, $"scale {fitted.TargetScale.[0]} vs {exact}")
     Assert.False(Standardization.isConstantUpToRounding [| 1e6; 1e6 + 1e-7 |])
     // at the top of the float range the next double is ∞: a real spread there is still a spread
     Assert.False(Standardization.isConstantUpToRounding [| Double.MaxValue; Double.MaxValue / 2.0 |])
@@ -207,15 +247,42 @@ let ``a small spread far from zero is data, not rounding: it gets its own scale`
 
 [<Fact>]
 let ``constant columns get scale 1 and targets invert`` () =
-    let ds = Dataset.ofArrays { D = 1; K = 1 } [| 2.; 4.; 5.;  2.; 6.; 5.;  2.; 8.; 5. |] [| 1.; 2.; 3. |]
+    let ds = Dataset.ofArrays (Symmetry.blocks 1 1) [| 2.; 4.; 5.;  2.; 6.; 5.;  2.; 8.; 5. |] [| 1.; 2.; 3. |]
     let s = Standardization.fit ds
     Assert.Equal<float[]>([| 4.; 4.; 5. |], s.InputMean)
     Assert.Equal(1.0, s.InputScale.[2])
     Assert.Equal(s.InputScale.[0], s.InputScale.[1])
-    Assert.Equal(sqrt (2.0 / 3.0), s.TargetScale, 12)
-    let y = Standardization.invertTarget s (Standardization.applyTarget s ds.Y)
+    Assert.Equal(sqrt (2.0 / 3.0), s.TargetScale.[0], 12)
+    let y = Standardization.invertTargets s (Standardization.applyTargets s ds.Y)
     Array.iter2 (fun (a: float) b -> Assert.Equal(a, b, 12)) ds.Y y
-    Assert.Equal<float[]>(ds.X, Standardization.applyInputs (Standardization.identity ds.Blocks) ds.Blocks ds.X)
+    Assert.Equal<float[]>(ds.X, Standardization.applyInputs (Standardization.identity ds.Symmetry 1) ds.X)
+    let x = Standardization.invertInputs s (Standardization.applyInputs s ds.X)
+    Array.iter2 (fun (a: float) b -> Assert.Equal(a, b, 12)) ds.X x
+
+[<Fact>]
+let ``each target column gets its own mean and scale, and the standardisation checks its lengths`` () =
+    // targets t1 = 10·r and t2 = −r + 100 over the same rows: means 10·m and 100 − m, scales 10·σ and σ
+    let r = [| 1.; 2.; 3.; 4. |]
+    let ds = Dataset.create (Symmetry.blocks 1 0) [| "a"; "b" |] [| "t1"; "t2" |] (Array.init 8 float) (r |> Array.collect (fun v -> [| 10.0 * v; 100.0 - v |]))
+    let s = Standardization.fit ds
+    let sigma = sqrt 1.25
+    Assert.Equal(25.0, s.TargetMean.[0], 12)
+    Assert.Equal(97.5, s.TargetMean.[1], 12)
+    Assert.Equal(10.0 * sigma, s.TargetScale.[0], 12)
+    Assert.Equal(sigma, s.TargetScale.[1], 12)
+    // applyTargets scales each column by its own numbers, row-major
+    let z = Standardization.applyTargets s ds.Y
+    Assert.Equal((10.0 - 25.0) / (10.0 * sigma), z.[0], 12)
+    Assert.Equal((99.0 - 97.5) / sigma, z.[1], 12)
+    let identity = Standardization.identity ds.Symmetry 2
+    Assert.Equal<float[]>(ds.Y, Standardization.applyTargets identity ds.Y)
+    Assert.Equal(s, Standardization.validate ds.Symmetry 2 s)
+    Checks.expectOneLineError [ "2 means and 2 scales for 1 target columns" ] (fun () -> Standardization.validate ds.Symmetry 1 s) |> ignore
+    Checks.expectOneLineError [ "swapped by the symmetry"; "share one mean" ] (fun () ->
+        Standardization.validate ds.Symmetry 2 { s with InputMean = [| 0.0; 1.0 |] }) |> ignore
+    Checks.expectOneLineError [ "target column 1"; "positive scale" ] (fun () ->
+        Standardization.validate ds.Symmetry 2 { s with TargetScale = [| 1.0; 0.0 |] }) |> ignore
+    Checks.expectOneLineError [ "not whole rows of 2 columns" ] (fun () -> Standardization.applyTargets s [| 1.0; 2.0; 3.0 |]) |> ignore
 
 // ---- Targets ------------------------------------------------------------------------------------------
 
@@ -224,7 +291,7 @@ let ``every exchangeable target is invariant under the swap`` (seed: int) =
     Targets.exchangeable |> List.forall (fun t ->
         let ds = Targets.generate t (Random.key seed) 20
         let width = Dataset.inputWidth ds
-        let swapped = Dataset.swapInputs t.Blocks ds.X
+        let swapped = Symmetry.swapRows t.Symmetry ds.X
         Array.init ds.Rows (fun i -> t.Evaluate (Array.sub swapped (i * width) width))
         |> Array.forall2 (fun (a: float) b -> abs (a - b) <= 1e-12) ds.Y)
 
@@ -239,10 +306,10 @@ let ``the control target is not invariant`` (seed: int) =
 [<Fact>]
 let ``targets are finite at degenerate and wide inputs`` () =
     for t in Targets.all do
-        let width = Blocks.inputWidth t.Blocks
+        let width = t.Symmetry.Width
         let rows =
             [ Array.zeroCreate width; Array.create width 1.0; Array.create width -1.0
-              Array.init width (fun j -> if j < t.Blocks.D then 0.3 else 0.3) ]
+              Array.init width (fun j -> if Symmetry.swapColumn t.Symmetry j > j then 0.3 else -0.3) ]
             @ [ for i in 0 .. 199 -> Random.uniforms (Random.key i) width -3.0 3.0 ]
         for r in rows do
             let y = t.Evaluate r
@@ -267,10 +334,12 @@ let ``suite has the required variety`` () =
     let names = Targets.all |> List.map (fun t -> t.Name)
     Assert.Equal(names.Length, List.distinct names |> List.length)
     for n in [ "coulomb"; "triangle_area"; "angle"; "pair_dot"; "gaussian_pair"; "spring" ] do
-        Assert.True((Targets.find n).Blocks = { D = 3; K = 3 })
-    Assert.Contains(Targets.all, fun t -> t.Blocks.D <> 3)
-    Assert.Contains(Targets.all, fun t -> t.Blocks.K = 0)
-    Assert.Contains(Targets.all, fun t -> t.Blocks.D >= 8)
+        Assert.True((Targets.find n).Symmetry.Equals(Symmetry.blocks 3 3))
+        Assert.Equal(Some (3, 3), Symmetry.blockWidths (Targets.find n).Symmetry)
+    let widths (t: Target) = (Symmetry.blockWidths t.Symmetry).Value
+    Assert.Contains(Targets.all, fun t -> fst (widths t) <> 3)
+    Assert.Contains(Targets.all, fun t -> snd (widths t) = 0)
+    Assert.Contains(Targets.all, fun t -> fst (widths t) >= 8)
     Assert.Contains(Targets.all, fun t -> not t.Exchangeable)
     Assert.Equal("spring", (Targets.find " Spring ").Name)
     Assert.True((Targets.tryFind "nope").IsNone)
@@ -286,6 +355,7 @@ let ``generated data are deterministic per key and named`` () =
         Assert.Equal<int64[]>(bits a.Y, bits b.Y)
         Assert.NotEqual<float[]>(a.X, c.X)
         Assert.True(a.X |> Array.forall (fun v -> v >= -1.0 && v < 1.0))
-        Assert.Equal<string[]>(Dataset.defaultInputNames t.Blocks, a.InputNames)
-        Assert.Equal("y", a.TargetName)
+        Assert.Equal<string[]>(Symmetry.defaultNames t.Symmetry, a.InputNames)
+        Assert.Equal<string[]>([| "y" |], a.TargetNames)
+        Assert.True(a.Symmetry.Equals t.Symmetry)
     Assert.Equal<string[]>([| "u1"; "v1"; "w1" |], (Targets.generate (Targets.find "bead_pair") (Random.key 0) 2).InputNames)

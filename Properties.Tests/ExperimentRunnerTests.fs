@@ -120,7 +120,7 @@ let ``a user's CSV with other block widths joins the grid as one more target`` (
               String.Join(",", [ $"row{i}"; inv w; inv y; inv v2; inv u1; inv v1; inv u2 ]) ]
     let path = Path.Combine(Path.GetTempPath(), $"seagull-pairs-{Guid.NewGuid():N}.csv")
     File.WriteAllLines(path, lines)
-    let roles = { U = [ Name "u1"; Name "u2" ]; V = [ Name "v1"; Name "v2" ]; W = [ Name "w1" ]; Y = None }
+    let roles = { U = [ Name "u1"; Name "u2" ]; V = [ Name "v1"; Name "v2" ]; W = [ Name "w1" ]; Y = [] }
     let settings = { tiny with Targets = [ "spring" ]; Variants = [ "mlp-tanh"; "split"; "pooled" ]; Seeds = 2; Data = Some { Path = path; Roles = roles } }
     let outcome = Experiment.run settings ignore CancellationToken.None
     let name = Path.GetFileNameWithoutExtension path
@@ -145,7 +145,7 @@ let ``the recorded CSV columns can be pasted into a shell, names with commas and
     Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "odd.csv")
         File.WriteAllLines(path, [ "\"u,1\",\"v,1\",w x,@y"; "1,2,3,4"; "2,1,3,5"; "0,1,2,6"; "5,4,3,7" ])
-        let roles = { U = [ Name "u,1" ]; V = [ Name "v,1" ]; W = [ Name "w x" ]; Y = Some (Name "@y") }
+        let roles = { U = [ Name "u,1" ]; V = [ Name "v,1" ]; W = [ Name "w x" ]; Y = [ Name "@y" ] }
         let config = Experiment.plan { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = roles } }
         let columns = config.Options |> List.find (fun (k, _) -> k = "data_columns") |> snd
         // (a value starting with @ would be read as a response file: --y=@y)
@@ -160,7 +160,7 @@ let ``a data set in memory joins the grid like a CSV file`` () =
     Assert.Equal<string list>([ "spring"; "beads" ], config.Targets)
     Assert.Equal(Some "beads (in memory)", config.DataFile)
     Assert.DoesNotContain("data_sha256", config.Options |> List.map fst)
-    let both = { tiny with DataSet = Some ("beads", ds); Data = Some { Path = "x.csv"; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = None } } }
+    let both = { tiny with DataSet = Some ("beads", ds); Data = Some { Path = "x.csv"; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] } } }
     Assert.Contains("not both", (Assert.Throws<SeagullException>(fun () -> Experiment.plan both |> ignore)).Message)
     Assert.Contains("like the built-in target 'spring'",
         (Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Targets = [ "spring" ]; DataSet = Some ("Spring", ds) } |> ignore)).Message)
@@ -173,7 +173,7 @@ let ``a CSV read from a pipe is called data, as the pipe has no name of its own`
         let fd = server.ClientSafePipeHandle.DangerousGetHandle().ToInt32()
         let text = "u1,v1,w1,y\n" + String.Join("\n", [ for i in 0 .. 29 -> $"{i % 7},{i % 5},{i % 3},{i % 7 + i % 5}" ]) + "\n"
         let writer = Threading.Tasks.Task.Run(fun () -> (use w = new IO.StreamWriter(server) in w.Write text))
-        let roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = None }
+        let roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [] }
         let config = Experiment.plan { tiny with Targets = []; Data = Some { Path = $"/proc/self/fd/{fd}"; Roles = roles } }
         Assert.True(writer.Wait(TimeSpan.FromSeconds 60.0))
         Assert.Equal<string list>([ "data" ], config.Targets)
@@ -189,7 +189,7 @@ let ``a CSV with a constant target is refused before any cell trains`` () =
     Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "flat.csv")
         File.WriteAllLines(path, [ "u1,v1,y"; "1,2,7"; "3,4,7"; "5,6,7"; "7,8,7" ])
-        let settings = { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = None } } }
+        let settings = { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] } } }
         let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan settings |> ignore)
         Assert.Contains("flat.csv': the target 'y' is 7 in all 4 rows", e.Message))
 
@@ -233,3 +233,34 @@ let ``the default grid is the reference protocol`` () =
     Assert.Equal((8000, 4000, 200, 128), (config.TrainSamples, config.TestSamples, config.Epochs, config.BatchSize))
     Assert.Equal<int list>([ 64; 64 ], config.HiddenWidths)
     Assert.Equal<int list>([ 0 .. 4 ], config.Seeds)
+
+[<Fact>]
+let ``a data set of two targets joins the grid: every variant fits both, exact designs stay exact`` () =
+    // y₁ = |u − v|², y₂ = 10·w·(u + v): both exchangeable
+    let rows = 240
+    let x = Random.uniforms (Random.key 12) (rows * 3) -1.0 1.0
+    let y = Array.init rows (fun i -> let u, v, w = x.[3 * i], x.[3 * i + 1], x.[3 * i + 2] in [| (u - v) ** 2.0; 10.0 * w * (u + v) |]) |> Array.concat
+    let ds = Dataset.create (Symmetry.blocks 1 1) [| "u1"; "v1"; "w1" |] [| "distance"; "energy" |] x y
+    let settings = { tiny with Targets = []; Variants = [ "mlp-tanh"; "split"; "pooled"; "augment" ]; Seeds = 1; DataSet = Some ("pairs", ds) }
+    let outcome = Experiment.run settings ignore CancellationToken.None
+    Assert.Equal(4, outcome.Results.Length)
+    for c in outcome.Results do
+        Assert.Equal("pairs", c.Target)
+        Assert.True(Double.IsFinite c.TestMse && c.TestMse > 0.0, $"{c.Variant}: {c.TestMse}")
+        if c.Variant = "split" || c.Variant = "pooled" then Assert.Equal(0.0, c.InvarianceError)
+        else Assert.True(c.InvarianceError > 0.0)
+    Assert.Contains(("data_columns", "--u u1 --v v1 --w w1 --y distance,energy"), outcome.Config.Options)
+
+/// CORE BUG (Core.Fs/Experiment/Runner.fs, `configOf`): the recorded `data_columns` take u, v and w to be the
+/// data set's first d, next d and last k columns, which holds for blocks only. A data set in memory with another
+/// symmetry (an image mirror, a permutation) is recorded with the wrong columns in its roles: here u = pixel1,
+/// v = pixel3, w = pixel2 (3×1 images mirrored left-right), recorded as --u pixel1 --v pixel2 --w pixel3.
+[<Fact>]
+let ``CORE BUG: the recorded columns of a data set with an image mirror name its u, v and w`` () =
+    let s = Symmetry.mirror LeftRight 3 1 1
+    let x = Random.uniforms (Random.key 13) (60 * 3) -1.0 1.0
+    let y = Array.init 60 (fun i -> x.[3 * i] * x.[3 * i + 2] + x.[3 * i + 1])
+    let ds = Dataset.create s [| "pixel1"; "pixel2"; "pixel3" |] [| "y" |] x y
+    let config = Experiment.plan { tiny with Targets = []; Variants = [ "mlp-tanh" ]; DataSet = Some ("image", ds) }
+    let columns = config.Options |> List.find (fun (k, _) -> k = "data_columns") |> snd
+    Assert.Equal("--u pixel1 --v pixel3 --w pixel2 --y y", columns)

@@ -173,11 +173,11 @@ let ``grad agrees with numericalGrad for every activation`` (name: string) =
 [<Theory; InlineData("mlp"); InlineData("split"); InlineData("pooled"); InlineData("symmetrized")>]
 let ``a network's parameter gradient agrees with finite differences through flatten and unflatten`` (architecture: string) =
     let spec =
-        { NetworkSpec.create (NetworkSpec.parseArchitecture architecture) { D = 2; K = 1 } [ 6; 4 ] [ Activation.seagull; Activation.tanh ] with
-            Precision = Float64 }
+        Architectures.build architecture (Symmetry.blocks 2 1)
+            { Architectures.options [ 6; 4 ] [ Activation.seagull; Activation.tanh ] with Outputs = 2; Precision = Float64 }
     let p = Network.init spec (Random.key 11)
     let x = Tensor.ofArray Float64 [| 9; 5 |] (Random.uniforms (Random.key 12) 45 -2.0 2.0)
-    let y = Tensor.vector Float64 (Random.uniforms (Random.key 13) 9 -1.0 1.0)
+    let y = Tensor.ofArray Float64 [| 9; 2 |] (Random.uniforms (Random.key 13) 18 -1.0 1.0)
     let loss (q: Params) = Loss.mse (Network.apply spec q x) y
     let _, g = Params.valueAndGrad loss p
     let numeric = Diff.numericalGrad (fun v -> loss (Params.unflatten p (Tensor.toArray v))) (Tensor.vector Float64 (Params.flatten p))
@@ -221,10 +221,10 @@ let ``valueAndGrad on a parameter tree returns a tree of the same shape and the 
 
 [<Fact>]
 let ``grad and valueAndGrad give the same bits from many threads at once`` () =
-    let spec = { NetworkSpec.create Pooled { D = 2; K = 1 } [ 16; 8 ] [ Activation.cos; Activation.gelu ] with Precision = Float64 }
+    let spec = Architectures.pooled (Symmetry.blocks 2 1) { Architectures.options [ 16; 8 ] [ Activation.cos; Activation.gelu ] with Precision = Float64 }
     let p = Network.init spec (Random.key 5)
     let x = Tensor.ofArray Float64 [| 40; 5 |] (Random.uniforms (Random.key 6) 200 -3.0 3.0)
-    let y = Tensor.vector Float64 (Random.uniforms (Random.key 7) 40 -1.0 1.0)
+    let y = Tensor.ofArray Float64 [| 40; 1 |] (Random.uniforms (Random.key 7) 40 -1.0 1.0)
     let networkLoss (q: Params) = Loss.mse (Network.apply spec q x) y
     let tensorLoss (t: Tensor) = Tensor.sum (Tensor.exp (Tensor.matmul t (Tensor.transpose t)) * 0.01)
     let jobs : (unit -> float[]) [] =

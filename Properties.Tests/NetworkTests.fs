@@ -12,30 +12,30 @@ let private invariant architecture precision =
     Prop.forAll (Arb.fromGen (networkCase architecture precision)) swapInvariance
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 150)>]
-let ``split is exactly swap-invariant in float32`` () = invariant Split Float32
+let ``split is exactly swap-invariant in float32`` () = invariant "split" Float32
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 150)>]
-let ``split is exactly swap-invariant in float64`` () = invariant Split Float64
+let ``split is exactly swap-invariant in float64`` () = invariant "split" Float64
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 150)>]
-let ``pooled is exactly swap-invariant in float32`` () = invariant Pooled Float32
+let ``pooled is exactly swap-invariant in float32`` () = invariant "pooled" Float32
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 150)>]
-let ``pooled is exactly swap-invariant in float64`` () = invariant Pooled Float64
+let ``pooled is exactly swap-invariant in float64`` () = invariant "pooled" Float64
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 150)>]
-let ``symmetrized is exactly swap-invariant in float32`` () = invariant Symmetrized Float32
+let ``symmetrized is exactly swap-invariant in float32`` () = invariant "symmetrized" Float32
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 150)>]
-let ``symmetrized is exactly swap-invariant in float64`` () = invariant Symmetrized Float64
+let ``symmetrized is exactly swap-invariant in float64`` () = invariant "symmetrized" Float64
 
 [<Fact>]
 let ``for mlp the invariance property finds a counterexample and shows the row`` () =
-    let e = Assert.ThrowsAny<Exception>(fun () -> Generators.check 100 (invariant Mlp Float64))
+    let e = Assert.ThrowsAny<Exception>(fun () -> Generators.check 100 (invariant "mlp" Float64))
     Assert.Contains("but f(v,u,w) =", e.Message)
     Assert.Contains("mlp ", e.Message)
     // the bool form agrees with the Property form
-    Assert.ThrowsAny<Exception>(fun () -> Generators.check 100 (Prop.forAll (Arb.fromGen (networkCase Mlp Float64)) isSwapInvariantBitwise)) |> ignore
+    Assert.ThrowsAny<Exception>(fun () -> Generators.check 100 (Prop.forAll (Arb.fromGen (networkCase "mlp" Float64)) isSwapInvariantBitwise)) |> ignore
 
 // ---- the reuse the README describes: an activation of one's own --------------------------------------
 
@@ -56,20 +56,26 @@ let ``the reusable parity check fails an activation even only up to rounding`` (
 
 [<Fact>]
 let ``networks built on a custom even activation are exactly invariant`` () =
-    for architecture in [ Split; Pooled; Symmetrized ] do
+    for architecture in [ "split"; "pooled"; "symmetrized" ] do
         for precision in [ Float32; Float64 ] do
             Generators.check 40 (Prop.forAll (Arb.fromGen (networkCaseWith (Gen.constant ratio) (Gen.constant ratio) architecture precision)) swapInvariance)
 
 [<Fact>]
 let ``split with a non-even branch activation is not invariant and is not guaranteed`` () =
-    let spec = { NetworkSpec.create Split { D = 2; K = 1 } [ 6; 4 ] [ Activation.tanh ] with Even = Activation.tanh; Precision = Float64 }
+    let spec = Architectures.split (Symmetry.blocks 2 1) { Architectures.options [ 6; 4 ] [ Activation.tanh ] with Even = Activation.tanh; Precision = Float64 }
     let c = { Spec = spec; Seed = 3; Rows = 5; Inputs = Random.uniforms (Random.key 9) 25 -1.0 1.0 }
     Assert.False(isSwapInvariantBitwise c)
-    Assert.False(NetworkSpec.isExactlyInvariant spec)
+    Assert.False(Network.isExactlyInvariant spec)
+    // the same network with an even branch activation is both
+    let even = Architectures.split (Symmetry.blocks 2 1) { Architectures.options [ 6; 4 ] [ Activation.tanh ] with Precision = Float64 }
+    Assert.True(isSwapInvariantBitwise { c with Spec = even })
+    Assert.True(Network.isExactlyInvariant even)
+
+let private blocks33 = Symmetry.blocks 3 3
 
 [<Fact>]
 let ``init follows nn.Linear's default bounds and is deterministic per key`` () =
-    let spec = NetworkSpec.create Mlp { D = 3; K = 3 } [ 64; 64 ] [ Activation.tanh ]
+    let spec = Architectures.mlp blocks33 (Architectures.options [ 64; 64 ] [ Activation.tanh ])
     let p = Network.init spec (Random.key 5)
     Assert.True(Params.equal p (Network.init spec (Random.key 5)))
     Assert.False(Params.equal p (Network.init spec (Random.key 6)))
@@ -83,14 +89,20 @@ let ``init follows nn.Linear's default bounds and is deterministic per key`` () 
 
 [<Fact>]
 let ``the parameter tree of each architecture matches its description`` () =
-    let b = { D = 2; K = 1 }
-    let count arch = Params.count (Network.init (NetworkSpec.create arch b [ 8; 4 ] [ Activation.seagull; Activation.tanh ]) (Random.key 0))
-    Assert.Equal(5 * 8 + 8 + 8 * 4 + 4 + 4 + 1, count Mlp)
-    Assert.Equal(count Mlp, count Symmetrized)
+    let b = Symmetry.blocks 2 1
+    let count name = Params.count (Network.init (Architectures.build name b (Architectures.options [ 8; 4 ] [ Activation.seagull; Activation.tanh ])) (Random.key 0))
+    Assert.Equal(5 * 8 + 8 + 8 * 4 + 4 + 4 + 1, count "mlp")
+    Assert.Equal(count "mlp", count "symmetrized")
     // split: sum branch (d + k → 4, bias) and difference branch (d → 4, no bias)
-    Assert.Equal(3 * 4 + 4 + 2 * 4 + 8 * 4 + 4 + 4 + 1, count Split)
+    Assert.Equal(3 * 4 + 4 + 2 * 4 + 8 * 4 + 4 + 4 + 1, count "split")
     // pooled with sum+absdiff: first layer 5 → 8, next layer sees 16
-    Assert.Equal(5 * 8 + 8 + 16 * 4 + 4 + 4 + 1, count Pooled)
+    Assert.Equal(5 * 8 + 8 + 16 * 4 + 4 + 4 + 1, count "pooled")
+    // the paths name the tree's parts
+    let paths name = Params.paths (Network.init (Architectures.build name b (Architectures.options [ 8; 4 ] [ Activation.seagull; Activation.tanh ])) (Random.key 0))
+    Assert.Equal<string list>([ "layer1/weight"; "layer1/bias"; "layer2/weight"; "layer2/bias"; "layer3/weight"; "layer3/bias" ], paths "mlp")
+    Assert.Equal<string list>(paths "mlp" |> List.map (fun p -> "inner/" + p), paths "symmetrized")
+    Assert.Equal<string list>([ "sum/weight"; "sum/bias"; "difference/weight"; "next/layer1/weight"; "next/layer1/bias"; "next/layer2/weight"; "next/layer2/bias" ], paths "split")
+    Assert.Equal<string list>([ "inner/weight"; "inner/bias"; "next/layer1/weight"; "next/layer1/bias"; "next/layer2/weight"; "next/layer2/bias" ], paths "pooled")
 
 [<Fact>]
 let ``bad specs fail with one-line messages`` () =
@@ -98,15 +110,17 @@ let ``bad specs fail with one-line messages`` () =
         let e = Assert.Throws<SeagullException>(fun () -> f () |> ignore)
         Assert.Contains(part, e.Message)
         Assert.DoesNotContain("\n", e.Message)
-    fails (fun () -> box (NetworkSpec.create Mlp { D = 0; K = 1 } [ 4 ] [ Activation.tanh ])) "width"
-    fails (fun () -> box (NetworkSpec.create Mlp { D = 1; K = 1 } [] [ Activation.tanh ])) "hidden"
-    fails (fun () -> box (NetworkSpec.create Mlp { D = 1; K = 1 } [ 4; 4; 4 ] [ Activation.tanh; Activation.relu ])) "3 activations"
-    fails (fun () -> box (NetworkSpec.create Split { D = 1; K = 1 } [ 1 ] [ Activation.tanh ])) "split"
-    fails (fun () -> box (NetworkSpec.parseArchitecture "resnet")) "unknown architecture"
-    fails (fun () -> box (NetworkSpec.create Mlp { D = 3; K = 3 } [ 50000; 50000 ] [ Activation.tanh ])) "a 50000×50000 layer does not fit"
-    fails (fun () -> box (NetworkSpec.create Pooled { D = 1; K = 0 } [ 40000; 30000 ] [ Activation.tanh ])) "a 80000×30000 layer"
-    fails (fun () -> box (NetworkSpec.create Mlp { D = 1; K = 0 } [ 40000; 40000; 40000; 40000 ] [ Activation.tanh ])) "parameters (at most"
-    let spec = NetworkSpec.create Mlp { D = 1; K = 1 } [ 4 ] [ Activation.tanh ]
+    let tanh = Architectures.options [ 4 ] [ Activation.tanh ]
+    fails (fun () -> box (Architectures.mlp (Symmetry.blocks 0 1) tanh)) "width"
+    fails (fun () -> box (Architectures.mlp (Symmetry.blocks 1 1) (Architectures.options [] [ Activation.tanh ]))) "hidden"
+    fails (fun () -> box (Architectures.mlp (Symmetry.blocks 1 1) (Architectures.options [ 4; 4; 4 ] [ Activation.tanh; Activation.relu ]))) "3 activations"
+    fails (fun () -> box (Architectures.split (Symmetry.blocks 1 1) (Architectures.options [ 1 ] [ Activation.tanh ]))) "split"
+    fails (fun () -> box (Architectures.build "resnet")) "unknown architecture"
+    fails (fun () -> box (Architectures.mlp (Symmetry.blocks 1 1) { tanh with Outputs = 0 })) "at least 1 output"
+    fails (fun () -> box (Architectures.mlp blocks33 (Architectures.options [ 50000; 50000 ] [ Activation.tanh ]))) "a 50000×50000 layer does not fit"
+    fails (fun () -> box (Architectures.pooled (Symmetry.blocks 1 0) (Architectures.options [ 40000; 30000 ] [ Activation.tanh ]))) "a 80000×30000 layer"
+    fails (fun () -> box (Architectures.mlp (Symmetry.blocks 1 0) (Architectures.options [ 40000; 40000; 40000; 40000 ] [ Activation.tanh ]))) "parameters (at most"
+    let spec = Architectures.mlp (Symmetry.blocks 1 1) tanh
     fails (fun () -> box (Network.apply spec (Network.init spec (Random.key 0)) (Tensor.zeros Float32 [| 2; 4 |]))) "expected shape [rows, 3]"
 
 [<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 100)>]
@@ -116,13 +130,38 @@ let ``the parameter count from the shape alone equals the count of the drawn par
 
 [<Fact>]
 let ``a network that cannot fit in memory is refused before its parameters are drawn`` () =
-    NetworkSpec.requireMemory (NetworkSpec.create Mlp { D = 3; K = 3 } [ 64; 64 ] [ Activation.tanh ]) 2
-    let wide = NetworkSpec.create Mlp { D = 3; K = 3 } [ 2000; 2000 ] [ Activation.tanh ]
-    let e = Assert.Throws<SeagullException>(fun () -> NetworkSpec.requireMemory wide 100_000)
-    Assert.StartsWith("100000 mlp 9→2000(tanh)→2000(tanh)→1 float32 networks: about ", e.Message)
+    Network.requireMemory (Architectures.mlp blocks33 (Architectures.options [ 64; 64 ] [ Activation.tanh ])) 2
+    let wide = Architectures.mlp blocks33 (Architectures.options [ 2000; 2000 ] [ Activation.tanh ])
+    let e = Assert.Throws<SeagullException>(fun () -> Network.requireMemory wide 100_000)
+    Assert.StartsWith("100000 9→2000(tanh)→2000(tanh)→1 float32 networks: about ", e.Message)
     Assert.Contains("GB of memory needed", e.Message)
 
 [<Fact>]
 let ``describe names the layers`` () =
-    let spec = NetworkSpec.create Mlp { D = 3; K = 3 } [ 64; 64 ] [ Activation.seagull; Activation.tanh ]
-    Assert.Equal("mlp 9→64(seagull)→64(tanh)→1 float32", NetworkSpec.describe spec)
+    let o = Architectures.options [ 64; 64 ] [ Activation.seagull; Activation.tanh ]
+    Assert.Equal("9→64(seagull)→64(tanh)→1 float32", Network.describe (Architectures.mlp blocks33 o))
+    Assert.Equal("9→symmetrize(64(seagull)→64(tanh)→1) float32", Network.describe (Architectures.symmetrized blocks33 o))
+    Assert.Equal("9→split(u+v,w: 32(seagull) | u−v: 32(seagull, no bias))→64(tanh)→1 float32", Network.describe (Architectures.split blocks33 o))
+    Assert.Equal("9→pool(64(seagull); sum+absdiff)→64(tanh)→1 float32", Network.describe (Architectures.pooled blocks33 o))
+    Assert.Equal("9→split(u+v,w: 32(tanh) | u−v: 32(seagull, no bias))→64(tanh)→1 float32",
+                 Network.describe (Architectures.split blocks33 (Architectures.options [ 64; 64 ] [ Activation.tanh ])))
+    Assert.Equal("9→pool(64(seagull); sum)→64(tanh)→2 float64",
+                 Network.describe (Architectures.pooled blocks33 { o with Pooling = PoolSum; Outputs = 2; Precision = Float64 }))
+
+[<Fact>]
+let ``every dense layer's activation is listed with its path and its declared and measured parity`` () =
+    let s = Symmetry.blocks 2 1
+    let o = { Architectures.options [ 6; 4 ] [ Activation.relu; Activation.tanh ] with Even = Activation.gaussian }
+    let layers spec = Evaluation.activationParities spec |> List.map (fun a -> a.Layer, a.Name, a.Declared, a.Measured)
+    Assert.Equal<(string * string * Parity * Parity) list>(
+        [ "sum", "relu", Neither, Neither; "difference", "gaussian", Even, Even; "next/layer1", "tanh", Odd, Odd; "next/layer2", "identity", Odd, Odd ],
+        layers (Architectures.split s o))
+    Assert.Equal<(string * string * Parity * Parity) list>(
+        [ "inner/layer1", "relu", Neither, Neither; "inner/layer2", "tanh", Odd, Odd; "inner/layer3", "identity", Odd, Odd ],
+        layers (Architectures.symmetrized s o))
+    Assert.Equal<string list>([ "inner"; "next/layer1"; "next/layer2" ], Network.activations (Architectures.pooled s o) |> List.map fst)
+    Assert.Equal<string list>([ "layer1"; "layer2"; "layer3" ], Network.activations (Architectures.mlp s o) |> List.map fst)
+    // a custom activation's parity is measured
+    let rounded = Activation.custom "sq1" (fun z -> (z + 1.0) * (z + 1.0) - 2.0 * z)
+    let parities = Evaluation.activationParities (Architectures.split s { o with Even = rounded })
+    Assert.Equal(Neither, (parities |> List.find (fun a -> a.Layer = "difference")).Measured)

@@ -246,16 +246,23 @@ let ``a dense layer adds its bias to every row of the product exactly`` () =
         }
     Prop.forAll (Arb.fromGen case) (fun (x, w, b) ->
         let p = Params.group [ "weight", Leaf w; "bias", Leaf b ]
-        let got = Tensor.toArray (Layer.dense Activation.identity p x)
-        let product = Tensor.toArray (Tensor.matmul x w)
         let bias = Tensor.toArray b
         let cols = bias.Length
+        // a dense layer as a network of its own (3 inputs: u, v and w of width 1)
+        let dense withBias = { Symmetry = Symmetry.blocks 1 1; Layers = Dense (cols, Activation.identity, withBias); Precision = x.Dtype }
+        let got = Tensor.toArray (Network.apply (dense true) p x)
+        let product = Tensor.toArray (Tensor.matmul x w)
         let expected =
             product |> Array.mapi (fun i v ->
                 match x.Dtype with
                 | Float32 -> float (float32 v + float32 bias.[i % cols])
                 | Float64 -> v + bias.[i % cols])
-        expect (bitwiseEqual got expected) "x·W + b")
+        // the fused kernel (DenseLayer.apply) and the bias-free layer: the product exactly
+        let fused = Tensor.toArray (DenseLayer.apply Activation.identity p x)
+        let noBias = Tensor.toArray (Network.apply (dense false) (Params.group [ "weight", Leaf w ]) x)
+        expect (bitwiseEqual got expected) "x·W + b"
+        .&. expect (bitwiseEqual fused expected) "fused x·W + b"
+        .&. expect (bitwiseEqual noBias product) "x·W without a bias")
 
 [<Property(Replay = Generators.Replay, MaxTest = 100)>]
 let ``transpose, sliceColumns and takeRows move elements exactly like naive loops`` () =

@@ -16,5 +16,5 @@ let ``ratio is exactly even in both precisions`` () =
 
 [<Property(Replay = Generators.Replay, MaxTest = 100)>]
 let ``split on ratio is exactly invariant`` () =
-    Prop.forAll (Arb.fromGen (NetworkGenerators.networkCaseWith (Gen.constant ratio) (Gen.constant ratio) Split Float32))
+    Prop.forAll (Arb.fromGen (NetworkGenerators.networkCaseWith (Gen.constant ratio) (Gen.constant ratio) "split" Float32))
                 NetworkGenerators.swapInvariance
