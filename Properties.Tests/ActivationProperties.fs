@@ -66,7 +66,7 @@ let ``declared parity agrees with measured parity`` (name: string) =
 
 [<Fact>]
 let ``custom activations get their parity measured, not declared`` () =
-    Assert.Equal(Even, (Activation.custom "seagull" (fun z -> log (1.0 + z * z))).Declared)
+    Assert.Equal(Even, (Activation.custom "seagull_by_formula" (fun z -> log (1.0 + z * z))).Declared)
     Assert.Equal(Odd, (Activation.custom "cube" (fun z -> z * z * z)).Declared)
     Assert.Equal(Neither, (Activation.custom "shifted_square" (fun z -> z * z + z)).Declared)
     // Even only up to rounding is not even: (z + 1)² − 2z differs from its mirror in the last bit
@@ -126,7 +126,7 @@ let ``seagull's derivative is 2x over 1 + x² for every finite x`` (precision: s
 
 [<Fact>]
 let ``the engine's derivative of a custom log(1 + x²) equals the built-in seagull's to 1e-12`` () =
-    let custom = Activation.custom "seagull" (fun x -> log (1.0 + x * x))
+    let custom = Activation.custom "seagull_by_formula" (fun x -> log (1.0 + x * x))
     let values = Gen.oneof [ Generators.bounded -50.0 50.0; Generators.normalFloat 1e6 ]
     Generators.check 200 (Prop.forAll (Arb.fromGen (Gen.arrayOfLength 24 values)) (fun xs ->
         let engine = derivativeValues Float64 custom xs

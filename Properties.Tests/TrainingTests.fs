@@ -620,11 +620,9 @@ let ``augmentation trains on the rows and their swapped copies`` () =
     Assert.Equal(2, curve.History.Length)
     Assert.Equal(Some (bits (Evaluation.mse fitted test).[0]), (List.last curve.History).Monitor |> Option.map bits)
 
-/// CORE BUG (Core.Fs/Training/Train.fs, `fit`): the training targets may be one value per row (they are
-/// reshaped to rows × 1), but the validation targets are not reshaped, so the same form of targets given as
-/// `Validation` fails at the end of the first epoch: "mse: prediction shape [50, 1] differs from target shape [50]".
+/// Targets of one value per row are one output per row, for the validation part as for the training data.
 [<Fact>]
-let ``CORE BUG: validation targets of one value per row are taken like the training targets`` () =
+let ``validation targets of one value per row are taken like the training targets`` () =
     let spec = mlp [ 6 ] [ Activation.tanh ]
     let x = Tensor.ofArray Float32 [| 200; 9 |] (Array.sub train.X 0 1800)
     let y = Tensor.vector Float32 (Array.sub train.Y 0 200)
@@ -644,7 +642,9 @@ let ``bad training options and data are refused in one line before any step`` ()
           { Train.defaults with BatchSize = 0 }, "batch size must be ≥ 1, got 0"
           { Train.defaults with Optimizer = Sgd(0.0, 0.9) }, "learning rate must be a positive number, got 0"
           { Train.defaults with Optimizer = Adam(nan, 0.9, 0.999, 1e-8) }, "learning rate must be a positive number, got NaN"
-          { Train.defaults with Patience = Some 0 }, "patience must be ≥ 1, got 0" ] do
+          { Train.defaults with Patience = Some 0 }, "patience must be ≥ 1, got 0"
+          { Train.defaults with Patience = Some 3 }, "patience needs validation data"
+          { Train.defaults with Optimizer = Sgd(0.01, 1.0) }, "momentum must be in [0, 1), got 1" ] do
         Checks.expectOneLineError [ part ] (fun () -> run o x y) |> ignore
     Checks.expectOneLineError [ "10 input rows but 9 target rows" ] (fun () -> run Train.defaults x (Tensor.ofArray Float32 [| 9; 1 |] (Array.sub train.Y 0 9))) |> ignore
     // the largest invariance error over the outputs

@@ -193,19 +193,18 @@ module Experiment =
             sources |> List.collect (function
                 | Csv (_, ds, sha) ->
                     let train, test = Dataset.splitSizes ds.Rows (csvTestFraction s)
-                    let d = ds.Symmetry.UColumns.Length
-                    let k = ds.Symmetry.WColumns.Length
                     // As a shell command line takes them: a name with a comma or a quote in list quotes, and an
                     // argument with spaces or shell characters in single quotes.
                     let shell (t: string) =
                         if t |> Seq.exists (fun c -> Char.IsWhiteSpace c || "'\"$`\\!*?;&|<>()[]{}#~".Contains c) then "'" + t.Replace("'", "'\\''") + "'" else t
                     // (a leading @ would make the command line read a response file)
                     let item (n: string) = if n.StartsWith "@" then Csv.quoted n else Csv.listItem n
-                    let names (a: int) (n: int) = shell (String.Join(",", ds.InputNames.[a .. a + n - 1] |> Array.map item))
+                    let names (columns: int[]) = shell (String.Join(",", columns |> Array.map (fun j -> item ds.InputNames.[j])))
+                    let symmetry = ds.Symmetry
                     // What a rerun needs besides the options: the columns in their roles and the file's bytes.
                     [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"
                       let targets = shell (String.Join(",", ds.TargetNames |> Array.map Csv.listItem))
-                      "data_columns", $"--u {names 0 d} --v {names d d}" + (if k > 0 then $" --w {names (2 * d) k}" else "") + (if targets.StartsWith "@" then $" --y={targets}" else $" --y {targets}")
+                      "data_columns", $"--u {names symmetry.UColumns} --v {names symmetry.VColumns}" + (if symmetry.WColumns.Length > 0 then $" --w {names symmetry.WColumns}" else "") + (if targets.StartsWith "@" then $" --y={targets}" else $" --y {targets}")
                       if sha <> "" then "data_sha256", sha ]
                 | Builtin _ -> [])
         { Targets = sources |> List.map sourceName

@@ -64,6 +64,8 @@ module Evaluation =
     // Predictions for a data set that must have rows to be measured on, split into one array per target.
     let private predictionsOf (arena: Kernels.StepArena) (strict: bool) (model: Model) (data: Dataset) =
         if data.Rows < 1 then Fail.with' "evaluate: the data set is empty"
+        if not (data.Symmetry.Equals model.Spec.Symmetry) then
+            Fail.with' $"evaluate: the data's inputs are {data.Symmetry} but the model expects {model.Spec.Symmetry}"
         if data.TargetNames.Length <> model.TargetNames.Length then
             Fail.with' $"evaluate: the data has {data.TargetNames.Length} target columns, the model {model.TargetNames.Length} outputs"
         let prediction = Regressor.predictIn arena strict model data.X

@@ -105,8 +105,12 @@ module ModelFile =
     let private readCurrent (reader: JsonReader) (root: JsonElement) (activation: string -> Activation) (stored: (string * float[] * float[]) list) : Model =
         let network = reader.Prop root "" "network"
         let invalid (e: SeagullException) = if e.Message.StartsWith "model file" then raise e else reader.Fail $"has an invalid network: {e.Message}"
+        // Names as they are written, not as a user may type them: a re-spelt name is an edit.
         let precision =
-            try Dtype.parse (reader.Str network "network." "precision") with :? SeagullException as e -> invalid e
+            match reader.Str network "network." "precision" with
+            | "float32" -> Float32
+            | "float64" -> Float64
+            | other -> reader.Fail $"has an invalid network: precision '{other}' (float32 or float64)"
         let symmetry = ModelJson.readSymmetry reader "network.symmetry" (reader.Prop network "network." "symmetry")
         let layers = ModelJson.readLayer reader activation "network.layers" (reader.Prop network "network." "layers")
         let spec = try Network.validate { Symmetry = symmetry; Layers = layers; Precision = precision } with :? SeagullException as e -> invalid e
@@ -151,12 +155,16 @@ module ModelFile =
         if version > formatVersion then
             reader.Fail $"has format version {version}, newer than this Seagull reads ({formatVersion}); upgrade Seagull"
         if version < 1 then reader.Fail $"has an invalid format version {version}"
+        // Format 2 writes built-in names exactly; format 1 was read as users type names (any case, spaces).
+        let builtin (n: string) =
+            if version = 1 then Activation.tryFind n else Activation.catalogue |> List.tryFind (fun a -> a.Name = n)
         let activation (n: string) =
-            match Activation.tryFind n with
+            match builtin n with
             | Some a -> a
             | None ->
                 match customs |> List.tryFind (fun c -> c.Name = n) with
                 | Some a -> a
+                | None when (Activation.tryFind n).IsSome -> reader.Fail $"uses activation '{n}', which is not how a built-in name is written (edited?)"
                 | None -> reader.Fail $"uses activation '{n}', which is not built in: a custom activation, which only code that defines it can load (SwapInvariantRegressor.Load(path, activation))"
         let stored =
             match root.TryGetProperty "customActivations" with

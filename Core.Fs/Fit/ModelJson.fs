@@ -151,9 +151,12 @@ module internal ModelJson =
         | "parallel" -> Parallel (list ())
         | "split" -> Split (readSymmetry r $"{at}.symmetry" (r.Prop v $"{at}." "symmetry"), sub "sum", sub "difference", sub "next")
         | "swapPool" ->
+            // Names as they are written, not as a user may type them: a re-spelt name is an edit.
             let pooling =
-                try Layer.parsePooling (r.Str v $"{at}." "pooling")
-                with :? SeagullException as e when not (e.Message.StartsWith "model file") -> r.Fail $"has an invalid '{at}.pooling': {e.Message}"
+                match r.Str v $"{at}." "pooling" with
+                | name when name = Layer.poolingName PoolSum -> PoolSum
+                | name when name = Layer.poolingName PoolSumAbsDiff -> PoolSumAbsDiff
+                | name -> r.Fail $"has an invalid '{at}.pooling': '{name}' (sum or sum+absdiff)"
             SwapPool (readSymmetry r $"{at}.symmetry" (r.Prop v $"{at}." "symmetry"), sub "inner", pooling, sub "next")
         | "symmetrize" -> Symmetrize (readSymmetry r $"{at}.symmetry" (r.Prop v $"{at}." "symmetry"), sub "inner")
         | other -> r.Fail $"has an unknown layer '{other}' at '{path}' (dense, chain, parallel, split, swapPool or symmetrize)"

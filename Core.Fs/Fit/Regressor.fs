@@ -131,6 +131,8 @@ module Regressor =
     let internal predictIn (arena: Kernels.StepArena) (strict: bool) (model: Model) (x: float[]) : float[] =
         let width = model.Spec.Symmetry.Width
         let outputs = model.TargetNames.Length
+        if outputs <> Network.outputs model.Spec then
+            Fail.with' $"predict: the model names {outputs} targets but its network has {Network.outputs model.Spec} outputs"
         if x.Length % width <> 0 then Fail.with' $"predict: {x.Length} values do not form rows of width {width}"
         if x |> Array.exists (fun v -> not (Double.IsFinite v)) then Fail.with' "predict: inputs contain NaN or infinite values"
         let rows = x.Length / width

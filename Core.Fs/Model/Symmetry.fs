@@ -108,6 +108,13 @@ module Symmetry =
         if isNull permutation then Fail.with' "symmetry: no permutation given"
         ofMap (Permutation (Array.copy permutation)) permutation
 
+    /// The symmetry a shape describes (what a model file stores).
+    let ofShape (shape: SymmetryShape) : Symmetry =
+        match shape with
+        | Blocks (d, k) -> blocks d k
+        | Mirror (axis, w, h, c) -> mirror axis w h c
+        | Permutation p -> ofPermutation p
+
     /// The number of input columns. Example: `Symmetry.width (Symmetry.blocks 3 3) = 9`.
     let width (s: Symmetry) : int = s.Width
 
@@ -120,6 +127,12 @@ module Symmetry =
     let v (s: Symmetry) : int[] = Array.copy s.VColumns
     /// The columns the swap leaves alone (a copy). Example: `Symmetry.w (Symmetry.blocks 2 1) = [| 4 |]`.
     let w (s: Symmetry) : int[] = Array.copy s.WColumns
+
+    /// The widths (d, k) of a block symmetry, else None.
+    let blockWidths (s: Symmetry) : (int * int) option =
+        match s.Shape with
+        | Blocks (d, k) -> Some (d, k)
+        | _ -> None
 
     /// Conventional column names: u1..ud, v1..vd, w1..wk for blocks, pixel1..pixelN for images, x1..xN otherwise.
     /// Example: `Symmetry.defaultNames (Symmetry.blocks 2 1) = [| "u1"; "u2"; "v1"; "v2"; "w1" |]`.

@@ -116,8 +116,10 @@ module Train =
         if yRows <> rows then Fail.with' $"training data: {rows} input rows but {yRows} target rows"
         let x = Tensor.detach x
         // One value per row is one output per row.
-        let y = if y.Raw.Shape.Length = 1 then Tensor.reshape [| rows; 1 |] (Tensor.detach y) else Tensor.detach y
-        let validation, monitor, progress, cancel = options.Validation, options.Monitor, options.Progress, options.Cancellation
+        let columns (t: Tensor) = if t.Raw.Shape.Length = 1 then Tensor.reshape [| t.Raw.Shape.[0]; 1 |] (Tensor.detach t) else Tensor.detach t
+        let y = columns y
+        let validation = options.Validation |> Option.map (fun (vx, vy) -> Tensor.detach vx, columns vy)
+        let monitor, progress, cancel = options.Monitor, options.Progress, options.Cancellation
         let n = rows
         let key = Random.fold (Random.key options.Seed) 7
         let batchLoss (xb: Tensor) (yb: Tensor) (p: Params) =
