@@ -47,9 +47,12 @@ internal static class Text
     }
 
     /// <summary>A JSON array with one object per item, its fields written by <paramref name="fields"/>.</summary>
-    public static string JsonObjects<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> fields) => Json(w =>
+    public static string JsonObjects<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> fields) => Json(w => Objects(w, null, items, fields));
+
+    /// <summary>Writes an array (a property <paramref name="name"/>, or a bare value when null) with one object per item.</summary>
+    public static void Objects<T>(Utf8JsonWriter w, string? name, IEnumerable<T> items, Action<Utf8JsonWriter, T> fields)
     {
-        w.WriteStartArray();
+        if (name is null) w.WriteStartArray(); else w.WriteStartArray(name);
         foreach (var item in items)
         {
             w.WriteStartObject();
@@ -57,7 +60,7 @@ internal static class Text
             w.WriteEndObject();
         }
         w.WriteEndArray();
-    });
+    }
 
     /// <summary>A JSON number, or null for NaN and infinities (which JSON cannot hold).</summary>
     public static void Number(Utf8JsonWriter w, string name, double? x)

@@ -38,17 +38,13 @@ internal static class CheckCommand
                     w.WriteNumber("samples", r.Samples);
                     w.WriteString("architecture", r.Architecture.ToString().ToLowerInvariant());
                     w.WriteString("network", r.Description);
-                    w.WriteStartArray("activations");
-                    foreach (var a in r.Activations)
+                    Text.Objects(w, "activations", r.Activations, (w, a) =>
                     {
-                        w.WriteStartObject();
                         w.WriteString("layer", a.Layer);
                         w.WriteString("name", a.Name);
                         w.WriteString("declared", Text.Name(a.Declared));
                         w.WriteString("measured", Text.Name(a.Measured));
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
+                    });
                     if (note is null) w.WriteNull("note"); else w.WriteString("note", note);
                     w.WriteEndObject();
                 }));

@@ -34,19 +34,15 @@ internal static class EvaluateCommand
                     Text.Number(w, "invariance_error", e.InvarianceError);
                     w.WriteNumber("n", e.N);
                     Text.Number(w, "mse_standardized", e.MseStandardized);
-                    w.WriteStartArray("targets");
-                    foreach (var t in e.Targets)
+                    Text.Objects(w, "targets", e.Targets, (w, t) =>
                     {
-                        w.WriteStartObject();
                         w.WriteString("name", t.Name);
                         Text.Number(w, "mse", t.Mse);
                         Text.Number(w, "mse_standardized", t.MseStandardized);
                         Text.Number(w, "rmse", t.Rmse);
                         Text.Number(w, "r2", t.R2);
                         Text.Number(w, "invariance_error", t.InvarianceError);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
+                    });
                     w.WriteEndObject();
                 }));
             }

@@ -156,19 +156,15 @@ internal static class TrainCommand
                 Text.Number(w, "test_r2", r.TestR2);
                 Text.Number(w, "invariance_error", r.InvarianceError);
                 w.WriteString("invariance_rows", r.TestRows > 0 ? "test" : "training");
-                w.WriteStartArray("targets");
-                foreach (var t in r.Targets)
+                Text.Objects(w, "targets", r.Targets, (w, t) =>
                 {
-                    w.WriteStartObject();
                     w.WriteString("name", t.Name);
                     Text.Number(w, "train_mse", t.TrainMse);
                     Text.Number(w, "test_mse", t.TestMse);
                     Text.Number(w, "test_mse_standardized", t.TestMseStandardized);
                     Text.Number(w, "test_r2", t.TestR2);
                     Text.Number(w, "invariance_error", t.InvarianceError);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                });
                 w.WriteNumber("epochs_run", r.EpochsRun);
                 w.WriteNumber("seconds", r.Seconds);
                 w.WriteNumber("parameters", r.Parameters);
