@@ -263,3 +263,13 @@ let ``the recorded columns of a data set with an image mirror name its u, v and 
     let config = Experiment.plan { tiny with Targets = []; Variants = [ "mlp-tanh" ]; DataSet = Some ("image", ds) }
     let columns = config.Options |> List.find (fun (k, _) -> k = "data_columns") |> snd
     Assert.Equal("--u pixel1 --v pixel3 --w pixel2 --y y", columns)
+
+[<Fact>]
+let ``the comparison's Seagull variants have the architectures' default activations, as the CLI and the C# API do`` () =
+    let s = Symmetry.blocks 3 3
+    for variant, architecture in [ "mlp-seagull", "mlp"; "split", "split"; "pooled", "pooled"; "symmetrized", "symmetrized" ] do
+        let v = Experiment.variants |> List.find (fun v -> v.Name = variant)
+        let names spec = Network.activations spec |> List.map (fun (_, a) -> a.Name)
+        let expected = Architectures.build architecture s { Architectures.defaults with Activations = Architectures.defaultActivations architecture 2 }
+        Assert.Equal<string list>(names expected, names (v.Spec s 1 Experiment.defaults))
+    Assert.Equal("symmetrized", Architectures.defaultName)

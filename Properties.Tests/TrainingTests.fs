@@ -651,3 +651,13 @@ let ``bad training options and data are refused in one line before any step`` ()
     let model = twoModel.Value
     let metrics = Evaluation.evaluate model twoTest
     Assert.Equal(metrics.Targets |> Array.map (fun t -> t.InvarianceError) |> Array.max, Regressor.invarianceError model twoTest.X)
+
+[<Fact>]
+let ``a loss that grows by orders of magnitude is divergence even while finite, and a modest rate is not`` () =
+    let spec = mlp [ 16 ] [ Activation.tanh ]
+    let x = Tensor.ofArray Float32 [| 400; 9 |] (Array.sub train.X 0 3600)
+    let y = Tensor.ofArray Float32 [| 400; 1 |] (Array.sub train.Y 0 400)
+    let run lr = Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 0)) x y { Train.defaults with Epochs = 3; Optimizer = Optimizer.withLearningRate lr Optimizer.adamDefault }
+    let e = Checks.expectOneLineError [ "training diverged at epoch 1"; "times the first step's"; "try a lower learning rate (now 1000000)" ] (fun () -> run 1e6)
+    Assert.Contains("10000", e)
+    Assert.Equal(3, (run 1e-2).EpochsRun)

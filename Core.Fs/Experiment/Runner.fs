@@ -62,7 +62,11 @@ module Experiment =
                 let known = Activation.catalogue |> List.map (fun a -> a.Name) |> String.concat ", "
                 Fail.with' $"unknown activation '{name}'; custom: {customs}; built in: {known}"
 
-    let private seagullFirst (s: CompareSettings) = activationOf s :: List.tail (tanhLayers s)
+    /// An architecture's default activations (`Architectures.defaultActivations`, shared with the CLI and the C# API),
+    /// with the comparison's even activation in Seagull's place.
+    let private defaultsFor (architecture: string) (s: CompareSettings) =
+        Architectures.defaultActivations architecture s.Hidden.Length
+        |> List.map (fun a -> if a.Name = Activation.seagull.Name then activationOf s else a)
     let private spec (architecture: string) (acts: CompareSettings -> Activation list) (symmetry: Symmetry) (outputs: int) (s: CompareSettings) =
         Architectures.build architecture symmetry
             { Hidden = s.Hidden; Activations = acts s; Even = activationOf s; Pooling = PoolSumAbsDiff; Outputs = outputs; Precision = s.Precision }
@@ -71,11 +75,11 @@ module Experiment =
     let variants : VariantDefinition list =
         let same _ o = o
         [ { Name = "mlp-tanh"; Description = "plain MLP, tanh in every hidden layer (baseline)"; Spec = spec "mlp" tanhLayers; Options = same }
-          { Name = "mlp-seagull"; Description = "MLP with the even activation in the first hidden layer (the paper's design)"; Spec = spec "mlp" seagullFirst; Options = same }
-          { Name = "split"; Description = "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant"; Spec = spec "split" tanhLayers; Options = same }
+          { Name = "mlp-seagull"; Description = "MLP with the even activation in the first hidden layer (the paper's design)"; Spec = spec "mlp" (defaultsFor "mlp"); Options = same }
+          { Name = "split"; Description = "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant"; Spec = spec "split" (defaultsFor "split"); Options = same }
           { Name = "pooled"; Description = "first layer even activation on x and x̃, next layer sees a+ã and |a−ã|, exactly invariant"
-            Spec = spec "pooled" seagullFirst; Options = same }
-          { Name = "symmetrized"; Description = "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant"; Spec = spec "symmetrized" seagullFirst; Options = same }
+            Spec = spec "pooled" (defaultsFor "pooled"); Options = same }
+          { Name = "symmetrized"; Description = "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant"; Spec = spec "symmetrized" (defaultsFor "symmetrized"); Options = same }
           { Name = "augment"; Description = "mlp-tanh trained on x and x̃"; Spec = spec "mlp" tanhLayers; Options = fun _ o -> { o with Augment = true } }
           { Name = "penalty"; Description = "mlp-tanh with loss + λ·mean((g(x)−g(x̃))²)"; Spec = spec "mlp" tanhLayers; Options = fun s o -> { o with Penalty = s.Penalty } } ]
 

@@ -36,6 +36,9 @@ type FitSettings =
 /// `predict`. Measuring a model is `Evaluation`'s.
 [<RequireQualifiedAccess>]
 module Regressor =
+    /// The fraction of a data set held out to test a fit when the caller does not say: the CLI's and the C# API's.
+    let defaultTestFraction = 0.2
+
     /// The reference's defaults (`Train.defaults`), MSE, no augmentation, penalty or validation part.
     let defaults =
         { Training = Train.defaults; Loss = MeanSquaredError; Augment = false; Penalty = 0.0; ValidationFraction = None; Monitor = None }

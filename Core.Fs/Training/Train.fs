@@ -72,6 +72,9 @@ module Train =
           Progress = ignore
           Cancellation = CancellationToken.None }
 
+    /// An epoch whose mean training loss is this many times the loss of the first step has diverged.
+    let divergenceFactor = 1e4
+
     /// Checks the options; raises a one-line error naming the bad one.
     let validate (o: TrainOptions) =
         if o.Epochs < 1 then Fail.with' $"epochs must be ≥ 1, got {o.Epochs}"
@@ -142,6 +145,8 @@ module Train =
         let mutable stop = false
         let mutable cancelled = false
         let mutable steps = 0
+        // The loss of the initial parameters on the first batch: the scale an exploding loss is measured against.
+        let mutable firstLoss = nan
         // The state and parameters of the step before the last: their arrays take the next step's
         // results, unless something still refers to them (the caller's initial parameters, the start of
         // the epoch kept for cancellation, the best parameters kept for early stopping).
@@ -181,6 +186,7 @@ module Train =
                     state <- s
                     p <- q
                     total <- total + value
+                    if steps = 0 then firstLoss <- value
                     batches <- batches + 1
                     steps <- steps + 1
                     start <- start + count
@@ -195,11 +201,18 @@ module Train =
                     // The loss is checked before each step; the epoch's last step can still overflow.
                     if not (finiteParams p) then
                         Fail.with' $"training diverged at epoch {epoch} (the parameters overflowed); try a lower learning rate (now {baseRate})"
+                    let trainLoss = total / float batches
+                    // A loss that grows by orders of magnitude is diverging even while it stays finite (a learning rate
+                    // of 1e6 gave 1e14 in the first epoch and a model no better than a constant).
+                    if firstLoss > 0.0 && trainLoss > divergenceFactor * firstLoss then
+                        let show (x: float) = x.ToString("G3", Globalization.CultureInfo.InvariantCulture)
+                        let factor = divergenceFactor.ToString("R", Globalization.CultureInfo.InvariantCulture)
+                        Fail.with' $"training diverged at epoch {epoch} (the training loss {show trainLoss} is more than {factor} times the first step's, {show firstLoss}); try a lower learning rate (now {baseRate})"
                     let validationLoss =
                         validation |> Option.map (fun (vx, vy) -> lossOn network loss p vx vy)
                     let report =
                         { Epoch = epoch
-                          TrainLoss = total / float batches
+                          TrainLoss = trainLoss
                           ValidationLoss = validationLoss
                           Monitor = monitor |> Option.map (fun f -> f p) }
                     history.Add report

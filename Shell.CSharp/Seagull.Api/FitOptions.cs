@@ -4,7 +4,7 @@ namespace Seagull.Api;
 
 /// <summary>
 /// Settings of a fit. Defaults follow the reference: 200 epochs, batch 128, Adam at 1e-3, constant rate,
-/// the network definition's seed, no augmentation, no penalty, no held-out parts.
+/// the network definition's seed, no augmentation, no penalty, 20 % of the rows held out to test, no validation part.
 /// </summary>
 /// <example>
 /// <code>
@@ -61,10 +61,10 @@ public sealed record FitOptions
 
     /// <summary>
     /// Fraction in (0, 1) of the data held out before training and never trained on; its error is reported
-    /// as <see cref="FitReport.TestMse"/>. Null (default) holds nothing out.
+    /// as <see cref="FitReport.TestMse"/>. Default 0.2, as on the command line; null holds nothing out.
     /// </summary>
-    /// <example><code>new FitOptions { TestFraction = 0.2 }</code></example>
-    public double? TestFraction { get; init; }
+    /// <example><code>new FitOptions { TestFraction = null }   // train on every row</code></example>
+    public double? TestFraction { get; init; } = Core.Regressor.defaultTestFraction;
 
     /// <summary>
     /// Fraction in (0, 1) of the training part held out to watch the validation loss; the parameters of the

@@ -6,8 +6,9 @@ namespace Seagull.Api;
 /// <summary>
 /// A fluent, immutable builder of <see cref="NetworkDefinition"/>s: every method returns a new builder,
 /// so a partly configured builder can be shared and branched. Only <see cref="Blocks(int, int, int)"/> is required.
-/// Defaults: symmetrized architecture, hidden 64, 64, activations Seagull then tanh (the most accurate
-/// exactly invariant design of the reference), even activation Seagull, pooling sum+|diff|, one output, float32, seed 0.
+/// Defaults (the core's, shared with the CLI and the comparison): symmetrized architecture (the most accurate exactly
+/// invariant design of the full default comparison), hidden 64, 64, Seagull in the first layer and tanh after (for
+/// split: tanh on u+v and Seagull on u−v), even activation Seagull, pooling sum+|diff|, one output, float32, seed 0.
 /// </summary>
 /// <example>
 /// <code>
@@ -25,15 +26,18 @@ namespace Seagull.Api;
 public sealed class NetworkBuilder
 {
     private readonly int? u, w;
-    private readonly Architecture architecture = Api.Architecture.Symmetrized;
+    private readonly Architecture architecture = DefaultArchitecture;
     private readonly ImmutableArray<int> hidden = ImmutableArray.Create(64, 64);
-    private readonly ImmutableArray<Activation> activations = ImmutableArray.Create(Activation.Seagull, Activation.Tanh);
-    private readonly bool activationsSet;
+    private readonly ImmutableArray<Activation> activations = [];   // none given: the architecture's defaults
     private readonly Activation even = Activation.Seagull;
     private readonly Pooling pooling = Api.Pooling.SumAbsDiff;
     private readonly Precision precision = Api.Precision.Float32;
     private readonly int outputs = 1;
     private readonly int seed;
+
+    /// <summary>The architecture a builder starts with (the core's default, shared with the CLI and the comparison).</summary>
+    /// <example><code>Console.WriteLine(NetworkBuilder.DefaultArchitecture);   // Symmetrized</code></example>
+    public static Architecture DefaultArchitecture => Fs.ToArchitecture(Core.Architectures.defaultName);
 
     /// <summary>A builder with the defaults; call <see cref="Blocks(int, int, int)"/> before <see cref="Build"/>.</summary>
     /// <example><code>var builder = new NetworkBuilder();</code></example>
@@ -49,7 +53,6 @@ public sealed class NetworkBuilder
         this.architecture = architecture ?? b.architecture;
         this.hidden = hidden ?? b.hidden;
         this.activations = activations ?? b.activations;
-        activationsSet = activations is not null || b.activationsSet;
         this.even = even ?? b.even;
         this.pooling = pooling ?? b.pooling;
         this.precision = precision ?? b.precision;
@@ -116,8 +119,8 @@ public sealed class NetworkBuilder
     }
 
     /// <summary>
-    /// One activation per hidden layer, or a single one used for every layer. Default: Seagull then tanh
-    /// (for other layer counts without a call to this method: Seagull first, tanh after).
+    /// One activation per hidden layer, or a single one used for every layer. Default: Seagull in the first layer and
+    /// tanh after (for split: tanh on u+v, the u−v half having <see cref="Even"/>), for any number of layers.
     /// </summary>
     /// <exception cref="ArgumentException">No activations, or a null one.</exception>
     /// <example><code>builder.Activations(Activation.Seagull, Activation.Tanh)</code></example>
@@ -191,9 +194,9 @@ public sealed class NetworkBuilder
     {
         if (u is not int d || w is not int k)
             throw new InvalidOperationException("the block widths are not set; call Blocks(u, v, w) before Build()");
-        var acts = activations.ToArray();
-        if (!activationsSet && acts.Length != hidden.Length)
-            acts = hidden.Select((_, i) => i == 0 ? Activation.Seagull : Activation.Tanh).ToArray();
+        var acts = activations.Length > 0
+            ? activations.ToArray()
+            : Core.Architectures.defaultActivations(architecture.ToString().ToLowerInvariant(), hidden.Length).Select(a => Activation.Wrap(a)).ToArray();
         var options = Core.Architectures.options(Fs.List(hidden), Fs.List(acts.Select(a => a.Inner)));
         options = new Core.ArchitectureOptions(options.Hidden, options.Activations, even.Inner, Fs.ToPooling(pooling), outputs, Fs.ToDtype(precision));
         var symmetry = Guard.Argument(nameof(u), () => Core.SymmetryModule.blocks(d, k));

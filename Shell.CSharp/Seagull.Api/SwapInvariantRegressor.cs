@@ -249,6 +249,10 @@ public sealed partial class SwapInvariantRegressor
             // standardised, or an output that does) makes the report's metrics NaN, and the model is kept.
             var trainMetrics = Guard.Argument(nameof(data), () => Core.Evaluation.measure(fitted, train.Inner));
             var testMetrics = test is null ? null : Guard.Argument(nameof(data), () => Core.Evaluation.measure(fitted, test!.Inner));
+            // A fit that ends far worse than predicting the mean on held-out rows has diverged, whatever its loss says.
+            if (testMetrics is { StandardizedMse: var worst } && double.IsFinite(worst) && worst > Core.Train.divergenceFactor)
+                throw new TrainingException(
+                    $"training diverged: the test error is {worst:G3} times the target's variance (R² far below 0); try a lower learning rate (now {options.LearningRate:G})");
             if (!(result.Cancelled && result.EpochsRun == 0)) model = fitted;
             var targets = trainMetrics.Targets.Select((t, j) =>
             {

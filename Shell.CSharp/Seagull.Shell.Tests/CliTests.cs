@@ -68,7 +68,7 @@ public class CliTests
     {
         using var dir = new TempFolder();
         var model = dir.File("m.json");
-        var train = CliRun.Of("train", "--target", "spring", "--samples", "600", "--epochs", "3", "--out", model, "--json");
+        var train = CliRun.Of("train", "--target", "spring", "--samples", "600", "--epochs", "3", "--arch", "mlp", "--activations", "tanh", "--out", model, "--json");
         Assert.True(train.ExitCode == 0, train.ToString());
         Assert.True(File.Exists(model));
         using (var doc = JsonDocument.Parse(train.Out))

@@ -11,9 +11,9 @@ internal static class TrainCommand
         var target = new Option<string?>("--target", "-t") { Description = "Generate the data from this built-in target (see 'seagull targets').", HelpName = "NAME" };
         var samples = new Option<int>("--samples") { Description = "Rows generated from --target in all, before the --test-fraction split: 10000 gives 8000 training and 2000 test rows.", HelpName = "N", DefaultValueFactory = _ => 10000 };
         var data = new DataOptions("Train on this CSV file (a header row, comma-separated, numbers with a point) instead of --target.");
-        var arch = new Option<string>("--arch") { Description = "Architecture: mlp (not invariant), split, pooled or symmetrized (exactly invariant).", DefaultValueFactory = _ => "mlp" }
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: mlp (not invariant), split, pooled or symmetrized (exactly invariant). Default: {NetworkBuilder.DefaultArchitecture.ToString().ToLowerInvariant()}, the most accurate exactly invariant design of the default comparison." }
             .AcceptOnlyFromAmong("mlp", "split", "pooled", "symmetrized");
-        var activations = new Option<string?>("--activations") { Description = "One activation per hidden layer, comma-separated (e.g. seagull,tanh = the paper's Seagull-first MLP), or one for all. Default: tanh in every layer.", HelpName = "LIST" };
+        var activations = new Option<string?>("--activations") { Description = "One activation per hidden layer, comma-separated (e.g. seagull,tanh = the paper's Seagull-first MLP), or one for all. Default: Seagull in the first layer, tanh after (split: tanh on u+v and --even on u−v).", HelpName = "LIST" };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", HelpName = "LIST", DefaultValueFactory = _ => "64,64" };
         var even = new Option<string>("--even") { Description = "The even activation of the split architecture's u−v branch; a non-even one loses the guarantee of invariance.", HelpName = "NAME", DefaultValueFactory = _ => "seagull" };
         var pool = new Option<string>("--pool") { Description = "What the pooled architecture's second layer sees: sum (a+ã) or sum+absdiff (a+ã and |a−ã|).", DefaultValueFactory = _ => "sum+absdiff" }
@@ -28,7 +28,7 @@ internal static class TrainCommand
             .AcceptOnlyFromAmong("float32", "float64");
         var augment = new Option<bool>("--augment") { Description = "Also train on the swapped inputs (v, u, w): approximate invariance for any architecture." };
         var penalty = Options.StrictNumber(new Option<double>("--penalty") { Description = "λ of the symmetry penalty λ·mean((g(x) − g(x̃))²) added to the loss (0 = none).", HelpName = "X", DefaultValueFactory = _ => 0.0 });
-        var testFraction = Options.StrictNumber(new Option<double>("--test-fraction") { Description = "Fraction of the rows held out and never trained on, for test_mse (0 = none).", HelpName = "X", DefaultValueFactory = _ => 0.2 });
+        var testFraction = Options.StrictNumber(new Option<double>("--test-fraction") { Description = "Fraction of the rows held out and never trained on, for test_mse (0 = none).", HelpName = "X", DefaultValueFactory = _ => new FitOptions().TestFraction ?? 0 });
         var patience = new Option<int?>("--patience") { Description = "Stop after N epochs without a better validation loss (holds out --validation-fraction of the training rows).", HelpName = "N" };
         var validation = Options.StrictNumber(new Option<double>("--validation-fraction") { Description = "Fraction of the training rows held out for early stopping; used with --patience.", HelpName = "X", DefaultValueFactory = _ => 0.1 });
         var output = new Option<string>("--out", "-o") { Description = "Where to write the model file (JSON, written atomically).", HelpName = "MODEL.json", Required = true };
@@ -67,8 +67,8 @@ internal static class TrainCommand
             Options.Require(validationFraction > 0 && validationFraction < 1, $"--validation-fraction must be strictly between 0 and 1, got {validationFraction}");
             var widths = Lists.PositiveInts(parse.GetValue(hidden)!, "--hidden");
             var activationText = parse.GetValue(activations);
-            Activation[] acts = activationText is null ? [Activation.Tanh] : Lists.Activations(activationText, "--activations");
-            Options.Require(acts.Length == 1 || acts.Length == widths.Length,
+            Activation[] acts = activationText is null ? [] : Lists.Activations(activationText, "--activations");
+            Options.Require(acts.Length <= 1 || acts.Length == widths.Length,
                 $"--activations has {acts.Length} names but --hidden has {widths.Length} layers; give one per layer or one for all");
             var evenActivation = Lists.Activations(parse.GetValue(even)!, "--even").Single();
             var seedValue = parse.GetValue(seed);
@@ -92,11 +92,10 @@ internal static class TrainCommand
                 trainingData = RegressionData.FromCsv(parse.GetValue(data.Data)!, data.Roles(parse));
             }
 
-            var definition = new NetworkBuilder()
-                .Blocks(trainingData)
-                .Architecture(Enum.Parse<Architecture>(parse.GetValue(arch)!, ignoreCase: true))
-                .Hidden(widths)
-                .Activations(acts)
+            var builder = new NetworkBuilder().Blocks(trainingData).Hidden(widths);
+            if (parse.GetValue(arch) is { } architecture) builder = builder.Architecture(Enum.Parse<Architecture>(architecture, ignoreCase: true));
+            if (acts.Length > 0) builder = builder.Activations(acts);
+            var definition = builder
                 .Even(evenActivation)
                 .Pooling(parse.GetValue(pool) == "sum" ? Pooling.Sum : Pooling.SumAbsDiff)
                 .Precision(parse.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32)
