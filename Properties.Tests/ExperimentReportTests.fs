@@ -24,7 +24,7 @@ let private config (variants: string list) =
       Variants = variants |> List.map (fun v -> { Name = v; Description = $"the {v} network" })
       Baseline = "mlp-tanh"; Activation = "tanh"; HiddenWidths = [ 64; 64 ]; Seeds = [ 0; 1; 2 ]; Epochs = 10
       TrainSamples = 800; TestSamples = 400; BatchSize = 64; LearningRate = 1e-3; Optimizer = "adam"
-      Precision = "float32"; Jobs = 2; DataFile = None; Options = [ "penalty", "0.1" ]; SoftwareVersion = "0.1.0-test" }
+      Precision = "float32"; Jobs = 2; DataFile = None; Options = [ "penalty", "0.1" ]; SoftwareVersion = "0.1.0-test"; Grid = "a custom grid, 2 targets × 2 variants × 2 seeds, 200 epochs" }
 
 /// Two targets × three variants × three seeds with hand-chosen MSEs.
 ///   coulomb: mlp-tanh 0.010, 0.020, 0.030 (mean 0.02, std 0.01)
@@ -332,16 +332,16 @@ let ``writeAll writes every report atomically into the folder`` () =
 [<Fact>]
 let ``plots render valid PNG images`` () =
     let s = Summary.create "mlp-tanh" grid
-    Assert.True(isPng (Plots.mseBarChart s))
-    Assert.True(isPng (Plots.learningCurves "spring" 0 grid))
-    Assert.True(isPng (Plots.learningCurves "coulomb" 0 grid)) // no curves recorded: still a plot
+    Assert.True(isPng (Plots.mseChart "a custom grid" s))
+    Assert.True(isPng (Plots.learningCurves "a custom grid" "spring" 0 grid))
+    Assert.True(isPng (Plots.learningCurves "a custom grid" "coulomb" 0 grid)) // no curves recorded: still a plot
     Assert.True(isPng (Plots.activationShapes [ "tanh", tanh; "seagull", (fun z -> log (1.0 + z * z)); "log", log ]))
-    Assert.True(isPng (Plots.mseBarChart (Summary.create "mlp-tanh" [])))
+    Assert.True(isPng (Plots.mseChart "a custom grid" (Summary.create "mlp-tanh" [])))
 
 [<Fact>]
 let ``plots writeAll writes the bar chart, curves and activations`` () =
     Checks.withTempFolder (fun dir ->
-        let written = Plots.writeAll dir (Summary.create "mlp-tanh" grid) grid [ "tanh", tanh ]
+        let written = Plots.writeAll dir "a custom grid" (Summary.create "mlp-tanh" grid) grid [ "tanh", tanh ]
         let names = written |> List.map Path.GetFileName |> List.sort
         Assert.Equal<string list>([ "activations.png"; "curves-spring.png"; "mse.png" ], names)
         for p in written do
@@ -354,7 +354,7 @@ let ``targets whose names make the same file name get a curves plot each`` () =
         let renamed = grid |> List.map (fun c -> if c.Target = "spring" then { c with Target = "sp ring" } else c)
         let twin = renamed |> List.filter (fun c -> c.Target = "sp ring") |> List.map (fun c -> { c with Target = "sp_ring" })
         let results = renamed @ twin
-        let written = Plots.writeAll dir (Summary.create "mlp-tanh" results) results []
+        let written = Plots.writeAll dir "a custom grid" (Summary.create "mlp-tanh" results) results []
         let names = written |> List.map Path.GetFileName |> List.sort
         Assert.Equal<string list>([ "curves-sp_ring-2.png"; "curves-sp_ring.png"; "mse.png" ] |> List.sort, names)
         Assert.Equal(written.Length, Directory.GetFiles(dir).Length))

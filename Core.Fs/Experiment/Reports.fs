@@ -130,6 +130,9 @@ module Reports =
         add
             [ "# Seagull comparison"
               ""
+              $"This is {config.Grid}"
+              + (if config.Grid.StartsWith "the quick grid" then ": a demonstration in seconds; `compare` without `--quick` runs the full default grid." else ".")
+              ""
               $"Activation `{config.Activation}`, hidden widths {String.Join('×', config.HiddenWidths)}, "
               + $"{config.Epochs} epochs, seeds {describeSeeds config.Seeds}, "
               + (match config.DataFile with
@@ -272,6 +275,7 @@ module Reports =
             w.WriteString(k, v)
         w.WriteEndObject()
         w.WriteString("softwareVersion", c.SoftwareVersion)
+        w.WriteString("grid", c.Grid)
         w.WriteEndObject()
 
     /// The machine a grid ran on. Results are bit for bit repeatable for the same settings on the same

@@ -41,7 +41,7 @@ type VariantInfo =
 /// `{ Targets = [ "coulomb" ]; Variants = [ { Name = "mlp-tanh"; Description = "plain MLP" } ];
 ///    Baseline = "mlp-tanh"; Activation = "tanh"; HiddenWidths = [ 64 ]; Seeds = [ 0 .. 4 ]; Epochs = 200;
 ///    TrainSamples = 8000; TestSamples = 4000; BatchSize = 128; LearningRate = 1e-3; Optimizer = "adam";
-///    Precision = "float32"; Jobs = 2; DataFile = None; Options = []; SoftwareVersion = "0.1.0" }`
+///    Precision = "float32"; Jobs = 2; DataFile = None; Options = []; SoftwareVersion = "0.1.0"; Grid = "a custom grid, 1 target × 1 variant × 5 seeds, 200 epochs" }`
 type ExperimentConfig =
     { /// Target names, in report order.
       Targets: string list
@@ -77,7 +77,10 @@ type ExperimentConfig =
       /// as name and value text, in a fixed order.
       Options: (string * string) list
       /// Version of the Seagull software that ran the grid.
-      SoftwareVersion: string }
+      SoftwareVersion: string
+      /// Which grid this is, in words, with its size: "the quick grid, 2 targets × 4 variants × 2 seeds, 60 epochs",
+      /// "the full default grid, …" or "a custom grid, …".
+      Grid: string }
 
 /// Helpers on `CellResult`.
 module CellResult =

@@ -113,12 +113,27 @@ module Plots =
         | None -> ()
         plot.GetImageBytes(width, height, ImageFormat.Png)
 
-    /// Grouped bar chart of mean test MSE (log scale) with one group per target and one colour per
-    /// variant, error bars from mean − std to mean + std (the lower end cut at the axis floor when
-    /// std ≥ mean). Returns PNG bytes; the width grows with the number of bars.
+    // Each variant its own marker and line pattern as well as its colour, so that points and lines that
+    // coincide stay apart and the plots read in grey too.
+    let private shapes =
+        [| MarkerShape.FilledCircle; MarkerShape.FilledSquare; MarkerShape.FilledTriangleUp; MarkerShape.FilledDiamond
+           MarkerShape.FilledTriangleDown; MarkerShape.OpenCircle; MarkerShape.OpenSquare; MarkerShape.OpenDiamond |]
+    let private patterns = [| LinePattern.Solid; LinePattern.Dashed; LinePattern.Dotted; LinePattern.DenselyDashed |]
+    let private shapeOf (i: int) = shapes.[i % shapes.Length]
+    let private patternOf (i: int) = patterns.[i % patterns.Length]
+
+    // The legend in one row under the plot: beside it, a column of names left half of a wide picture empty.
+    let private legendBelow (plot: Plot) =
+        plot.ShowLegend(Edge.Bottom) |> ignore
+        plot.Legend.Orientation <- Orientation.Horizontal
+
+    /// Mean test MSE (log scale) per target and variant as points, one marker and colour per variant, with
+    /// error bars from mean − std to mean + std; where std ≥ mean the lower bar runs to the axis floor (a log axis
+    /// has no zero) and the title says so. `grid` names the grid the figures come from. Returns PNG bytes; the
+    /// width grows with the number of points.
     ///
-    /// Example: `AtomicFile.writeAllBytes "out/mse.png" (Plots.mseBarChart summary)`.
-    let mseBarChart (summary: Summary) : byte[] =
+    /// Example: `AtomicFile.writeAllBytes "out/mse.png" (Plots.mseChart "full default grid" summary)`.
+    let mseChart (grid: string) (summary: Summary) : byte[] =
         use plot = new Plot()
         let variants = summary.Variants
         let count = max 1 variants.Length
@@ -144,11 +159,6 @@ module Plots =
                 |> List.mapi (fun g t -> g, Summary.tryRow t v summary)
                 |> List.choose (fun (g, r) -> r |> Option.map (fun r -> float g + (float i - float (count - 1) / 2.0) * slot, r))
             if not mine.IsEmpty then
-                let bars =
-                    [| for x, r in mine ->
-                           Bar(Position = x, Value = log10Mse r.MeanMse, ValueBase = floorLog, Size = slot * 0.9, FillColor = color) |]
-                let barPlot = plot.Add.Bars bars
-                barPlot.LegendText <- v
                 let xs = mine |> List.map fst |> Array.ofList
                 let ys = mine |> List.map (fun (_, r) -> log10Mse r.MeanMse) |> Array.ofList
                 let up = mine |> List.map (fun (_, r) -> log10Mse (r.MeanMse + r.StdMse) - log10Mse r.MeanMse) |> Array.ofList
@@ -160,32 +170,36 @@ module Plots =
                     |> Array.ofList
                 let zeros = Array.zeroCreate xs.Length
                 let errors = Plottables.ErrorBar(xs, ys, zeros, zeros, up, down)
-                errors.Color <- Colors.Black
-                errors.LineWidth <- 1.0f
-                plot.Add.Plottable errors |> ignore)
+                errors.Color <- color
+                errors.LineWidth <- 1.5f
+                plot.Add.Plottable errors |> ignore
+                let points = plot.Add.Markers(xs, ys, shapeOf i, 9.0f, color)
+                points.LegendText <- v)
         let ticks = TickGenerators.NumericManual()
         summary.Targets |> List.iteri (fun g t -> ticks.AddMajor(float g, t))
         plot.Axes.Bottom.TickGenerator <- ticks
         plot.Axes.Bottom.MajorTickStyle.Length <- 0.0f
-        logAxisLeft plot "test MSE (standardised y, log scale)" floorLog (topLog + 0.15 * (topLog - floorLog) + 0.05)
+        logAxisLeft plot "test MSE (standardised y, log scale)" floorLog (topLog + 0.1 * (topLog - floorLog) + 0.05)
+        // Targets apart: a faint line between groups.
+        for g in 1 .. summary.Targets.Length - 1 do
+            plot.Add.VerticalLine(float g - 0.5, 1.0f, Nullable(Colors.Black.WithOpacity 0.12)) |> ignore
         let seeds = rows |> List.map (fun r -> r.N) |> List.fold max 0
-        // On a log axis a bar down to mean − std ≤ 0 cannot be drawn: it runs to the axis floor, and the title says so.
         let cut = rows |> List.exists (fun r -> r.N > 1 && r.MeanMse - r.StdMse <= 0.0)
         plot.Title(
-            (if seeds = 1 then "Test MSE, one seed" else $"Test MSE: mean ± std over {seeds} seeds")
-            + (if cut then " (a bar down to the axis: std ≥ mean)" else ""))
-        plot.XLabel "target"
+            (if seeds = 1 then $"Test MSE, one seed ({grid})" else $"Test MSE: mean ± std over {seeds} seeds ({grid})")
+            + (if cut then "; a bar down to the axis: std ≥ mean" else ""))
         plot.Axes.SetLimitsX(-0.6, float (max 1 summary.Targets.Length) - 0.4)
         plot.Grid.XAxisStyle.IsVisible <- false
-        plot.ShowLegend(Edge.Right) |> ignore
-        let width = min 4000 (max 900 (summary.Targets.Length * count * 24 + 360))
+        legendBelow plot
+        let width = min 4000 (max 900 (summary.Targets.Length * count * 22 + 240))
         png width 560 plot
 
-    /// Learning curves of one target and one seed: test MSE (log scale) against epoch, one line per
-    /// variant that recorded a curve. A plot that says so in its title when no variant did. Returns PNG bytes.
+    /// Learning curves of one target and one seed: test MSE (log scale) against epoch, one line per variant that
+    /// recorded a curve, each with its own colour, dash pattern and markers, so that lines on top of one another
+    /// can still be told apart. A plot that says so in its title when no variant did. Returns PNG bytes.
     ///
-    /// Example: `Plots.learningCurves "coulomb" 0 results`.
-    let learningCurves (target: string) (seed: int) (results: CellResult list) : byte[] =
+    /// Example: `Plots.learningCurves "full default grid" "coulomb" 0 results`.
+    let learningCurves (grid: string) (target: string) (seed: int) (results: CellResult list) : byte[] =
         use plot = new Plot()
         let cells = results |> List.filter (fun r -> r.Target = target && r.Seed = seed && r.Curve.Length > 0)
         let variants = results |> List.map (fun r -> r.Variant) |> List.distinct
@@ -200,19 +214,27 @@ module Plots =
                     else Some(i, v, points |> Array.map (fun (e, _) -> float (e + 1)), points |> Array.map (snd >> log10Mse)))
             |> List.choose id
         for i, v, xs, ys in lines do
-            let line = plot.Add.ScatterLine(xs, ys, Nullable(palette.GetColor i))
+            let color = palette.GetColor i
+            let line = plot.Add.ScatterLine(xs, ys, Nullable color)
             line.LineWidth <- 2.0f
-            line.MarkerSize <- (if xs.Length = 1 then 6.0f else 0.0f)
+            line.LinePattern <- patternOf i
             line.LegendText <- v
+            // About a dozen markers a line, offset by variant so that they do not sit on one another.
+            let every = max 1 (xs.Length / 12)
+            let marked = [| for k in (i * every / max 1 lines.Length) .. every .. xs.Length - 1 -> k |]
+            let markers = plot.Add.Markers(marked |> Array.map (fun k -> xs.[k]), marked |> Array.map (fun k -> ys.[k]), shapeOf i, 7.0f, color)
+            markers.LegendText <- ""
+            line.MarkerShape <- shapeOf i
+            line.MarkerSize <- 0.0f
         let all = lines |> List.collect (fun (_, _, _, ys) -> List.ofArray ys)
         let lo, hi = if all.IsEmpty then -2.0, 0.0 else List.min all, List.max all
         let pad = max 0.05 (0.05 * (hi - lo))
         logAxisLeft plot "test MSE (standardised y, log scale)" (lo - pad) (hi + pad)
         plot.XLabel "epoch"
-        if cells.IsEmpty then plot.Title $"{target}, seed {seed}: no learning curves recorded"
-        else plot.Title $"Learning curves: {target}, seed {seed}"
-        plot.ShowLegend(Edge.Right) |> ignore
-        png 900 520 plot
+        if cells.IsEmpty then plot.Title $"{target}, seed {seed}: no learning curves recorded ({grid})"
+        else plot.Title $"Learning curves: {target}, seed {seed} ({grid})"
+        legendBelow plot
+        png 900 560 plot
 
     /// The shapes of activations on [−4, 4] (401 points; non-finite values are left out), one line per
     /// activation, y clipped to [−4.5, 4.5]. Returns PNG bytes.
@@ -241,8 +263,8 @@ module Plots =
         plot.Title "Activations"
         plot.XLabel "z"
         plot.YLabel "σ(z)"
-        plot.ShowLegend(Edge.Right) |> ignore
-        png 800 520 plot
+        legendBelow plot
+        png 800 560 plot
 
     /// A file-name-safe form of a name: letters, digits, '-', '_' and '.' kept, anything else '_'.
     let private safeName (name: string) =
@@ -256,8 +278,8 @@ module Plots =
     /// seed that has one) and, when `activations` is not empty, activations.png into `outDir`, each
     /// atomically. Returns the paths written.
     ///
-    /// Example: `Plots.writeAll "out" summary results [ "tanh", tanh ]`.
-    let writeAll (outDir: string) (summary: Summary) (results: CellResult list) (activations: (string * (float -> float)) list) : string list =
+    /// Example: `Plots.writeAll "out" "quick grid" summary results [ "tanh", tanh ]`.
+    let writeAll (outDir: string) (grid: string) (summary: Summary) (results: CellResult list) (activations: (string * (float -> float)) list) : string list =
         let write name (bytes: byte[]) =
             let path = Path.Combine(outDir, name)
             AtomicFile.writeAllBytes path bytes
@@ -271,8 +293,8 @@ module Plots =
                 k <- k + 1
                 candidate <- $"{name}-{k}"
             candidate
-        [ write "mse.png" (mseBarChart summary)
+        [ write "mse.png" (mseChart grid summary)
           for t in summary.Targets do
               let seeds = results |> List.filter (fun r -> r.Target = t && r.Curve.Length > 0) |> List.map (fun r -> r.Seed)
-              if not seeds.IsEmpty then write $"{unique (curvesFileStem t)}.png" (learningCurves t (List.min seeds) results)
+              if not seeds.IsEmpty then write $"{unique (curvesFileStem t)}.png" (learningCurves grid t (List.min seeds) results)
           if not activations.IsEmpty then write "activations.png" (activationShapes activations) ]

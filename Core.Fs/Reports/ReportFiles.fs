@@ -54,7 +54,7 @@ module ReportFiles =
         let earlier = previousTargets outDir
         let files = writeText outDir outcome.Config outcome.Summary outcome.Results
         let shapes = outcome.Activations |> List.map (fun a -> a.Name, (fun (z: float) -> (Activation.evaluate Float64 a [| z |]).[0]))
-        let plots = Plots.writeAll outDir outcome.Summary outcome.Results shapes
+        let plots = Plots.writeAll outDir (outcome.Config.Grid.Split(',').[0]) outcome.Summary outcome.Results shapes
         let written = files @ plots
         let keep = written |> List.map Path.GetFullPath |> Set.ofList
         for stale in Directory.EnumerateFiles outDir |> Seq.toList do

@@ -26,6 +26,7 @@ public sealed record VariantInfo(string Name, string Description);
 /// <param name="DataFile">The CSV file, when one was given.</param>
 /// <param name="Settings">Further settings that affect results, as name and value.</param>
 /// <param name="SoftwareVersion">Version of Seagull that ran the grid.</param>
+/// <param name="Grid">Which grid this is, in words, with its size: "the quick grid, …", "the full default grid, …" or "a custom grid, …".</param>
 /// <example><code>CompareConfig c = Experiment.Plan(options); Console.WriteLine($"{c.Targets.Count * c.Variants.Count * c.Seeds.Count} models");</code></example>
 public sealed record CompareConfig(
     IReadOnlyList<string> Targets,
@@ -44,7 +45,8 @@ public sealed record CompareConfig(
     int Jobs,
     string? DataFile,
     IReadOnlyList<KeyValuePair<string, string>> Settings,
-    string SoftwareVersion)
+    string SoftwareVersion,
+    string Grid)
 {
     /// <summary>The number of models the grid trains: targets × variants × seeds.</summary>
     /// <example><code>Console.WriteLine(config.Cells);</code></example>
@@ -59,7 +61,7 @@ public sealed record CompareConfig(
         c.Epochs, c.TrainSamples, c.TestSamples, c.BatchSize, c.LearningRate, c.Optimizer, c.Precision, c.Jobs,
         Fs.ValueRef(c.DataFile),
         ReadOnly.List(c.Options.Select(o => new KeyValuePair<string, string>(o.Item1, o.Item2)).ToArray()),
-        c.SoftwareVersion);
+        c.SoftwareVersion, c.Grid);
 }
 
 /// <summary>One trained model of the grid: one variant on one data set with one seed.</summary>

@@ -219,14 +219,15 @@ public class ApiTests
 
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Targets = ["nope"] })).ParamName);
         Assert.Throws<ArgumentException>(() => Experiment.Plan(new CompareOptions { Variants = ["nope"] }));
-        Assert.StartsWith("CompareOptions { Targets = [spring, gaussian_pair], Variants = [mlp-tanh, mlp-seagull, symmetrized], Activation = seagull, CustomActivations = [], Hidden = [32, 32]",
+        Assert.StartsWith("CompareOptions { Targets = [coulomb, gaussian_pair], Variants = [mlp-tanh, mlp-seagull, pooled, symmetrized], Activation = seagull, CustomActivations = [], Hidden = [64, 64]",
             CompareOptions.Quick.ToString());
         // the hand-written ToString names every property (a property added later must be added there too)
         foreach (var property in typeof(CompareOptions).GetProperties().Where(p => p.GetMethod!.IsPublic && !p.GetMethod.IsStatic))
             Assert.Contains($"{property.Name} = ", CompareOptions.Quick.ToString());
         var config = Experiment.Plan(CompareOptions.Quick with { Seeds = 1 });
-        Assert.Equal(["spring", "gaussian_pair"], config.Targets);
-        Assert.Equal(6, config.Cells);
+        Assert.Equal(["coulomb", "gaussian_pair"], config.Targets);
+        Assert.Equal(8, config.Cells);
+        Assert.Equal("a custom grid, 2 targets × 4 variants × 1 seed, 60 epochs", config.Grid);
         Assert.Equal("mlp-tanh", Experiment.Baseline);
         Assert.Equal(7, Experiment.Variants.Count);
     }

@@ -256,8 +256,9 @@ public class CliTests
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         Assert.Equal(File.ReadAllText(Path.Combine(output, "summary.md")), run.Out);
         Assert.Contains("mlp-seagull", run.Out);
-        Assert.Contains("[3/3]", run.Err);
-        Assert.Contains("compare: 1 target × 3 variants × 1 seed = 3 models, 2 at a time;", run.Err);
+        Assert.Contains("[4/4]", run.Err);
+        Assert.Contains("This is a custom grid, 1 target × 4 variants × 1 seed, 2 epochs.", run.Out);   // --quick, then overridden
+        Assert.Contains("compare: 1 target × 4 variants × 1 seed = 4 models, 2 at a time;", run.Err);
         Assert.DoesNotContain("note:", run.Err);
 
         var json = CliRun.Of("compare", "--quick", "--seeds", "1", "--epochs", "1", "--samples", "100", "--test-samples", "50",
