@@ -149,9 +149,9 @@ public sealed class RegressionData
         ArgumentNullException.ThrowIfNull(x);
         if (uWidth < 1) throw new ArgumentOutOfRangeException(nameof(uWidth), uWidth, $"u needs width ≥ 1, got {uWidth}");
         if (wWidth < 0) throw new ArgumentOutOfRangeException(nameof(wWidth), wWidth, $"w needs width ≥ 0, got {wWidth}");
-        if (2L * uWidth + wWidth > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(uWidth), $"u:{uWidth} and w:{wWidth} make more columns than an array can hold");
-        var width = 2 * uWidth + wWidth;
+        int width;
+        try { width = Core.SymmetryModule.blocks(uWidth, wWidth).Width; }   // the core's rule for the widths
+        catch (Core.SeagullException e) { throw new ArgumentOutOfRangeException(nameof(uWidth), e.Message); }
         if (x.GetLength(1) != width)
             throw new ArgumentException(
                 $"x has {x.GetLength(1)} columns but {what} expects {width} ([u:{uWidth} | v:{uWidth} | w:{wWidth}])", nameof(x));
