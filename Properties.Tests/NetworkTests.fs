@@ -165,3 +165,32 @@ let ``every dense layer's activation is listed with its path and its declared an
     let rounded = Activation.custom "sq1" (fun z -> (z + 1.0) * (z + 1.0) - 2.0 * z)
     let parities = Evaluation.activationParities (Architectures.split s { o with Even = rounded })
     Assert.Equal(Neither, (parities |> List.find (fun a -> a.Layer = "difference")).Measured)
+
+[<Fact>]
+let ``the paths and shapes read off the tree are those init draws`` () =
+    let s = Symmetry.blocks 2 1
+    for spec in [ { Symmetry = s; Layers = Dense (3, Activation.tanh, false); Precision = Float32 }
+                  Architectures.split s (Architectures.options [ 6; 4 ] [ Activation.tanh ])
+                  Architectures.pooled s Architectures.defaults ] do
+        let p = Network.init spec (Random.key 0)
+        Assert.Equal<(string * int[]) list>(List.zip (Params.paths p) (Params.leaves p |> List.map (fun t -> t.Shape)), Network.parameterShapes spec)
+
+[<Fact>]
+let ``parameters drawn for another network are refused, not used`` () =
+    let s = Symmetry.blocks 3 3
+    let small = Architectures.mlp s (Architectures.options [ 8 ] [ Activation.tanh ])
+    let wide = Architectures.mlp s (Architectures.options [ 16 ] [ Activation.tanh ])
+    let x = Tensor.ofArray Float32 [| 2; 9 |] (Array.init 18 float)
+    Checks.expectOneLineError [ "a dense layer needs weight 9×8 and bias 8"; "drawn for another network" ]
+        (fun () -> Network.apply small (Network.init wide (Random.key 0)) x) |> ignore
+
+[<Fact>]
+let ``two different activations of one name in a network are refused`` () =
+    let s = Symmetry.blocks 1 0
+    let a = Activation.custom "mine" (fun z -> z * z)
+    let b = Activation.custom "mine" (fun z -> Tensor.tanh z)
+    let tree = Chain [ Dense (4, a, true); Dense (4, b, true); Dense (1, Activation.identity, true) ]
+    Checks.expectOneLineError [ "two different activations named 'mine'" ] (fun () -> Network.validate { Symmetry = s; Layers = tree; Precision = Float32 }) |> ignore
+    // the same formula made twice is one activation
+    let a2 = Activation.custom "mine" (fun z -> z * z)
+    Network.validate { Symmetry = s; Layers = Chain [ Dense (4, a, true); Dense (4, a2, true) ]; Precision = Float32 } |> ignore

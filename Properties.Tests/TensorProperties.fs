@@ -258,7 +258,7 @@ let ``a dense layer adds its bias to every row of the product exactly`` () =
                 | Float32 -> float (float32 v + float32 bias.[i % cols])
                 | Float64 -> v + bias.[i % cols])
         // the fused kernel (DenseLayer.apply) and the bias-free layer: the product exactly
-        let fused = Tensor.toArray (DenseLayer.apply Activation.identity p x)
+        let fused = Tensor.toArray (DenseLayer.apply cols Activation.identity true p x)
         let noBias = Tensor.toArray (Network.apply (dense false) (Params.group [ "weight", Leaf w ]) x)
         expect (bitwiseEqual got expected) "x·W + b"
         .&. expect (bitwiseEqual fused expected) "fused x·W + b"

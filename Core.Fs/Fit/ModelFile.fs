@@ -128,8 +128,7 @@ module ModelFile =
               TargetScale = reader.Array st "standardization." "targetScale" reader.Number }
         (try Standardization.validate symmetry outputs standardization |> ignore
          with :? SeagullException as e -> reader.Fail $"has an invalid standardisation: {e.Message}")
-        let template = Network.init spec (Random.key 0)
-        let parameters = ModelJson.readParameters reader template precision (Params.paths template) (reader.Array root "" "parameters" id)
+        let parameters = ModelJson.readParameters reader spec id (reader.Array root "" "parameters" id)
         let model =
             { Spec = spec
               Params = parameters
@@ -165,7 +164,7 @@ module ModelFile =
                 match customs |> List.tryFind (fun c -> c.Name = n) with
                 | Some a -> a
                 | None when (Activation.tryFind n).IsSome -> reader.Fail $"uses activation '{n}', which is not how a built-in name is written (edited?)"
-                | None -> reader.Fail $"uses activation '{n}', which is not built in: a custom activation, which only code that defines it can load (SwapInvariantRegressor.Load(path, activation))"
+                | None -> reader.Fail $"uses activation '{n}', which is not built in: a custom activation, which only code that defines it can load (hand it to the loader: SwapInvariantRegressor.Load(path, activation) in C#, ModelFile.loadWith in F#)"
         let stored =
             match root.TryGetProperty "customActivations" with
             | true, v when v.ValueKind = JsonValueKind.Array ->

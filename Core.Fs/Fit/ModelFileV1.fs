@@ -67,9 +67,8 @@ module internal ModelFileV1 =
         let targetScale = reader.Num st "standardization." "targetScale"
         if inputMean.Length <> inputNames.Length || inputScale.Length <> inputNames.Length then
             fail "has a standardisation that does not match its columns"
-        let template = Network.init spec (Random.key 0)
-        let paths = Params.paths template |> List.map (formerPath architecture)
-        let parameters = ModelJson.readParameters reader template spec.Precision paths (reader.Array root "" "parameters" id)
+        let parameters = ModelJson.readParameters reader spec (formerPath architecture) (reader.Array root "" "parameters" id)
+        let paths = Params.paths parameters |> List.map (formerPath architecture)
         let expected = reader.Str root "" "checksum"
         let lines =
             [ "seagull-model/1"

@@ -161,22 +161,28 @@ module internal ModelJson =
         | "symmetrize" -> Symmetrize (readSymmetry r $"{at}.symmetry" (r.Prop v $"{at}." "symmetry"), sub "inner")
         | other -> r.Fail $"has an unknown layer '{other}' at '{path}' (dense, chain, parallel, split, swapPool or symmetrize)"
 
-    /// The tensors of a parameter tree: `stored` entries { path, shape, values } against the template's paths and
-    /// shapes, in its order; float32 values must be float32 numbers.
-    let readParameters (r: JsonReader) (template: Params) (precision: Dtype) (expectedPaths: string list) (stored: JsonElement[]) : Params =
-        if stored.Length <> expectedPaths.Length then r.Fail $"has {stored.Length} parameter tensors; the network needs {expectedPaths.Length}"
-        let tensors =
-            List.zip3 expectedPaths (Params.leaves template) (List.ofArray stored)
-            |> List.map (fun (path, t, e) ->
+    /// The parameters of `spec` from the `stored` entries { path, shape, values }: every path and shape checked against
+    /// the tree (`formerPath` maps the tree's paths to the file's) before anything is allocated, so an edited width
+    /// is refused in one line, not drawn; float32 values must be float32 numbers.
+    let readParameters (r: JsonReader) (spec: NetworkSpec) (formerPath: string -> string) (stored: JsonElement[]) : Params =
+        let expected = Network.parameterShapes spec |> List.map (fun (path, shape) -> formerPath path, shape)
+        if stored.Length <> expected.Length then r.Fail $"has {stored.Length} parameter tensors; the network needs {expected.Length}"
+        let checkedShapes =
+            List.zip expected (List.ofArray stored) |> List.map (fun ((path, shape), e) ->
                 let p = r.Str e "parameters[]." "path"
                 if p <> path then r.Fail $"has parameter '{p}' where '{path}' was expected"
-                let shape = r.Array e $"parameters[{path}]." "shape" r.Number |> Array.map (r.Whole $"parameters[{path}].shape")
-                if shape <> t.Shape then r.Fail $"has parameter '{path}' of shape {RawTensor.shapeText shape}; the network needs {RawTensor.shapeText t.Shape}"
+                let given = r.Array e $"parameters[{path}]." "shape" r.Number |> Array.map (r.Whole $"parameters[{path}].shape")
+                if given <> shape then r.Fail $"has parameter '{path}' of shape {RawTensor.shapeText given}; the network needs {RawTensor.shapeText shape}"
+                path, shape, e)
+        let precision = spec.Precision
+        let tensors =
+            checkedShapes |> List.map (fun (path, shape, e) ->
                 let values = r.Array e $"parameters[{path}]." "values" r.Number
-                if values.Length <> t.Count then r.Fail $"has {values.Length} values for parameter '{path}' of {t.Count}"
+                let count = Array.fold (*) 1 shape
+                if values.Length <> count then r.Fail $"has {values.Length} values for parameter '{path}' of {count}"
                 if precision = Float32 then
                     match values |> Array.tryFind (fun v -> float (float32 v) <> v) with
                     | Some v -> r.Fail $"has {Fail.number v} in float32 parameter '{path}', which is not a float32 number (edited?)"
                     | None -> ()
                 Tensor.ofArray precision shape values)
-        Params.withLeaves template tensors
+        Params.withLeaves (Network.init spec (Random.key 0)) tensors

@@ -17,16 +17,21 @@ module internal DenseLayer =
             Params.group [ "weight", Leaf weight; "bias", Leaf bias ]
         else Params.group [ "weight", Leaf weight ]
 
-    let private weightAndBias (p: Params) =
-        match p with
-        | Group [ "weight", Leaf w; "bias", Leaf b ] -> w, Some b
-        | Group [ "weight", Leaf w ] -> w, None
-        | _ -> Fail.with' "dense layer: parameters must be { weight; bias? }"
+    // The weight (and bias) of a dense layer of `width` outputs on `fanIn` inputs, their shapes checked: parameters
+    // drawn for another network must not be used as if they fitted this one.
+    let private weightAndBias (fanIn: int) (width: int) (bias: bool) (p: Params) =
+        let fits (t: Tensor) (shape: int[]) = RawTensor.shapesEqual t.Raw.Shape shape
+        let expected = if bias then $"weight {fanIn}×{width} and bias {width}" else $"weight {fanIn}×{width}"
+        match p, bias with
+        | Group [ "weight", Leaf w; "bias", Leaf b ], true when fits w [| fanIn; width |] && fits b [| width |] -> w, Some b
+        | Group [ "weight", Leaf w ], false when fits w [| fanIn; width |] -> w, None
+        | _ -> Fail.with' $"network parameters: a dense layer needs {expected}; the parameters were drawn for another network"
 
-    /// σ(x·W + b) as ONE tape entry with an analytic backward pass when σ is a built-in activation:
-    /// the fused hot path of training. Custom activations are composed and differentiated generally.
-    let apply (activation: Activation) (p: Params) (x: Tensor) : Tensor =
-        let w, b = weightAndBias p
+    /// σ(x·W + b) for a dense layer of `width` outputs, with or without `bias`, as ONE tape entry with an analytic
+    /// backward pass when σ is a built-in activation: the fused hot path of training. Custom activations are
+    /// composed and differentiated generally.
+    let apply (width: int) (activation: Activation) (bias: bool) (p: Params) (x: Tensor) : Tensor =
+        let w, b = weightAndBias x.Raw.Shape.[1] width bias p
         match activation.Kernel, b with
         | Some fused, Some b ->
             let kernel = fused.Kernel

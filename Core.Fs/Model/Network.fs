@@ -29,6 +29,12 @@ module Network =
     /// raises a one-line error.
     let validate (spec: NetworkSpec) : NetworkSpec =
         let shapes = denseShapes spec
+        // A model file names activations: two different ones of one name could not be told apart when it is loaded.
+        let named = Layer.denseLayers "" (resolved spec) |> List.map (fun (_, _, _, a, _) -> a) |> List.groupBy (fun a -> a.Name)
+        for name, uses in named do
+            match uses |> List.distinctBy (fun a -> Activation.evaluate Float64 a Activation.probes) with
+            | _ :: _ :: _ -> Fail.with' $"the network uses two different activations named '{name}'; give them different names"
+            | _ -> ()
         // One weight matrix is one array; a batch of 128 rows of the widest layer must be one too.
         let limit = int64 Array.MaxLength
         for _, fanIn, fanOut, _ in shapes do
@@ -38,9 +44,6 @@ module Network =
         if total > int64 Int32.MaxValue then
             Fail.with' $"the network is too large: {total} parameters (at most {Int32.MaxValue})"
         spec
-
-    /// The number of input columns (the symmetry's width).
-    let inputWidth (spec: NetworkSpec) : int = spec.Symmetry.Width
 
     /// The number of outputs per row. Example: `Network.outputs (Architectures.mlp s { o with Outputs = 2 }) = 2`.
     let outputs (spec: NetworkSpec) : int = (resolved spec).Output
@@ -55,6 +58,13 @@ module Network =
     /// One line: inputs, the tree, the precision. Example: "9→64(seagull)→64(tanh)→1 float32".
     let describe (spec: NetworkSpec) : string =
         $"{spec.Symmetry.Width}→{Layer.describeNode (resolved spec)} {Dtype.name spec.Precision}"
+
+    /// The path and shape of every tensor `init` draws, in parameter order, from the tree alone (nothing is allocated).
+    let internal parameterShapes (spec: NetworkSpec) : (string * int[]) list =
+        Layer.denseLayers "" (resolved spec)
+        |> List.collect (fun (path, fanIn, width, _, bias) ->
+            let under (name: string) = if path = "" then name else path + "/" + name
+            (under "weight", [| fanIn; width |]) :: (if bias then [ under "bias", [| width |] ] else []))
 
     /// Every dense layer's activation with the layer's path ("layer1", "sum", "difference", "inner/layer2").
     let activations (spec: NetworkSpec) : (string * Activation) list =
@@ -82,7 +92,7 @@ module Network =
     /// A layer's output, its parameters matched to its parts by position.
     let rec private applyLayer (layer: Layer) (p: Params) (x: Tensor) : Tensor =
         match layer with
-        | Dense (_, activation, _) -> DenseLayer.apply activation p x
+        | Dense (width, activation, bias) -> DenseLayer.apply width activation bias p x
         | Chain layers -> List.fold2 (fun h l q -> applyLayer l q h) x layers (children layers.Length p)
         | Parallel branches -> Tensor.concatColumns (List.map2 (fun b q -> applyLayer b q x) branches (children branches.Length p))
         | Split (s, sum, difference, next) ->

@@ -52,16 +52,6 @@ module Params =
         | Leaf t -> Leaf (f t)
         | Group children -> Group (children |> List.map (fun (n, c) -> n, map f c))
 
-    /// Combines two trees of the same shape tensor by tensor.
-    let rec map2 (f: Tensor -> Tensor -> Tensor) (p: Params) (q: Params) : Params =
-        match p, q with
-        | Leaf a, Leaf b -> Leaf (f a b)
-        | Group xs, Group ys when List.length xs = List.length ys ->
-            Group (List.map2 (fun (n, a) (m, b) ->
-                if n <> m then Fail.with' $"parameter trees differ: '{n}' vs '{m}'"
-                n, map2 f a b) xs ys)
-        | _ -> Fail.with' "parameter trees have different shapes"
-
     /// Replaces the tensors in depth-first order with the given ones (the optimizer's per-step form).
     let internal withLeafArray (p: Params) (tensors: Tensor[]) : Params =
         let mutable next = 0

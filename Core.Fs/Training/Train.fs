@@ -83,6 +83,14 @@ module Train =
         if not (Double.IsFinite lr) || lr <= 0.0 then Fail.with' $"learning rate must be a positive number, got {lr}"
         match o.Optimizer with
         | Sgd (_, momentum) when not (momentum >= 0.0 && momentum < 1.0) -> Fail.with' $"momentum must be in [0, 1), got {momentum}"
+        | Adam (_, b1, b2, eps) when not (b1 >= 0.0 && b1 < 1.0 && b2 >= 0.0 && b2 < 1.0) ->
+            Fail.with' $"Adam's betas must be in [0, 1), got {b1} and {b2}"
+        | Adam (_, _, _, eps) when not (Double.IsFinite eps && eps > 0.0) -> Fail.with' $"Adam's epsilon must be a positive number, got {eps}"
+        | _ -> ()
+        match o.Schedule with
+        | StepDecay (every, gamma) when every < 1 || not (Double.IsFinite gamma && gamma >= 0.0) ->
+            Fail.with' $"step decay needs a step of at least 1 epoch and a factor ≥ 0, got every {every} and gamma {gamma}"
+        | Cosine epochs when epochs < 1 -> Fail.with' $"cosine decay needs at least 1 epoch, got {epochs}"
         | _ -> ()
         match o.Penalty with
         | Some p when not (Double.IsFinite p.Weight) || p.Weight < 0.0 -> Fail.with' $"penalty must be ≥ 0, got {p.Weight}"
@@ -122,6 +130,10 @@ module Train =
         let columns (t: Tensor) = if t.Raw.Shape.Length = 1 then Tensor.reshape [| t.Raw.Shape.[0]; 1 |] (Tensor.detach t) else Tensor.detach t
         let y = columns y
         let validation = options.Validation |> Option.map (fun (vx, vy) -> Tensor.detach vx, columns vy)
+        match validation with
+        | Some (vx, vy) when vx.Raw.Shape.Length <> 2 || vx.Raw.Shape.[1] <> x.Raw.Shape.[1] || vy.Raw.Shape.[1] <> y.Raw.Shape.[1] || vx.Raw.Shape.[0] <> vy.Raw.Shape.[0] ->
+            Fail.with' $"validation data: inputs {RawTensor.shapeText vx.Raw.Shape} and targets {RawTensor.shapeText vy.Raw.Shape} do not fit training data of {RawTensor.shapeText x.Raw.Shape} and {RawTensor.shapeText y.Raw.Shape}"
+        | _ -> ()
         let monitor, progress, cancel = options.Monitor, options.Progress, options.Cancellation
         let n = rows
         let key = Random.fold (Random.key options.Seed) 7

@@ -16,9 +16,6 @@ internal static class Fs
     public static FSharpOption<T> Option<T>(T? value) where T : struct =>
         value.HasValue ? FSharpOption<T>.Some(value.Value) : FSharpOption<T>.None;
 
-    public static FSharpOption<T> OptionRef<T>(T? value) where T : class =>
-        value is null ? FSharpOption<T>.None : FSharpOption<T>.Some(value);
-
     public static T? Value<T>(FSharpOption<T>? option) where T : struct =>
         FSharpOption<T>.get_IsSome(option) ? option!.Value : null;
 
@@ -80,14 +77,6 @@ internal static class Fs
         var flat = new double[rows * cols];
         if (flat.Length > 0) Buffer.BlockCopy(x, 0, flat, 0, flat.Length * sizeof(double));
         return flat;
-    }
-
-    /// <summary>Row-major columns of one-column-per-entry vector (a one-output target).</summary>
-    public static double[,] Column(double[] y)
-    {
-        var m = new double[y.Length, 1];
-        for (var i = 0; i < y.Length; i++) m[i, 0] = y[i];
-        return m;
     }
 
     /// <summary>A 2-D array from row-major values.</summary>
