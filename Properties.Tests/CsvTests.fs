@@ -204,9 +204,73 @@ let ``csv error: non-numeric cell`` () =
 
 [<Fact>]
 let ``csv error: NaN and infinite cells`` () =
-    for bad in [ "NaN"; "Infinity"; "-Infinity"; "1e999" ] do
-        let path = csvFile "nan.csv" (good.Replace("11,12", $"11,{bad}"))
+    for bad in [ "Infinity"; "-Infinity"; "1e999" ] do
+        let path = csvFile "inf.csv" (good.Replace("11,12", $"11,{bad}"))
         Checks.expectOneLineError [ path; "line 3"; "column 'y'"; "not a finite number" ] (fun () -> Csv.load path goodRoles) |> ignore
+    // NaN marks a missing value: refused, with how to skip such rows
+    let path = csvFile "nan.csv" (good.Replace("11,12", "11,NaN"))
+    Checks.expectOneLineError [ path; "line 3"; "column 'y'"; "'NaN' marks a missing value"; "--drop-missing"; "dropMissing: true" ] (fun () -> Csv.load path goodRoles) |> ignore
+
+// ---- CSV: missing values -------------------------------------------------------------------------------
+
+let private dropping = { DropMissing = true }
+
+[<Fact>]
+let ``csv drop-missing skips the rows with a missing value in a column used and counts them`` () =
+    // line 3: empty u2; line 4: NA in the target; line 5: an unused column empty; then every marker
+    let text =
+        "id,u1,u2,v1,v2,w1,y\na,1,2,3,4,5,6\nb,7, ,9,10,11,12\nc,13,14,15,16,17,NA\n,19,20,21,22,23,24\n"
+        + "d,1,2,3,4,5,n/a\ne,1,2,3,4,nan,6\nf,1,2,-NaN,4,5,6\ng,NULL,2,3,4,5,6\nh,25,26,27,28,29,30\n"
+    let path = csvFile "gaps.csv" text
+    let loaded = Csv.loadWith dropping path goodRoles
+    Assert.Equal(6, loaded.DroppedRows)
+    Assert.Equal(3, loaded.Data.Rows)
+    // a row's inputs go with it when its target is missing
+    Assert.Equal<float[]>([| 1.; 2.; 3.; 4.; 5.; 19.; 20.; 21.; 22.; 23.; 25.; 26.; 27.; 28.; 29. |], loaded.Data.X)
+    Assert.Equal<float[]>([| 6.; 24.; 30. |], loaded.Data.Y)
+    // nothing to drop: the count says so
+    Assert.Equal(0, (Csv.loadWith dropping (csvFile "complete.csv" good) goodRoles).DroppedRows)
+    // without the option, the first missing value is an error that says how to skip such rows
+    Checks.expectOneLineError [ path; "line 3"; "column 'u2'"; "the cell is empty"; "--drop-missing" ] (fun () -> Csv.load path goodRoles) |> ignore
+    Assert.Equal(0, (Csv.loadWith CsvReadOptions.Default (csvFile "complete2.csv" good) goodRoles).DroppedRows)
+
+[<Fact>]
+let ``csv drop-missing still refuses text that is not a number, and too few rows`` () =
+    // in a row that has a missing value too: a mistake (a unit, a word) is not a gap
+    let path = csvFile "typo.csv" (good.Replace("7,8,9,10", "7,,9,10 m"))
+    Checks.expectOneLineError [ path; "line 3"; "column 'v2'"; "'10 m' is not a number" ] (fun () -> Csv.loadWith dropping path goodRoles) |> ignore
+    let infinite = csvFile "infinite.csv" (good.Replace("11,12", "11,Infinity"))
+    Checks.expectOneLineError [ infinite; "line 3"; "not a finite number" ] (fun () -> Csv.loadWith dropping infinite goodRoles) |> ignore
+    let few = csvFile "few.csv" "u1,v1,y\n1,2,3\n4,,6\n7,8,\n"
+    Checks.expectOneLineError [ few; "only 1 row is left after dropping 2 of 3 rows with missing values"; "at least 2" ] (fun () -> Csv.loadWith dropping few goodRoles1) |> ignore
+    let none = csvFile "none.csv" "u1,v1,y\nNA,2,3\n4,NA,6\n"
+    Checks.expectOneLineError [ none; "no rows are left after dropping 2 of 2" ] (fun () -> Csv.loadWith dropping none goodRoles1) |> ignore
+
+[<Fact>]
+let ``csv drop-missing: the hashed load drops the same rows`` () =
+    let path = csvFile "hashed.csv" "u1,v1,y\n1,2,3\n4,,6\n7,8,9\n"
+    let loaded, sha = Csv.loadWithSha256 dropping path goodRoles1
+    Assert.Equal(1, loaded.DroppedRows)
+    Assert.Equal<float[]>((Csv.loadWith dropping path goodRoles1).Data.X, loaded.Data.X)
+    Assert.Equal(Convert.ToHexStringLower(Security.Cryptography.SHA256.HashData(File.ReadAllBytes path)), sha)
+
+// ---- CSV: another separator -----------------------------------------------------------------------------
+
+[<Fact>]
+let ``csv error: a semicolon- or tab-separated file is named for what it is, with how to convert it`` () =
+    let semicolons = csvFile "semi.csv" "sample_id;run_label;xa;xb;y\n1;a;1,5;2,5;3\n2;b;1;2;3\n"
+    let expected = [ semicolons; "line 1"; "looks semicolon-separated"; "comma-separated files with a point as the decimal mark"; "tr ';,' ',.' <"; "semi-comma.csv"; "decimal commas" ]
+    Checks.expectOneLineError expected (fun () -> Csv.load semicolons (roles "xa" "xb" "" "")) |> ignore
+    // predict and evaluate read the header the same way
+    Checks.expectOneLineError expected (fun () -> Csv.loadForModel semicolons [| "xa"; "xb" |] []) |> ignore
+    let tabs = csvFile "tabs.csv" "u1\tv1\ty\n1\t2\t3\n4\t5\t6\n"
+    let message = Checks.expectOneLineError [ tabs; "looks tab-separated"; "tr '\\t,' ',.' <" ] (fun () -> Csv.load tabs goodRoles1)
+    Assert.DoesNotContain("\t", message)   // the tabs of the header are shown as \t
+    // a header of several comma-separated fields may hold a semicolon in a name
+    Assert.Equal<string[]>([| "u;1"; "v1" |], (Csv.load (csvFile "seminame.csv" "u;1,v1,y\n1,2,3\n4,5,6\n") (roles "u;1" "v1" "" "")).InputNames)
+    // one plain field is the usual error
+    let plain = csvFile "onecolumn.csv" "u1\n1\n2\n"
+    Checks.expectOneLineError [ plain; "no such column for v" ] (fun () -> Csv.load plain goodRoles1) |> ignore
 
 [<Fact>]
 let ``csv error: unknown column lists the available ones`` () =
@@ -214,7 +278,7 @@ let ``csv error: unknown column lists the available ones`` () =
     Checks.expectOneLineError [ path; "line 1"; "column 'q1'"; "available: 'u1', 'u2', 'v1'" ] (fun () -> Csv.load path (roles "q1,u2" "v1,v2" "" "")) |> ignore
     Checks.expectOneLineError [ path; "line 1"; "column 'U1'"; "did you mean 'u1'" ] (fun () -> Csv.load path (roles "U1,u2" "v1,v2" "" "")) |> ignore
     let noY = csvFile "noy.csv" "a,b,c\n1,2,3\n4,5,6\n"
-    Checks.expectOneLineError [ noY; "line 1"; "'y'"; "available: 'a', 'b', 'c'" ] (fun () -> Csv.load noY (roles "a" "b" "" "")) |> ignore
+    Checks.expectOneLineError [ noY; "line 1"; "'y'"; "--y on the command line, ColumnRoles' y in C#"; "available: 'a', 'b', 'c'" ] (fun () -> Csv.load noY (roles "a" "b" "" "")) |> ignore
 
 [<Fact>]
 let ``csv error: duplicated header name when referenced`` () =

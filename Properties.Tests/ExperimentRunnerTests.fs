@@ -121,7 +121,7 @@ let ``a user's CSV with other block widths joins the grid as one more target`` (
     let path = Path.Combine(Path.GetTempPath(), $"seagull-pairs-{Guid.NewGuid():N}.csv")
     File.WriteAllLines(path, lines)
     let roles = { U = [ Name "u1"; Name "u2" ]; V = [ Name "v1"; Name "v2" ]; W = [ Name "w1" ]; Y = [] }
-    let settings = { tiny with Targets = [ "spring" ]; Variants = [ "mlp-tanh"; "split"; "pooled" ]; Seeds = 2; Data = Some { Path = path; Roles = roles } }
+    let settings = { tiny with Targets = [ "spring" ]; Variants = [ "mlp-tanh"; "split"; "pooled" ]; Seeds = 2; Data = Some { Path = path; Roles = roles; Read = CsvReadOptions.Default } }
     let outcome = Experiment.run settings ignore CancellationToken.None
     let name = Path.GetFileNameWithoutExtension path
     Assert.Equal<string list>([ "spring"; name ], outcome.Config.Targets)
@@ -146,12 +146,31 @@ let ``the recorded CSV columns can be pasted into a shell, names with commas and
         let path = Path.Combine(dir, "odd.csv")
         File.WriteAllLines(path, [ "\"u,1\",\"v,1\",w x,@y"; "1,2,3,4"; "2,1,3,5"; "0,1,2,6"; "5,4,3,7" ])
         let roles = { U = [ Name "u,1" ]; V = [ Name "v,1" ]; W = [ Name "w x" ]; Y = [ Name "@y" ] }
-        let config = Experiment.plan { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = roles } }
+        let config = Experiment.plan { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = roles; Read = CsvReadOptions.Default } }
         let columns = config.Options |> List.find (fun (k, _) -> k = "data_columns") |> snd
         // (a value starting with @ would be read as a response file: --y=@y)
         Assert.Equal("--u '\"u,1\"' --v '\"v,1\"' --w 'w x' --y=@y", columns)
         // what the shell hands over ('…' removed) reads back as the same columns
         Assert.Equal<string list>([ "u,1" ], Csv.splitList "\"u,1\""))
+
+[<Fact>]
+let ``a CSV with missing values joins the grid with --drop-missing, and the report says how it was read`` () =
+    Checks.withTempFolder (fun dir ->
+        let path = Path.Combine(dir, "gaps.csv")
+        let rows = [ for i in 0 .. 29 -> $"{i % 7},{i % 5},{i % 3}" ]
+        File.WriteAllLines(path, [ "u1,v1,y" ] @ rows @ [ "1,,2"; "NA,1,2" ])
+        let data read = Some { Path = path; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] }; Read = read }
+        Assert.Contains("--drop-missing", (Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Targets = []; Data = data CsvReadOptions.Default } |> ignore)).Message)
+        let prepared = Experiment.prepare { tiny with Targets = []; Data = data { DropMissing = true } }
+        Assert.Equal(2, prepared.DroppedRows)
+        Assert.StartsWith("30 (", prepared.Config.Options |> List.find (fun (k, _) -> k = "data_rows") |> snd)
+        // a rerun must read the file the same way
+        Assert.Contains(("data_drop_missing", "2 rows with missing values dropped (--drop-missing)"), prepared.Config.Options)
+        // without the option nothing is said about it
+        File.WriteAllLines(path, "u1,v1,y" :: rows)
+        let plain = Experiment.prepare { tiny with Targets = []; Data = data CsvReadOptions.Default }
+        Assert.Equal(0, plain.DroppedRows)
+        Assert.DoesNotContain("data_drop_missing", plain.Config.Options |> List.map fst))
 
 [<Fact>]
 let ``a data set in memory joins the grid like a CSV file`` () =
@@ -160,7 +179,7 @@ let ``a data set in memory joins the grid like a CSV file`` () =
     Assert.Equal<string list>([ "spring"; "beads" ], config.Targets)
     Assert.Equal(Some "beads (in memory)", config.DataFile)
     Assert.DoesNotContain("data_sha256", config.Options |> List.map fst)
-    let both = { tiny with DataSet = Some ("beads", ds); Data = Some { Path = "x.csv"; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] } } }
+    let both = { tiny with DataSet = Some ("beads", ds); Data = Some { Path = "x.csv"; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] }; Read = CsvReadOptions.Default } }
     Assert.Contains("not both", (Assert.Throws<SeagullException>(fun () -> Experiment.plan both |> ignore)).Message)
     Assert.Contains("like the built-in target 'spring'",
         (Assert.Throws<SeagullException>(fun () -> Experiment.plan { tiny with Targets = [ "spring" ]; DataSet = Some ("Spring", ds) } |> ignore)).Message)
@@ -174,7 +193,7 @@ let ``a CSV read from a pipe is called data, as the pipe has no name of its own`
         let text = "u1,v1,w1,y\n" + String.Join("\n", [ for i in 0 .. 29 -> $"{i % 7},{i % 5},{i % 3},{i % 7 + i % 5}" ]) + "\n"
         let writer = Threading.Tasks.Task.Run(fun () -> (use w = new IO.StreamWriter(server) in w.Write text))
         let roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = [ Name "w1" ]; Y = [] }
-        let config = Experiment.plan { tiny with Targets = []; Data = Some { Path = $"/proc/self/fd/{fd}"; Roles = roles } }
+        let config = Experiment.plan { tiny with Targets = []; Data = Some { Path = $"/proc/self/fd/{fd}"; Roles = roles; Read = CsvReadOptions.Default } }
         Assert.True(writer.Wait(TimeSpan.FromSeconds 60.0))
         Assert.Equal<string list>([ "data" ], config.Targets)
 
@@ -190,7 +209,7 @@ let ``a CSV with a constant target is refused before any cell trains`` () =
     Checks.withTempFolder (fun dir ->
         let path = Path.Combine(dir, "flat.csv")
         File.WriteAllLines(path, [ "u1,v1,y"; "1,2,7"; "3,4,7"; "5,6,7"; "7,8,7" ])
-        let settings = { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] } } }
+        let settings = { tiny with Targets = [ "spring" ]; Data = Some { Path = path; Roles = { U = [ Name "u1" ]; V = [ Name "v1" ]; W = []; Y = [] }; Read = CsvReadOptions.Default } }
         let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan settings |> ignore)
         Assert.Contains("flat.csv': the target 'y' is 7 in all 4 rows", e.Message))
 

@@ -56,8 +56,35 @@ let private failsWith (text: string) (part: string) =
 
 let private good = lazy (ModelFile.toJson (fst (trained "mlp" Float32)))
 
+/// The JSON parser's own words ("… LineNumber: 0 | BytePositionInLine: 0.") are not a message for a person.
+let private failsPlainly (text: string) (part: string) =
+    let path = pathOf $"bad-{Guid.NewGuid():N}.json"
+    File.WriteAllText(path, text)
+    let e = Assert.Throws<SeagullException>(fun () -> ModelFile.load path |> ignore)
+    Assert.Contains(part, e.Message)
+    Assert.DoesNotContain("\n", e.Message)
+    for internals in [ "LineNumber"; "BytePosition"; "JSON payload"; "0x" ] do Assert.DoesNotContain(internals, e.Message)
+
 [<Fact>]
-let ``a truncated file is refused`` () = failsWith (good.Value.Substring(0, good.Value.Length / 2)) "not valid JSON"
+let ``a truncated file is refused as truncated or corrupt`` () =
+    failsPlainly (good.Value.Substring(0, good.Value.Length / 2)) "is truncated or corrupt"
+    failsPlainly (good.Value.Substring(0, 1)) "is truncated or corrupt"
+
+[<Fact>]
+let ``a file that is not a model is named for what it is`` () =
+    // a CSV given as the model (`seagull predict --model data.csv`)
+    failsPlainly "u1,v1,w1,y\n1,2,3,4\n" "is not a Seagull model file: it starts with 'u1,v1,w1,y', not a JSON object"
+    failsPlainly (String.replicate 30 "abc,") "…'"
+    failsPlainly "[1, 2]" "is not a Seagull model file"
+    failsPlainly "" "is empty, not a Seagull model file"
+    failsPlainly "  \n " "is empty"
+    failsPlainly "\u0001\u0002binary" "it starts with binary data"
+    failsPlainly "{ \"a\": 1 }" "is not a Seagull model file: a JSON object without \"format\": \"seagull-model\""
+    // a JSON error before the last line is an edit or damage, with its line
+    failsPlainly (good.Value.Replace("\"version\"", "\"version")) "is corrupt: its JSON is invalid at line 3"
+    // the same from text in memory
+    let e = Assert.Throws<SeagullException>(fun () -> ModelFile.ofJson "m.json" [] "y,u1\n1,2\n" |> ignore)
+    Assert.Contains("model file 'm.json' is not a Seagull model file", e.Message)
 
 [<Fact>]
 let ``an edited value is refused by the checksum`` () =
@@ -98,7 +125,7 @@ let ``counts and widths must be whole numbers, not truncated ones`` () =
     failsWith (v1.Replace("\"version\": 1", "\"version\": 1.5")) "'version' = 1.5, not a whole number"
 
 [<Fact>]
-let ``another format is refused`` () = failsWith "{ \"format\": \"something-else\" }" "not a Seagull model"
+let ``another format is refused`` () = failsWith "{ \"format\": \"something-else\" }" "not a Seagull model file: its format is 'something-else', not 'seagull-model'"
 
 [<Fact>]
 let ``a missing field is named`` () = failsWith (good.Value.Replace("\"standardization\"", "\"standardisation_x\"")) "standardization"

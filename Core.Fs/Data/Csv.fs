@@ -63,6 +63,25 @@ type PredictionInputs =
       /// Every data row's fields as written in the file, one array per row, as wide as `Header`.
       Fields: string[][] }
 
+/// How `Csv.loadWith` treats the rows of a file.
+/// Example: `Csv.loadWith { DropMissing = true } "data.csv" roles`.
+type CsvReadOptions =
+    { /// Skip the rows with a missing value in a column used (an empty or blank cell, or NA, N/A, NaN, -NaN or
+      /// null in any case) instead of refusing the file. Other text that is not a number is still an error: it is
+      /// more often a mistake (a decimal comma, a unit) than a gap.
+      DropMissing: bool }
+
+    /// Every row is read; a missing value is an error.
+    static member Default = { DropMissing = false }
+
+/// A data set read from a CSV file, and how many of its rows `CsvReadOptions.DropMissing` left out.
+/// Example: `let loaded = Csv.loadWith { DropMissing = true } "data.csv" roles in loaded.DroppedRows`.
+type LoadedCsv =
+    { /// The rows kept.
+      Data: Dataset
+      /// Rows skipped for a missing value (0 unless `DropMissing`).
+      DroppedRows: int }
+
 /// Reading and writing CSV files: a header row, comma-separated fields, RFC 4180 quoting,
 /// invariant-culture numbers. Every error is one line naming the file, the line (1-based) and the column.
 module Csv =
@@ -123,8 +142,29 @@ module Csv =
     let parseColumnList (text: string) : ColumnRef list =
         splitList text |> List.map ColumnRef.parse
 
-    /// Checks the header record: a file whose first row is all numbers has no header.
+    /// A path as one word of a shell command line (in single quotes unless it is plain).
+    let private shellWord (path: string) =
+        if path <> "" && path |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || "._/+-=:,@%".Contains c) then path
+        else "'" + path.Replace("'", "'\\''") + "'"
+
+    /// A header of one field holding semicolons or tabs comes from a file with another separator (a spreadsheet
+    /// saved where the decimal mark is a comma, a tab-separated export): say so and how to convert it, instead of
+    /// a column "not found" among one long name. One field can never be enough: u and v need a column each.
+    let private checkSeparator (file: string) (header: string[]) =
+        let separators = [ ';', "semicolon", ";"; '\t', "tab", "\\t" ]
+        match separators |> List.tryFind (fun (c, _, _) -> header.Length = 1 && header.[0].Contains c) with
+        | Some (_, kind, written) ->
+            let converted = Path.Combine(Path.GetDirectoryName file, Path.GetFileNameWithoutExtension file + "-comma.csv")
+            let field = (show header.[0]).Replace("\t", "\\t")
+            Fail.with' ($"'{file}' line 1: the file looks {kind}-separated (its header is the one field '{field}'); "
+                        + $"Seagull reads comma-separated files with a point as the decimal mark; convert it with "
+                        + $"tr '{written},' ',.' < {shellWord file} > {shellWord converted} ({kind}s become commas, decimal commas points)")
+        | None -> ()
+
+    /// Checks the header record: one field holding another separator (see `checkSeparator`), or a first row of
+    /// numbers (no header).
     let private checkHeader (file: string) (header: string[]) =
+        checkSeparator file header
         let isNumber (s: string) = fst (Double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture))
         if header |> Array.forall isNumber then
             Fail.with' $"'{file}' line 1, column '{show header.[0]}': the first row holds numbers, but a header row of column names is required"
@@ -169,21 +209,43 @@ module Csv =
                 let where = hits |> Array.map string |> String.concat " and "
                 Fail.with' $"{at}, column '{show name}': the name appears {hits.Length} times (positions {where}); rename one or refer to it by index"
 
-    /// The number in one cell, or a one-line error naming file, line and column.
-    let private cell (file: string) (header: string[]) (record: Record) (j: int) : float =
+    /// A cell that marks a missing value: blank, or a marker data tools write for one (R's NA, Excel's N/A,
+    /// NaN from NumPy and .NET, null from databases), in any case.
+    let private isMissing (text: string) =
+        String.IsNullOrWhiteSpace text
+        || (match text.Trim().ToLowerInvariant() with "na" | "n/a" | "nan" | "-nan" | "null" -> true | _ -> false)
+
+    /// Where a cell is, for messages: file, line and column.
+    let private cellAt (file: string) (header: string[]) (record: Record) (j: int) =
+        $"'{file}' line {record.Line}, column '{show header.[j]}'"
+
+    /// What is wrong with a missing value where a number is needed.
+    let private missingValue (text: string) =
+        if String.IsNullOrWhiteSpace text then "the cell is empty; a number is needed"
+        else $"'{show text}' marks a missing value; a number is needed"
+
+    /// The number in one cell, ValueNone for a missing value (`isMissing`), or a one-line error naming file, line
+    /// and column for any other text.
+    let private tryCell (file: string) (header: string[]) (record: Record) (j: int) : float voption =
         let text = record.Fields.[j]
         // The location only when there is an error: formatting it for every cell cost more than the parsing.
-        let fail (problem: string) : float = Fail.with' $"'{file}' line {record.Line}, column '{show header.[j]}': {problem}"
+        let fail (problem: string) : float voption = Fail.with' $"{cellAt file header record j}: {problem}"
         match Double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture) with
         // .NET's parser ignores trailing NUL characters: a cell "1.5\0" is not the number 1.5.
-        | true, v when Double.IsFinite v && text.IndexOf '\000' < 0 -> v
-        | _ when String.IsNullOrWhiteSpace text -> fail "the cell is empty; a number is needed"
+        | true, v when Double.IsFinite v && text.IndexOf '\000' < 0 -> ValueSome v
+        | _ when isMissing text -> ValueNone
         | _ when text.IndexOf '\000' >= 0 -> fail $"'{show (text.Replace('\000', '?'))}' is not a number (it holds a NUL character, shown as ?)"
         | _ when text |> Seq.exists (fun c -> Char.IsControl c && not (Char.IsWhiteSpace c)) ->
             let c = text |> Seq.find (fun c -> Char.IsControl c && not (Char.IsWhiteSpace c))
             fail $"'{show text}' is not a number (it holds the control character U+{int c:X4})"
-        | true, _ -> fail $"'{show text}' is not a finite number; NaN and infinities are not allowed"
+        | true, _ -> fail $"'{show text}' is not a finite number; infinities are not allowed"
         | _ -> fail $"'{show text}' is not a number (write numbers like -1.5 or 2e-3, with a point)"
+
+    /// The number in one cell, or a one-line error naming file, line and column (a missing value included).
+    let private cell (file: string) (header: string[]) (record: Record) (j: int) : float =
+        match tryCell file header record j with
+        | ValueSome v -> v
+        | ValueNone -> Fail.with' $"{cellAt file header record j}: {missingValue record.Fields.[j]}"
 
     /// Checks that a data record has as many fields as the header.
     let private checkWidth (file: string) (header: string[]) (record: Record) =
@@ -200,13 +262,32 @@ module Csv =
         for j in columns do
             out.Add(cell file header record j)
 
-    // `load`, feeding the file's bytes to `hash` when given.
-    let private loadHashing (hash: Security.Cryptography.IncrementalHash option) (path: string) (roles: ColumnRoles) : Dataset =
+    /// Reads the numbers in `columns` of one record into `values` (as long as `columns`), after checking the
+    /// record's width: true when every cell holds one; false when one marks a missing value and
+    /// `options.DropMissing` is set (the row is to be skipped). Every cell is read, so text that is not a number is
+    /// an error even in a row with a missing value; without `DropMissing`, a missing value is an error that says
+    /// how to skip such rows.
+    let private readCells (options: CsvReadOptions) (file: string) (header: string[]) (record: Record) (columns: int[]) (values: float[]) : bool =
+        checkWidth file header record
+        let mutable complete = true
+        for k in 0 .. columns.Length - 1 do
+            match tryCell file header record columns.[k] with
+            | ValueSome v -> values.[k] <- v
+            | ValueNone when options.DropMissing -> complete <- false
+            | ValueNone ->
+                let j = columns.[k]
+                Fail.with' $"{cellAt file header record j}: {missingValue record.Fields.[j]} (to skip rows with missing values: --drop-missing on the command line, dropMissing: true in C#)"
+        complete
+
+    // `loadWith`, feeding the file's bytes to `hash` when given.
+    let private loadHashing (hash: Security.Cryptography.IncrementalHash option) (options: CsvReadOptions) (path: string) (roles: ColumnRoles) : LoadedCsv =
         let at = $"'{path}' line 1 (header)"
         let mutable header: string[] = [||]
         let mutable inputs: int[] = [||]
         let mutable y: int[] = [||]
         let mutable symmetry: Symmetry option = None
+        let mutable used: int[] = [||]          // the columns read: inputs, then targets
+        let mutable values: float[] = [||]      // one row's numbers in them
         // The header's columns in their roles, checked before any data row is read.
         let onHeader (h: string[]) =
             header <- h
@@ -218,7 +299,7 @@ module Csv =
                 match roles.Y with
                 | [] ->
                     if not (Array.contains "y" header) then
-                        Fail.with' $"{at}: no target column given and no column is named 'y'; available: {listNames header}"
+                        Fail.with' $"{at}: no target column given and no column is named 'y'; name the target column (--y on the command line, ColumnRoles' y in C#); available: {listNames header}"
                     [| resolve path header "y" (Name "y") |]
                 | targets -> resolveAll "y" targets
             if u.Length = 0 then Fail.with' $"{at}: no u columns given; choose at least one of: {listNames header}"
@@ -242,34 +323,49 @@ module Csv =
                 Fail.with' $"{at}, column '{show name}': positions {js.[0]} and {js.[1]} have the same name; a model needs distinct input names"
             | None -> ()
             symmetry <- Some (Symmetry.blocks u.Length w.Length)
+            used <- Array.append inputs y
+            values <- Array.zeroCreate used.Length
         let x = ResizeArray<float>()
         let yValues = ResizeArray<float>()
         let mutable rows = 0
+        let mutable dropped = 0
         let mutable firstLine = 1
         streamHashing hash path onHeader (fun record ->
-            if rows = 0 then firstLine <- record.Line
             if rows = Array.MaxLength then Fail.with' $"'{path}' line {record.Line}: more than {Array.MaxLength} data rows"
-            readColumns path header record inputs x
-            for j in y do yValues.Add(cell path header record j)   // the width is checked once, above
-            rows <- rows + 1)
+            // A row is read whole before any of it is kept: a missing target must not leave its inputs behind.
+            if readCells options path header record used values then
+                if rows = 0 then firstLine <- record.Line
+                for k in 0 .. inputs.Length - 1 do x.Add values.[k]
+                for k in inputs.Length .. used.Length - 1 do yValues.Add values.[k]
+                rows <- rows + 1
+            else dropped <- dropped + 1)
+        if rows < 2 && dropped > 0 then
+            let left = if rows = 1 then "only 1 row is" else "no rows are"
+            Fail.with' $"'{path}': {left} left after dropping {dropped} of {rows + dropped} rows with missing values; at least 2 are needed"
         if rows < 2 then
             let count = if rows = 1 then "only 1 data row" else "no data rows"
             Fail.with' $"'{path}' line {(if rows = 1 then firstLine else 1)}: {count} after the header; at least 2 are needed"
-        Dataset.create symmetry.Value (inputs |> Array.map (fun j -> header.[j])) (y |> Array.map (fun j -> header.[j])) (x.ToArray()) (yValues.ToArray())
+        { Data = Dataset.create symmetry.Value (inputs |> Array.map (fun j -> header.[j])) (y |> Array.map (fun j -> header.[j])) (x.ToArray()) (yValues.ToArray())
+          DroppedRows = dropped }
 
-    /// Loads a data set from a CSV file with a header row, taking u, v, w and y from the given columns.
-    /// Unused columns may hold anything (for example ids). Needs at least 2 data rows.
+    /// Loads a data set from a CSV file with a header row, taking u, v, w and y from the given columns, and
+    /// with `options.DropMissing` skipping the rows with a missing value in one of them (counted in `DroppedRows`).
+    /// Unused columns may hold anything (for example ids). Needs at least 2 data rows (kept ones).
     /// Raises `SeagullException` with a one-line message naming the file, line and column on any problem.
-    /// Example: `Csv.load "data.csv" { U = Csv.parseColumnList "u1,u2"; V = Csv.parseColumnList "v1,v2"; W = []; Y = [] }`.
-    let load (path: string) (roles: ColumnRoles) : Dataset = loadHashing None path roles
+    /// Example: `Csv.loadWith { DropMissing = true } "data.csv" { U = Csv.parseColumnList "u1"; V = Csv.parseColumnList "v1"; W = []; Y = [] }`.
+    let loadWith (options: CsvReadOptions) (path: string) (roles: ColumnRoles) : LoadedCsv = loadHashing None options path roles
 
-    /// `load`, and the SHA-256 of the file's bytes (lower-case hex), from the one read: a file that can be read
+    /// `loadWith` with every row read (a missing value is an error): the data set alone.
+    /// Example: `Csv.load "data.csv" { U = Csv.parseColumnList "u1,u2"; V = Csv.parseColumnList "v1,v2"; W = []; Y = [] }`.
+    let load (path: string) (roles: ColumnRoles) : Dataset = (loadWith CsvReadOptions.Default path roles).Data
+
+    /// `loadWith`, and the SHA-256 of the file's bytes (lower-case hex), from the one read: a file that can be read
     /// only once (a pipe) is loaded and identified together.
-    /// Example: `let data, sha = Csv.loadWithSha256 "data.csv" roles`.
-    let loadWithSha256 (path: string) (roles: ColumnRoles) : Dataset * string =
+    /// Example: `let loaded, sha = Csv.loadWithSha256 CsvReadOptions.Default "data.csv" roles`.
+    let loadWithSha256 (options: CsvReadOptions) (path: string) (roles: ColumnRoles) : LoadedCsv * string =
         use hash = Security.Cryptography.IncrementalHash.CreateHash Security.Cryptography.HashAlgorithmName.SHA256
-        let ds = loadHashing (Some hash) path roles
-        ds, Convert.ToHexStringLower(hash.GetHashAndReset())
+        let loaded = loadHashing (Some hash) options path roles
+        loaded, Convert.ToHexStringLower(hash.GetHashAndReset())
 
     /// Loads the inputs a trained model needs, finding columns by the model's stored input names (in
     /// that order); the target columns are read when `targets` are given and in the file (names none of which

@@ -4,8 +4,8 @@ open System
 
 // The plain data of a comparison: its settings, its variants, its progress and outcome, and a grid prepared to run.
 
-/// A user's CSV file as one more target of a comparison.
-type CsvSource = { Path: string; Roles: ColumnRoles }
+/// A user's CSV file as one more target of a comparison, and how its rows are read.
+type CsvSource = { Path: string; Roles: ColumnRoles; Read: CsvReadOptions }
 
 /// What `seagull compare` runs: the grid and the training settings. Plain data.
 type CompareSettings =
@@ -55,9 +55,11 @@ type internal GridSource =
 /// A comparison checked and its data loaded, ready to run: what `Experiment.prepare` gives and
 /// `Experiment.runPrepared` trains (a CSV is read once, for the checks and the run).
 [<Sealed>]
-type PreparedComparison internal (settings: CompareSettings, config: ExperimentConfig, sources: GridSource list, variants: VariantDefinition list) =
+type PreparedComparison internal (settings: CompareSettings, config: ExperimentConfig, sources: GridSource list, variants: VariantDefinition list, droppedRows: int) =
     /// The settings it was prepared from.
     member _.Settings = settings
+    /// The rows of the CSV file left out for a missing value (`CsvReadOptions.DropMissing`); 0 without one.
+    member _.DroppedRows = droppedRows
     /// The configuration its reports will echo.
     member _.Config = config
     member internal _.Sources = sources

@@ -134,11 +134,14 @@ module Experiment =
         let varying (where: string) (ds: Dataset) =
             try Regressor.requireVaryingTarget ds
             with :? SeagullException as e -> Fail.with' $"{where}: {e.Message}"
+        let mutable dropped = 0
         let csv =
             match s.Data, s.DataSet with
             | Some _, Some _ -> Fail.with' "give a CSV file or a data set in memory to compare on, not both"
             | Some d, None ->
-                let ds, sha = Csv.loadWithSha256 d.Path d.Roles
+                let loaded, sha = Csv.loadWithSha256 d.Read d.Path d.Roles
+                let ds = loaded.Data
+                dropped <- loaded.DroppedRows
                 varying $"'{d.Path}'" ds
                 // A pipe (`--data <(zcat f.csv.gz)` is /dev/fd/63) has no name of its own: call it "data".
                 let stem = IO.Path.GetFileNameWithoutExtension d.Path
@@ -182,7 +185,7 @@ module Experiment =
                     Fail.with' $"the data file '{name}' has {ds.Rows} rows: {testRows} held out to test leaves {trainRows} to train on; at least 2 are needed"
             for v in variantDefs do
                 Network.requireMemory (v.Spec (symmetryOf source) (targetsOf source) s) running
-        sources, variantDefs
+        sources, variantDefs, dropped
 
     /// A variant's description for these settings: a variant documented as exactly invariant says it is
     /// not when the chosen activation breaks the guarantee (split with an activation that is not even).
@@ -206,7 +209,7 @@ module Experiment =
         $"""{name}, {plural sources.Length "target"} × {plural defs.Length "variant"} × {plural s.Seeds "seed"}, {plural s.Epochs "epoch"}"""
 
     /// The configuration echoed in summary.json.
-    let private configOf (s: CompareSettings) (sources: GridSource list) (defs: VariantDefinition list) : ExperimentConfig =
+    let private configOf (s: CompareSettings) (sources: GridSource list) (defs: VariantDefinition list) (dropped: int) : ExperimentConfig =
         let csvRows =
             sources |> List.collect (function
                 | Csv (_, ds, sha) ->
@@ -223,7 +226,9 @@ module Experiment =
                     [ "data_rows", $"{ds.Rows} ({train} train / {test} test)"
                       let targets = shell (String.Join(",", ds.TargetNames |> Array.map Csv.listItem))
                       "data_columns", $"--u {names symmetry.UColumns} --v {names symmetry.VColumns}" + (if symmetry.WColumns.Length > 0 then $" --w {names symmetry.WColumns}" else "") + (if targets.StartsWith "@" then $" --y={targets}" else $" --y {targets}")
-                      if sha <> "" then "data_sha256", sha ]
+                      if sha <> "" then "data_sha256", sha
+                      // A rerun reads the file as this one did: with --drop-missing, or the same rows are refused.
+                      if s.Data |> Option.exists (fun d -> d.Read.DropMissing) then "data_drop_missing", $"{dropped} rows with missing values dropped (--drop-missing)" ]
                 | Builtin _ -> [])
         { Targets = sources |> List.map sourceName
           Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
@@ -254,8 +259,8 @@ module Experiment =
     /// Checks the settings and loads the data (a CSV once, hashed as it is read), or raises a one-line error —
     /// before any training. Example: `let p = Experiment.prepare settings in p.Config.Cells`.
     let prepare (s: CompareSettings) : PreparedComparison =
-        let sources, defs = resolve s
-        PreparedComparison(s, configOf s sources defs, sources, defs)
+        let sources, defs, dropped = resolve s
+        PreparedComparison(s, configOf s sources defs dropped, sources, defs, dropped)
 
     /// Checks the settings and returns the configuration, or raises a one-line error — before any training.
     let plan (s: CompareSettings) : ExperimentConfig = (prepare s).Config

@@ -139,17 +139,38 @@ module ModelFile =
         if reader.Str root "" "checksum" <> checksum model stored then reader.Fail "failed its checksum: it was edited or is corrupt"
         model
 
+    /// Refuses text that cannot be a model file, from its start: a model file is one JSON object, so a data file
+    /// given as the model (`--model data.csv`), an empty or a binary file is named for what it is, not by the
+    /// JSON parser's internals.
+    let private requireObjectStart (reader: JsonReader) (start: string) =
+        let text = start.TrimStart()
+        if text = "" then reader.Fail "is empty, not a Seagull model file"
+        if text.[0] <> '{' then
+            let line = text.Split('\n').[0].TrimEnd('\r')
+            let shown =
+                if line |> Seq.exists Char.IsControl then "binary data"
+                elif line.Length > 40 then $"'{line.Substring(0, 40)}…'"
+                else $"'{line}'"
+            reader.Fail $"is not a Seagull model file: it starts with {shown}, not a JSON object (model files are written by 'seagull train' or SwapInvariantRegressor.Save)"
+
     /// Reads a model from JSON text; `name` labels errors; `customs` resolves non-built-in activations.
     let ofJson (name: string) (customs: Activation list) (text: string) : Model =
         let reader = JsonReader name
+        requireObjectStart reader text
         let doc =
             try JsonDocument.Parse(text)
-            with :? JsonException as e -> reader.Fail $"is not valid JSON (truncated or corrupt?): {e.Message.Split('\n').[0]}"
+            with :? JsonException as e ->
+                // Where the parser stopped, not its words ("… LineNumber: 0 | BytePositionInLine: 0."): on the last
+                // line the text ends before the model does; before it, the text was changed.
+                let lastLine = text.TrimEnd() |> Seq.filter ((=) '\n') |> Seq.length
+                match Option.ofNullable e.LineNumber with
+                | Some line when line < int64 lastLine -> reader.Fail $"is corrupt: its JSON is invalid at line {line + 1L} (edited or damaged?)"
+                | _ -> reader.Fail "is truncated or corrupt: its JSON ends before the model does"
         use doc = doc
         let root = doc.RootElement
-        if root.ValueKind <> JsonValueKind.Object then reader.Fail "is not a Seagull model (no JSON object)"
         let format = match root.TryGetProperty "format" with | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() | _ -> ""
-        if format <> formatName then reader.Fail $"is not a Seagull model (format '{format}', expected '{formatName}')"
+        if format = "" then reader.Fail $"is not a Seagull model file: a JSON object without \"format\": \"{formatName}\""
+        if format <> formatName then reader.Fail $"is not a Seagull model file: its format is '{format}', not '{formatName}'"
         let version = reader.Int root "" "version"
         if version > formatVersion then
             reader.Fail $"has format version {version}, newer than this Seagull reads ({formatVersion}); upgrade Seagull"
@@ -193,8 +214,16 @@ module ModelFile =
     let loadWith (customs: Activation list) (path: string) : Model =
         if not (File.Exists path) then Fail.with' $"model file '{path}' does not exist"
         let text =
-            try File.ReadAllText path
-            with e -> Fail.with' $"model file '{path}' cannot be read: {e.Message}"
+            try
+                use file = new StreamReader(path)   // UTF-8, or the encoding its byte-order mark names
+                // Its start first: a big data file given as the model is refused before it is read whole.
+                let start = Array.zeroCreate<char> 256
+                let head = String(start, 0, file.ReadBlock(start, 0, start.Length))
+                if head.Trim() <> "" then requireObjectStart (JsonReader path) head
+                head + file.ReadToEnd()
+            with
+            | :? UnauthorizedAccessException -> Fail.with' $"model file '{path}' cannot be read: permission denied"
+            | :? IOException as e -> Fail.with' $"model file '{path}' cannot be read: {e.Message.TrimEnd('.')}"
         ofJson path customs text
 
     /// Loads a model file that uses only built-in activations.

@@ -5,8 +5,9 @@ namespace Seagull.Api;
 /// <summary>A user's CSV file as one more data set of a comparison.</summary>
 /// <param name="Path">The CSV file.</param>
 /// <param name="Roles">Which columns are u, v, w and y.</param>
-/// <example><code>new CompareOptions { Data = new CompareData("pairs.csv", ColumnRoles.Parse("u1", "v1", "w1", "y")) }</code></example>
-public sealed record CompareData(string Path, ColumnRoles Roles);
+/// <param name="DropMissing">Skip the rows with a missing value in a column used, as <see cref="RegressionData.FromCsv"/> does with <c>dropMissing</c>; <see cref="PreparedComparison.DroppedRows"/> counts them.</param>
+/// <example><code>new CompareOptions { Data = new CompareData("pairs.csv", ColumnRoles.Parse("u1", "v1", "w1", "y"), DropMissing: true) }</code></example>
+public sealed record CompareData(string Path, ColumnRoles Roles, bool DropMissing = false);
 
 /// <summary>A data set already in memory as one more data set of a comparison (no CSV file needed).</summary>
 /// <param name="Name">Its name in the reports (one word, like a target's).</param>
@@ -150,7 +151,7 @@ public sealed record CompareOptions
         if (!(double.IsFinite(Penalty) && Penalty >= 0)) throw new ArgumentException($"penalty must be ≥ 0, got {Penalty}", p);
         var data = Data is null
             ? Fs.None<Core.CsvSource>()
-            : Fs.Some(new Core.CsvSource(Data.Path, (Data.Roles ?? throw new ArgumentException("Data.Roles is null", p)).ToCore()));
+            : Fs.Some(new Core.CsvSource(Data.Path, (Data.Roles ?? throw new ArgumentException("Data.Roles is null", p)).ToCore(), new Core.CsvReadOptions(Data.DropMissing)));
         if (Data is not null && DataSet is not null)
             throw new ArgumentException("give a CSV file (Data) or a data set in memory (DataSet) to compare on, not both", p);
         var dataSet = DataSet is null

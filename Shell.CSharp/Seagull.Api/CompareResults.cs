@@ -196,6 +196,10 @@ public sealed class PreparedComparison
     /// <example><code>Console.WriteLine(prepared.Config.Cells);</code></example>
     public CompareConfig Config { get; }
 
+    /// <summary>The rows of the CSV file left out for a missing value (<see cref="CompareData.DropMissing"/>); 0 without one.</summary>
+    /// <example><code>Console.WriteLine($"{prepared.DroppedRows} rows with missing values dropped");</code></example>
+    public int DroppedRows => Inner.DroppedRows;
+
     /// <summary>"N models: targets × variants × seeds".</summary>
     /// <example><code>Console.WriteLine(prepared);</code></example>
     public override string ToString() => $"{Config.Cells} models: {Config.Targets.Count} targets × {Config.Variants.Count} variants × {Config.Seeds.Count} seeds";

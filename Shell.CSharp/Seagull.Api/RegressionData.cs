@@ -22,12 +22,20 @@ public sealed class RegressionData
     /// <summary>Where the data came from (a target name or a CSV file name), stored in model files.</summary>
     internal string Source { get; }
 
-    internal RegressionData(Core.Dataset dataset, string source)
+    internal RegressionData(Core.Dataset dataset, string source, int droppedRows = 0)
     {
         Inner = dataset;
         Source = source;
+        DroppedRows = droppedRows;
         InputNames = ReadOnly.List(dataset.InputNames.ToArray());
     }
+
+    /// <summary>
+    /// The rows of the CSV file that <see cref="FromCsv"/> left out for a missing value (with <c>dropMissing</c>);
+    /// 0 for any other data, the parts of a <see cref="Split"/> and a <see cref="Swap"/> included.
+    /// </summary>
+    /// <example><code>var data = RegressionData.FromCsv("d.csv", roles, dropMissing: true); Console.WriteLine($"{data.DroppedRows} rows dropped");</code></example>
+    public int DroppedRows { get; }
 
     /// <summary>Number of rows.</summary>
     /// <example><code>Console.WriteLine(data.Rows);</code></example>
@@ -177,16 +185,23 @@ public sealed class RegressionData
     /// Loads a data set from a CSV file with a header row (RFC 4180, invariant-culture numbers). Columns not
     /// named in <paramref name="roles"/> are ignored. Needs at least 2 data rows.
     /// </summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="roles">Which columns are u, v, w and the targets.</param>
+    /// <param name="dropMissing">
+    /// Skip the rows with a missing value in a column the roles use (an empty or blank cell, or NA, N/A, NaN, -NaN
+    /// or null in any case) instead of refusing the file; <see cref="DroppedRows"/> counts them. Other text that is
+    /// not a number is refused either way.
+    /// </param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed, a cell is not a finite number, a column is missing; the one-line message names file, line and column.</exception>
-    /// <example><code>var data = RegressionData.FromCsv("data.csv", ColumnRoles.Parse("u1", "v1", "w1"));</code></example>
-    public static RegressionData FromCsv(string path, ColumnRoles roles)
+    /// <exception cref="InvalidDataException">The file is malformed, a cell is not a finite number, a column is missing, or fewer than 2 rows are left; the one-line message names file, line and column.</exception>
+    /// <example><code>var data = RegressionData.FromCsv("data.csv", ColumnRoles.Parse("u1", "v1", "w1"), dropMissing: true);</code></example>
+    public static RegressionData FromCsv(string path, ColumnRoles roles, bool dropMissing = false)
     {
         ArgumentNullException.ThrowIfNull(roles);
         Guard.FileExists(path, nameof(path), "data file");
         var coreRoles = roles.ToCore();
-        var ds = Guard.Data(() => Core.Csv.load(path, coreRoles));
-        return new RegressionData(ds, Path.GetFileName(path));
+        var loaded = Guard.Data(() => Core.Csv.loadWith(new Core.CsvReadOptions(dropMissing), path, coreRoles));
+        return new RegressionData(loaded.Data, Path.GetFileName(path), loaded.DroppedRows);
     }
 
     /// <summary>
@@ -209,7 +224,7 @@ public sealed class RegressionData
     /// <example><code>var swapped = data.Swap();</code></example>
     public RegressionData Swap() => new(Core.DatasetModule.swap(Inner), Source);
 
-    /// <summary>Writes the data (inputs, then the targets) to a CSV file atomically, numbers in round-trip form.</summary>
+    /// <summary>Writes the data (inputs, then the targets) to a CSV file atomically, numbers in round-trip form. The folder is created if needed.</summary>
     /// <exception cref="IOException">The file cannot be written.</exception>
     /// <example><code>data.WriteCsv("train.csv");</code></example>
     public void WriteCsv(string path)

@@ -55,8 +55,10 @@ public static class Cli
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             var command = string.Join(' ', parse.CommandResult.Command.Name == root.Name ? ["seagull"] : new[] { "seagull", parse.CommandResult.Command.Name });
-            // One line, as for every other error: the distinct messages joined.
-            var messages = parse.Errors.Select(e => UsageMessage(e.Message)).Distinct().ToList();
+            // One line, as for every other error: the distinct messages joined. An unrecognised word is reported
+            // alone, with what it likely meant: the other errors ("--out is required") follow from it, often.
+            var unknown = Unrecognized.Messages(parse);
+            var messages = unknown.Count > 0 ? unknown : parse.Errors.Select(e => UsageMessage(e.Message)).Distinct().ToList();
             stderr.WriteLine($"error: {string.Join("; ", messages)} (see '{command} --help')");
             return UsageError;
         }

@@ -32,6 +32,22 @@ internal static class Options
     }
 
     /// <summary>
+    /// Fails when the folder of an output file does not exist. The file writer would make it, and at a shell a
+    /// mistyped folder name would become a new folder with the result hidden in it; a command line says so
+    /// instead. (compare's --out names a folder, which it makes; the C# API's Save makes folders, as documented:
+    /// code names its paths on purpose.)
+    /// </summary>
+    public static void RequireOutputFolder(string? output)
+    {
+        if (string.IsNullOrWhiteSpace(output)) return;
+        var folder = System.IO.Path.GetDirectoryName(output);
+        if (string.IsNullOrEmpty(folder) || Directory.Exists(folder)) return;
+        if (File.Exists(folder)) throw new ArgumentException($"--out '{output}': '{folder}' is a file, not a folder");
+        var shellFolder = folder.All(c => char.IsAsciiLetterOrDigit(c) || "._/+-=:,@%".Contains(c)) ? folder : $"'{folder.Replace("'", "'\\''")}'";
+        throw new ArgumentException($"--out '{output}': the folder '{folder}' does not exist; create it first (mkdir -p {shellFolder}) or choose another path");
+    }
+
+    /// <summary>
     /// True when <paramref name="path"/> is the process's standard output (/dev/stdout, /dev/fd/1, or the file or
     /// pipe stdout is redirected to), so that a command writing a file there must print its report elsewhere.
     /// </summary>
@@ -83,6 +99,7 @@ internal sealed class DataOptions
     public Option<string?> V { get; } = new("--v") { Description = "Columns of the block v, paired with u column by column (same count as --u).", HelpName = "COLS" };
     public Option<string?> W { get; } = new("--w") { Description = "Columns of the block w, the inputs the swap leaves alone (default: none).", HelpName = "COLS" };
     public Option<string?> Y { get; } = new("--y") { Description = "The target column: its header name or 0-based position (default: the column named y); several, comma-separated, for a network with one output per target.", HelpName = "COLS" };
+    public Option<bool> DropMissing { get; } = new("--drop-missing") { Description = "Skip the rows of --data with a missing value (an empty cell, NA, N/A, NaN or null) in a column used, and say how many; other text that is not a number is still an error." };
 
     public DataOptions(string dataDescription)
     {
@@ -96,6 +113,7 @@ internal sealed class DataOptions
         command.Options.Add(V);
         command.Options.Add(W);
         command.Options.Add(Y);
+        command.Options.Add(DropMissing);
     }
 
     /// <summary>Usage checks: --u and --v come with --data, and --data needs them.</summary>
@@ -105,11 +123,17 @@ internal sealed class DataOptions
         foreach (var role in new[] { U, V, W, Y })
             if (!hasData && result.GetResult(role) is { Implicit: false })
                 result.AddError($"{role.Name} describes the columns of --data; give --data FILE.csv too");
+        if (!hasData && result.GetResult(DropMissing) is { Implicit: false })
+            result.AddError("--drop-missing skips rows of --data; give --data FILE.csv too (generated data has no missing values)");
         if (hasData && (result.GetResult(U) is not { Implicit: false } || result.GetResult(V) is not { Implicit: false }))
             result.AddError("--data needs --u and --v to say which columns are the exchangeable blocks");
     }
 
     public bool Given(ParseResult parse) => parse.GetValue(Data) is not null;
+
+    /// <summary>"N rows with missing values dropped", or that there were none: what --drop-missing did.</summary>
+    public static string Dropped(int rows) =>
+        rows == 0 ? "no rows with missing values, none dropped" : rows == 1 ? "1 row with missing values dropped" : $"{rows} rows with missing values dropped";
 
     public ColumnRoles Roles(ParseResult parse)
     {

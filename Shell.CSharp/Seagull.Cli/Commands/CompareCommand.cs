@@ -61,7 +61,7 @@ internal static class CompareCommand
                 Penalty = parse.GetValue(penalty) ?? baseOptions.Penalty,
                 Jobs = parse.GetValue(jobs) ?? baseOptions.Jobs,
                 Precision = parse.GetValue(precision) is { } p ? (p == "float64" ? Precision.Float64 : Precision.Float32) : baseOptions.Precision,
-                Data = data.Given(parse) ? new CompareData(parse.GetValue(data.Data)!, data.Roles(parse)) : null,
+                Data = data.Given(parse) ? new CompareData(parse.GetValue(data.Data)!, data.Roles(parse), parse.GetValue(data.DropMissing)) : null,
             };
             Options.Require(!string.IsNullOrWhiteSpace(options.Activation), "--activation: the name is empty");
             Options.Require(options.BatchSize >= 1, $"--batch must be ≥ 1, got {options.BatchSize}");
@@ -92,6 +92,8 @@ internal static class CompareCommand
             var atOnce = Math.Min(options.Jobs, config.Cells);
             var shared = atOnce > Environment.ProcessorCount ? $" (more than the {Environment.ProcessorCount} cores: they share them)" : "";
             ctx.Err.WriteLine($"compare: {Count(config.Targets.Count, "target")} × {Count(config.Variants.Count, "variant")} × {Count(config.Seeds.Count, "seed")} = {Count(config.Cells, "model")}, {atOnce} at a time{shared}; reports in {outDir}");
+            if (parse.GetValue(data.DropMissing))
+                ctx.Err.WriteLine($"data: {options.Data!.Path}: {DataOptions.Dropped(prepared.DroppedRows)}");
             if (!config.Variants.Any(v => v.Name == config.Baseline))
                 ctx.Err.WriteLine($"note: the baseline {config.Baseline} is not among the variants, so the report will have no ratios, wins or intervals against it");
 

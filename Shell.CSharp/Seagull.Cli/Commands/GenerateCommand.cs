@@ -18,6 +18,7 @@ internal static class GenerateCommand
         foreach (var o in new Option[] { target, rows, seed, output }) command.Options.Add(o);
         command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {
+            Options.RequireOutputFolder(parse.GetValue(output));
             var t = Targets.Get(parse.GetValue(target)!);
             var n = parse.GetValue(rows);
             Options.Require(n >= 1, $"--rows must be ≥ 1, got {n}");

@@ -20,6 +20,7 @@ internal static class PredictCommand
         command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {
             Options.RequireNotAnInput(parse.GetValue(output), ("--model", parse.GetValue(model)), ("--data", parse.GetValue(data)));
+            Options.RequireOutputFolder(parse.GetValue(output));
             var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
             var table = regressor.PredictTable(parse.GetValue(data)!);
             ctx.WriteCsv(parse.GetValue(output), table.WriteCsv, table.ToCsv, $"wrote {table.Rows} predictions", cancel);

@@ -74,6 +74,7 @@ internal static class TrainCommand
             var seedValue = parse.GetValue(seed);
             var modelPath = parse.GetValue(output)!;
             Options.RequireNotAnInput(modelPath, ("--data", parse.GetValue(data.Data)));
+            Options.RequireOutputFolder(modelPath);
             var modelOnStdout = Options.IsStandardOutput(modelPath);
             Options.Require(!(modelOnStdout && parse.GetValue(json)),
                 "--out is standard output and --json prints there too; write the model to a file, or drop --json");
@@ -89,7 +90,7 @@ internal static class TrainCommand
             }
             else
             {
-                trainingData = RegressionData.FromCsv(parse.GetValue(data.Data)!, data.Roles(parse));
+                trainingData = RegressionData.FromCsv(parse.GetValue(data.Data)!, data.Roles(parse), parse.GetValue(data.DropMissing));
             }
 
             var builder = new NetworkBuilder().Blocks(trainingData).Hidden(widths);
@@ -133,15 +134,13 @@ internal static class TrainCommand
             if (report.TestMse is double testMse && !double.IsFinite(testMse))
                 ctx.Err.WriteLine("note: the network cannot represent its prediction for some test rows (far outside the training data), so the test metrics are NaN; the model is saved");
             // With the model on stdout, the report goes to stderr so that stdout holds the model file alone.
-            Print(modelOnStdout ? ctx.Err : ctx.Out, parse.GetValue(json), report, regressor, trainingData, modelPath);
+            Print(modelOnStdout ? ctx.Err : ctx.Out, parse.GetValue(json), report, regressor, trainingData, parse.GetValue(data.DropMissing), modelPath);
             return Cli.Success;
         }));
         return command;
     }
 
-    /// <summary>Fails before training when the model file could not be written.</summary>
-
-    private static void Print(TextWriter o, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, string path)
+    private static void Print(TextWriter o, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, bool dropMissing, string path)
     {
         if (json)
         {
@@ -169,6 +168,7 @@ internal static class TrainCommand
                 w.WriteNumber("parameters", r.Parameters);
                 w.WriteNumber("train_rows", r.TrainRows);
                 w.WriteNumber("test_rows", r.TestRows);
+                w.WriteNumber("dropped_rows", data.DroppedRows);
                 w.WriteString("network", regressor.Definition.Description);
                 w.WriteBoolean("exactly_invariant", regressor.Definition.IsExactlyInvariant);
                 w.WriteString("model", path);
@@ -177,7 +177,8 @@ internal static class TrainCommand
             return;
         }
         o.WriteLine($"network: {regressor.Definition.Description} ({r.Parameters} parameters; exactly invariant: {(regressor.Definition.IsExactlyInvariant ? "yes" : "no")})");
-        o.WriteLine($"data: {regressor.Source}, {r.TrainRows} training rows, {r.TestRows} test rows (u:{data.UWidth} v:{data.UWidth} w:{data.WWidth})");
+        var dropped = dropMissing ? $", {DataOptions.Dropped(data.DroppedRows)}" : "";
+        o.WriteLine($"data: {regressor.Source}, {r.TrainRows} training rows, {r.TestRows} test rows (u:{data.UWidth} v:{data.UWidth} w:{data.WWidth}){dropped}");
         o.WriteLine($"trained {r.EpochsRun} epochs in {r.Seconds:F2} s");
         var rows = r.TestRows > 0 ? "test" : "training";
         if (r.Targets.Count == 1)
