@@ -433,3 +433,22 @@ let ``a format-2 file whose parts do not fit together is refused, naming the par
 let ``a custom activation named like a built-in one is refused when it is made`` () =
     for name in [ "tanh"; "Seagull"; " relu " ] do
         Checks.expectOneLineError [ "is the name of a built-in activation" ] (fun () -> Activation.custom name (fun z -> z * z * z)) |> ignore
+
+[<Fact>]
+let ``check measures each output in its own target's units`` () =
+    // Output 0 is invariant, output 1 is not; their targets have scales 1 and 1000.
+    let s = Symmetry.blocks 1 1
+    let tree = Parallel [ Symmetrize (s, Dense (1, Activation.tanh, true)); Dense (1, Activation.tanh, true) ]
+    let spec = Network.validate { Symmetry = s; Layers = tree; Precision = Float64 }
+    let p = Network.init spec (Random.key 3)
+    let model =
+        { Spec = spec; Params = p; InputNames = [| "u1"; "v1"; "w1" |]; TargetNames = [| "a"; "b" |]; Source = ""
+          Standardization = { InputMean = [| 0.0; 0.0; 0.0 |]; InputScale = [| 1.0; 1.0; 1.0 |]; TargetMean = [| 0.0; 5.0 |]; TargetScale = [| 1.0; 1000.0 |] } }
+    let c = Evaluation.check model 100 4
+    Assert.False c.ExactlyInvariant
+    let x = Tensor.ofArray Float64 [| 100; 3 |] (Random.normals (Random.key 4) 300 |> Array.map (fun v -> 2.0 * v))
+    let y = Network.apply spec p x |> Tensor.toArray
+    let ySwapped = Network.apply spec p (Symmetry.swap s x) |> Tensor.toArray
+    let differences t = Array.init 100 (fun i -> abs (y.[2 * i + t] - ySwapped.[2 * i + t]))
+    Assert.Equal(0.0, Array.max (differences 0))
+    Assert.Equal(1000.0 * Array.max (differences 1), c.InvarianceError)

@@ -115,7 +115,9 @@ module Activation =
     /// σ(−z) = −σ(z) exactly (as IEEE numbers, so +0 = −0) at every probe, in float32 and in float64;
     /// otherwise neither. Exactly, because the architectures' invariance guarantee is exact: a formula
     /// that is even only up to rounding, such as (z + 1)² − 2z, measures neither, and a `split` network
-    /// with it is not exactly invariant. NaN results measure neither.
+    /// with it is not exactly invariant. NaN results measure neither. The probes are the evidence: a custom formula
+    /// that is even on them but not beyond |z| = 50 (one built with a branch at z = 100, say) measures even, and the
+    /// guarantee of a network on it is only as good as that measurement; the built-ins are even by construction.
     let parityOf (a: Activation) : Parity =
         let measured (dtype: Dtype) =
             let plus = evaluate dtype a probes

@@ -34,11 +34,11 @@ public sealed partial class SwapInvariantRegressor
         return Fs.Matrix(flat, x.GetLength(0), outputs);
     }
 
-    private Core.Model OneOutput()
+    private Core.Model OneOutput(string instead = "PredictOutputs")
     {
         var m = Fitted();
         if (m.TargetNames.Length != 1)
-            throw new InvalidOperationException($"the model has {m.TargetNames.Length} outputs ({string.Join(", ", m.TargetNames)}); use PredictOutputs");
+            throw new InvalidOperationException($"the model has {m.TargetNames.Length} outputs ({string.Join(", ", m.TargetNames)}); use {instead}");
         return m;
     }
 
@@ -103,7 +103,7 @@ public sealed partial class SwapInvariantRegressor
     public Evaluation Evaluate(double[,] x, double[] y)
     {
         ArgumentNullException.ThrowIfNull(y);
-        var m = OneOutput();
+        var m = OneOutput("Evaluate(x, y) with y of one column per output (double[,])");
         RegressionData.CheckArrays(x, y, Definition.UWidth, Definition.WWidth, "the model");
         return EvaluateArrays(m, x, y);
     }

@@ -188,6 +188,12 @@ public sealed partial class SwapInvariantRegressor
                                     CancellationToken cancellationToken = default) =>
         Task.Run(() => Fit(x, y, options, progress, cancellationToken), CancellationToken.None);
 
+    /// <summary><see cref="Fit(double[,], double[,], FitOptions?, IProgress{EpochReport}?, CancellationToken)"/> on a thread-pool thread.</summary>
+    /// <example><code>FitReport r = await regressor.FitAsync(x, y2);</code></example>
+    public Task<FitReport> FitAsync(double[,] x, double[,] y, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                                    CancellationToken cancellationToken = default) =>
+        Task.Run(() => Fit(x, y, options, progress, cancellationToken), CancellationToken.None);
+
     /// <summary><see cref="Fit(RegressionData, FitOptions?, IProgress{EpochReport}?, CancellationToken)"/> on a thread-pool thread.</summary>
     /// <example><code>FitReport r = await regressor.FitAsync(data);</code></example>
     public Task<FitReport> FitAsync(RegressionData data, FitOptions? options = null, IProgress<EpochReport>? progress = null,
