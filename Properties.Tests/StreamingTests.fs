@@ -232,6 +232,14 @@ let ``a row the network cannot represent is named by its row in the whole file``
     let out = pathOf "overflow.predictions.csv"
     Assert.Equal(expected, Checks.expectOneLineError [] (fun () -> Regressor.predictCsvWith 5 ignore model path out CancellationToken.None))
     Assert.False(File.Exists out)
+    // the errors come in file order, though the next chunk is read while one is predicted: an overflow in the chunk
+    // of rows 21–25 before a bad cell in the next one, a bad cell in an earlier chunk before the overflow
+    let withBadCell (line: int) =
+        write $"overflow-and-bad-cell-{line}.csv" (String.Join("\n", lines |> Array.mapi (fun i l -> if i = line - 1 then l.Replace(",", ",x") else l)) + "\n")
+    let later = withBadCell 28
+    Assert.Equal(expected, Checks.expectOneLineError [] (fun () -> streamedToText 5 model later))
+    let earlier = withBadCell 21
+    Checks.expectOneLineError [ $"'{earlier}' line 21, column 'u1'" ] (fun () -> streamedToText 5 model earlier) |> ignore
     // evaluate names it the same way
     let withY = write "overflow-y.csv" (String.Join("\n", lines |> Array.mapi (fun i l -> if i = 0 then l + ",y" else l + ",0.5")) + "\n")
     Assert.Contains("predict: row 23, column 'u1'", Checks.expectOneLineError [] (fun () ->

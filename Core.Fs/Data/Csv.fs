@@ -272,15 +272,24 @@ module Csv =
     /// Rows read at a time by `openForModel`: enough to keep a forward pass busy, few enough to stay in the cache.
     let chunkRows = 4096
 
+    /// The buffers of one chunk of `ModelRows`.
+    [<Sealed>]
+    type internal ChunkBuffers(rows: int, width: int, targetWidth: int) =
+        member val X = Array.zeroCreate<float> (rows * width)
+        member val Observed = Array.zeroCreate<float> (rows * targetWidth)
+        member val Fields = Array.zeroCreate<string[]> rows
+        member val Count = 0 with get, set
+
     /// A CSV file opened for a trained model, read chunk by chunk (`Next`): a file of any size is predicted or
     /// evaluated in memory that does not grow with it. Opening reads and checks the header (the model's input
     /// columns by name, the target columns as `loadForModel` finds them); each `Next` reads up to `ChunkRows` rows
     /// into buffers reused from chunk to chunk. Errors are `loadForModel`'s, naming the file, the line and the column.
     ///
-    /// A row filter (such as training's `--drop-missing`, for predictions too) belongs in `Next`, between a record's
-    /// width check and the parsing of its cells: a record it rejects is counted and not added to the chunk. Messages
-    /// that name lines stay right; a caller numbering rows by their place in the chunks would then count kept rows,
-    /// so the filter should also keep each kept row's line (a `Lines` buffer beside `Fields`).
+    /// A row filter (such as training's `--drop-missing`, for predictions too) belongs in the chunk reader (`read`),
+    /// between a record's width check and the parsing of its cells: a record it rejects is counted and not added to
+    /// the chunk, and chunks stay full. Messages that name lines stay right; a caller numbering rows by their place
+    /// in the chunks (`predict: row N`) would then count kept rows, so the filter should also keep each kept row's
+    /// line (a `Lines` buffer beside `Fields`) for such messages to name.
     ///
     /// Example: `use rows = Csv.openForModel "new.csv" model.InputNames [] in while rows.Next CancellationToken.None do …`.
     [<Sealed>]
@@ -312,13 +321,35 @@ module Csv =
                 reraise ()
         let width = inputs.Length
         let targetWidth = targetColumns |> Option.map Array.length |> Option.defaultValue 0
-        let x = Array.zeroCreate<float> (chunkRows * width)
-        let observed = Array.zeroCreate<float> (chunkRows * targetWidth)
-        let fields = Array.zeroCreate<string[]> chunkRows
-        let mutable count = 0
+        // Two sets of buffers: the caller works on one chunk while the next is read into the other.
+        let buffers = Array.init 2 (fun _ -> ChunkBuffers(chunkRows, width, targetWidth))
+        let mutable current = buffers.[0]
+        let mutable pending: Threading.Tasks.Task<ChunkBuffers> = null
         let mutable firstRow = 0L
         let mutable rows = 0L
         let mutable ended = false
+
+        // Reads up to `chunkRows` rows into `chunk` (on one thread at a time: the caller's for the first chunk, then
+        // one task after the other).
+        let read (chunk: ChunkBuffers) (cancel: Threading.CancellationToken) =
+            chunk.Count <- 0
+            while not ended && chunk.Count < chunkRows do
+                cancel.ThrowIfCancellationRequested()
+                match records.Next() with
+                | ValueNone -> ended <- true
+                | ValueSome record ->
+                    checkWidth path header record
+                    // (a row filter goes here: after the width check, before the cells are parsed)
+                    let count = chunk.Count
+                    let at = count * width
+                    for k in 0 .. width - 1 do
+                        chunk.X.[at + k] <- cell path header record inputs.[k]
+                    let at = count * targetWidth
+                    for k in 0 .. targetWidth - 1 do
+                        chunk.Observed.[at + k] <- cell path header record targetColumns.Value.[k]
+                    chunk.Fields.[count] <- record.Fields
+                    chunk.Count <- count + 1
+            chunk
 
         /// The file's path, as given.
         member _.Path = path
@@ -333,45 +364,49 @@ module Csv =
         /// The most rows a chunk holds.
         member _.ChunkRows = chunkRows
         /// Rows in the current chunk.
-        member _.Count = count
+        member _.Count = current.Count
         /// The 0-based number (among the file's data rows) of the current chunk's first row.
         member _.FirstRow = firstRow
         /// Data rows read so far, the current chunk's included.
         member _.RowsRead = rows
         /// The current chunk's inputs, row-major in the order of the model's input names: the first `Count` rows
-        /// are this chunk's (the buffer is `ChunkRows` rows long and reused by `Next`).
-        member _.Inputs = x
+        /// are this chunk's (the buffer is `ChunkRows` rows long, valid until the next `Next`).
+        member _.Inputs = current.X
         /// The current chunk's target values, row-major (`TargetCount` per row), in the same way.
-        member _.Observed = observed
+        member _.Observed = current.Observed
         /// The current chunk's rows' fields as written in the file, as wide as `Header`: the first `Count` are this chunk's.
-        member _.Fields = fields
+        member _.Fields = current.Fields
 
-        /// Reads the next chunk of rows; false at the end of the file. Raises a one-line error naming the file, the
-        /// line and the column on a bad record, and at the end when the file has no data rows; `cancel` is
-        /// looked at before every row.
+        /// Moves to the next chunk of rows; false at the end of the file. While the caller works on it, the chunk
+        /// after it is read on another thread; a bad record raises its error here, at the chunk it belongs to,
+        /// one line naming the file, the line and the column (and at the end when the file has no data rows).
+        /// `cancel` is looked at here and before every row read.
         member _.Next(cancel: Threading.CancellationToken) : bool =
+            cancel.ThrowIfCancellationRequested()
+            let chunk =
+                match pending with
+                | null -> read (if obj.ReferenceEquals(current, buffers.[0]) then buffers.[1] else buffers.[0]) cancel
+                | task ->
+                    pending <- null
+                    task.GetAwaiter().GetResult() // the reader's own exception, as if it had been read here
             firstRow <- rows
-            count <- 0
-            while not ended && count < chunkRows do
-                cancel.ThrowIfCancellationRequested()
-                match records.Next() with
-                | ValueNone -> ended <- true
-                | ValueSome record ->
-                    checkWidth path header record
-                    let at = count * width
-                    for k in 0 .. width - 1 do
-                        x.[at + k] <- cell path header record inputs.[k]
-                    let at = count * targetWidth
-                    for k in 0 .. targetWidth - 1 do
-                        observed.[at + k] <- cell path header record targetColumns.Value.[k]
-                    fields.[count] <- record.Fields
-                    count <- count + 1
-            rows <- rows + int64 count
+            rows <- rows + int64 chunk.Count
+            current <- chunk
             if ended && rows = 0L then Fail.with' $"'{path}' line 1: no data rows after the header"
-            count > 0
+            if not ended then
+                let other = if obj.ReferenceEquals(chunk, buffers.[0]) then buffers.[1] else buffers.[0]
+                pending <- Threading.Tasks.Task.Run(fun () -> read other cancel)
+            chunk.Count > 0
 
         interface IDisposable with
-            member _.Dispose() = reader.Dispose()
+            member _.Dispose() =
+                // A chunk still being read is waited for (it reads at most `ChunkRows` rows), then the file is closed.
+                match pending with
+                | null -> ()
+                | task ->
+                    pending <- null
+                    try task.Wait() with _ -> ()
+                reader.Dispose()
 
     /// `openForModel` with chunks of `chunkRows` rows (the tests use small ones to cross chunk boundaries).
     let internal openForModelChunked (chunkRows: int) (path: string) (inputNames: string[]) (targets: ColumnRef list) : ModelRows =
