@@ -142,6 +142,8 @@ module Csv =
         if not seenHeader then
             Fail.with' $"'{file}' line 1: the file is empty; a header row of column names is required"
 
+    let private stream = streamHashing None
+
     /// The 0-based position of a column reference, or a one-line error.
     let rec private resolve (file: string) (header: string[]) (role: string) (r: ColumnRef) : int =
         let at = $"'{file}' line 1 (header)"
