@@ -367,46 +367,205 @@ module Csv =
         let loaded = loadHashing (Some hash) options path roles
         loaded, Convert.ToHexStringLower(hash.GetHashAndReset())
 
+    /// Rows read at a time by `openForModel`: enough to keep a forward pass busy, few enough to stay in the cache.
+    let chunkRows = 4096
+
+    /// The buffers of one chunk of `ModelRows`.
+    [<Sealed>]
+    type internal ChunkBuffers(rows: int, width: int, targetWidth: int) =
+        member val X = Array.zeroCreate<float> (rows * width)
+        member val Observed = Array.zeroCreate<float> (rows * targetWidth)
+        member val Fields = Array.zeroCreate<string[]> rows
+        member val Count = 0 with get, set
+
+    /// A CSV file opened for a trained model, read chunk by chunk (`Next`): a file of any size is predicted or
+    /// evaluated in memory that does not grow with it. Opening reads and checks the header (the model's input
+    /// columns by name, the target columns as `loadForModel` finds them); each `Next` reads up to `ChunkRows` rows
+    /// into buffers reused from chunk to chunk. Errors are `loadForModel`'s, naming the file, the line and the column.
+    ///
+    /// A row filter (such as training's `--drop-missing`, for predictions too) belongs in the chunk reader (`read`),
+    /// between a record's width check and the parsing of its cells: a record it rejects is counted and not added to
+    /// the chunk, and chunks stay full. Messages that name lines stay right; a caller numbering rows by their place
+    /// in the chunks (`predict: row N`) would then count kept rows, so the filter should also keep each kept row's
+    /// line (a `Lines` buffer beside `Fields`) for such messages to name.
+    ///
+    /// Example: `use rows = Csv.openForModel "new.csv" model.InputNames [] in while rows.Next CancellationToken.None do …`.
+    [<Sealed>]
+    type ModelRows internal (path: string, inputNames: string[], targets: ColumnRef list, chunkRows: int) =
+        do if chunkRows < 1 then invalidArg (nameof chunkRows) $"chunks need at least 1 row, got {chunkRows}"
+        let reader = CsvRecords.openTextHashing path None
+        let records = CsvRecords.Reader(path, reader)
+        // The header, checked before any data row is read; the file is closed again when it is wrong.
+        let header, inputs, targetColumns =
+            try
+                match records.Next() with
+                | ValueNone -> Fail.with' $"'{path}' line 1: the file is empty; a header row of column names is required"
+                | ValueSome h ->
+                    let header = h.Fields
+                    checkHeader path header
+                    let inputs = inputNames |> Array.map (fun n -> resolve path header "the model's input" (Name n))
+                    let absent (r: ColumnRef) = match r with Name t -> not (Array.contains t header || Array.contains (t.Trim()) header) | Index _ -> false
+                    let targetColumns =
+                        if targets.IsEmpty || targets |> List.forall absent then None
+                        else
+                            Some [| for r in targets ->
+                                      let j = resolve path header "the target" r
+                                      if Array.contains j inputs then
+                                          Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': it is one of the model's inputs, so it cannot be the target"
+                                      j |]
+                    header, inputs, targetColumns
+            with _ ->
+                reader.Dispose()
+                reraise ()
+        let width = inputs.Length
+        let targetWidth = targetColumns |> Option.map Array.length |> Option.defaultValue 0
+        // Two sets of buffers: the caller works on one chunk while the next is read into the other.
+        let buffers = Array.init 2 (fun _ -> ChunkBuffers(chunkRows, width, targetWidth))
+        let mutable current = buffers.[0]
+        let mutable pending: Threading.Tasks.Task<ChunkBuffers> = null
+        let mutable firstRow = 0L
+        let mutable rows = 0L
+        let mutable ended = false
+
+        // Reads up to `chunkRows` rows into `chunk` (on one thread at a time: the caller's for the first chunk, then
+        // one task after the other).
+        let read (chunk: ChunkBuffers) (cancel: Threading.CancellationToken) =
+            chunk.Count <- 0
+            while not ended && chunk.Count < chunkRows do
+                cancel.ThrowIfCancellationRequested()
+                match records.Next() with
+                | ValueNone -> ended <- true
+                | ValueSome record ->
+                    checkWidth path header record
+                    // (a row filter goes here: after the width check, before the cells are parsed)
+                    let count = chunk.Count
+                    let at = count * width
+                    for k in 0 .. width - 1 do
+                        chunk.X.[at + k] <- cell path header record inputs.[k]
+                    let at = count * targetWidth
+                    for k in 0 .. targetWidth - 1 do
+                        chunk.Observed.[at + k] <- cell path header record targetColumns.Value.[k]
+                    chunk.Fields.[count] <- record.Fields
+                    chunk.Count <- count + 1
+            chunk
+
+        /// The file's path, as given.
+        member _.Path = path
+        /// The file's header, every column.
+        member _.Header = Array.copy header
+        /// True when the file has the target columns asked for (their values are in `Observed`).
+        member _.HasTargets = targetColumns.IsSome
+        /// The number of input columns read per row (the model's input names).
+        member _.Width = width
+        /// The number of target columns read (0 without targets).
+        member _.TargetCount = targetWidth
+        /// The most rows a chunk holds.
+        member _.ChunkRows = chunkRows
+        /// Rows in the current chunk.
+        member _.Count = current.Count
+        /// The 0-based number (among the file's data rows) of the current chunk's first row.
+        member _.FirstRow = firstRow
+        /// Data rows read so far, the current chunk's included.
+        member _.RowsRead = rows
+        /// The current chunk's inputs, row-major in the order of the model's input names: the first `Count` rows
+        /// are this chunk's (the buffer is `ChunkRows` rows long, valid until the next `Next`).
+        member _.Inputs = current.X
+        /// The current chunk's target values, row-major (`TargetCount` per row), in the same way.
+        member _.Observed = current.Observed
+        /// The current chunk's rows' fields as written in the file, as wide as `Header`: the first `Count` are this chunk's.
+        member _.Fields = current.Fields
+
+        /// Moves to the next chunk of rows; false at the end of the file. While the caller works on it, the chunk
+        /// after it is read on another thread; a bad record raises its error here, at the chunk it belongs to,
+        /// one line naming the file, the line and the column (and at the end when the file has no data rows).
+        /// `cancel` is looked at here and before every row read.
+        member _.Next(cancel: Threading.CancellationToken) : bool =
+            cancel.ThrowIfCancellationRequested()
+            let chunk =
+                match pending with
+                | null -> read (if obj.ReferenceEquals(current, buffers.[0]) then buffers.[1] else buffers.[0]) cancel
+                | task ->
+                    pending <- null
+                    task.GetAwaiter().GetResult() // the reader's own exception, as if it had been read here
+            firstRow <- rows
+            rows <- rows + int64 chunk.Count
+            current <- chunk
+            if ended && rows = 0L then Fail.with' $"'{path}' line 1: no data rows after the header"
+            if not ended then
+                let other = if obj.ReferenceEquals(chunk, buffers.[0]) then buffers.[1] else buffers.[0]
+                pending <- Threading.Tasks.Task.Run(fun () -> read other cancel)
+            chunk.Count > 0
+
+        interface IDisposable with
+            member _.Dispose() =
+                // A chunk still being read is waited for (it reads at most `ChunkRows` rows), then the file is closed.
+                match pending with
+                | null -> ()
+                | task ->
+                    pending <- null
+                    try task.Wait() with _ -> ()
+                reader.Dispose()
+
+    /// `openForModel` with chunks of `chunkRows` rows (the tests use small ones to cross chunk boundaries).
+    let internal openForModelChunked (chunkRows: int) (path: string) (inputNames: string[]) (targets: ColumnRef list) : ModelRows =
+        new ModelRows(path, inputNames, targets, chunkRows)
+
+    /// Opens a CSV file for a trained model, to be read in chunks of `chunkRows` rows (`ModelRows`): the header is
+    /// read and checked now, by the model's stored input names (in that order) and the targets as in `loadForModel`.
+    /// Example: `use rows = Csv.openForModel "new.csv" model.InputNames [ Name "y" ]`.
+    let openForModel (path: string) (inputNames: string[]) (targets: ColumnRef list) : ModelRows =
+        openForModelChunked chunkRows path inputNames targets
+
     /// Loads the inputs a trained model needs, finding columns by the model's stored input names (in
     /// that order); the target columns are read when `targets` are given and in the file (names none of which
     /// is in the header give no targets; a position must exist; a column the model reads as an input is an
-    /// error). Needs ≥ 1 data row. Keeps every row's fields as written, so predictions can be written next to them.
+    /// error). Needs ≥ 1 data row. Keeps every row's fields as written, so predictions can be written next to them;
+    /// a big file is better read in chunks (`openForModel`).
     /// Example: `let data = Csv.loadForModel "new.csv" [| "u1"; "v1" |] [ Name "y" ]`.
     let loadForModel (path: string) (inputNames: string[]) (targets: ColumnRef list) : PredictionInputs =
-        let mutable header: string[] = [||]
-        let mutable inputs: int[] = [||]
-        let mutable targetColumns: int[] option = None
-        let onHeader (h: string[]) =
-            header <- h
-            inputs <- inputNames |> Array.map (fun n -> resolve path header "the model's input" (Name n))
-            let absent (r: ColumnRef) = match r with Name t -> not (Array.contains t header || Array.contains (t.Trim()) header) | Index _ -> false
-            targetColumns <-
-                if targets.IsEmpty || targets |> List.forall absent then None
-                else
-                    Some [| for r in targets ->
-                              let j = resolve path header "the target" r
-                              if Array.contains j inputs then
-                                  Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': it is one of the model's inputs, so it cannot be the target"
-                              j |]
+        use rows = openForModel path inputNames targets
         let x = ResizeArray<float>()
         let observed = ResizeArray<float>()
         let fields = ResizeArray<string[]>()
-        stream path onHeader (fun record ->
-            readColumns path header record inputs x
-            match targetColumns with
-            | Some js -> for j in js do observed.Add(cell path header record j)
-            | None -> ()
-            fields.Add record.Fields)
-        if fields.Count = 0 then Fail.with' $"'{path}' line 1: no data rows after the header"
+        while rows.Next Threading.CancellationToken.None do
+            Collections.Generic.CollectionExtensions.AddRange(x, ReadOnlySpan(rows.Inputs, 0, rows.Count * inputNames.Length))
+            Collections.Generic.CollectionExtensions.AddRange(observed, ReadOnlySpan(rows.Observed, 0, rows.Count * rows.TargetCount))
+            Collections.Generic.CollectionExtensions.AddRange(fields, ReadOnlySpan(rows.Fields, 0, rows.Count))
         { Inputs = x.ToArray()
           RowCount = fields.Count
-          Observed = targetColumns |> Option.map (fun _ -> observed.ToArray())
-          Header = Array.copy header
+          Observed = if rows.HasTargets then Some (observed.ToArray()) else None
+          Header = rows.Header
           Fields = fields.ToArray() }
+
+    /// The names of the prediction columns written after a file's columns: "prediction" for one output,
+    /// "prediction_NAME" per target for several, with "_1", "_2", … added to a name the file already has.
+    /// Example: `Csv.predictionColumns [| "u"; "prediction" |] [| "y" |] = [| "prediction_1" |]`.
+    let predictionColumns (header: string[]) (targetNames: string[]) : string[] =
+        let names = ResizeArray<string>(header)
+        for target in targetNames do
+            let stem = if targetNames.Length = 1 then "prediction" else $"prediction_{target}"
+            let mutable name = stem
+            let mutable k = 1
+            while names.Contains name do
+                name <- $"{stem}_{k}"
+                k <- k + 1
+            names.Add name
+        names.GetRange(header.Length, targetNames.Length).ToArray()
 
     let private quote (s: string) =
         let needs = s = "" || s.Trim() <> s || s.IndexOfAny [| ','; '"'; '\r'; '\n' |] >= 0
         if needs then quoted s else s
+
+    /// Appends one CSV line to `text`: the fields (quoted when needed, as `writeText` does), then `count` numbers
+    /// from `numbers` at `offset` in round-trip form; the line ends with '\n'.
+    let internal appendLine (text: StringBuilder) (fields: string[]) (numbers: float[]) (offset: int) (count: int) =
+        for j in 0 .. fields.Length - 1 do
+            if j > 0 then text.Append ',' |> ignore
+            text.Append(quote fields.[j]) |> ignore
+        for k in 0 .. count - 1 do
+            if fields.Length > 0 || k > 0 then text.Append ',' |> ignore
+            text.Append(quote (numbers.[offset + k].ToString("R", CultureInfo.InvariantCulture))) |> ignore
+        text.Append '\n' |> ignore
 
     let private checkColumns (headers: string[]) (columns: float[][]) =
         if headers.Length = 0 then Fail.with' "nothing to write: no columns"

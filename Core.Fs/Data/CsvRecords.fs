@@ -140,6 +140,7 @@ module internal CsvRecords =
         let mutable wasQuoted = false
         let mutable afterQuote = false
         let mutable anyQuote = false
+        let mutable finished = false
 
         member private _.Available() =
             if position < length then true
@@ -190,8 +191,11 @@ module internal CsvRecords =
             while k < field.Length && Char.IsWhiteSpace field.[k] do k <- k + 1
             k = field.Length
 
-        member this.Run() =
-            while this.Available() do
+        /// Parses up to the next special character (at most one record ends); false once the input is over,
+        /// after the end-of-file checks (run once).
+        member this.Step() : bool =
+            if finished then false
+            elif this.Available() then
                 let rest = ReadOnlySpan<char>(buffer, position, length - position)
                 if quoted then
                     let k = rest.IndexOfAny inQuotes
@@ -238,11 +242,33 @@ module internal CsvRecords =
                                 wasQuoted <- true
                                 anyQuote <- true
                             else this.Fail(line, "a quote inside an unquoted field; quote the whole field and double the quotes inside it")
-            if quoted then this.Fail(recordLine, "a quoted field is not closed before the end of the file")
-            if fields.Count > 0 || field.Length > 0 || anyQuote then this.EndRecord()
+                true
+            else
+                finished <- true
+                if quoted then this.Fail(recordLine, "a quoted field is not closed before the end of the file")
+                if fields.Count > 0 || field.Length > 0 || anyQuote then this.EndRecord()
+                false
+
+        member this.Run() =
+            while this.Step() do ()
 
     /// Calls `onRecord` for every record in file order, the header first; skips blank lines. Every
     /// syntax error is one line naming the file, the line and the column (by the header's name once
     /// the header is known).
     let iter (file: string) (reader: TextReader) (onRecord: Record -> unit) : unit =
         Parser(file, reader, onRecord).Run()
+
+    /// The records of a file one at a time, on demand (the parser of `iter`, same errors and line numbers): a
+    /// caller can read the header, check it, start writing, then read the data rows as it goes.
+    /// Example: `let records = CsvRecords.Reader("a.csv", reader) in match records.Next() with ValueSome h -> … | ValueNone -> …`.
+    [<Sealed>]
+    type Reader(file: string, reader: TextReader) =
+        let mutable pending = ValueNone
+        let parser = Parser(file, reader, fun r -> pending <- ValueSome r)
+
+        /// The next record (the header first; blank lines skipped), or ValueNone at the end of the file.
+        member _.Next() : Record voption =
+            while pending.IsNone && parser.Step() do ()
+            let r = pending
+            pending <- ValueNone
+            r

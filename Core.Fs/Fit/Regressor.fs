@@ -131,7 +131,11 @@ module Regressor =
     /// `predict` with its chunks' intermediates in `arena` (a caller that predicts again and again, like a
     /// learning curve, keeps one arena and so reuses the arrays between calls). `strict`: a NaN or ∞ prediction
     /// is an error; otherwise it is returned (for measurements that report it).
-    let internal predictIn (arena: Kernels.StepArena) (strict: bool) (model: Model) (x: float[]) : float[] =
+    let rec internal predictIn (arena: Kernels.StepArena) (strict: bool) (model: Model) (x: float[]) : float[] =
+        predictFrom arena strict 0L model x
+
+    /// `predictIn` for rows that follow `firstRow` others (a chunk of a file): messages number rows in the whole file.
+    and internal predictFrom (arena: Kernels.StepArena) (strict: bool) (firstRow: int64) (model: Model) (x: float[]) : float[] =
         let width = model.Spec.Symmetry.Width
         let outputs = model.TargetNames.Length
         if outputs <> Network.outputs model.Spec then
@@ -150,7 +154,7 @@ module Regressor =
                 let value = Fail.number x.[i]
                 let hint = match model.Spec.Precision with Float32 -> "; use a float64 model for inputs this far from the training data" | Float64 -> ""
                 let column = if model.InputNames.Length = width then $"'{model.InputNames.[i % width]}'" else string (i % width + 1)
-                Fail.with' $"predict: row {i / width + 1}, column {column} ({value}) overflows {Dtype.name model.Spec.Precision} once standardised{hint}"
+                Fail.with' $"predict: row {firstRow + int64 (i / width) + 1L}, column {column} ({value}) overflows {Dtype.name model.Spec.Precision} once standardised{hint}"
             | None -> ()
             // In chunks of rows whose intermediates are reused from chunk to chunk (a step arena) and stay
             // in the cache: one pass over 4000 rows at once allocated megabytes per layer and took several
@@ -173,12 +177,68 @@ module Regressor =
                 let farthest = values |> Array.maxBy abs
                 let text = farthest.ToString("G4", Globalization.CultureInfo.InvariantCulture)
                 let which = if outputs = 1 then "" else $" '{model.TargetNames.[at % outputs]}'"
-                Fail.with' $"predict: row {row + 1} gives{which} {Fail.number predictions.[at]}: the network overflows {Dtype.name model.Spec.Precision} on it (its largest standardised input is {text})"
+                Fail.with' $"predict: row {firstRow + int64 row + 1L} gives{which} {Fail.number predictions.[at]}: the network overflows {Dtype.name model.Spec.Precision} on it (its largest standardised input is {text})"
             | None -> predictions
 
     /// Predictions in the targets' units for row-major inputs (rows × the input width, in the model's column
     /// order): row-major, rows × outputs. A prediction the network cannot represent (NaN or ∞) is an error naming the row.
     let predict (model: Model) (x: float[]) : float[] = predictIn (Kernels.StepArena()) true model x
+
+    /// The current chunk's inputs as an array of exactly its rows (the buffer itself when the chunk is full).
+    let internal chunkInputs (rows: Csv.ModelRows) : float[] =
+        if rows.Count = rows.ChunkRows then rows.Inputs else Array.sub rows.Inputs 0 (rows.Count * rows.Width)
+
+    /// `writePredictions`, calling `afterChunk` with the rows written so far after each chunk.
+    let internal writePredictionsWith (afterChunk: int64 -> unit) (model: Model) (rows: Csv.ModelRows) (out: IO.TextWriter) (cancel: Threading.CancellationToken) : int64 =
+        let outputs = model.TargetNames.Length
+        let header = rows.Header
+        let headers = Array.append header (Csv.predictionColumns header model.TargetNames)
+        let arena = Kernels.StepArena()
+        let text = Text.StringBuilder()
+        let mutable first = true
+        while rows.Next cancel do
+            let y = predictFrom arena true rows.FirstRow model (chunkInputs rows)
+            if first then
+                Csv.appendLine text headers [||] 0 0
+                first <- false
+            for i in 0 .. rows.Count - 1 do
+                Csv.appendLine text rows.Fields.[i] y (i * outputs) outputs
+            cancel.ThrowIfCancellationRequested()
+            out.Write text
+            text.Clear() |> ignore
+            afterChunk rows.RowsRead
+        rows.RowsRead
+
+    /// Predicts the rows of a CSV file opened for `model` (`Csv.openForModel` with `model.InputNames`) chunk by chunk,
+    /// writing each chunk to `out` as soon as it is predicted: the header and every field of the file as written
+    /// (quoted when needed), then the prediction columns (`Csv.predictionColumns`) in round-trip form. The text is
+    /// what `Csv.writeText` writes for the whole table at once, to the byte. Errors are `predict`'s, with rows
+    /// numbered in the whole file, and the reader's; nothing is written before the first chunk is predicted.
+    /// `cancel` is looked at before every row. Returns the number of rows.
+    /// Example: `use rows = Csv.openForModel "new.csv" model.InputNames [] in Regressor.writePredictions model rows Console.Out CancellationToken.None`.
+    let writePredictions (model: Model) (rows: Csv.ModelRows) (out: IO.TextWriter) (cancel: Threading.CancellationToken) : int64 =
+        writePredictionsWith ignore model rows out cancel
+
+    /// `predictCsv` with chunks of `chunkRows` rows, calling `afterChunk` after each (for the tests).
+    let internal predictCsvWith (chunkRows: int) (afterChunk: int64 -> unit) (model: Model) (inputPath: string) (outputPath: string) (cancel: Threading.CancellationToken) : int64 =
+        // The header is checked before the output file is begun.
+        use rows = Csv.openForModelChunked chunkRows inputPath model.InputNames []
+        let mutable n = 0L
+        AtomicFile.writeText outputPath (fun out -> n <- writePredictionsWith afterChunk model rows out cancel)
+        n
+
+    /// Predictions for every row of the CSV file `inputPath`, written to `outputPath` as they are made
+    /// (`writePredictions`) and atomically: on an error or a cancellation no file is left and an existing one is
+    /// kept as it was. Memory does not grow with the file. Returns the number of rows.
+    /// Example: `Regressor.predictCsv model "new.csv" "predicted.csv" CancellationToken.None`.
+    let predictCsv (model: Model) (inputPath: string) (outputPath: string) (cancel: Threading.CancellationToken) : int64 =
+        predictCsvWith Csv.chunkRows ignore model inputPath outputPath cancel
+
+    /// Predictions for every row of the CSV file `inputPath`, written to `out` chunk by chunk (`writePredictions`).
+    /// Example: `Regressor.predictCsvTo model "new.csv" Console.Out CancellationToken.None`.
+    let predictCsvTo (model: Model) (inputPath: string) (out: IO.TextWriter) (cancel: Threading.CancellationToken) : int64 =
+        use rows = Csv.openForModel inputPath model.InputNames []
+        writePredictions model rows out cancel
 
     /// f(x) against f(x̃) for every output of every row, in the targets' units (`Symmetry.compare`), one per output.
     let internal invarianceIn (strict: bool) (model: Model) (x: float[]) : Invariance[] =

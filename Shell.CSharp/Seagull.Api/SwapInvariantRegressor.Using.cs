@@ -73,6 +73,8 @@ public sealed partial class SwapInvariantRegressor
     /// <summary>
     /// Predictions for the rows of a CSV file next to every column of the file (ids and other columns kept,
     /// as written), with a "prediction" column last (for several outputs, one "prediction_NAME" column per target).
+    /// The whole table is held in memory: for a big file, <see cref="PredictCsv(string, string, CancellationToken)"/>
+    /// writes the same text while it reads.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">A model column is missing or a cell is not a finite number.</exception>
@@ -84,15 +86,64 @@ public sealed partial class SwapInvariantRegressor
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
         var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.List<Core.ColumnRef>([])));
         var predictions = Guard.Data(() => Core.Regressor.predict(m, inputs.Inputs));
-        var headers = new List<string>(inputs.Header);
-        foreach (var target in m.TargetNames)
-        {
-            var stem = m.TargetNames.Length == 1 ? "prediction" : $"prediction_{target}";
-            var name = stem;
-            for (var k = 1; headers.Contains(name); k++) name = $"{stem}_{k}";
-            headers.Add(name);
-        }
+        var headers = inputs.Header.Concat(Core.Csv.predictionColumns(inputs.Header, m.TargetNames)).ToArray();
         return new PredictionTable(ReadOnly.List(headers), inputs.Fields, predictions, m.TargetNames.Length);
+    }
+
+    /// <summary>
+    /// Predicts the rows of the CSV file <paramref name="inputPath"/> and writes them to <paramref name="outputPath"/>
+    /// while reading: the text <see cref="PredictTable"/> then <see cref="PredictionTable.WriteCsv"/> would write (every
+    /// column of the file as written, then the prediction columns in round-trip form), to the byte, in memory that does
+    /// not grow with the file (4096 rows at a time). The file is written atomically: after an error or a cancellation
+    /// there is no new file, and an existing one is left as it was.
+    /// </summary>
+    /// <returns>The number of rows predicted.</returns>
+    /// <exception cref="FileNotFoundException">The input file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A model column is missing, a cell is not a finite number (the message names the file, the line and the column), or the network cannot represent a row's prediction (the message names the row).</exception>
+    /// <exception cref="IOException">The output file cannot be written.</exception>
+    /// <exception cref="ArgumentException">A path is empty, or the output path is the input file.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was set (looked at before every row).</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example>
+    /// <code>
+    /// long rows = regressor.PredictCsv("new.csv", "predicted.csv");
+    /// Console.WriteLine($"{rows} predictions");
+    /// </code>
+    /// </example>
+    public long PredictCsv(string inputPath, string outputPath, CancellationToken cancel = default)
+    {
+        var m = Fitted();
+        Guard.FileExists(inputPath, nameof(inputPath), "data file");
+        if (string.IsNullOrWhiteSpace(outputPath)) throw new ArgumentException("the output path is empty", nameof(outputPath));
+        if (string.Equals(Path.GetFullPath(outputPath), Path.GetFullPath(inputPath), StringComparison.Ordinal))
+            throw new ArgumentException($"the output '{outputPath}' is the input file; writing it would replace the data being read", nameof(outputPath));
+        // The header is read and checked before the output file is begun; the reader's and the network's errors
+        // concern the data, the writing's the output file.
+        using var rows = Guard.Data(() => Core.Csv.openForModel(inputPath, m.InputNames, Fs.List<Core.ColumnRef>([])));
+        long n = 0;
+        Guard.Io(() => Core.AtomicFile.writeText(outputPath, Fs.Action<TextWriter>(w => n = Guard.Data(() => Core.Regressor.writePredictions(m, rows, w, cancel)))));
+        return n;
+    }
+
+    /// <summary>
+    /// Predicts the rows of the CSV file <paramref name="inputPath"/> and writes them to <paramref name="output"/>
+    /// chunk by chunk (4096 rows at a time) as they are predicted: the text of <see cref="PredictionTable.ToCsv"/>,
+    /// in memory that does not grow with the file. Nothing is written before the first chunk is predicted; an error
+    /// or a cancellation later leaves the chunks before it written.
+    /// </summary>
+    /// <returns>The number of rows predicted.</returns>
+    /// <exception cref="FileNotFoundException">The input file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A model column is missing, a cell is not a finite number (the message names the file, the line and the column), or the network cannot represent a row's prediction (the message names the row).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was set (looked at before every row).</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>regressor.PredictCsv("new.csv", Console.Out);</code></example>
+    public long PredictCsv(string inputPath, TextWriter output, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var m = Fitted();
+        Guard.FileExists(inputPath, nameof(inputPath), "data file");
+        using var rows = Guard.Data(() => Core.Csv.openForModel(inputPath, m.InputNames, Fs.List<Core.ColumnRef>([])));
+        return Guard.Data(() => Core.Regressor.writePredictions(m, rows, output, cancel));
     }
 
     /// <summary>MSE, RMSE, R² and invariance error of the model on inputs x and targets y (target units).</summary>
@@ -161,14 +212,24 @@ public sealed partial class SwapInvariantRegressor
     /// <summary>
     /// Metrics of the model on a CSV file: input columns are found by the model's stored names, the targets by
     /// <paramref name="targetColumn"/> (default: the model's target names; for several outputs a comma-separated
-    /// list, one column per output, as on the command line).
+    /// list, one column per output, as on the command line). The file is read 4096 rows at a time; of a row only its
+    /// target values are kept (R² needs their mean before their spread), so memory grows by 8 bytes per row and target.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">A column is missing (the targets included), a target is one of the model's inputs, or a cell is not a finite number.</exception>
     /// <exception cref="ArgumentException">The target column name is blank, or names a different number of columns than the model has outputs.</exception>
     /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
     /// <example><code>Evaluation e = regressor.Evaluate("test.csv", targetColumn: "energy");</code></example>
-    public Evaluation Evaluate(string csvPath, string? targetColumn = null)
+    public Evaluation Evaluate(string csvPath, string? targetColumn = null) => Evaluate(csvPath, targetColumn, CancellationToken.None);
+
+    /// <summary><see cref="Evaluate(string, string?)"/>, stopping when <paramref name="cancel"/> is set (looked at before every row).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A column is missing (the targets included), a target is one of the model's inputs, or a cell is not a finite number.</exception>
+    /// <exception cref="ArgumentException">The target column name is blank, or names a different number of columns than the model has outputs.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was set.</exception>
+    /// <exception cref="InvalidOperationException">The regressor is not fitted.</exception>
+    /// <example><code>Evaluation e = regressor.Evaluate("big.csv", null, cancellation.Token);</code></example>
+    public Evaluation Evaluate(string csvPath, string? targetColumn, CancellationToken cancel)
     {
         var m = Fitted();
         Guard.FileExists(csvPath, nameof(csvPath), "data file");
@@ -180,11 +241,10 @@ public sealed partial class SwapInvariantRegressor
         var references = targetColumn is null
             ? targets.Select(Core.ColumnRef.NewName).ToArray()
             : targets.Select(t => Guard.Data(() => Core.ColumnRefModule.parse(t))).ToArray();
-        var inputs = Guard.Data(() => Core.Csv.loadForModel(csvPath, m.InputNames, Fs.List(references)));
-        var observed = Fs.ValueRef(inputs.Observed)
-            ?? throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column {string.Join(", ", targets.Select(t => $"'{t}'"))} to compare the predictions with; name the target column");
-        var data = Guard.Data(() => Core.DatasetModule.create(m.Spec.Symmetry, m.InputNames, m.TargetNames, inputs.Inputs, observed));
-        return ToEvaluation(Guard.Data(() => Core.Evaluation.evaluate(m, data)));
+        using var rows = Guard.Data(() => Core.Csv.openForModel(csvPath, m.InputNames, Fs.List(references)));
+        if (!rows.HasTargets)
+            throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column {string.Join(", ", targets.Select(t => $"'{t}'"))} to compare the predictions with; name the target column");
+        return ToEvaluation(Guard.Data(() => Core.Evaluation.evaluateRows(m, rows, cancel)));
     }
 
     private static Evaluation ToEvaluation(Core.Metrics x)

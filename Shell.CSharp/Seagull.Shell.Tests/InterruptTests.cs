@@ -106,6 +106,29 @@ public class InterruptTests
     }
 
     [Fact]
+    public void Ctrl_C_while_predicting_a_big_file_stops_within_a_chunk_and_keeps_the_existing_file()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempFolder();
+        var model = dir.File("model.json");
+        var trained = CliRun.Of("train", "--target", "bead_pair", "--epochs", "1", "--samples", "200", "--out", model);
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        var output = dir.Write("predictions.csv", "the user's earlier file");
+        var data = dir.File("big.csv");
+        // Hundreds of thousands of rows: seconds of reading, predicting and writing, a cancellation point at every row.
+        var (code, err) = InterruptMidway(rows =>
+        {
+            var generated = CliRun.Of("generate", "--target", "bead_pair", "--rows", rows.ToString(), "--out", data);
+            Assert.True(generated.ExitCode == 0, generated.ToString());
+            return ["predict", "--model", model, "--data", data, "--out", output];
+        }, 500_000);
+        Assert.Equal(130, code);
+        Assert.Equal("error: cancelled", err.Trim());
+        Assert.Equal("the user's earlier file", File.ReadAllText(output));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
     public void Ctrl_C_during_training_says_cancelled_and_keeps_the_existing_model_file()
     {
         if (OperatingSystem.IsWindows()) return;

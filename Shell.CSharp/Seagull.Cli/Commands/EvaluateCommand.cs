@@ -19,10 +19,10 @@ internal static class EvaluateCommand
         command.Options.Add(data);
         command.Options.Add(y);
         command.Options.Add(json);
-        command.SetAction((parse, _) => ctx.Guarded(() =>
+        command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {
             var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
-            var e = regressor.Evaluate(parse.GetValue(data)!, parse.GetValue(y));
+            var e = regressor.Evaluate(parse.GetValue(data)!, parse.GetValue(y), cancel);
             if (parse.GetValue(json))
             {
                 ctx.Out.WriteLine(Text.Json(w =>

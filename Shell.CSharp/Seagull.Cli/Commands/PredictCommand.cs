@@ -22,8 +22,16 @@ internal static class PredictCommand
             Options.RequireNotAnInput(parse.GetValue(output), ("--model", parse.GetValue(model)), ("--data", parse.GetValue(data)));
             Options.RequireOutputFolder(parse.GetValue(output));
             var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
-            var table = regressor.PredictTable(parse.GetValue(data)!);
-            ctx.WriteCsv(parse.GetValue(output), table.WriteCsv, table.ToCsv, $"wrote {table.Rows} predictions", cancel);
+            // Streamed: read, predicted and written 4096 rows at a time, so memory does not grow with the file.
+            if (parse.GetValue(output) is { } path)
+            {
+                var rows = regressor.PredictCsv(parse.GetValue(data)!, path, cancel);
+                ctx.Err.WriteLine($"wrote {rows} predictions to {path}");   // a note, not the result: stdout may be the file itself
+            }
+            else
+            {
+                regressor.PredictCsv(parse.GetValue(data)!, ctx.Out, cancel);
+            }
             return Cli.Success;
         }));
         return command;
