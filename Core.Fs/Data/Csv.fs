@@ -413,6 +413,10 @@ module Csv =
                                       if Array.contains j inputs then
                                           Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': it is one of the model's inputs, so it cannot be the target"
                                       j |]
+                    // Each output is measured against a column of its own: one column for two would hide the second.
+                    match targetColumns |> Option.bind (fun js -> js |> Array.countBy id |> Array.tryFind (fun (_, n) -> n > 1)) with
+                    | Some (j, n) -> Fail.with' $"'{path}' line 1 (header), column '{show header.[j]}': given {n} times as a target; each output needs a column of its own"
+                    | None -> ()
                     header, inputs, targetColumns
             with _ ->
                 reader.Dispose()

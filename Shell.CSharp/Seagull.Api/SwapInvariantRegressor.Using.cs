@@ -236,16 +236,20 @@ public sealed partial class SwapInvariantRegressor
         if (targetColumn is not null && string.IsNullOrWhiteSpace(targetColumn))
             throw new ArgumentException("the target column name is blank", nameof(targetColumn));
         var targets = targetColumn is null ? m.TargetNames : ColumnRoles.SplitList(targetColumn, nameof(targetColumn));
-        if (targets.Length != m.TargetNames.Length)
-            throw new ArgumentException($"{targets.Length} target columns for a model of {m.TargetNames.Length} outputs ({string.Join(", ", m.TargetNames)})", nameof(targetColumn));
         var references = targetColumn is null
             ? targets.Select(Core.ColumnRef.NewName).ToArray()
             : targets.Select(t => Guard.Data(() => Core.ColumnRefModule.parse(t))).ToArray();
         using var rows = Guard.Data(() => Core.Csv.openForModel(csvPath, m.InputNames, Fs.List(references)));
         if (!rows.HasTargets)
             throw new InvalidDataException($"'{csvPath}' line 1 (header): no target column {string.Join(", ", targets.Select(t => $"'{t}'"))} to compare the predictions with; name the target column");
+        // After the names are found: a missing column is named before a count is blamed.
+        if (targets.Length != m.TargetNames.Length)
+            throw new ArgumentException(
+                $"{Count(targets.Length, "target column")} for a model of {Count(m.TargetNames.Length, "output")} ({string.Join(", ", m.TargetNames)})", nameof(targetColumn));
         return ToEvaluation(Guard.Data(() => Core.Evaluation.evaluateRows(m, rows, cancel)));
     }
+
+    private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 
     private static Evaluation ToEvaluation(Core.Metrics x)
     {

@@ -153,7 +153,16 @@ public class SeveralTargetsTests
         // The targets named on the command line: as many as the model has outputs.
         var wrong = CliRun.Of("evaluate", "--model", model, "--data", csv, "--y", "a");
         Assert.Equal(1, wrong.ExitCode);
-        Assert.Contains("1 target columns for a model of 2 outputs", wrong.Err);
+        Assert.Contains("1 target column for a model of 2 outputs", wrong.Err);
+        // A column given for two outputs would measure the second against the first's target.
+        var twice = CliRun.Of("evaluate", "--model", model, "--data", csv, "--y", "a,a");
+        Assert.Equal(1, twice.ExitCode);
+        Assert.Contains("column 'a': given 2 times as a target", twice.Err);
+        // A missing name is named, before any count.
+        var missing = CliRun.Of("evaluate", "--model", model, "--data", csv, "--y", "a,nope");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("'nope'", missing.Err);
+        Assert.DoesNotContain("for a model of", missing.Err);
     }
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
