@@ -113,13 +113,15 @@ public class InterruptTests
         var model = dir.File("model.json");
         var trained = CliRun.Of("train", "--target", "bead_pair", "--epochs", "1", "--samples", "200", "--out", model);
         Assert.True(trained.ExitCode == 0, trained.ToString());
-        var output = dir.Write("predictions.csv", "the user's earlier file");
+        var output = dir.File("predictions.csv");
         var data = dir.File("big.csv");
         // Hundreds of thousands of rows: seconds of reading, predicting and writing, a cancellation point at every row.
         var (code, err) = InterruptMidway(rows =>
         {
             var generated = CliRun.Of("generate", "--target", "bead_pair", "--rows", rows.ToString(), "--out", data);
             Assert.True(generated.ExitCode == 0, generated.ToString());
+            // Afresh for every attempt: an attempt the machine finished before the interrupt replaced it.
+            File.WriteAllText(output, "the user's earlier file");
             return ["predict", "--model", model, "--data", data, "--out", output];
         }, 500_000);
         Assert.Equal(130, code);
