@@ -488,7 +488,7 @@ let ``a format-2 model file of a random tree loads back bit for bit`` () =
                 (Random.uniforms (Random.key (c.Seed + 1)) (rows * outputs) -1.0 30.0)
         let model =
             { Spec = spec; Params = Network.init spec (Random.key c.Seed); Standardization = Standardization.fit data
-              InputNames = data.InputNames; TargetNames = data.TargetNames; Source = $"tree {c.Seed}" }
+              InputNames = data.InputNames; TargetNames = data.TargetNames; Source = $"tree {c.Seed}"; Task = Regression }
         let text = ModelFile.toJson model
         let back = ModelFile.ofJson "tree.json" [] text
         let x = Tensor.ofArray spec.Precision [| c.Rows; spec.Symmetry.Width |] c.Inputs

@@ -442,7 +442,7 @@ let ``check measures each output in its own target's units`` () =
     let spec = Network.validate { Symmetry = s; Layers = tree; Precision = Float64 }
     let p = Network.init spec (Random.key 3)
     let model =
-        { Spec = spec; Params = p; InputNames = [| "u1"; "v1"; "w1" |]; TargetNames = [| "a"; "b" |]; Source = ""
+        { Spec = spec; Params = p; InputNames = [| "u1"; "v1"; "w1" |]; TargetNames = [| "a"; "b" |]; Source = ""; Task = Regression
           Standardization = { InputMean = [| 0.0; 0.0; 0.0 |]; InputScale = [| 1.0; 1.0; 1.0 |]; TargetMean = [| 0.0; 5.0 |]; TargetScale = [| 1.0; 1000.0 |] } }
     let c = Evaluation.check model 100 4
     Assert.False c.ExactlyInvariant

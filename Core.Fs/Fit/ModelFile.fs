@@ -59,6 +59,7 @@ module ModelFile =
          strings "targets" m.TargetNames
          w.WriteEndObject()
          w.WriteString("source", m.Source)
+         if m.Task = Classification then w.WriteString("task", "classification")
          w.WriteStartObject "standardization"
          numbers "inputMean" m.Standardization.InputMean
          numbers "inputScale" m.Standardization.InputScale
@@ -128,6 +129,12 @@ module ModelFile =
               TargetScale = reader.Array st "standardization." "targetScale" reader.Number }
         (try Standardization.validate symmetry outputs standardization |> ignore
          with :? SeagullException as e -> reader.Fail $"has an invalid standardisation: {e.Message}")
+        // Absent in regression files (which keep the bytes they had before classification existed).
+        let task =
+            match root.TryGetProperty "task" with
+            | false, _ -> Regression
+            | true, e when e.ValueKind = JsonValueKind.String && e.GetString() = "classification" -> Classification
+            | true, _ -> reader.Fail "has an invalid task (only \"classification\" may be written)"
         let parameters = ModelJson.readParameters reader spec id (reader.Array root "" "parameters" id)
         let model =
             { Spec = spec
@@ -135,7 +142,8 @@ module ModelFile =
               Standardization = standardization
               InputNames = inputNames
               TargetNames = targetNames
-              Source = reader.Str root "" "source" }
+              Source = reader.Str root "" "source"
+              Task = task }
         if reader.Str root "" "checksum" <> checksum model stored then reader.Fail "failed its checksum: it was edited or is corrupt"
         model
 

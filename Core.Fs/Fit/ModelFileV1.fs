@@ -95,4 +95,5 @@ module internal ModelFileV1 =
           Standardization = { InputMean = inputMean; InputScale = inputScale; TargetMean = [| targetMean |]; TargetScale = [| targetScale |] }
           InputNames = inputNames
           TargetNames = [| targetName |]
-          Source = source }
+          Source = source
+          Task = Regression }

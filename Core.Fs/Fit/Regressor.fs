@@ -2,6 +2,13 @@ namespace Seagull.Core
 
 open System
 
+/// What a model predicts.
+type ModelTask =
+    /// Real-valued targets, one per output, in the targets' units.
+    | Regression
+    /// One logit per class (the model's `TargetNames` are the class names); the class is the largest.
+    | Classification
+
 /// A fitted model: the network, its parameters, and everything needed to use it on raw data
 /// (column names, the standardisation fitted on the training part).
 [<NoEquality; NoComparison>]
@@ -14,7 +21,9 @@ type Model =
       /// One name per output, in output order.
       TargetNames: string[]
       /// Where the data came from (a built-in target name or a CSV file name), for the record.
-      Source: string }
+      Source: string
+      /// Regression, or classification with `TargetNames` as the classes.
+      Task: ModelTask }
 
 /// The settings of a fit: the training loop's options, and what the regressor adds around it.
 [<NoEquality; NoComparison>]
@@ -114,7 +123,7 @@ module Regressor =
         let x, y = toTensors fitPart
         let x, y = if settings.Augment then Tensor.concatRows [ x; Symmetry.swap spec.Symmetry x ], Tensor.concatRows [ y; y ] else x, y
         let model p =
-            { Spec = spec; Params = p; Standardization = s; InputNames = train.InputNames; TargetNames = train.TargetNames; Source = "" }
+            { Spec = spec; Params = p; Standardization = s; InputNames = train.InputNames; TargetNames = train.TargetNames; Source = ""; Task = Regression }
         let training =
             { settings.Training with
                 Validation = validationPart |> Option.map toTensors

@@ -10,6 +10,8 @@ type EpochReport =
     { Epoch: int
       TrainLoss: float
       ValidationLoss: float option
+      /// The validation score (`TrainOptions.ValidationScore`), when one is set.
+      ValidationScore: float option
       Monitor: float option }
 
 /// The symmetry penalty λ·mean((g(x) − g(x̃))²) added to the loss: the "custom loss" route to approximate invariance.
@@ -31,6 +33,9 @@ type TrainOptions =
       Validation: (Tensor * Tensor) option
       /// Stop after this many epochs without a better validation loss (needs `Validation`).
       Patience: int option
+      /// When set, chooses the best epoch (and drives `Patience`) instead of the validation loss: evaluated on
+      /// the parameters after every epoch, lower is better (for example 1 − validation accuracy).
+      ValidationScore: (Params -> float) option
       /// Evaluated on the parameters after every epoch (a learning curve), reported as `EpochReport.Monitor`.
       Monitor: (Params -> float) option
       /// Told after every epoch, on the fitting thread.
@@ -68,6 +73,7 @@ module Train =
           Penalty = None
           Validation = None
           Patience = None
+          ValidationScore = None
           Monitor = None
           Progress = ignore
           Cancellation = CancellationToken.None }
@@ -99,6 +105,7 @@ module Train =
         | Some p when p < 1 -> Fail.with' $"patience must be ≥ 1, got {p}"
         | Some _ when o.Validation.IsNone -> Fail.with' "patience needs validation data: early stopping watches the validation loss"
         | _ -> ()
+        if o.ValidationScore.IsSome && o.Validation.IsNone then Fail.with' "a validation score needs validation data"
         o
 
     let private finiteParams (p: Params) =
@@ -222,10 +229,12 @@ module Train =
                         Fail.with' $"training diverged at epoch {epoch} (the training loss {show trainLoss} is more than {factor} times the first step's, {show firstLoss}); try a lower learning rate (now {baseRate})"
                     let validationLoss =
                         validation |> Option.map (fun (vx, vy) -> lossOn network loss p vx vy)
+                    let validationScore = options.ValidationScore |> Option.map (fun f -> f p)
                     let report =
                         { Epoch = epoch
                           TrainLoss = trainLoss
                           ValidationLoss = validationLoss
+                          ValidationScore = validationScore
                           Monitor = monitor |> Option.map (fun f -> f p) }
                     history.Add report
                     progress report
@@ -233,6 +242,7 @@ module Train =
                     | Some v when not (Double.IsFinite v) ->
                         Fail.with' $"training diverged at epoch {epoch} (validation loss is {v}); try a lower learning rate (now {baseRate})"
                     | Some v ->
+                        let v = defaultArg validationScore v
                         if v < bestLoss then
                             bestLoss <- v
                             best <- p

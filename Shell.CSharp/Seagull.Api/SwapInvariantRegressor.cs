@@ -101,7 +101,7 @@ public sealed partial class SwapInvariantRegressor
 
     private Core.Model Unfitted() =>
         new(Definition.Spec, InitialParams(), Core.StandardizationModule.identity(Definition.Spec.Symmetry, Definition.Outputs),
-            Core.SymmetryModule.defaultNames(Definition.Spec.Symmetry), DefaultTargetNames(Definition.Outputs), "");
+            Core.SymmetryModule.defaultNames(Definition.Spec.Symmetry), DefaultTargetNames(Definition.Outputs), "", Core.ModelTask.Regression);
 
     private Core.Params InitialParams() => Core.Network.init(Definition.Spec, Core.Random.key(Definition.Seed));
 
@@ -250,7 +250,7 @@ public sealed partial class SwapInvariantRegressor
             });
             var settings = options.ToCore(seed, onEpoch, cancellationToken);
             var (fitted, result) = Guard.Training(() => Core.Regressor.fit(Definition.Spec, settings, train.Inner));
-            fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetNames, data.Source);
+            fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetNames, data.Source, fitted.Task);
             // measure, not evaluate: a held-out row the network cannot represent (an input that overflows once
             // standardised, or an output that does) makes the report's metrics NaN, and the model is kept.
             var trainMetrics = Guard.Argument(nameof(data), () => Core.Evaluation.measure(fitted, train.Inner));

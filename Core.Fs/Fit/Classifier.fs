@@ -1,0 +1,166 @@
+namespace Seagull.Core
+
+open System
+
+/// What early stopping watches on the validation part of a classifier's training data.
+type StopOn =
+    /// The highest validation accuracy (ties: the earliest epoch).
+    | ValidationAccuracy
+    /// The lowest validation cross-entropy.
+    | ValidationLoss
+
+/// Class-labelled data sets, fitting a classifier and predicting with it: the functional core behind
+/// `seagull train --images` / `--classify`. A classification data set is a `Dataset` whose targets are one-hot
+/// rows, one column per class named by the class: everything that takes, splits, swaps or augments rows works
+/// on it unchanged. A classifier is a `Model` with `Task = Classification`: its outputs are logits.
+[<RequireQualifiedAccess>]
+module Classifier =
+    /// A classification data set: inputs (rows × the symmetry's width) and one label per row, an index into
+    /// `classNames` (at least 2 distinct names).
+    /// Example: `Classifier.dataset (Symmetry.blocks 1 0) [| "u1"; "v1" |] [| "no"; "yes" |] [| 1.0; 2.0 |] [| 1 |]`.
+    let dataset (symmetry: Symmetry) (inputNames: string[]) (classNames: string[]) (x: float[]) (labels: int[]) : Dataset =
+        let classes = classNames.Length
+        if classes < 2 then Fail.with' $"classification needs at least 2 classes, got {classes}"
+        let y = Array.zeroCreate (labels.Length * classes)
+        labels |> Array.iteri (fun i label ->
+            if label < 0 || label >= classes then
+                Fail.with' $"row {i + 1}: label {label} is outside the {classes} classes (0..{classes - 1})"
+            y.[i * classes + label] <- 1.0)
+        Dataset.create symmetry inputNames classNames x y
+
+    /// The label (class index) of every row of a classification data set: the column of its one-hot row.
+    let labels (data: Dataset) : int[] =
+        let classes = Dataset.targets data
+        Array.init data.Rows (fun i ->
+            let row = ReadOnlySpan(data.Y, i * classes, classes)
+            let at = row.IndexOf 1.0
+            if at < 0 then Fail.with' $"row {i + 1} has no class (its targets are not one-hot)" else at)
+
+    /// The data with its classes renamed into `classNames`' order (a model's classes): every class of the data
+    /// must be one of them; classes of the model the data lacks get no rows. Used to test a model on data that
+    /// holds only some of its classes, or holds them in another order.
+    /// Example: `Classifier.align model.TargetNames test`.
+    let align (classNames: string[]) (data: Dataset) : Dataset =
+        if data.TargetNames = classNames then data
+        else
+            let known = String.Join(", ", classNames)
+            let index = classNames |> Array.mapi (fun i n -> n, i) |> dict
+            let map =
+                data.TargetNames |> Array.map (fun n ->
+                    match index.TryGetValue n with
+                    | true, i -> i
+                    | _ -> Fail.with' $"the data has a class '{n}' that the model does not know (its classes: {known})")
+            dataset data.Symmetry data.InputNames classNames data.X (labels data |> Array.map (fun l -> map.[l]))
+
+    /// The standardisation of a classifier's inputs: for images (a mirror symmetry) one scalar mean and one
+    /// scalar standard deviation over every training pixel, since per-pixel statistics are not mirror symmetric
+    /// and would break exact invariance; for tables `Standardization.fit`'s per column (u and v pooled). The
+    /// logits are not standardised (means 0, scales 1).
+    let standardization (train: Dataset) : Standardization =
+        let classes = Dataset.targets train
+        let tableFit () = { Standardization.fit train with TargetMean = Array.zeroCreate classes; TargetScale = Array.create classes 1.0 }
+        match train.Symmetry.Shape with
+        | Mirror _ ->
+            let n = float train.X.Length
+            let mutable sum = 0.0
+            for v in train.X do sum <- sum + v
+            let mean = sum / n
+            let mutable squares = 0.0
+            for v in train.X do squares <- squares + (v - mean) * (v - mean)
+            let sd = sqrt (squares / n)
+            let scale = if Double.IsFinite sd && sd > 0.0 then sd else 1.0
+            let width = train.Symmetry.Width
+            { InputMean = Array.create width mean; InputScale = Array.create width scale
+              TargetMean = Array.zeroCreate classes; TargetScale = Array.create classes 1.0 }
+        | _ -> tableFit ()
+
+    /// Predicted class of every row from row-major logits (rows × classes): the largest logit (ties: the
+    /// lowest class index).
+    let argmax (classes: int) (logits: float[]) : int[] =
+        Array.init (logits.Length / classes) (fun i ->
+            let mutable best = 0
+            for c in 1 .. classes - 1 do
+                if logits.[i * classes + c] > logits.[i * classes + best] then best <- c
+            best)
+
+    /// Softmax probabilities of row-major logits (rows × classes), computed stably (the row's largest logit
+    /// subtracted first).
+    let softmax (classes: int) (logits: float[]) : float[] =
+        let p = Array.zeroCreate logits.Length
+        for i in 0 .. logits.Length / classes - 1 do
+            let o = i * classes
+            let mutable top = Double.NegativeInfinity
+            for c in 0 .. classes - 1 do top <- max top logits.[o + c]
+            let mutable sum = 0.0
+            for c in 0 .. classes - 1 do
+                let e = exp (logits.[o + c] - top)
+                p.[o + c] <- e
+                sum <- sum + e
+            for c in 0 .. classes - 1 do p.[o + c] <- p.[o + c] / sum
+        p
+
+    let private requireClassifier (model: Model) =
+        if model.Task <> Classification then Fail.with' "this model is a regression model, not a classifier"
+
+    /// The logits of row-major inputs in the model's column order (rows × classes).
+    let logits (model: Model) (x: float[]) : float[] =
+        requireClassifier model
+        Regressor.predictIn (Kernels.StepArena()) true model x
+
+    /// The class probabilities of row-major inputs (rows × classes, each row summing to 1).
+    let probabilities (model: Model) (x: float[]) : float[] = softmax model.TargetNames.Length (logits model x)
+
+    /// The predicted class index of every row of row-major inputs.
+    let predict (model: Model) (x: float[]) : int[] = argmax model.TargetNames.Length (logits model x)
+
+    /// Fits a classifier on a classification data set (`dataset`): softmax cross-entropy on the logits of the
+    /// network's last layer, one output per class. With a `ValidationFraction`, that part is held out and the
+    /// epoch with the best `stopOn` measure on it is kept (early stopping with `Training.Patience`). The
+    /// settings' `Loss` is ignored; augmentation and the penalty work as for regression.
+    /// Example: `let model, result = Classifier.fit spec Regressor.defaults ValidationAccuracy train`.
+    let fit (spec: NetworkSpec) (settings: FitSettings) (stopOn: StopOn) (train: Dataset) : Model * TrainResult =
+        let settings = Regressor.validate settings
+        if not (train.Symmetry.Equals spec.Symmetry) then
+            Fail.with' $"the data's inputs are {train.Symmetry} but the network expects {spec.Symmetry}"
+        let classes = Dataset.targets train
+        let outputs = Network.outputs spec
+        if classes <> outputs then Fail.with' $"the data has {classes} classes but the network has {outputs} outputs"
+        Regressor.requireFitRows train.Rows settings.ValidationFraction
+        let fitPart, validationPart =
+            match settings.ValidationFraction with
+            | Some _ -> let a, b = Regressor.fitRows settings train.Rows in Dataset.take a train, Some (Dataset.take b train)
+            | None -> train, None
+        let s = standardization fitPart
+        let width = spec.Symmetry.Width
+        let toTensors (ds: Dataset) =
+            Tensor.ofArray spec.Precision [| ds.Rows; width |] (Standardization.applyInputs s ds.X),
+            Tensor.ofArray spec.Precision [| ds.Rows; classes |] ds.Y
+        let x, y = toTensors fitPart
+        let x, y = if settings.Augment then Tensor.concatRows [ x; Symmetry.swap spec.Symmetry x ], Tensor.concatRows [ y; y ] else x, y
+        let model p =
+            { Spec = spec; Params = p; Standardization = s; InputNames = train.InputNames; TargetNames = train.TargetNames
+              Source = ""; Task = Classification }
+        let validation = validationPart |> Option.map toTensors
+        let score =
+            match stopOn, validationPart with
+            | ValidationAccuracy, Some part ->
+                let truth = labels part
+                let vx = Standardization.applyInputs s part.X
+                Some (fun p ->
+                    // Standardised already: the logits of the network itself, chunk by chunk.
+                    let m = { model p with Standardization = { s with InputMean = Array.zeroCreate width; InputScale = Array.create width 1.0 } }
+                    let predicted = argmax classes (Regressor.predictIn (Kernels.StepArena()) false m vx)
+                    let mutable wrong = 0
+                    for i in 0 .. truth.Length - 1 do if predicted.[i] <> truth.[i] then wrong <- wrong + 1
+                    float wrong / float truth.Length)
+            | _ -> None
+        let training =
+            { settings.Training with
+                Validation = validation
+                ValidationScore = score
+                Monitor = settings.Monitor |> Option.map (fun m p -> m (model p))
+                Penalty = if settings.Penalty > 0.0 then Some { Weight = settings.Penalty; Symmetry = spec.Symmetry } else None }
+        Network.requireMemory spec 1
+        let initial = Network.init spec (Random.key settings.Training.Seed)
+        let result = Train.fit (Network.apply spec) Loss.softmaxCrossEntropy initial x y training
+        model result.Params, result
