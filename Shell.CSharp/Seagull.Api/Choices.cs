@@ -57,3 +57,23 @@ public enum Optimizer
     /// <summary>Stochastic gradient descent with heavy-ball momentum (<see cref="FitOptions.Momentum"/>).</summary>
     Sgd,
 }
+
+/// <summary>Which mirror of an image is its symmetry.</summary>
+/// <example><code>new NetworkBuilder().Image(28, 28, flip: Flip.Horizontal)</code></example>
+public enum Flip
+{
+    /// <summary>Left-right: column c ↔ W−1−c.</summary>
+    Horizontal,
+    /// <summary>Top-bottom: row r ↔ H−1−r.</summary>
+    Vertical,
+}
+
+/// <summary>What early stopping of a classifier watches on its validation part.</summary>
+/// <example><code>new FitOptions { ValidationFraction = 0.1, Patience = 5, StopOn = StoppingMeasure.Accuracy }</code></example>
+public enum StoppingMeasure
+{
+    /// <summary>The highest validation accuracy.</summary>
+    Accuracy,
+    /// <summary>The lowest validation cross-entropy (for regression: the validation loss).</summary>
+    Loss,
+}

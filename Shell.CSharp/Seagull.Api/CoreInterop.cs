@@ -57,6 +57,13 @@ internal static class Fs
         _ => throw new InvalidOperationException($"the core named an architecture '{name}' that this API does not know"),
     };
 
+    public static Core.MirrorAxis ToAxis(Flip flip) => flip switch
+    {
+        Flip.Horizontal => Core.MirrorAxis.LeftRight,
+        Flip.Vertical => Core.MirrorAxis.TopBottom,
+        _ => throw new ArgumentOutOfRangeException(nameof(flip), flip, "not a Flip"),
+    };
+
     public static Core.Pooling ToPooling(Pooling pooling) => pooling switch
     {
         Api.Pooling.Sum => Core.Pooling.PoolSum,

@@ -73,6 +73,11 @@ public sealed record FitOptions
     /// <example><code>new FitOptions { ValidationFraction = 0.1, Patience = 10 }</code></example>
     public double? ValidationFraction { get; init; }
 
+    /// <summary>What a classifier's early stopping watches on the validation part (default the accuracy); a regressor
+    /// always watches the validation loss.</summary>
+    /// <example><code>new FitOptions { ValidationFraction = 0.1, Patience = 5, StopOn = StoppingMeasure.Loss }</code></example>
+    public StoppingMeasure StopOn { get; init; } = StoppingMeasure.Accuracy;
+
     /// <summary>Stop after this many epochs (≥ 1) without a better validation loss; needs <see cref="ValidationFraction"/>.</summary>
     /// <example><code>new FitOptions { ValidationFraction = 0.1, Patience = 10 }</code></example>
     public int? Patience { get; init; }

@@ -26,6 +26,7 @@ namespace Seagull.Api;
 public sealed class NetworkBuilder
 {
     private readonly int? u, w;
+    private readonly Core.Symmetry? image;   // set by Image(...) instead of Blocks(...)
     private readonly Architecture architecture = DefaultArchitecture;
     private readonly ImmutableArray<int> hidden = ImmutableArray.Create(64, 64);
     private readonly ImmutableArray<Activation> activations = [];   // none given: the architecture's defaults
@@ -46,10 +47,12 @@ public sealed class NetworkBuilder
     private NetworkBuilder(NetworkBuilder b, int? u = null, int? w = null, Architecture? architecture = null,
                            ImmutableArray<int>? hidden = null, ImmutableArray<Activation>? activations = null,
                            Activation? even = null, Pooling? pooling = null, Precision? precision = null, int? seed = null,
-                           int? outputs = null)
+                           int? outputs = null, Core.Symmetry? image = null, bool blocks = false)
     {
         this.u = u ?? b.u;
         this.w = w ?? b.w;
+        this.image = blocks ? null : image ?? b.image;
+        if (image is not null) { this.u = null; this.w = null; }
         this.architecture = architecture ?? b.architecture;
         this.hidden = hidden ?? b.hidden;
         this.activations = activations ?? b.activations;
@@ -73,8 +76,35 @@ public sealed class NetworkBuilder
         if (v != u)
             throw new ArgumentException($"u and v must have the same width (column j of u pairs with column j of v); got u = {u}, v = {v}", nameof(v));
         if (w < 0) throw new ArgumentOutOfRangeException(nameof(w), w, $"w needs width ≥ 0, got {w}");
-        return new NetworkBuilder(this, u: u, w: w);
+        return new NetworkBuilder(this, u: u, w: w, blocks: true);
     }
+
+    /// <summary>
+    /// Inputs that are images of <paramref name="width"/>×<paramref name="height"/> pixels with
+    /// <paramref name="channels"/> channels, flattened row-major with channels last, whose symmetry is their mirror:
+    /// a left-right flip (<see cref="Flip.Horizontal"/>: u = the left ⌊W/2⌋ columns, v = the right ⌊W/2⌋ read
+    /// mirrored, w = the middle column when W is odd) or a top-bottom one. Replaces <see cref="Blocks(int, int, int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size below 1, or an image too narrow (or low) to mirror.</exception>
+    /// <example><code>new NetworkBuilder().Image(28, 28).Outputs(10).Hidden(256, 128).Build()</code></example>
+    public NetworkBuilder Image(int width, int height, int channels = 1, Flip flip = Flip.Horizontal)
+    {
+        var symmetry = Guard.Argument(nameof(width), () => Core.SymmetryModule.mirror(Fs.ToAxis(flip), width, height, channels));
+        return new NetworkBuilder(this, image: symmetry);
+    }
+
+    /// <summary>The image shape of a data set (<see cref="ImageData"/>), its flip, and one output per class.</summary>
+    /// <example><code>new NetworkBuilder().Image(images).Build()</code></example>
+    public NetworkBuilder Image(ImageData images, Flip flip = Flip.Horizontal)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return Image(images.Width, images.Height, images.Channels, flip).Outputs(Math.Max(1, images.ClassNames.Count));
+    }
+
+    internal NetworkBuilder Symmetry(Core.Symmetry symmetry) =>
+        symmetry.Shape.IsBlocks
+            ? Blocks(Core.SymmetryModule.u(symmetry).Length, Core.SymmetryModule.u(symmetry).Length, Core.SymmetryModule.w(symmetry).Length)
+            : new NetworkBuilder(this, image: symmetry);
 
     /// <summary>
     /// The shape of a data set: u and v of <see cref="RegressionData.UWidth"/>, w of <see cref="RegressionData.WWidth"/>,
@@ -192,14 +222,14 @@ public sealed class NetworkBuilder
     /// <example><code>NetworkDefinition net = new NetworkBuilder().Blocks(2, 2, 0).Build();</code></example>
     public NetworkDefinition Build()
     {
-        if (u is not int d || w is not int k)
-            throw new InvalidOperationException("the block widths are not set; call Blocks(u, v, w) before Build()");
+        if (image is null && (u is not int || w is not int))
+            throw new InvalidOperationException("the block widths are not set; call Blocks(u, v, w) (or Image(width, height)) before Build()");
         var acts = activations.Length > 0
             ? activations.ToArray()
             : Core.Architectures.defaultActivations(architecture.ToString().ToLowerInvariant(), hidden.Length).Select(a => Activation.Wrap(a)).ToArray();
         var options = Core.Architectures.options(Fs.List(hidden), Fs.List(acts.Select(a => a.Inner)));
         options = new Core.ArchitectureOptions(options.Hidden, options.Activations, even.Inner, Fs.ToPooling(pooling), outputs, Fs.ToDtype(precision));
-        var symmetry = Guard.Argument(nameof(u), () => Core.SymmetryModule.blocks(d, k));
+        var symmetry = image ?? Guard.Argument(nameof(u), () => Core.SymmetryModule.blocks(u!.Value, w!.Value));
         Core.NetworkSpec spec;
         try { spec = Fs.Build(architecture, symmetry, options); }
         catch (Core.SeagullException e)

@@ -128,7 +128,7 @@ public sealed class NetworkDefinition : IEquatable<NetworkDefinition>
         if (Architecture == Api.Architecture.Custom)
             throw new InvalidOperationException($"'{Description}' is a custom layer tree, which NetworkBuilder cannot make");
         return new NetworkBuilder()
-            .Blocks(UWidth, VWidth, WWidth)
+            .Symmetry(Spec.Symmetry)
             .Architecture(Architecture)
             .Hidden(Hidden.ToArray())
             .Activations(Activations.ToArray())
