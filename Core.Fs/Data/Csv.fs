@@ -280,7 +280,11 @@ module Csv =
         complete
 
     // `loadWith`, feeding the file's bytes to `hash` when given.
-    let private loadHashing (hash: Security.Cryptography.IncrementalHash option) (options: CsvReadOptions) (path: string) (roles: ColumnRoles) : LoadedCsv =
+    /// Reads the rows of a CSV file in the roles given; with `labels`, the one target column is read as text into it
+    /// (class labels) instead of as numbers. Returns the symmetry, input names, target names, inputs, targets, dropped rows.
+    let private readRoles (hash: Security.Cryptography.IncrementalHash option) (options: CsvReadOptions) (path: string) (roles: ColumnRoles)
+                          (labels: ResizeArray<string> option) =
+
         let at = $"'{path}' line 1 (header)"
         let mutable header: string[] = [||]
         let mutable inputs: int[] = [||]
@@ -323,7 +327,8 @@ module Csv =
                 Fail.with' $"{at}, column '{show name}': positions {js.[0]} and {js.[1]} have the same name; a model needs distinct input names"
             | None -> ()
             symmetry <- Some (Symmetry.blocks u.Length w.Length)
-            used <- Array.append inputs y
+            if labels.IsSome && y.Length <> 1 then Fail.with' $"{at}: a classifier takes one label column, {y.Length} were given"
+            used <- if labels.IsSome then inputs else Array.append inputs y
             values <- Array.zeroCreate used.Length
         let x = ResizeArray<float>()
         let yValues = ResizeArray<float>()
@@ -333,8 +338,17 @@ module Csv =
         streamHashing hash path onHeader (fun record ->
             if rows = Array.MaxLength then Fail.with' $"'{path}' line {record.Line}: more than {Array.MaxLength} data rows"
             // A row is read whole before any of it is kept: a missing target must not leave its inputs behind.
-            if readCells options path header record used values then
+            let label =
+                match labels with
+                | Some _ ->
+                    let text = record.Fields.[y.[0]].Trim()
+                    if isMissing text && not options.DropMissing then
+                        Fail.with' $"'{path}' line {record.Line}, column '{show header.[y.[0]]}': the label is missing (use --drop-missing to skip such rows)"
+                    if isMissing text then null else text
+                | None -> ""
+            if not (isNull label) && readCells options path header record used values then
                 if rows = 0 then firstLine <- record.Line
+                labels |> Option.iter (fun l -> l.Add label)
                 for k in 0 .. inputs.Length - 1 do x.Add values.[k]
                 for k in inputs.Length .. used.Length - 1 do yValues.Add values.[k]
                 rows <- rows + 1
@@ -345,8 +359,20 @@ module Csv =
         if rows < 2 then
             let count = if rows = 1 then "only 1 data row" else "no data rows"
             Fail.with' $"'{path}' line {(if rows = 1 then firstLine else 1)}: {count} after the header; at least 2 are needed"
-        { Data = Dataset.create symmetry.Value (inputs |> Array.map (fun j -> header.[j])) (y |> Array.map (fun j -> header.[j])) (x.ToArray()) (yValues.ToArray())
-          DroppedRows = dropped }
+        symmetry.Value, (inputs |> Array.map (fun j -> header.[j])), (y |> Array.map (fun j -> header.[j])), x.ToArray(), yValues.ToArray(), dropped
+
+    let private loadHashing (hash: Security.Cryptography.IncrementalHash option) (options: CsvReadOptions) (path: string) (roles: ColumnRoles) : LoadedCsv =
+        let symmetry, inputNames, targetNames, x, y, dropped = readRoles hash options path roles None
+        { Data = Dataset.create symmetry inputNames targetNames x y; DroppedRows = dropped }
+
+    /// The rows of a CSV file for a classifier: inputs u, v, w as `loadWith` reads them, and the one target column
+    /// (`roles.Y`, default the column named y) as text labels. Returns (symmetry, input names, inputs row-major,
+    /// labels, label column name, rows dropped with `options.DropMissing`).
+    /// Example: `Csv.loadLabelled CsvReadOptions.Default "pairs.csv" roles`.
+    let loadLabelled (options: CsvReadOptions) (path: string) (roles: ColumnRoles) : Symmetry * string[] * float[] * string[] * string * int =
+        let labels = ResizeArray<string>()
+        let symmetry, inputNames, targetNames, x, _, dropped = readRoles None options path roles (Some labels)
+        symmetry, inputNames, x, labels.ToArray(), targetNames.[0], dropped
 
     /// Loads a data set from a CSV file with a header row, taking u, v, w and y from the given columns, and
     /// with `options.DropMissing` skipping the rows with a missing value in one of them (counted in `DroppedRows`).

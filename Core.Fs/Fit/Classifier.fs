@@ -28,6 +28,43 @@ module Classifier =
             y.[i * classes + label] <- 1.0)
         Dataset.create symmetry inputNames classNames x y
 
+    /// The classification data set of labelled images under a mirror: inputs are the pixels (pixel1, pixel2, …),
+    /// the symmetry `Symmetry.mirror axis` of the images' size.
+    /// Example: `Classifier.ofImages LeftRight (Images.synthetic 0 100 16 16)`.
+    let ofImages (axis: MirrorAxis) (images: ImageSet) : Dataset =
+        match images.Labels with
+        | None -> Fail.with' "the images have no labels"
+        | Some labels ->
+            let symmetry = Symmetry.mirror axis images.Width images.Height images.Channels
+            dataset symmetry (Symmetry.defaultNames symmetry) images.ClassNames (Array.map float images.Pixels) labels
+
+    /// Class indices and names of text labels: when every label is a non-negative integer the classes are
+    /// "0" .. "K−1" (K = the largest + 1, at least 2); otherwise the distinct labels in ordinal order.
+    /// Example: `Classifier.classesOf [| "cat"; "dog"; "cat" |] = ([| 0; 1; 0 |], [| "cat"; "dog" |])`.
+    let classesOf (labels: string[]) : int[] * string[] =
+        let asInteger (s: string) =
+            match Int32.TryParse(s, Globalization.NumberStyles.None, Globalization.CultureInfo.InvariantCulture) with
+            | true, v -> ValueSome v
+            | _ -> ValueNone
+        let numbers = labels |> Array.map asInteger
+        if numbers |> Array.forall (fun n -> n.IsSome) then
+            let indices = numbers |> Array.map (fun n -> n.Value)
+            let k = max 2 ((Array.fold max 0 indices) + 1)
+            indices, Array.init k string
+        else
+            let names = labels |> Array.distinct |> Array.sortWith (fun a b -> String.CompareOrdinal(a, b))
+            let index = names |> Array.mapi (fun k n -> n, k) |> dict
+            labels |> Array.map (fun l -> index.[l]), names
+
+    /// A classification data set from a CSV file: inputs u, v, w by `roles` and the labels of its one target
+    /// column (`Csv.loadLabelled`, classes by `classesOf`). Returns the data set and the rows dropped.
+    /// Example: `let data, _ = Classifier.ofCsv CsvReadOptions.Default "pairs.csv" roles`.
+    let ofCsv (options: CsvReadOptions) (path: string) (roles: ColumnRoles) : Dataset * int =
+        let symmetry, inputNames, x, labels, _, dropped = Csv.loadLabelled options path roles
+        let indices, names = classesOf labels
+        if names.Length < 2 then Fail.with' $"'{path}': every row has the label '{names.[0]}'; a classifier needs at least 2 classes"
+        dataset symmetry inputNames names x indices, dropped
+
     /// The label (class index) of every row of a classification data set: the column of its one-hot row.
     let labels (data: Dataset) : int[] =
         let classes = Dataset.targets data

@@ -122,7 +122,7 @@ public sealed class ImageData
     /// <example><code>var (train, test) = ImageData.FashionMnist();</code></example>
     public static (ImageData Train, ImageData Test) FashionMnist()
     {
-        var (train, test) = Guard.Data(() => Core.Images.fashionMnist(null));
+        var (train, test) = Guard.Data(() => Core.Images.fashionMnist());
         return (new ImageData(train, "fashion-mnist"), new ImageData(test, "fashion-mnist"));
     }
 

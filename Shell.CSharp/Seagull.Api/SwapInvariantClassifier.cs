@@ -105,6 +105,24 @@ public sealed class SwapInvariantClassifier
         return FitData((data, train.Source), options, testData, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Fits to the columns of a CSV file: u, v, w by <paramref name="roles"/> and the class labels (integers or
+    /// names) in its one target column. With <paramref name="dropMissing"/>, rows with a missing value are skipped.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The CSV is malformed, or fewer than 2 classes (one line naming file, line and column).</exception>
+    /// <example><code>classifier.Fit("pairs.csv", ColumnRoles.Parse("u1,u2", "v1,v2", "", "label"));</code></example>
+    public ClassifierFitReport Fit(string csvPath, ColumnRoles roles, FitOptions? options = null, bool dropMissing = false,
+                                   IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        Guard.FileExists(csvPath, nameof(csvPath), "data file");
+        var (data, _) = Guard.Data(() => Core.Classifier.ofCsv(new Core.CsvReadOptions(dropMissing), csvPath, roles.ToCore()));
+        if (!data.Symmetry.Equals(Definition.Spec.Symmetry))
+            throw new ArgumentException($"the file's columns are {data.Symmetry} but the network expects {Definition.Spec.Symmetry}", nameof(roles));
+        return FitData((data, Path.GetFileName(csvPath)), options, null, progress, cancellationToken);
+    }
+
     private Flip FlipOf(string param) =>
         Definition.Spec.Symmetry.Shape is Core.SymmetryShape.Mirror m
             ? (m.axis.IsLeftRight ? Flip.Horizontal : Flip.Vertical)

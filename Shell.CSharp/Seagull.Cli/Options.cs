@@ -117,7 +117,7 @@ internal sealed class DataOptions
     }
 
     /// <summary>Usage checks: --u and --v come with --data, and --data needs them.</summary>
-    public void Validate(CommandResult result)
+    public void Validate(CommandResult result, bool imageColumns = false)
     {
         var hasData = result.GetResult(Data) is { Implicit: false };
         foreach (var role in new[] { U, V, W, Y })
@@ -125,7 +125,9 @@ internal sealed class DataOptions
                 result.AddError($"{role.Name} describes the columns of --data; give --data FILE.csv too");
         if (!hasData && result.GetResult(DropMissing) is { Implicit: false })
             result.AddError("--drop-missing skips rows of --data; give --data FILE.csv too (generated data has no missing values)");
-        if (hasData && (result.GetResult(U) is not { Implicit: false } || result.GetResult(V) is not { Implicit: false }))
+        if (imageColumns && (result.GetResult(U) is { Implicit: false } || result.GetResult(V) is { Implicit: false } || result.GetResult(W) is { Implicit: false }))
+            result.AddError("--image says the columns are pixels and --flip is the symmetry; drop --u, --v and --w");
+        if (hasData && !imageColumns && (result.GetResult(U) is not { Implicit: false } || result.GetResult(V) is not { Implicit: false }))
             result.AddError("--data needs --u and --v to say which columns are the exchangeable blocks");
     }
 

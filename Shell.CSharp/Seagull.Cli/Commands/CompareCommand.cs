@@ -40,7 +40,7 @@ internal static class CompareCommand
             command.Options.Add(o);
         data.AddTo(command);
         foreach (var o in new Option[] { output, quick, json }) command.Options.Add(o);
-        command.Validators.Add(data.Validate);
+        command.Validators.Add(r => data.Validate(r));
 
         command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {

@@ -32,7 +32,14 @@ internal static class TrainCommand
         var patience = new Option<int?>("--patience") { Description = "Stop after N epochs without a better validation loss (holds out --validation-fraction of the training rows).", HelpName = "N" };
         var validation = Options.StrictNumber(new Option<double>("--validation-fraction") { Description = "Fraction of the training rows held out for early stopping; used with --patience.", HelpName = "X", DefaultValueFactory = _ => 0.1 });
         var output = new Option<string>("--out", "-o") { Description = "Where to write the model file (JSON, written atomically).", HelpName = "MODEL.json", Required = true };
-        var json = Options.Json("train_mse, test_mse, test_mse_standardized, invariance_error, epochs_run, seconds (training loop alone) and parameters");
+        var json = Options.Json("train_mse, test_mse, test_mse_standardized, invariance_error, epochs_run, seconds (training loop alone) and parameters (classifiers: train_accuracy, test_accuracy, test_cross_entropy, disagreement, invariance_error, epochs_run, seconds, parameters, classes)");
+        var images = new ImageOptions();
+        var testImages = new Option<string?>("--test-images") { Description = "Test images (as --images; 'fashion-mnist' means its test part); without them --test-fraction of the images is held out.", HelpName = "PATH" };
+        var testLabels = new Option<string?>("--test-labels") { Description = "The IDX label file of an IDX --test-images file.", HelpName = "PATH" };
+        var classify = new Option<bool>("--classify") { Description = "Classify: --y names a column of class labels (integers or names) in --data. Implied by --images." };
+        var image = new Option<string?>("--image") { Description = "With --data --classify: the other columns are the pixels of W×H images with C channels (e.g. 28x28 or 32x32x3), values 0–255, mirrored by --flip.", HelpName = "WxH[xC]" };
+        var stopOn = new Option<string>("--stop-on") { Description = "What a classifier's early stopping (--patience) watches on the validation part: accuracy or loss.", DefaultValueFactory = _ => "accuracy" }
+            .AcceptOnlyFromAmong("accuracy", "loss");
 
         var command = new Command("train",
             "Train a network and save it. Data: --target NAME (generated, seeded) or --data FILE.csv --u COLS --v COLS [--w COLS] [--y COLS].\n" +
@@ -43,13 +50,26 @@ internal static class TrainCommand
         data.AddTo(command);
         foreach (var o in new Option[] { arch, activations, hidden, even, pool, epochs, batch, lr, optimizer, seed, precision, augment, penalty, testFraction, patience, validation, output, json })
             command.Options.Add(o);
+        images.AddTo(command);
+        foreach (var o in new Option[] { testImages, testLabels, classify, image, stopOn })
+            command.Options.Add(o);
         command.Validators.Add(result =>
         {
             var hasTarget = result.GetResult(target) is { Implicit: false };
             var hasData = result.GetResult(data.Data) is { Implicit: false };
-            if (hasTarget == hasData) result.AddError("give either --target NAME or --data FILE.csv (with --u and --v), not both or neither");
-            if (hasData && result.GetResult(samples) is { Implicit: false }) result.AddError("--samples applies to --target only; a CSV file has its own rows");
-            data.Validate(result);
+            var hasImages = result.GetResult(images.Images) is { Implicit: false };
+            var pixelColumns = result.GetResult(image) is { Implicit: false };
+            if ((hasTarget ? 1 : 0) + (hasData ? 1 : 0) + (hasImages ? 1 : 0) != 1)
+                result.AddError("give one of --target NAME, --data FILE.csv (with --u and --v, or --classify --image WxH) or --images PATH");
+            if ((hasData || hasImages) && result.GetResult(samples) is { Implicit: false }) result.AddError("--samples applies to --target only; data files have their own rows");
+            if (pixelColumns && !(hasData && result.GetResult(classify) is { Implicit: false }))
+                result.AddError("--image describes the pixel columns of --data; give --data FILE.csv --classify too");
+            if (hasTarget && result.GetResult(classify) is { Implicit: false }) result.AddError("--classify needs labels: give --data FILE.csv with a label column (--y), or --images");
+            foreach (var o in new Option[] { images.Labels, testImages, testLabels })
+                if (!hasImages && result.GetResult(o) is { Implicit: false }) result.AddError($"{o.Name} goes with --images PATH");
+            if (!hasImages && !pixelColumns && result.GetResult(images.Flip) is { Implicit: false }) result.AddError("--flip goes with --images or --image");
+            if (result.GetResult(testLabels) is { Implicit: false } && result.GetResult(testImages) is not { Implicit: false }) result.AddError("--test-labels goes with --test-images");
+            data.Validate(result, imageColumns: pixelColumns);
         });
 
         command.SetAction((parse, cancel) => ctx.Guarded(() =>
@@ -79,6 +99,34 @@ internal static class TrainCommand
             Options.Require(!(modelOnStdout && parse.GetValue(json)),
                 "--out is standard output and --json prints there too; write the model to a file, or drop --json");
             SwapInvariantRegressor.CheckSavePath(modelPath);
+
+            if (images.Given(parse) || parse.GetValue(classify))
+            {
+                var net = new NetworkBuilder().Hidden(widths);
+                if (parse.GetValue(arch) is { } a) net = net.Architecture(Enum.Parse<Architecture>(a, ignoreCase: true));
+                if (acts.Length > 0) net = net.Activations(acts);
+                net = net.Even(evenActivation)
+                    .Pooling(parse.GetValue(pool) == "sum" ? Pooling.Sum : Pooling.SumAbsDiff)
+                    .Precision(parse.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32)
+                    .Seed(seedValue);
+                var fit = new FitOptions
+                {
+                    Epochs = epochCount,
+                    BatchSize = parse.GetValue(batch),
+                    LearningRate = parse.GetValue(lr),
+                    Optimizer = parse.GetValue(optimizer) == "sgd" ? Optimizer.Sgd : Optimizer.Adam,
+                    Seed = seedValue,
+                    Augment = parse.GetValue(augment),
+                    Penalty = parse.GetValue(penalty),
+                    TestFraction = fraction > 0 ? fraction : null,
+                    Patience = patienceValue,
+                    ValidationFraction = patienceValue is null ? null : validationFraction,
+                    StopOn = parse.GetValue(stopOn) == "loss" ? StoppingMeasure.Loss : StoppingMeasure.Accuracy,
+                };
+                var request = new TrainClassifier.Request(net, fit, images, parse.GetValue(testImages), parse.GetValue(testLabels),
+                    parse.GetValue(data.Data), data, parse.GetValue(image), modelPath, parse.GetValue(json), modelOnStdout);
+                return TrainClassifier.Run(ctx, parse, request, cancel);
+            }
 
             RegressionData trainingData;
             if (parse.GetValue(target) is { } targetName)
