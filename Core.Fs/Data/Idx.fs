@@ -15,11 +15,26 @@ module internal Idx =
     let private content (what: string) (path: string) : byte[] =
         let raw = ImageInput.readBytes what path
         if raw.Length >= 2 && raw.[0] = 0x1fuy && raw.[1] = 0x8buy then
+            if raw.Length < 18 then Fail.with' $"'{path}': the gzip data is cut short ({raw.Length} bytes)"
             try
                 use input = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress)
-                use output = new MemoryStream(raw.Length * 4)
-                input.CopyTo output
-                output.ToArray()
+                // The gzip trailer's last 4 bytes are the length mod 2³²: the buffer's size, read into once.
+                let hint = int64 (Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(ReadOnlySpan<byte>(raw, raw.Length - 4, 4)))
+                let buffer = Array.zeroCreate<byte> (int (min hint (min (int64 raw.Length * 1032L) (int64 Array.MaxLength))))
+                let mutable filled = 0
+                let mutable more = true
+                while more && filled < buffer.Length do
+                    let n = input.Read(buffer, filled, buffer.Length - filled)
+                    if n = 0 then more <- false else filled <- filled + n
+                let rest = new MemoryStream()
+                if more then input.CopyTo rest
+                let bytes =
+                    if rest.Length = 0L then (if filled = buffer.Length then buffer else Array.sub buffer 0 filled)
+                    else Array.append buffer (rest.ToArray())
+                // .NET's decompressor ends quietly at a cut: the trailer's length tells.
+                if int64 (uint32 bytes.LongLength) <> hint then
+                    Fail.with' $"'{path}': the gzip data is corrupt or cut short ({bytes.Length} bytes decompressed, its trailer says {hint})"
+                bytes
             with
             | :? SeagullException -> reraise ()
             | e -> Fail.with' $"'{path}': the gzip data is corrupt or cut short ({e.Message.Replace('\n', ' ').TrimEnd('.')})"
@@ -32,11 +47,10 @@ module internal Idx =
     let private header (what: string) (path: string) (bytes: byte[]) (magic: int) (dims: int) : int[] =
         let headerLength = 4 + 4 * dims
         let kind = if magic = imagesMagic then "an IDX image file (magic 0x00000803)" else "an IDX label file (magic 0x00000801)"
+        if bytes.Length >= 4 && bigEndian bytes 0 <> magic then
+            Fail.with' $"'{path}': magic number 0x{bigEndian bytes 0:X8}, not {kind}; is it {what}?"
         if bytes.Length < headerLength then
             Fail.with' $"'{path}': {bytes.Length} bytes, too short for {kind}; is it {what}?"
-        let found = bigEndian bytes 0
-        if found <> magic then
-            Fail.with' $"'{path}': magic number 0x{found:X8}, not {kind}; is it {what}?"
         let sizes = Array.init dims (fun d -> bigEndian bytes (4 + 4 * d))
         let shape = sizes |> Array.map string |> String.concat "×"
         if sizes |> Array.exists (fun s -> s < 0) then Fail.with' $"'{path}': negative sizes in the header ({shape})"
@@ -54,9 +68,8 @@ module internal Idx =
         let count, height, width = sizes.[0], sizes.[1], sizes.[2]
         if count > 0 then ImageInput.imageSize $"'{path}'" width height 1 |> ignore
         ImageInput.requireRoom $"'{path}'" count (width * height)
-        let pixels = Array.zeroCreate<float32> (bytes.Length - 16)
-        for i in 0 .. pixels.Length - 1 do
-            pixels.[i] <- ImageInput.scale bytes.[16 + i]
+        let pixels = GC.AllocateUninitializedArray<float32>(bytes.Length - 16)
+        ImageInput.scaleAll (ReadOnlySpan<byte>(bytes, 16, pixels.Length)) (Span<float32> pixels)
         pixels, count, height, width
 
     /// The labels of an IDX label file.

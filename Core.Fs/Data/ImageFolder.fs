@@ -19,13 +19,23 @@ module internal ImageFolder =
     let private notAnImage (path: string) : 'a =
         Fail.with' $"'{path}': not an image file (.png, .jpg, .jpeg or .bmp expected); move it out of the folder or start its name with '.'"
 
-    /// The image files under `folder`, recursively, sorted by path (ordinal); hidden files and folders skipped;
-    /// any other file is an error naming it.
-    let rec private imagesUnder (folder: string) : string[] =
-        let files = Directory.GetFiles folder |> Seq.filter (isHidden >> not) |> ordinal
+    /// The image files under `folder`, recursively, unsorted; hidden files and folders skipped; any other file
+    /// is an error naming it.
+    let rec private imagesBelow (folder: string) : string[] =
+        let files = Directory.GetFiles folder |> Array.filter (isHidden >> not) |> ordinal
         for f in files do if not (isImage f) then notAnImage f
-        let below = Directory.GetDirectories folder |> Seq.filter (isHidden >> not) |> ordinal |> Array.collect imagesUnder
+        let below = Directory.GetDirectories folder |> Array.filter (isHidden >> not) |> ordinal |> Array.collect imagesBelow
         Array.append files below
+
+    /// `path` relative to the folder `full` (a full path), with forward slashes.
+    let private relative (full: string) (path: string) = Path.GetRelativePath(full, Path.GetFullPath path).Replace('\\', '/')
+
+    /// The image files under `folder`, recursively, sorted by their path relative to it (ordinal).
+    let private imagesUnder (folder: string) : string[] =
+        let full = Path.GetFullPath folder
+        let files = imagesBelow folder
+        let keys = files |> Array.map (relative full)
+        Array.zip keys files |> Array.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b)) |> Array.map snd
 
     let private requireFolder (path: string) =
         if String.IsNullOrWhiteSpace path then Fail.with' "image folder: no folder given"
@@ -83,9 +93,7 @@ module internal ImageFolder =
                 Some $"'{path}': decodes to {image.Width}×{image.Height}, its header says {width}×{height} (corrupt?)"
             elif image.Data.Length <> width * height * channels then Some $"'{path}': the decoder gave {image.Data.Length} values, not {width}×{height}×{channels}"
             else
-                let data = image.Data
-                for i in 0 .. data.Length - 1 do
-                    pixels.[offset + i] <- ImageInput.scale data.[i]
+                ImageInput.scaleAll (ReadOnlySpan<byte> image.Data) (Span<float32>(pixels, offset, image.Data.Length))
                 None
         with e -> Some $"'{path}': the image cannot be decoded ({reason e})"
 
@@ -112,4 +120,4 @@ module internal ImageFolder =
         { Width = first.Width; Height = first.Height; Channels = channels; Pixels = pixels; Count = files.Length
           Labels = (if labelled then Some (files |> Array.map snd) else None)
           ClassNames = classNames
-          Names = files |> Array.map (fun (f, _) -> Path.GetRelativePath(full, Path.GetFullPath f).Replace('\\', '/')) }
+          Names = files |> Array.map (fst >> relative full) }

@@ -25,6 +25,11 @@ module internal ImageInput =
     /// An 8-bit value scaled to [0, 1], the one way every reader does it: `float32 b / 255f`.
     let inline scale (b: byte) : float32 = float32 b / 255.0f
 
+    /// `scale` applied to every byte of `source`, into `target` (vectorised; the same values bit for bit).
+    let scaleAll (source: ReadOnlySpan<byte>) (target: Span<float32>) : unit =
+        Numerics.Tensors.TensorPrimitives.ConvertTruncating<byte, float32>(source, target)
+        Numerics.Tensors.TensorPrimitives.Divide(target, 255.0f, target)
+
     /// Checks that `path` is an existing file; a one-line error naming it otherwise.
     let requireFile (what: string) (path: string) : unit =
         if String.IsNullOrWhiteSpace path then Fail.with' $"{what}: no file given"
