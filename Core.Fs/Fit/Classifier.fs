@@ -89,6 +89,30 @@ module Classifier =
                     | _ -> Fail.with' $"the data has a class '{n}' that the model does not know (its classes: {known})")
             dataset data.Symmetry data.InputNames classNames data.X (labels data |> Array.map (fun l -> map.[l]))
 
+    /// The labelled rows of a CSV file, for a model whose classes are `classNames` and whose inputs are
+    /// `inputNames` under `symmetry`: an image model's file is a pixel CSV (`Images.readCsv`, its W×H×C), a table
+    /// model's holds the input columns by name; the label column (by name or 0-based position) holds class names.
+    /// A label that is not one of the classes is an error naming it. Returns the data set and the rows dropped.
+    let labelledCsv (symmetry: Symmetry) (inputNames: string[]) (classNames: string[]) (options: CsvReadOptions) (path: string) (labelColumn: string) : Dataset * int =
+        match symmetry.Shape with
+        | Mirror (axis, w, h, c) ->
+            let images = Images.readCsv path w h c (Some labelColumn)
+            align classNames (ofImages axis images), 0
+        | _ ->
+            let names (columns: int[]) = columns |> Array.map (fun j -> Name inputNames.[j]) |> List.ofArray
+            let roles = { U = names symmetry.UColumns; V = names symmetry.VColumns; W = names symmetry.WColumns; Y = [ ColumnRef.parse labelColumn ] }
+            let read, readNames, x, labels, _, dropped = Csv.loadLabelled options path roles
+            if not (read.Equals symmetry) || readNames <> inputNames then
+                Fail.with' $"'{path}': the model's inputs are not blocks [u | v | w] that a CSV file's columns can be read as"
+            let index = classNames |> Array.mapi (fun i n -> n, i) |> dict
+            let known = String.Join(", ", classNames)
+            let indices =
+                labels |> Array.mapi (fun i l ->
+                    match index.TryGetValue l with
+                    | true, k -> k
+                    | _ -> Fail.with' $"'{path}' data row {i + 1}: the label '{l}' is not one of the model's classes ({known})")
+            dataset symmetry inputNames classNames x indices, dropped
+
     /// The standardisation of a classifier's inputs: for images (a mirror symmetry) one scalar mean and one
     /// scalar standard deviation over every training pixel, since per-pixel statistics are not mirror symmetric
     /// and would break exact invariance; for tables `Standardization.fit`'s per column (u and v pooled). The

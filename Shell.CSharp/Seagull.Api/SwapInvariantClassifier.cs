@@ -52,6 +52,10 @@ public sealed class SwapInvariantClassifier
     /// <example><code>Console.WriteLine(string.Join(", ", classifier.ClassNames));</code></example>
     public IReadOnlyList<string> ClassNames => ReadOnly.List(model?.TargetNames.ToArray() ?? []);
 
+    /// <summary>True when the network takes images (built with <see cref="NetworkBuilder.Image(int, int, int, Flip)"/>): its symmetry is their mirror.</summary>
+    /// <example><code>if (classifier.IsImageModel) classifier.Predict(images);</code></example>
+    public bool IsImageModel => Definition.Spec.Symmetry.Shape.IsMirror;
+
     /// <summary>The number of trainable parameters.</summary>
     /// <example><code>Console.WriteLine(classifier.ParameterCount);</code></example>
     public int ParameterCount => model is { } m ? Core.ParamsModule.count(m.Params) : Core.Network.parameterCount(Definition.Spec);
@@ -328,6 +332,64 @@ public sealed class SwapInvariantClassifier
         return ClassificationReport.Of(Guard.Argument("x", () => Core.ClassEvaluation.evaluate(m, data)));
     }
 
+    /// <summary>
+    /// Accuracy and the rest (see <see cref="Evaluate(double[,], int[])"/>) on the labelled rows of a CSV file: for a
+    /// table model its input columns by name, for an image model its pixel columns; labels (class names) in
+    /// <paramref name="labelColumn"/> (a header name or 0-based position).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A column is missing, a value is not a number, or a label is not one of the model's classes (one line).</exception>
+    /// <example><code>var r = classifier.Evaluate("test.csv", "label");</code></example>
+    public ClassificationReport Evaluate(string csvPath, string labelColumn = "label", bool dropMissing = false)
+    {
+        var m = Fitted();
+        Guard.FileExists(csvPath, nameof(csvPath), "data file");
+        if (string.IsNullOrWhiteSpace(labelColumn)) throw new ArgumentException("the label column is empty", nameof(labelColumn));
+        var (data, _) = Guard.Data(() => Core.Classifier.labelledCsv(m.Spec.Symmetry, m.InputNames, m.TargetNames, new Core.CsvReadOptions(dropMissing), csvPath, labelColumn));
+        return ClassificationReport.Of(Guard.Data(() => Core.ClassEvaluation.evaluate(m, data)));
+    }
+
+    /// <summary>
+    /// Writes the predictions for every row of a CSV file to <paramref name="outputPath"/>, atomically: a table
+    /// model's file keeps every column as written and gains <c>prediction</c> (the class name) and one
+    /// <c>p_&lt;class&gt;</c> probability column per class; an image model's pixel CSV (a <c>label</c> column, if
+    /// any, is left out of the pixels) gives <c>image</c> (the row's 0-based index), <c>prediction</c> and the
+    /// probabilities. Returns the number of rows.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A column is missing or a value is not a number (one line naming file, line and column).</exception>
+    /// <example><code>classifier.PredictCsv("new.csv", "predicted.csv");</code></example>
+    public long PredictCsv(string inputPath, string outputPath, CancellationToken cancellationToken = default)
+    {
+        var m = Fitted();
+        Guard.FileExists(inputPath, nameof(inputPath), "data file");
+        if (string.IsNullOrWhiteSpace(outputPath)) throw new ArgumentException("the output path is empty", nameof(outputPath));
+        if (m.Spec.Symmetry.Shape is Core.SymmetryShape.Mirror mirror)
+        {
+            var header = File.ReadLines(inputPath).FirstOrDefault() ?? "";
+            var hasLabel = header.Split(',').Any(h => h.Trim().Trim('"') == "label");
+            var images = Guard.Data(() => Core.Images.readCsv(inputPath, mirror.width, mirror.height, mirror.channels,
+                hasLabel ? Fs.Some("label") : Microsoft.FSharp.Core.FSharpOption<string>.None));
+            Guard.Io(() => Core.ClassPredictions.writeImagesFile(m, images, outputPath));
+            return images.Count;
+        }
+        return Guard.Data(() => Core.ClassPredictions.predictCsv(m, inputPath, outputPath, cancellationToken));
+    }
+
+    /// <summary>
+    /// Writes <c>image,prediction,p_&lt;class&gt;…</c> for every image (its <see cref="ImageData.Names"/>: the path
+    /// relative to the folder read, or the index in the file) to <paramref name="outputPath"/>, atomically.
+    /// </summary>
+    /// <exception cref="ArgumentException">The images' size is not the model's.</exception>
+    /// <example><code>classifier.PredictToCsv(ImageData.FromFolder("new", labelled: false), "predicted.csv");</code></example>
+    public void PredictToCsv(ImageData images, string outputPath)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var m = Fitted();
+        if (string.IsNullOrWhiteSpace(outputPath)) throw new ArgumentException("the output path is empty", nameof(outputPath));
+        Guard.Argument(nameof(images), () => { if (images.Width * images.Height * images.Channels != m.Spec.Symmetry.Width) Core.ClassPredictions.writeImages(m, images.Inner, TextWriter.Null); });
+        Guard.Io(() => Core.ClassPredictions.writeImagesFile(m, images.Inner, outputPath));
+    }
+
     // ---- files ----
 
     /// <summary>Saves the fitted classifier (network, classes, standardisation, parameters) as a checksummed JSON model file, atomically.</summary>
@@ -347,13 +409,13 @@ public sealed class SwapInvariantClassifier
     /// <example><code>var classifier = SwapInvariantClassifier.Load("fashion.json");</code></example>
     public static SwapInvariantClassifier Load(string path, params Activation[] customActivations)
     {
-        customActivations ??= [];
-        Guard.FileExists(path, nameof(path), "model file");
-        var loaded = Guard.Data(() => Core.ModelFile.loadWith(Fs.List(customActivations.Select(a => a.Inner)), path));
+        var loaded = SwapInvariantRegressor.LoadCore(path, customActivations ?? []);
         if (loaded.Task != Core.ModelTask.Classification)
             throw new InvalidDataException($"model file '{path}' holds a regression model; load it with SwapInvariantRegressor.Load");
         return new SwapInvariantClassifier(NetworkDefinition.FromSpec(loaded.Spec, 0, customActivations), loaded);
     }
+
+    internal static SwapInvariantClassifier Loaded(NetworkDefinition definition, Core.Model model) => new(definition, model);
 
     /// <summary>The network's description and whether it is fitted.</summary>
     /// <example><code>Console.WriteLine(classifier);</code></example>

@@ -50,6 +50,15 @@ public sealed partial class SwapInvariantRegressor
     /// </example>
     public static SwapInvariantRegressor Load(string path, params Activation[] customActivations)
     {
+        var loaded = LoadCore(path, customActivations);
+        if (loaded.Task == Core.ModelTask.Classification)
+            throw new InvalidDataException($"model file '{path}' holds a classifier; load it with SwapInvariantClassifier.Load");
+        return new SwapInvariantRegressor(NetworkDefinition.FromSpec(loaded.Spec, 0, customActivations), loaded);
+    }
+
+    /// <summary>The core model in a file, checked (see <see cref="Load"/>).</summary>
+    internal static Core.Model LoadCore(string path, Activation[] customActivations)
+    {
         customActivations ??= [];
         if (customActivations.Any(a => a is null)) throw new ArgumentException("a custom activation is null", nameof(customActivations));
         customActivations = customActivations.Distinct(ReferenceEqualityComparer.Instance).Cast<Activation>().ToArray(); // the same one twice is fine
@@ -57,7 +66,22 @@ public sealed partial class SwapInvariantRegressor
             throw new ArgumentException($"two custom activations are named '{twice.Key}'; a model file names one", nameof(customActivations));
         Guard.FileExists(path, nameof(path), "model file");
         var customs = Fs.List(customActivations.Select(a => a.Inner));
-        var loaded = Guard.Data(() => Core.ModelFile.loadWith(customs, path));
-        return new SwapInvariantRegressor(NetworkDefinition.FromSpec(loaded.Spec, 0, customActivations), loaded);
+        return Guard.Data(() => Core.ModelFile.loadWith(customs, path));
+    }
+
+    /// <summary>
+    /// Loads a model file of either kind: a <see cref="SwapInvariantRegressor"/> or a <see cref="SwapInvariantClassifier"/>,
+    /// as the file says (for tools that take any model).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, edited, or of a newer format.</exception>
+    /// <example><code>if (SwapInvariantRegressor.LoadAny("m.json") is SwapInvariantClassifier c) Console.WriteLine(c.ClassNames.Count);</code></example>
+    public static object LoadAny(string path, params Activation[] customActivations)
+    {
+        var loaded = LoadCore(path, customActivations ?? []);
+        var definition = NetworkDefinition.FromSpec(loaded.Spec, 0, customActivations);
+        return loaded.Task == Core.ModelTask.Classification
+            ? SwapInvariantClassifier.Loaded(definition, loaded)
+            : new SwapInvariantRegressor(definition, loaded);
     }
 }

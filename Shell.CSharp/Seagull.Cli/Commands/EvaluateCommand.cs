@@ -9,9 +9,10 @@ internal static class EvaluateCommand
     public static Command Create(CliContext ctx)
     {
         var model = Options.Model();
-        var data = new Option<string>("--data", "-d") { Description = "CSV file with the model's input columns and the target column.", HelpName = "FILE.csv", Required = true };
-        var y = new Option<string?>("--y") { Description = "The target column: its header name or 0-based position (default: the target names stored in the model); one per output, comma-separated.", HelpName = "COLS" };
-        var json = Options.Json("mse, rmse, r2, invariance_error and n");
+        var data = new Option<string?>("--data", "-d") { Description = "CSV file with the model's input columns and the target column (a classifier: its label column; an image classifier: pixel columns).", HelpName = "FILE.csv" };
+        var y = new Option<string?>("--y") { Description = "The target column: its header name or 0-based position (default: the target names stored in the model; a classifier: the column named label); one per output, comma-separated.", HelpName = "COLS" };
+        var json = Options.Json("mse, rmse, r2, invariance_error and n (a classifier: accuracy, cross_entropy, disagreement, invariance_error, rows, per_class, confusion)");
+        var images = new ImageOptions();
         var command = new Command("evaluate",
             "Evaluate a saved model on a CSV file: MSE, RMSE and R² in the target's own units, and the invariance error\n" +
             "max |f(u,v,w) − f(v,u,w)| over the rows.");
@@ -19,9 +20,32 @@ internal static class EvaluateCommand
         command.Options.Add(data);
         command.Options.Add(y);
         command.Options.Add(json);
+        command.Options.Add(images.Images);
+        command.Options.Add(images.Labels);
+        command.Validators.Add(result =>
+        {
+            var hasData = result.GetResult(data) is { Implicit: false };
+            var hasImages = result.GetResult(images.Images) is { Implicit: false };
+            if (hasData == hasImages) result.AddError("give either --data FILE.csv or --images PATH (a classifier's images), not both or neither");
+            if (!hasImages && result.GetResult(images.Labels) is { Implicit: false }) result.AddError("--labels goes with --images PATH");
+        });
         command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {
-            var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
+            var loaded = SwapInvariantRegressor.LoadAny(parse.GetValue(model)!);
+            if (loaded is SwapInvariantClassifier classifier)
+            {
+                var report = images.Given(parse)
+                    ? classifier.Evaluate(images.Read(parse, labelled: true, testPart: true))
+                    : classifier.Evaluate(parse.GetValue(data)!, parse.GetValue(y) ?? "label");
+                if (parse.GetValue(json))
+                    ctx.Out.WriteLine(Text.Json(w => { w.WriteStartObject(); ClassificationText.Metrics(w, report); w.WriteEndObject(); }));
+                else
+                    ClassificationText.Lines(ctx.Out, report, classifier.IsImageModel ? "mirror images" : "swapped rows");
+                return Cli.Success;
+            }
+            if (images.Given(parse))
+                throw new ArgumentException($"'{parse.GetValue(model)}' is a regression model; --images needs a classifier (trained with --images or --classify)");
+            var regressor = (SwapInvariantRegressor)loaded;
             var e = regressor.Evaluate(parse.GetValue(data)!, parse.GetValue(y), cancel);
             if (parse.GetValue(json))
             {

@@ -1,0 +1,81 @@
+namespace Seagull.Core
+
+open System
+open System.IO
+open System.Text
+
+/// A classifier's predictions written as CSV: the predicted class name in a `prediction` column and one
+/// `p_<class>` column of softmax probabilities per class, in round-trip form. Files are written atomically.
+[<RequireQualifiedAccess>]
+module ClassPredictions =
+    /// The probability columns' names, `p_<class>`, made distinct from `taken` (and each other) by a trailing `_`.
+    let columns (taken: string[]) (classNames: string[]) : string[] =
+        let used = Collections.Generic.HashSet<string>(taken, StringComparer.Ordinal)
+        classNames |> Array.map (fun c ->
+            let mutable name = $"p_{c}"
+            while not (used.Add name) do name <- name + "_"
+            name)
+
+    let private requireClassifier (model: Model) =
+        if model.Task <> Classification then Fail.with' "this model is a regression model, not a classifier"
+
+    /// Writes `image,prediction,p_<class>…` for every image of `images` (its `Names`: relative paths or indices).
+    /// The images must have the model's size.
+    let writeImages (model: Model) (images: ImageSet) (out: TextWriter) : unit =
+        requireClassifier model
+        let width = images.Width * images.Height * images.Channels
+        if width <> model.Spec.Symmetry.Width then
+            Fail.with' $"the images are {images.Width}×{images.Height}×{images.Channels} but the model takes {model.Spec.Symmetry.Width} inputs ({model.Spec.Symmetry})"
+        let classes = model.TargetNames.Length
+        let text = StringBuilder()
+        Csv.appendLine text (Array.append [| "image"; "prediction" |] (columns [| "image"; "prediction" |] model.TargetNames)) [||] 0 0
+        out.Write text
+        // In chunks, so that the logits of a large set are never all in memory at once.
+        let chunk = 4096
+        for start in 0 .. chunk .. images.Count - 1 do
+            text.Clear() |> ignore
+            let count = min chunk (images.Count - start)
+            let x = Array.init (count * width) (fun i -> float images.Pixels.[start * width + i])
+            let z = Classifier.logits model x
+            let p = Classifier.softmax classes z
+            let predicted = Classifier.argmax classes z
+            for i in 0 .. count - 1 do
+                Csv.appendLine text [| images.Names.[start + i]; model.TargetNames.[predicted.[i]] |] p (i * classes) classes
+            out.Write text
+
+    /// `writeImages` into `path`, atomically.
+    let writeImagesFile (model: Model) (images: ImageSet) (path: string) : unit =
+        AtomicFile.writeText path (writeImages model images)
+
+    /// Writes every row of a CSV file opened for the model (`Csv.openForModel` with the model's input names) as it
+    /// was, followed by `prediction` and the `p_<class>` columns, chunk by chunk. Returns the number of rows.
+    let writeRows (model: Model) (rows: Csv.ModelRows) (out: TextWriter) (cancel: Threading.CancellationToken) : int64 =
+        requireClassifier model
+        let classes = model.TargetNames.Length
+        let header = rows.Header
+        let prediction = if Array.contains "prediction" header then "prediction_" else "prediction"
+        let headers = Array.concat [ header; [| prediction |]; columns (Array.append header [| prediction |]) model.TargetNames ]
+        let text = StringBuilder()
+        let mutable first = true
+        while rows.Next cancel do
+            let x = if rows.Count = rows.ChunkRows then rows.Inputs else Array.sub rows.Inputs 0 (rows.Count * rows.Width)
+            let z = Classifier.logits model x
+            let p = Classifier.softmax classes z
+            let predicted = Classifier.argmax classes z
+            if first then
+                Csv.appendLine text headers [||] 0 0
+                first <- false
+            for i in 0 .. rows.Count - 1 do
+                Csv.appendLine text (Array.append rows.Fields.[i] [| model.TargetNames.[predicted.[i]] |]) p (i * classes) classes
+            cancel.ThrowIfCancellationRequested()
+            out.Write text
+            text.Clear() |> ignore
+        rows.RowsRead
+
+    /// Predictions for every row of the CSV file `inputPath` (table classifiers: the model's input columns by
+    /// name), written to `outputPath` atomically (`writeRows`). Returns the number of rows.
+    let predictCsv (model: Model) (inputPath: string) (outputPath: string) (cancel: Threading.CancellationToken) : int64 =
+        use rows = Csv.openForModel inputPath model.InputNames []
+        let mutable n = 0L
+        AtomicFile.writeText outputPath (fun out -> n <- writeRows model rows out cancel)
+        n
