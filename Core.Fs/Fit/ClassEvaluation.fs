@@ -79,14 +79,22 @@ module ClassEvaluation =
           Confusion = confusion
           ClassNames = Array.copy classNames }
 
-    /// The metrics of a classifier on a classification data set (`Classifier.dataset`) whose classes are the
-    /// model's, in its order.
+    /// The metrics of a classifier on a classification data set (`Classifier.dataset`) whose classes are among
+    /// the model's (`Classifier.align`).
     /// Example: `let m = ClassEvaluation.evaluate model test in m.Accuracy, m.Disagreement`.
     let evaluate (model: Model) (data: Dataset) : ClassificationMetrics =
         if model.Task <> Classification then Fail.with' "this model is a regression model, not a classifier"
-        if data.TargetNames <> model.TargetNames then
-            let list (names: string[]) = String.Join(", ", names)
-            Fail.with' $"the data's classes ({list data.TargetNames}) are not the model's ({list model.TargetNames})"
+        let data = Classifier.align model.TargetNames data
         let logits = Classifier.logits model data.X
         let swappedLogits = Classifier.logits model (Symmetry.swapRows data.Symmetry data.X)
         ofLogits model.TargetNames (Classifier.labels data) logits swappedLogits
+
+    /// The fraction of rows of a classification data set whose predicted class is the true one (no swap: half
+    /// the work of `evaluate`).
+    let accuracy (model: Model) (data: Dataset) : float =
+        let data = Classifier.align model.TargetNames data
+        let predicted = Classifier.predict model data.X
+        let truth = Classifier.labels data
+        let mutable correct = 0
+        for i in 0 .. truth.Length - 1 do if predicted.[i] = truth.[i] then correct <- correct + 1
+        if truth.Length = 0 then nan else float correct / float truth.Length

@@ -130,7 +130,8 @@ public sealed class ImageData
     /// <example><code>var demo = ImageData.Synthetic(2000, 16, 16, seed: 0);</code></example>
     public static ImageData Synthetic(int count, int width = 16, int height = 16, int seed = 0)
     {
-        var set = Guard.Argument(nameof(count), () => Core.Images.synthetic(seed, count, width, height));
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, $"synthetic images: the count must be ≥ 1, got {count}");
+        var set = Guard.Argument(nameof(width), () => Core.Images.synthetic(seed, count, width, height));
         return new ImageData(set, "synthetic");
     }
 

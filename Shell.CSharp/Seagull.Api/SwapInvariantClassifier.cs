@@ -222,14 +222,14 @@ public sealed class SwapInvariantClassifier
             var stopOn = options.StopOn == StoppingMeasure.Loss ? Core.StopOn.ValidationLoss : Core.StopOn.ValidationAccuracy;
             var (fitted, result) = Guard.Training(() => Core.Classifier.fit(definition.Spec, settings, stopOn, train));
             fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetNames, source, fitted.Task);
-            var trainMetrics = Core.ClassEvaluation.evaluate(fitted, train);
+            var trainAccuracy = Core.ClassEvaluation.accuracy(fitted, train);
             var testMetrics = test is null ? null : ClassificationReport.Of(Core.ClassEvaluation.evaluate(fitted, test));
             if (!(result.Cancelled && result.EpochsRun == 0))
             {
                 model = fitted;
                 Definition = definition;
             }
-            return new ClassifierFitReport(trainMetrics.Accuracy, testMetrics, result.EpochsRun, result.BestEpoch, result.Seconds,
+            return new ClassifierFitReport(trainAccuracy, testMetrics, result.EpochsRun, result.BestEpoch, result.Seconds,
                 Core.ParamsModule.count(fitted.Params), train.Rows, result.Cancelled, ReadOnly.List(history));
         }
         finally
