@@ -177,7 +177,8 @@ module Classifier =
     /// Fits a classifier on a classification data set (`dataset`): softmax cross-entropy on the logits of the
     /// network's last layer, one output per class. With a `ValidationFraction`, that part is held out and the
     /// epoch with the best `stopOn` measure on it is kept (early stopping with `Training.Patience`). The
-    /// settings' `Loss` is ignored; augmentation and the penalty work as for regression.
+    /// settings' `Loss` is ignored; `Augment` swaps each row of every batch with probability ½ (random flips
+    /// of images); the penalty works as for regression.
     /// Example: `let model, result = Classifier.fit spec Regressor.defaults ValidationAccuracy train`.
     let fit (spec: NetworkSpec) (settings: FitSettings) (stopOn: StopOn) (train: Dataset) : Model * TrainResult =
         let settings = Regressor.validate settings
@@ -197,7 +198,6 @@ module Classifier =
             Tensor.ofArray spec.Precision [| ds.Rows; width |] (Standardization.applyInputs s ds.X),
             Tensor.ofArray spec.Precision [| ds.Rows; classes |] ds.Y
         let x, y = toTensors fitPart
-        let x, y = if settings.Augment then Tensor.concatRows [ x; Symmetry.swap spec.Symmetry x ], Tensor.concatRows [ y; y ] else x, y
         let model p =
             { Spec = spec; Params = p; Standardization = s; InputNames = train.InputNames; TargetNames = train.TargetNames
               Source = ""; Task = Classification }
@@ -219,6 +219,9 @@ module Classifier =
             { settings.Training with
                 Validation = validation
                 ValidationScore = score
+                // Augmentation of a classifier is random swaps (random flips of images) batch by batch, as image
+                // training does it, not the regressor's doubled data.
+                RandomSwaps = if settings.Augment then Some spec.Symmetry else None
                 Monitor = settings.Monitor |> Option.map (fun m p -> m (model p))
                 Penalty = if settings.Penalty > 0.0 then Some { Weight = settings.Penalty; Symmetry = spec.Symmetry } else None }
         Network.requireMemory spec 1

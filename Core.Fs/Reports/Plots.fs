@@ -11,7 +11,7 @@ open ScottPlot
 ///
 /// Example: `File.WriteAllBytes("mse.png", Plots.mseBarChart summary)`.
 module Plots =
-    let private palette = Palettes.Category10()
+    let internal palette = Palettes.Category10()
 
     let private inv = Globalization.CultureInfo.InvariantCulture
 
@@ -107,7 +107,7 @@ module Plots =
             Fonts.AddFontFile(name, Path.GetFullPath path, false, false)
             chosenFont <- Some(Some name))
 
-    let private png (width: int) (height: int) (plot: Plot) =
+    let internal png (width: int) (height: int) (plot: Plot) =
         match font () with
         | Some f -> plot.Font.Set f |> ignore
         | None -> ()
@@ -119,11 +119,11 @@ module Plots =
         [| MarkerShape.FilledCircle; MarkerShape.FilledSquare; MarkerShape.FilledTriangleUp; MarkerShape.FilledDiamond
            MarkerShape.FilledTriangleDown; MarkerShape.OpenCircle; MarkerShape.OpenSquare; MarkerShape.OpenDiamond |]
     let private patterns = [| LinePattern.Solid; LinePattern.Dashed; LinePattern.Dotted; LinePattern.DenselyDashed |]
-    let private shapeOf (i: int) = shapes.[i % shapes.Length]
-    let private patternOf (i: int) = patterns.[i % patterns.Length]
+    let internal shapeOf (i: int) = shapes.[i % shapes.Length]
+    let internal patternOf (i: int) = patterns.[i % patterns.Length]
 
     // The legend in one row under the plot: beside it, a column of names left half of a wide picture empty.
-    let private legendBelow (plot: Plot) =
+    let internal legendBelow (plot: Plot) =
         plot.ShowLegend(Edge.Bottom) |> ignore
         plot.Legend.Orientation <- Orientation.Horizontal
 

@@ -29,6 +29,9 @@ type TrainOptions =
       Seed: int
       /// Added to the loss of every batch; None for none.
       Penalty: SymmetryPenalty option
+      /// Random swaps (random flips of images): each row of every batch is replaced by its swap under this
+      /// symmetry with probability ½, drawn from the seed. None for none.
+      RandomSwaps: Symmetry option
       /// Held-out (inputs, targets): its loss is reported after every epoch and the best epoch's parameters kept.
       Validation: (Tensor * Tensor) option
       /// Stop after this many epochs without a better validation loss (needs `Validation`).
@@ -71,6 +74,7 @@ module Train =
           Schedule = Constant
           Seed = 0
           Penalty = None
+          RandomSwaps = None
           Validation = None
           Patience = None
           ValidationScore = None
@@ -144,6 +148,7 @@ module Train =
         let monitor, progress, cancel = options.Monitor, options.Progress, options.Cancellation
         let n = rows
         let key = Random.fold (Random.key options.Seed) 7
+        let swapKey = Random.fold (Random.key options.Seed) 13
         let batchLoss (xb: Tensor) (yb: Tensor) (p: Params) =
             let out = network p xb
             let fit = loss out (Tensor.convert out.Dtype yb)
@@ -192,6 +197,14 @@ module Train =
                     let value, s, q =
                         arena.Scope(fun () ->
                             let xb = Tensor.takeRows idx x
+                            let xb =
+                                match options.RandomSwaps with
+                                | Some symmetry ->
+                                    // Row i of [xb; swap xb] or row count + i: one uniform per row decides.
+                                    let coins = Random.uniforms (Random.fold swapKey steps) count 0.0 1.0
+                                    let pick = Array.init count (fun i -> if coins.[i] < 0.5 then i else count + i)
+                                    Tensor.takeRows pick (Tensor.concatRows [ xb; Symmetry.swap symmetry xb ])
+                                | None -> xb
                             let yb = Tensor.takeRows idx y
                             let value, g = Params.valueAndGrad (batchLoss xb yb) p
                             if not (Double.IsFinite value) then

@@ -103,7 +103,7 @@ public sealed record FitOptions
             ? Core.OptimizerKind.NewSgd(LearningRate, Momentum)
             : Core.Optimizer.withLearningRate(LearningRate, Core.Optimizer.adamDefault);
         var d = Core.Train.defaults;
-        var training = new Core.TrainOptions(Epochs, BatchSize, optimizer, Schedule.For(Epochs), seed, d.Penalty, d.Validation,
+        var training = new Core.TrainOptions(Epochs, BatchSize, optimizer, Schedule.For(Epochs), seed, d.Penalty, d.RandomSwaps, d.Validation,
                                              Fs.Option(Patience), d.ValidationScore, d.Monitor, progress, cancellationToken);
         var r = Core.Regressor.defaults;
         return new Core.FitSettings(training, r.Loss, Augment, Penalty, Fs.Option(ValidationFraction), r.Monitor);

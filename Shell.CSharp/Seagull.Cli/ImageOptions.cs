@@ -12,7 +12,7 @@ namespace Seagull.Cli;
 /// </summary>
 internal sealed class ImageOptions
 {
-    public Option<string?> Images { get; } = new("--images") { Description = "Images: a folder with one subfolder per class (PNG, JPEG, BMP), an IDX image file (gzip or not) with --labels, or 'fashion-mnist' (Debian's dataset-fashion-mnist).", HelpName = "PATH" };
+    public Option<string?> Images { get; } = new("--images") { Description = "Images: a folder with one subfolder per class (PNG, JPEG, BMP), an IDX image file (gzip or not) with --labels, 'fashion-mnist' (Debian's dataset-fashion-mnist) or 'synthetic' (a small built-in flip-invariant set).", HelpName = "PATH" };
     public Option<string?> Labels { get; } = new("--labels") { Description = "The IDX label file of an IDX --images file.", HelpName = "PATH" };
     public Option<string> Flip { get; } = new Option<string>("--flip") { Description = "The mirror that is the symmetry: horizontal (left-right) or vertical (top-bottom).", DefaultValueFactory = _ => "horizontal" }
         .AcceptOnlyFromAmong("horizontal", "vertical");
@@ -25,10 +25,21 @@ internal sealed class ImageOptions
     public ImageData Read(ParseResult parse, bool labelled, bool testPart = false) =>
         ReadPath(parse.GetValue(Images)!, parse.GetValue(Labels), labelled, testPart, "--images", "--labels");
 
+    public static bool IsSynthetic(string path) => path.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A name that stands for a training and a test part: fashion-mnist or synthetic.</summary>
+    public static bool HasTestPart(string path) => IsFashionMnist(path) || IsSynthetic(path);
+
     public static bool IsFashionMnist(string path) => path.Trim().Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase);
 
     public static ImageData ReadPath(string path, string? labels, bool labelled, bool testPart, string option, string labelsOption)
     {
+        if (IsSynthetic(path))
+        {
+            if (labels is not null) throw new ArgumentException($"{labelsOption} does not apply to {option} synthetic, which has its own labels");
+            // The built-in demo set: 16×16 shapes whose class does not change under a left-right flip.
+            return testPart ? ImageData.Synthetic(1000, 16, 16, seed: 1) : ImageData.Synthetic(4000, 16, 16, seed: 0);
+        }
         if (IsFashionMnist(path))
         {
             if (labels is not null) throw new ArgumentException($"{labelsOption} does not apply to {option} fashion-mnist, which has its own labels");

@@ -14,7 +14,7 @@ internal static class CompareCommand
         var q = CompareOptions.Quick;
         var variantNames = string.Join(", ", Experiment.Variants.Select(v => v.Name));
         var targets = new Option<string?>("--targets") { Description = "Built-in targets, comma-separated (default: every exchangeable target; only the CSV with --data; spring,gaussian_pair with --quick).", HelpName = "LIST" };
-        var variants = new Option<string?>("--variants") { Description = $"Variants, comma-separated, from: {variantNames} (default: all; mlp-tanh,mlp-seagull,symmetrized with --quick). The baseline is {Experiment.Baseline}.", HelpName = "LIST" };
+        var variants = new Option<string?>("--variants") { Description = $"Variants, comma-separated, from: {variantNames} (default: all; mlp-tanh,mlp-seagull,symmetrized with --quick). The baseline is {Experiment.Baseline}. With --images: from {string.Join(", ", ImageExperiment.Variants)} (baseline {ImageExperiment.Baseline}).", HelpName = "LIST" };
         var activation = new Option<string?>("--activation") { Description = $"The even activation of the Seagull variants (default {d.Activation}).", HelpName = "NAME" };
         var hidden = new Option<string?>("--hidden") { Description = $"Hidden layer widths, comma-separated (default {string.Join(",", d.Hidden)}; {string.Join(",", q.Hidden)} with --quick).", HelpName = "LIST" };
         var seeds = new Option<int?>("--seeds") { Description = $"Number of seeds per cell (default {d.Seeds}; {q.Seeds} with --quick).", HelpName = "N" };
@@ -31,6 +31,11 @@ internal static class CompareCommand
         var output = new Option<string?>("--out", "-o") { Description = "Folder for results.csv, summary.md, summary.json and plots (default results/compare-<timestamp>/).", HelpName = "DIR" };
         var quick = new Option<bool>("--quick") { Description = "Start from the small grid that runs in well under a minute; other options override it." };
         var json = Options.Json("summary.json (the file's content, not the summary.md table)");
+        var images = new ImageOptions();
+        var testImages = new Option<string?>("--test-images") { Description = "With --images: the test images (default: the test part of fashion-mnist or synthetic; otherwise required).", HelpName = "PATH" };
+        var testLabels = new Option<string?>("--test-labels") { Description = "The IDX label file of an IDX --test-images file.", HelpName = "PATH" };
+        var patience = new Option<int?>("--patience") { Description = "With --images: early stopping on validation accuracy after N epochs without a better one, keeping the best epoch (default: none, every epoch runs).", HelpName = "N" };
+        var imageVariants = string.Join(", ", ImageExperiment.Variants);
 
         var command = new Command("compare",
             "Compare network variants on targets × seeds, trained in parallel, with paired statistics against the baseline.\n" +
@@ -40,10 +45,35 @@ internal static class CompareCommand
             command.Options.Add(o);
         data.AddTo(command);
         foreach (var o in new Option[] { output, quick, json }) command.Options.Add(o);
-        command.Validators.Add(r => data.Validate(r));
+        images.AddTo(command);
+        foreach (var o in new Option[] { testImages, testLabels, patience }) command.Options.Add(o);
+        command.Validators.Add(r =>
+        {
+            data.Validate(r);
+            var hasImages = r.GetResult(images.Images) is { Implicit: false };
+            if (hasImages)
+                foreach (var o in new Option[] { targets, data.Data, samples, testSamples, penalty, activation, quick })
+                    if (r.GetResult(o) is { Implicit: false }) r.AddError($"{o.Name} does not apply to an image comparison (--images)");
+            foreach (var o in new Option[] { images.Labels, images.Flip, testImages, testLabels, patience })
+                if (!hasImages && r.GetResult(o) is { Implicit: false }) r.AddError($"{o.Name} goes with --images PATH");
+        });
 
         command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {
+            if (images.Given(parse))
+                return CompareImages(ctx, parse, cancel, images, parse.GetValue(testImages), parse.GetValue(testLabels), new ImageCompareOptions
+                {
+                    Variants = parse.GetValue(variants) is { } iv ? Lists.Items(iv, "--variants") : [],
+                    Hidden = parse.GetValue(hidden) is { } ih ? Lists.PositiveInts(ih, "--hidden") : new ImageCompareOptions().Hidden,
+                    Seeds = parse.GetValue(seeds) ?? 3,
+                    Epochs = parse.GetValue(epochs) ?? 30,
+                    BatchSize = parse.GetValue(batch) ?? 128,
+                    LearningRate = parse.GetValue(lr) ?? 1e-3,
+                    Patience = parse.GetValue(patience),
+                    Jobs = parse.GetValue(jobs) ?? Environment.ProcessorCount,
+                    Flip = images.FlipOf(parse),
+                    Precision = parse.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32,
+                }, parse.GetValue(output), parse.GetValue(json));
             var baseOptions = parse.GetValue(quick) ? CompareOptions.Quick : CompareOptions.Default;
             var options = baseOptions with
             {
@@ -120,5 +150,42 @@ internal static class CompareCommand
             return Cli.Success;
         }));
         return command;
+    }
+
+    private static int CompareImages(CliContext ctx, System.CommandLine.ParseResult parse, CancellationToken cancel, ImageOptions images,
+                                     string? testPath, string? testLabels, ImageCompareOptions options, string? output, bool json)
+    {
+        var path = parse.GetValue(images.Images)!;
+        Options.Require(options.Seeds >= 1, $"--seeds must be ≥ 1, got {options.Seeds}");
+        Options.Require(options.Epochs >= 1, $"--epochs must be ≥ 1, got {options.Epochs}");
+        Options.Require(options.BatchSize >= 1, $"--batch must be ≥ 1, got {options.BatchSize}");
+        Options.Require(options.Jobs >= 1, $"--jobs must be ≥ 1, got {options.Jobs}");
+        Options.Require(options.Patience is null or >= 1, $"--patience must be ≥ 1, got {options.Patience}");
+        Options.Require(testPath is not null || ImageOptions.HasTestPart(path),
+            $"--images '{path}' has no test part; give the test images with --test-images");
+        var train = images.Read(parse, labelled: true);
+        var test = testPath is not null
+            ? ImageOptions.ReadPath(testPath, testLabels, labelled: true, testPart: true, "--test-images", "--test-labels")
+            : ImageOptions.ReadPath(path, null, labelled: true, testPart: true, "--images", "--labels");
+        ImageExperiment.Validate(train, test, options);
+        var outDir = output ?? Path.Combine("results", $"compare-{DateTime.Now:yyyyMMdd-HHmmss}");
+        Experiment.PrepareOutput(outDir);
+        var variants = options.Variants.Count > 0 ? options.Variants.Count : ImageExperiment.Variants.Count;
+        ctx.Err.WriteLine($"compare: {train} ({test.Count} test images) × {variants} variants × {options.Seeds} seeds = {variants * options.Seeds} models, {Math.Min(options.Jobs, variants * options.Seeds)} at a time; reports in {outDir}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var bar = ctx.Interactive ? new ProgressLine(ctx.Err) : null;
+        var progress = new Reporter<(int Done, int Total, string Last)>(p =>
+        {
+            var timing = $"{Text.Duration(clock.Elapsed)} elapsed";
+            if (bar is not null) bar.Draw($"{ProgressLine.Bar((double)p.Done / p.Total)} {p.Done}/{p.Total} models  {timing}  ({p.Last})", force: p.Done == p.Total);
+            else ctx.Err.WriteLine($"[{p.Done}/{p.Total}] {p.Last} ({timing})");
+        });
+        ImageCompareResult result;
+        try { result = ImageExperiment.Run(train, test, options, progress, cancel); }
+        finally { bar?.Finish(); }
+        var files = CompareReports.Write(outDir, result);
+        ctx.Out.Write(json ? result.ToJson() : result.ToMarkdown());
+        ctx.Err.WriteLine($"wrote {files.Count} files to {outDir}");
+        return Cli.Success;
     }
 }

@@ -40,7 +40,7 @@ internal static partial class TrainClassifier
             var trainImages = r.Images.Read(parse, labelled: true);
             var testImages = r.TestImages is { } t
                 ? ImageOptions.ReadPath(t, r.TestLabels, labelled: true, testPart: true, "--test-images", "--test-labels")
-                : ImageOptions.IsFashionMnist(images) ? ImageOptions.ReadPath(images, null, true, testPart: true, "--images", "--labels") : null;
+                : ImageOptions.HasTestPart(images) ? ImageOptions.ReadPath(images, null, true, testPart: true, "--images", "--labels") : null;
             if (testImages is not null) fit = fit with { TestFraction = null };
             classifier = new SwapInvariantClassifier(r.Net.Image(trainImages, flip).Build());
             source = $"{trainImages}" + (testImages is null ? "" : $"; test: {testImages.Count} images");
