@@ -186,3 +186,22 @@ let ``evaluating a regression model as a classifier is refused`` () =
     let model, _ = fitWith "mlp" { Regressor.defaults with Training = { Train.defaults with Epochs = 1 } } train
     let e = Assert.Throws<SeagullException>(fun () -> Classifier.logits { model with Task = Regression } train.X |> ignore)
     Assert.Equal("this model is a regression model, not a classifier", e.Message)
+
+[<Fact>]
+let ``random swaps are deterministic, change the fit, and do nothing to rows that the swap leaves unchanged`` () =
+    let s = Symmetry.blocks 2 1
+    let rows = 256
+    let x = Random.uniforms (Random.key 8) (rows * 5) -1.0 1.0
+    // Rows whose u equals v: their swap is themselves.
+    let symmetric = Array.init (rows * 5) (fun i -> let j = i % 5 in if j = 2 || j = 3 then x.[i - 2] else x.[i])
+    let y = Array.init rows (fun i -> float (i % 2))
+    let spec = Architectures.mlp s (Architectures.options [ 8 ] [ Activation.tanh ])
+    let fit (inputs: float[]) (swaps: Symmetry option) =
+        let xt = Tensor.ofArray Float64 [| rows; 5 |] inputs
+        let yt = Tensor.ofArray Float64 [| rows; 1 |] y
+        (Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 0)) xt yt
+            { Train.defaults with Epochs = 3; BatchSize = 32; RandomSwaps = swaps }).Params
+    let same (a: Params) (b: Params) = List.forall2 (fun (p: Tensor) (q: Tensor) -> p.Equals q) (Params.leaves a) (Params.leaves b)
+    Assert.True(same (fit x (Some s)) (fit x (Some s)), "the same seed gives the same swaps")
+    Assert.False(same (fit x (Some s)) (fit x None), "swapping half the rows changes the fit")
+    Assert.True(same (fit symmetric (Some s)) (fit symmetric None), "rows equal to their swap are unchanged by it")

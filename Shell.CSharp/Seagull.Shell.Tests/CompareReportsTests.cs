@@ -28,7 +28,7 @@ public class CompareReportsTests
     {
         var result = Tiny();
         using var dir = new TempFolder();
-        Assert.Throws<ArgumentNullException>(() => CompareReports.Write(dir.Path, null!));
+        Assert.Throws<ArgumentNullException>(() => CompareReports.Write(dir.Path, (CompareResult)null!));
         Assert.Throws<ArgumentException>(() => CompareReports.Write(" ", result));
         var file = dir.Write("taken", "a file, not a folder");
         var e = Assert.Throws<IOException>(() => CompareReports.Write(file, result));
