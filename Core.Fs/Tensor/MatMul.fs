@@ -364,14 +364,14 @@ module internal MatMul =
 
     /// The multiply-adds a product needs per thread before `Threads.current ()` threads share it: below, the
     /// hand-over to another thread costs more than the half of the product it takes (measured; see bench/README.md).
-    [<Literal>]
-    let PerThreadMinimum = 1_000_000L
+    /// (Mutable for the benchmark that measures it: `Seagull.TrainSpeed products THREADS REPS MINIMUM`.)
+    let mutable internal perThreadMinimum = 1_000_000L
 
     /// The threads a product of m·k·n multiply-adds gets under the ambient setting (`Threads.current`).
     let threadsFor (m: int) (k: int) (n: int) : int =
         let threads = Seagull.Core.Threads.current ()
         if threads <= 1 then 1
-        else int (min (int64 threads) (max 1L (int64 m * int64 k * int64 n / PerThreadMinimum)))
+        else int (min (int64 threads) (max 1L (int64 m * int64 k * int64 n / perThreadMinimum)))
 
     /// C (m×n) ← A (m×k) · B (k×n), or C += A·B when `accumulate`. All row-major and contiguous; arrays may
     /// be longer than needed. On `Threads.current ()` threads when large enough (the same bits on any number);

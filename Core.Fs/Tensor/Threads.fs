@@ -59,6 +59,7 @@ type internal Helpers private () =
     let threads = List<Thread>()
     /// How long a helper spins for the next job before it sleeps.
     static let spinTicks = Stopwatch.Frequency / 5000L // 200 µs
+    static let yieldTicks = Stopwatch.Frequency / 50000L // 20 µs
     static let instance = Helpers()
 
     member private this.Loop() =
@@ -67,9 +68,13 @@ type internal Helpers private () =
             let mutable w = Volatile.Read(&this.Current)
             if Object.ReferenceEquals(w, last) then
                 let t0 = Stopwatch.GetTimestamp()
-                while Object.ReferenceEquals(w, last) && Stopwatch.GetTimestamp() - t0 < spinTicks do
-                    Thread.SpinWait 20
+                let mutable waited = 0L
+                while Object.ReferenceEquals(w, last) && waited < spinTicks do
+                    // after the first 20 µs, give the core away between looks: a helper the scheduler put on its
+                    // caller's core must not keep the caller from running
+                    if waited < yieldTicks then Thread.SpinWait 20 else Thread.Yield() |> ignore
                     w <- Volatile.Read(&this.Current)
+                    waited <- Stopwatch.GetTimestamp() - t0
                 if Object.ReferenceEquals(w, last) then
                     lock gate (fun () ->
                         Interlocked.Increment(&this.Sleeping) |> ignore

@@ -3,7 +3,7 @@
 /// Adam 1e-3, one warm-up epoch then the median of `reps` epochs. Single-threaded (one network).
 ///
 /// usage:
-///   Seagull.TrainSpeed VARIANT HIDDEN PRECISION REPS            seconds per epoch (JSON line)
+///   Seagull.TrainSpeed VARIANT HIDDEN PRECISION REPS [THREADS]  seconds per epoch (JSON line), under Threads.run THREADS (1)
 ///   Seagull.TrainSpeed memory VARIANT HIDDEN PRECISION EPOCHS   one uninterrupted fit of EPOCHS epochs (as a grid cell
 ///                                                               runs it); working set and GC heap after every epoch
 ///   Seagull.TrainSpeed profile VARIANT HIDDEN PRECISION EPOCHS  Stopwatch breakdown of a training step
@@ -13,7 +13,8 @@
 /// the real training images when /usr/share/datasets/fashion-mnist has them, else uniform noise):
 ///   Seagull.TrainSpeed fashion VARIANT THREADS REPS             seconds per epoch under Threads.run THREADS (JSON line)
 ///   Seagull.TrainSpeed fashion-profile VARIANT THREADS EPOCHS   Stopwatch breakdown of its training step
-///   Seagull.TrainSpeed products THREADS REPS                    µs per product of the step's shapes (and H = 64's), 1 and THREADS threads
+///   Seagull.TrainSpeed products THREADS REPS [MINIMUM]          µs per product of the step's shapes (and H = 64's), 1 and THREADS
+///                                                               threads (MINIMUM: multiply-adds per thread before a split)
 /// VARIANT: mlp-relu (784→256 relu→128 relu→10) | symmetrized ((g(x) + g(flip x))/2, g = 784→256 seagull→128 tanh→10)
 open System
 open System.Diagnostics
@@ -35,10 +36,25 @@ let data (dtype: Dtype) =
     x, y
 
 let mb (bytes: int64) = float bytes / 1048576.0
+
+/// The CPU seconds the whole machine and this process have used (Linux: /proc/stat, 100 ticks a second);
+/// their difference over an interval, divided by its wall time, is how many cores OTHER processes kept busy.
+let cpuSample () =
+    let busy =
+        try
+            let f = (IO.File.ReadLines "/proc/stat" |> Seq.head).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            // user nice system idle iowait irq softirq steal
+            [ 1; 2; 3; 6; 7; 8 ] |> List.sumBy (fun i -> float f.[i]) |> fun t -> t / 100.0
+        with _ -> nan
+    busy, Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds
+
+/// Cores other processes kept busy between two samples over `wall` seconds.
+let othersBusy (b0: float, own0: float) (b1: float, own1: float) (wall: float) = max 0.0 ((b1 - b0) - (own1 - own0)) / wall
 let list (xs: float seq) = String.Join(", ", xs |> Seq.map (fun v -> v.ToString("F1")))
 
 /// Seconds per epoch: `reps` timed one-epoch fits after a warm-up epoch.
-let speed (variant: string) (hidden: int) (dtype: Dtype) (reps: int) =
+let speed (variant: string) (hidden: int) (dtype: Dtype) (reps: int) (threads: int) =
+  Threads.run threads (fun () ->
     let spec = specOf variant hidden dtype
     let x, y = data dtype
     let mutable p = Network.init spec (Random.key 0)
@@ -48,15 +64,18 @@ let speed (variant: string) (hidden: int) (dtype: Dtype) (reps: int) =
         p <- r.Params
     epoch 0
     let times = ResizeArray<float>()
+    let c0 = cpuSample ()
+    let all = Stopwatch.StartNew()
     for i in 1 .. reps do
         let clock = Stopwatch.StartNew()
         epoch i
         times.Add clock.Elapsed.TotalSeconds
+    let others = othersBusy c0 (cpuSample ()) all.Elapsed.TotalSeconds
     let sorted = times |> Seq.sort |> Array.ofSeq
     let median = sorted.[sorted.Length / 2]
     let peak = Process.GetCurrentProcess().PeakWorkingSet64
-    printfn "{\"variant\": \"%s\", \"hidden\": %d, \"precision\": \"%s\", \"median_s\": %.6f, \"min_s\": %.6f, \"max_s\": %.6f, \"reps\": %d, \"peak_working_set_mb\": %.1f}"
-        variant hidden (Dtype.name dtype) median sorted.[0] sorted.[sorted.Length - 1] reps (mb peak)
+    printfn "{\"variant\": \"%s\", \"hidden\": %d, \"precision\": \"%s\", \"median_s\": %.6f, \"min_s\": %.6f, \"max_s\": %.6f, \"reps\": %d, \"threads\": %d, \"other_processes_cores\": %.2f, \"peak_working_set_mb\": %.1f}"
+        variant hidden (Dtype.name dtype) median sorted.[0] sorted.[sorted.Length - 1] reps threads others (mb peak))
 
 /// One fit of `epochs` epochs through Train.fit (one optimizer state, as a grid cell trains); after every
 /// epoch (in the progress callback, without forcing a collection): the process working set, the GC's committed
@@ -155,18 +174,22 @@ let fashion (variant: string) (threads: int) (reps: int) =
         let r = Train.fit (Network.apply spec) Loss.mse p (Tensor.takeRows warm x) (Tensor.takeRows warm y) options
         p <- r.Params
         let times = ResizeArray<float>()
+        let others = ResizeArray<float>()
         let allocated = ResizeArray<float>()
         for i in 1 .. reps do
             let a0 = GC.GetAllocatedBytesForCurrentThread()
+            let c0 = cpuSample ()
             let r = Train.fit (Network.apply spec) Loss.mse p x y { options with Seed = i }
+            others.Add(othersBusy c0 (cpuSample ()) r.Seconds)
             allocated.Add(float (GC.GetAllocatedBytesForCurrentThread() - a0) / float r.Steps)
             times.Add r.Seconds
             p <- r.Params
         let sorted = times |> Seq.sort |> Array.ofSeq
         let peak = Process.GetCurrentProcess().PeakWorkingSet64
-        printfn "{\"variant\": \"%s\", \"threads\": %d, \"data\": \"%s\", \"median_s\": %.4f, \"min_s\": %.4f, \"max_s\": %.4f, \"reps\": %d, \"times\": [%s], \"allocated_kb_per_step_on_this_thread\": %.1f, \"peak_working_set_mb\": %.1f}"
+        printfn "{\"variant\": \"%s\", \"threads\": %d, \"data\": \"%s\", \"median_s\": %.4f, \"min_s\": %.4f, \"max_s\": %.4f, \"reps\": %d, \"times\": [%s], \"other_processes_cores\": [%s], \"allocated_kb_per_step_on_this_thread\": %.1f, \"peak_working_set_mb\": %.1f}"
             variant threads source sorted.[sorted.Length / 2] sorted.[0] sorted.[sorted.Length - 1] reps
-            (String.Join(", ", times |> Seq.map (fun t -> t.ToString("F3")))) (Seq.average allocated / 1024.0) (mb peak))
+            (String.Join(", ", times |> Seq.map (fun t -> t.ToString("F3")))) (String.Join(", ", others |> Seq.map (fun t -> t.ToString("F2"))))
+            (Seq.average allocated / 1024.0) (mb peak))
 
 /// The training step of Train.fit taken apart (same calls, same order, inside a StepArena scope as the fit
 /// loop runs it), with a Stopwatch around each part: batch gather (Tensor.takeRows), forward + backward
@@ -244,7 +267,8 @@ let fashionProfile (variant: string) (threads: int) (epochs: int) =
 /// µs per call of MatMul at the shapes of a training step (mode 0: A·B, 1: Aᵀ·B, 2: A·Bᵀ), float32, on 1 thread and
 /// under `Threads.run threads`; the median of `reps` blocks of calls worth ~2 ms each, and the bytes the calling
 /// thread allocates per call.
-let products (threads: int) (reps: int) =
+let products (threads: int) (reps: int) (minimum: int64 option) =
+    minimum |> Option.iter (fun v -> Kernels.MatMul.perThreadMinimum <- v)
     let shapes =
         [ "784-256-128-10 forward 1", 0, 128, 784, 256
           "784-256-128-10 forward 2", 0, 128, 256, 128
@@ -257,6 +281,10 @@ let products (threads: int) (reps: int) =
           "H=64 forward 2", 0, 128, 64, 64
           "H=64 weight grad 2", 1, 64, 128, 64
           "H=64 input grad 2", 2, 128, 64, 64
+          "H=64 first layer", 0, 128, 9, 64
+          "sweep", 0, 128, 32, 32
+          "sweep", 0, 128, 64, 32
+          "sweep", 0, 128, 96, 64
           "sweep", 0, 128, 96, 96
           "sweep", 0, 128, 128, 64
           "sweep", 0, 128, 128, 96
@@ -297,11 +325,15 @@ let products (threads: int) (reps: int) =
 [<EntryPoint>]
 let main argv =
     let arg i fallback = if argv.Length > i then argv.[i] else fallback
+    // for measuring the split threshold: multiply-adds per thread before a product is shared
+    match Environment.GetEnvironmentVariable "SEAGULL_PER_THREAD_MINIMUM" with
+    | null | "" -> ()
+    | v -> Kernels.MatMul.perThreadMinimum <- int64 v
     match arg 0 "plain" with
     | "memory" -> memory (arg 1 "plain") (int (arg 2 "64")) (Dtype.parse (arg 3 "float32")) (int (arg 4 "30"))
     | "profile" -> profile (arg 1 "plain") (int (arg 2 "64")) (Dtype.parse (arg 3 "float32")) (int (arg 4 "5"))
     | "fashion" -> fashion (arg 1 "mlp-relu") (int (arg 2 "1")) (int (arg 3 "5"))
     | "fashion-profile" -> fashionProfile (arg 1 "mlp-relu") (int (arg 2 "1")) (int (arg 3 "3"))
-    | "products" -> products (int (arg 1 "2")) (int (arg 2 "9"))
-    | variant -> speed variant (int (arg 1 "64")) (Dtype.parse (arg 2 "float32")) (int (arg 3 "9"))
+    | "products" -> products (int (arg 1 "2")) (int (arg 2 "9")) (if argv.Length > 3 then Some (int64 argv.[3]) else None)
+    | variant -> speed variant (int (arg 1 "64")) (Dtype.parse (arg 2 "float32")) (int (arg 3 "9")) (int (arg 4 "1"))
     0
