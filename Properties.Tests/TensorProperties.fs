@@ -174,6 +174,55 @@ let ``a row of a matrix product has the same bits whatever the other rows`` () =
         let alone = Array.init m (fun i -> Tensor.toArray (Tensor.matmul (Tensor.ofArray dtype [| 1; k |] a.[i * k .. (i + 1) * k - 1]) b)) |> Array.concat
         bitwiseEqual all alone)
 
+/// A product shape where the kernels change paths: m mostly past the threshold at which `Threads.run` splits C's
+/// rows (1M multiply-adds per thread), k past the packed block (256) and the direct path's limit (512), n narrow
+/// (≤ 4), ragged or wider than a packed B block; every dimension odd or even, past a tile edge or not.
+let private splitShape : Gen<int * int * int> =
+    let around (sizes: int list) = Gen.oneof [ Gen.elements sizes; Gen.choose (1, List.max sizes + 3) ]
+    gen {
+        let! m = Gen.oneof [ Gen.choose (1, 40); Gen.choose (100, 800) ]
+        let! k = around [ 1; 9; 64; 128; 255; 256; 257; 511; 512; 513; 784 ]
+        let! n = around [ 1; 2; 3; 4; 5; 10; 16; 17; 63; 64; 65; 128; 256; 257; 300 ]
+        return m, k, n
+    }
+
+[<Theory; MemberData(nameof productCases)>]
+let ``matrix products have the same bits on 1, 2 and 3 threads`` (product: string) (precision: string) =
+    let dtype = Dtype.parse precision
+    let product = productOf product
+    let case = Gen.zip3 splitShape (Gen.elements [ false; true ]) (Gen.choose (0, 100_000))
+    let mutable split = 0
+    Generators.check 25 (Prop.forAll (Arb.fromGen case) (fun ((m, k, n), accumulate, seed) ->
+        let draw i count = Random.uniforms (Random.key (seed + i)) count -1.0 1.0
+        let a, b, c0 = draw 1 (m * k), draw 2 (k * n), draw 3 (m * n)
+        let on threads =
+            Threads.run threads (fun () ->
+                if MatMul.threadsFor m k n > 1 then split <- split + 1
+                match dtype with
+                | Float64 ->
+                    let c = Array.copy c0
+                    multiplyWith product m k n a b c accumulate
+                    c
+                | Float32 ->
+                    let c = Array.map float32 c0
+                    multiplyWith product m k n (Array.map float32 a) (Array.map float32 b) c accumulate
+                    Array.map float c)
+        let one = on 1
+        expect (bitwiseEqual one (on 2)) $"{m}×{k}·{k}×{n}: 2 threads differ"
+        .&. expect (bitwiseEqual one (on 3)) $"{m}×{k}·{k}×{n}: 3 threads differ"))
+    // the shapes must exercise the split itself, not only products below the threshold
+    if product <> ParallelPlain then Assert.True(split >= 10, $"only {split} of 50 products were split")
+
+[<Fact>]
+let ``Threads.run sets the count for the code it runs and restores it`` () =
+    Assert.Equal(1, Threads.current ())
+    Assert.Equal(3, Threads.run 2 (fun () -> Threads.run 3 Threads.current))
+    Assert.Equal(2, Threads.run 2 Threads.current)
+    Assert.Equal(1, Threads.current ())
+    Assert.Throws<System.InvalidOperationException>(fun () -> Threads.run 2 (fun () -> invalidOp "inside") |> ignore) |> ignore
+    Assert.Equal(1, Threads.current ())
+    Assert.Throws<SeagullException>(fun () -> Threads.run 0 Threads.current |> ignore) |> ignore
+
 // ---- reductions and structure --------------------------------------------------------------------------
 
 /// A matrix of either precision with edge-size rows and columns (up to 65) and values in [−10, 10].

@@ -287,6 +287,23 @@ let ``the fit loop's reuse of scratch arrays changes no bit of the result`` (arc
     Assert.True(Params.equal (fitByHand spec lossKind sgd x y) (fitWithLoop sgd yVector).Params)
 
 [<Theory>]
+[<InlineData("mlp")>]
+[<InlineData("symmetrized")>]
+let ``a Fashion-MNIST-sized network trains to the same bits on 1 and 2 threads`` (arch: string) =
+    // 784→256→128→10 on 512 random rows, 2 epochs of batch 128: its products are past the split threshold
+    let symmetry = Symmetry.mirror LeftRight 28 28 1
+    let spec = Architectures.build arch symmetry { Architectures.options [ 256; 128 ] [ Activation.relu; Activation.tanh ] with Outputs = 10 }
+    let x = Tensor.ofArray Float32 [| 512; 784 |] (Random.uniforms (Random.key 1) (512 * 784) -1.0 1.0)
+    let y = Tensor.ofArray Float32 [| 512; 10 |] (Random.normals (Random.key 2) (512 * 10))
+    let fitOn threads =
+        Threads.run threads (fun () ->
+            Train.fit (Network.apply spec) Loss.mse (Network.init spec (Random.key 0)) x y { Train.defaults with Epochs = 2 })
+    let one, two = fitOn 1, fitOn 2
+    Assert.Equal(8, two.Steps)
+    Assert.True(Params.equal one.Params two.Params)
+    Assert.Equal<float list>(one.History |> List.map _.TrainLoss, two.History |> List.map _.TrainLoss)
+
+[<Theory>]
 [<InlineData(1)>]
 [<InlineData(64)>]
 let ``the fit loop reuses no array that is still held: initial, per-epoch and best parameters stay intact`` (batch: int) =

@@ -7,7 +7,6 @@ open System.Numerics
 open System.Runtime.CompilerServices
 open System.Runtime.InteropServices
 open System.Runtime.Intrinsics
-open System.Threading.Tasks
 open Microsoft.FSharp.NativeInterop
 
 /// Per-thread, pinned, 64-byte-aligned scratch memory for packed panels: no allocation once warm,
@@ -282,9 +281,23 @@ module internal Gemm =
         else
             packed<'T, 'V, 'O> m k n a rsA csA b rsB csB c ldc acc (scratchOf (MCB * KC + ncb<'T> * KC + MR * 4 * w))
 
+/// The rows of C in blocks of `rows` (whole 6-row tiles), one chunk each: what `Helpers` shares among threads.
+/// The arrays are pinned by the caller until every chunk has run.
+[<Sealed>]
+type internal RowBlocks<'T, 'V, 'O when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'O :> IVecOps<'T, 'V>>
+    (chunks: int, rows: int, m: int, k: int, n: int, a: nativeint, rsA: int, csA: int, b: nativeint, rsB: int, csB: int, c: nativeint, acc: bool) =
+    inherit Seagull.Core.ChunkedWork(chunks)
+    override _.Run(t: int) =
+        let i0 = t * rows
+        let mt = min rows (m - i0)
+        if mt > 0 then
+            let a0 = NativePtr.add (NativePtr.ofNativeInt<'T> a) (i0 * rsA)
+            let c0 = NativePtr.add (NativePtr.ofNativeInt<'T> c) (i0 * n)
+            Gemm.run<'T, 'V, 'O> mt k n a0 rsA csA (NativePtr.ofNativeInt<'T> b) rsB csB c0 n acc
+
 /// Dense matrix products on row-major arrays: register-blocked SIMD micro-kernels (AVX-512 where the
 /// hardware has it, else 256- or 128-bit vectors; plain loops without SIMD), cache blocking with packed panels for large operands,
-/// single-threaded unless the `Parallel` variant is asked for. Inputs are never changed; C is overwritten
+/// on the threads `Threads.current ()` allows when large enough (or `multiplyParallel`). Inputs are never changed; C is overwritten
 /// (or added to with `accumulate`). Arrays may be longer than the matrices they hold.
 module internal MatMul =
     /// 0: A·B, 1: Aᵀ·B, 2: A·Bᵀ.
@@ -294,26 +307,24 @@ module internal MatMul =
         | 2 -> struct (k, 1, 1, k)
         | _ -> struct (k, 1, n, 1)
 
+    /// Splits C's rows into `chunks` blocks of whole 6-row tiles, one per thread (each block's elements are the
+    /// same sums as on one thread: the kernels' path depends on k and n only, and every tile sums in k order).
     let private exec<'T, 'V, 'O when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'O :> IVecOps<'T, 'V>>
-        (mode: int) (par: bool) (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (acc: bool) =
+        (mode: int) (threads: int) (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (acc: bool) =
         let struct (rsA, csA, rsB, csB) = strides mode m k n
         use pa = fixed a
         use pb = fixed b
         use pc = fixed c
-        let chunks = if par then min Environment.ProcessorCount ((m + MicroKernels.MR - 1) / MicroKernels.MR) else 1
+        // a narrow product of transposed A computes 2W rows at a time and the rest one by one: not split
+        let chunks = if n * 4 <= 'O.Width then 1 else min threads ((m + MicroKernels.MR - 1) / MicroKernels.MR)
         if chunks <= 1 then
             Gemm.run<'T, 'V, 'O> m k n pa rsA csA pb rsB csB pc n acc
         else
             let rows = ((m + chunks - 1) / chunks + MicroKernels.MR - 1) / MicroKernels.MR * MicroKernels.MR
-            let ia, ib, ic = NativePtr.toNativeInt pa, NativePtr.toNativeInt pb, NativePtr.toNativeInt pc
-            Parallel.For(0, chunks, fun t ->
-                let i0 = t * rows
-                let mt = min rows (m - i0)
-                if mt > 0 then
-                    let a0 = NativePtr.add (NativePtr.ofNativeInt<'T> ia) (i0 * rsA)
-                    let c0 = NativePtr.add (NativePtr.ofNativeInt<'T> ic) (i0 * n)
-                    Gemm.run<'T, 'V, 'O> mt k n a0 rsA csA (NativePtr.ofNativeInt<'T> ib) rsB csB c0 n acc)
-            |> ignore
+            let work =
+                RowBlocks<'T, 'V, 'O>((m + rows - 1) / rows, rows, m, k, n, NativePtr.toNativeInt pa, rsA, csA,
+                                      NativePtr.toNativeInt pb, rsB, csB, NativePtr.toNativeInt pc, acc)
+            Seagull.Core.Helpers.Run(work, chunks)
 
     /// Plain loops for element types without a SIMD kernel (anything but float32 and float).
     let private reference<'T when 'T :> IFloatingPointIeee754<'T>> mode (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) acc =
@@ -327,12 +338,12 @@ module internal MatMul =
 
     /// The widest accelerated vectors (the JIT folds the checks).
     let private byWidth<'T when 'T: unmanaged and 'T: struct and 'T :> ValueType and 'T: (new: unit -> 'T) and 'T :> IFloatingPointIeee754<'T>>
-        mode par m k n (a: 'T[]) (b: 'T[]) (c: 'T[]) acc =
-        if Vector512.IsHardwareAccelerated then exec<'T, Vector512<'T>, V512<'T>> mode par m k n a b c acc
-        elif Vector256.IsHardwareAccelerated then exec<'T, Vector256<'T>, V256<'T>> mode par m k n a b c acc
-        else exec<'T, Vector128<'T>, V128<'T>> mode par m k n a b c acc
+        mode threads m k n (a: 'T[]) (b: 'T[]) (c: 'T[]) acc =
+        if Vector512.IsHardwareAccelerated then exec<'T, Vector512<'T>, V512<'T>> mode threads m k n a b c acc
+        elif Vector256.IsHardwareAccelerated then exec<'T, Vector256<'T>, V256<'T>> mode threads m k n a b c acc
+        else exec<'T, Vector128<'T>, V128<'T>> mode threads m k n a b c acc
 
-    let private go<'T when 'T :> IFloatingPointIeee754<'T>> mode par (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) acc =
+    let private go<'T when 'T :> IFloatingPointIeee754<'T>> mode threads (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) acc =
         if m < 0 || k < 0 || n < 0 then invalidArg "m" $"matrix dimensions must be non-negative (m={m}, k={k}, n={n})"
         if isNull a || isNull b || isNull c then nullArg "a, b, c"
         if int64 a.Length < int64 m * int64 k then invalidArg "a" $"A needs {int64 m * int64 k} elements, has {a.Length}"
@@ -342,30 +353,42 @@ module internal MatMul =
         elif k = 0 then (if not acc then Array.Clear(c, 0, m * n))
         elif not Vector128.IsHardwareAccelerated then reference mode m k n a b c acc
         elif Type.op_Equality (typeof<'T>, typeof<float32>) then
-            byWidth<float32> mode par m k n (Unsafe.As<float32[]>(box a)) (Unsafe.As<float32[]>(box b)) (Unsafe.As<float32[]>(box c)) acc
+            byWidth<float32> mode threads m k n (Unsafe.As<float32[]>(box a)) (Unsafe.As<float32[]>(box b)) (Unsafe.As<float32[]>(box c)) acc
         elif Type.op_Equality (typeof<'T>, typeof<float>) then
-            byWidth<float> mode par m k n (Unsafe.As<float[]>(box a)) (Unsafe.As<float[]>(box b)) (Unsafe.As<float[]>(box c)) acc
+            byWidth<float> mode threads m k n (Unsafe.As<float[]>(box a)) (Unsafe.As<float[]>(box b)) (Unsafe.As<float[]>(box c)) acc
         else reference mode m k n a b c acc
 
     /// Products smaller than this many multiply-adds stay on the calling thread in `multiplyParallel`.
     [<Literal>]
     let private ParallelThreshold = 8_000_000L
 
+    /// The multiply-adds a product needs per thread before `Threads.current ()` threads share it: below, the
+    /// hand-over to another thread costs more than the half of the product it takes (measured; see bench/README.md).
+    /// (Mutable for the benchmark that measures it: `Seagull.TrainSpeed products THREADS REPS MINIMUM`.)
+    let mutable internal perThreadMinimum = 1_000_000L
+
+    /// The threads a product of m·k·n multiply-adds gets under the ambient setting (`Threads.current`).
+    let threadsFor (m: int) (k: int) (n: int) : int =
+        let threads = Seagull.Core.Threads.current ()
+        if threads <= 1 then 1
+        else int (min (int64 threads) (max 1L (int64 m * int64 k * int64 n / perThreadMinimum)))
+
     /// C (m×n) ← A (m×k) · B (k×n), or C += A·B when `accumulate`. All row-major and contiguous; arrays may
-    /// be longer than needed. Single-threaded; allocation-free after the first call on a thread.
+    /// be longer than needed. On `Threads.current ()` threads when large enough (the same bits on any number);
+    /// allocation-free after the first call on a thread when single-threaded.
     let multiply<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (accumulate: bool) : unit =
-        go 0 false m k n a b c accumulate
+        go 0 (threadsFor m k n) m k n a b c accumulate
 
     /// C (m×n) ← Aᵀ · B where A is stored k×m and B is k×n (or += when `accumulate`).
     let multiplyTransposeA<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (accumulate: bool) : unit =
-        go 1 false m k n a b c accumulate
+        go 1 (threadsFor m k n) m k n a b c accumulate
 
     /// C (m×n) ← A · Bᵀ where A is m×k and B is stored n×k (or += when `accumulate`).
     let multiplyTransposeB<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (accumulate: bool) : unit =
-        go 2 false m k n a b c accumulate
+        go 2 (threadsFor m k n) m k n a b c accumulate
 
     /// As `multiply`, but products of at least ~256³/2 multiply-adds split their rows across
-    /// `Environment.ProcessorCount` threads (for large one-off products and benchmarks).
+    /// `Environment.ProcessorCount` threads whatever the ambient setting (for large one-off products and benchmarks).
     let multiplyParallel<'T when 'T :> IFloatingPointIeee754<'T>> (m: int) (k: int) (n: int) (a: 'T[]) (b: 'T[]) (c: 'T[]) (accumulate: bool) : unit =
         let big = int64 m * int64 k * int64 n >= ParallelThreshold && Environment.ProcessorCount > 1
-        go 0 big m k n a b c accumulate
+        go 0 (if big then Environment.ProcessorCount else 1) m k n a b c accumulate

@@ -233,10 +233,20 @@ module internal RawTensor =
     let private gatheredColumns<'T> (r: int) (c: int) (columns: int[]) (src: 'T[]) : 'T[] =
         let width = columns.Length
         let out = Elementwise.fresh<'T> (r * width)
-        let runs = runsOf columns
-        for i in 0 .. r - 1 do
-            for struct (from, at, length) in runs do
-                Array.blit src (i * c + from) out (i * width + at) length
+        let mutable breaks = 0
+        for j in 1 .. width - 1 do
+            if columns.[j] <> columns.[j - 1] + 1 then breaks <- breaks + 1
+        if (breaks + 1) * 8 > width then // short runs (a mirror's are single columns): element by element
+            for i in 0 .. r - 1 do
+                let s = i * c
+                let o = i * width
+                for j in 0 .. width - 1 do
+                    out.[o + j] <- src.[s + columns.[j]]
+        else
+            let runs = runsOf columns
+            for i in 0 .. r - 1 do
+                for struct (from, at, length) in runs do
+                    Array.blit src (i * c + from) out (i * width + at) length
         out
 
     /// The matrix whose column j is column `columns[j]` of `a` (columns may repeat or be left out): the swap of

@@ -55,7 +55,7 @@ module Optimizer =
     /// operation-by-operation form.
     let private adamKernel<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
         (lr: float) (b1: float) (b2: float) (eps: float) (c1: float) (c2: float) (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[])
-        (p': 'T[]) (m': 'T[]) (v': 'T[]) : unit =
+        (p': 'T[]) (m': 'T[]) (v': 'T[]) (start: int) (stop: int) : unit =
         let t (x: float) : 'T = 'T.CreateTruncating x
         let tb1: 'T = t b1
         let tb1c: 'T = t (1.0 - b1)
@@ -64,9 +64,9 @@ module Optimizer =
         let tScale: 'T = t (1.0 / Math.Sqrt c2)
         let tEps: 'T = t eps
         let tRate: 'T = t (-lr / c1)
-        let n = p.Length
+        let n = stop
         let width = Vector<'T>.Count
-        let mutable i = 0
+        let mutable i = start
         if Vector.IsHardwareAccelerated then
             let vb1 = Vector<'T>(tb1)
             let vb1c = Vector<'T>(tb1c)
@@ -102,6 +102,30 @@ module Optimizer =
             v'.[i] <- vi
             p'.[i] <- delta + p.[i]
             i <- i + 1
+
+    /// An Adam update split into blocks of elements, one chunk each, for `Helpers` (every element is the same
+    /// formula, so the bits do not depend on the split).
+    [<Sealed>]
+    type private AdamBlocks<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+        (chunks: int, block: int, lr: float, b1: float, b2: float, eps: float, c1: float, c2: float,
+         p: 'T[], g: 'T[], m: 'T[], v: 'T[], p': 'T[], m': 'T[], v': 'T[]) =
+        inherit ChunkedWork(chunks)
+        override _.Run(t: int) =
+            let start = t * block
+            adamKernel lr b1 b2 eps c1 c2 p g m v p' m' v' start (min p.Length (start + block))
+
+    /// Elements a thread's share of an Adam update must have before it is split (≈ 40 µs of work).
+    [<Literal>]
+    let private AdamPerThreadMinimum = 65536
+
+    /// The Adam update of one tensor, on `Threads.current ()` threads when it is large.
+    let private adam<'T when 'T :> IFloatingPointIeee754<'T> and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>
+        lr b1 b2 eps c1 c2 (p: 'T[]) (g: 'T[]) (m: 'T[]) (v: 'T[]) (p': 'T[]) (m': 'T[]) (v': 'T[]) =
+        let threads = min (Threads.current ()) (p.Length / AdamPerThreadMinimum)
+        if threads <= 1 then adamKernel lr b1 b2 eps c1 c2 p g m v p' m' v' 0 p.Length
+        else
+            let block = (p.Length + threads - 1) / threads + 63 &&& ~~~63
+            Helpers.Run(AdamBlocks<'T>((p.Length + block - 1) / block, block, lr, b1, b2, eps, c1, c2, p, g, m, v, p', m', v'), threads)
 
     let private sgdKernel<'T when 'T :> IFloatingPointIeee754<'T>> (lr: float) (momentum: float) (p: 'T[]) (g: 'T[]) (m: 'T[])
                                                                   (p': 'T[]) (m': 'T[]) : unit =
@@ -164,11 +188,11 @@ module Optimizer =
                 match pt.Raw.Data, gt.Raw.Data, mt.Raw.Data, vt.Raw.Data with
                 | F32 a, F32 b, F32 c, F32 d when b.Length = size && c.Length = size && d.Length = size ->
                     let x, y, z = into32 sp.[i] size, into32 sm.[i] size, into32 sv.[i] size
-                    adamKernel rate b1 b2 eps c1 c2 a b c d x y z
+                    adam rate b1 b2 eps c1 c2 a b c d x y z
                     newP.[i] <- wrap (F32 x); newM.[i] <- wrap (F32 y); newV.[i] <- wrap (F32 z)
                 | F64 a, F64 b, F64 c, F64 d when b.Length = size && c.Length = size && d.Length = size ->
                     let x, y, z = into64 sp.[i] size, into64 sm.[i] size, into64 sv.[i] size
-                    adamKernel rate b1 b2 eps c1 c2 a b c d x y z
+                    adam rate b1 b2 eps c1 c2 a b c d x y z
                     newP.[i] <- wrap (F64 x); newM.[i] <- wrap (F64 y); newV.[i] <- wrap (F64 z)
                 | _ -> Fail.with' "optimizer: parameters, gradients and state differ in precision or size"
             | Sgd (_, momentum) ->
