@@ -26,6 +26,9 @@ internal static class Fs
 
     public static FSharpFunc<TIn, TOut> Func<TIn, TOut>(Func<TIn, TOut> func) => FuncConvert.FromFunc(func);
 
+    /// <summary>Runs <paramref name="body"/> with its matrix products allowed <paramref name="threads"/> threads.</summary>
+    public static T Threaded<T>(int threads, Func<T> body) => Core.Threads.run(threads, FuncConvert.FromFunc<Unit, T>(_ => body()));
+
     public static Parity ToParity(Core.Parity parity) =>
         parity.IsEven ? Api.Parity.Even : parity.IsOdd ? Api.Parity.Odd
         : parity.IsNeither ? Api.Parity.Neither

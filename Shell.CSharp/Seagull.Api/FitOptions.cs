@@ -82,6 +82,14 @@ public sealed record FitOptions
     /// <example><code>new FitOptions { ValidationFraction = 0.1, Patience = 10 }</code></example>
     public int? Patience { get; init; }
 
+    /// <summary>
+    /// Threads one fit's matrix products (and Adam's update of large tensors) may use (≥ 1; default: every core).
+    /// Work is split over output tiles, never over a sum, so the result has the same bits for any count; small
+    /// products stay on one thread.
+    /// </summary>
+    /// <example><code>new FitOptions { Threads = 1 }   // leave the other cores to other work</code></example>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the parameter "options" and the setting (the core's rule, in its words).</summary>
     /// <example><code>new FitOptions { Epochs = 0 }.Validate(); // throws</code></example>
     public void Validate()
@@ -91,6 +99,7 @@ public sealed record FitOptions
         if (Schedule is null) throw new ArgumentException("Schedule is null; use LearningRateSchedule.Constant", p);
         // The test part is this API's: the core is handed the data without it.
         if (TestFraction is double t && !(t > 0 && t < 1)) throw new ArgumentException($"TestFraction must be strictly between 0 and 1, got {t}", p);
+        if (Threads < 1) throw new ArgumentException($"Threads must be ≥ 1, got {Threads}", p);
         var settings = ToCore(0, Microsoft.FSharp.Core.FuncConvert.FromAction<Core.EpochReport>(_ => { }), CancellationToken.None);
         Guard.Argument(p, () => Core.Regressor.validate(settings));
     }

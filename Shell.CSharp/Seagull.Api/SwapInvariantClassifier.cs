@@ -220,10 +220,10 @@ public sealed class SwapInvariantClassifier
             });
             var settings = options.ToCore(seed, onEpoch, cancellationToken);
             var stopOn = options.StopOn == StoppingMeasure.Loss ? Core.StopOn.ValidationLoss : Core.StopOn.ValidationAccuracy;
-            var (fitted, result) = Guard.Training(() => Core.Classifier.fit(definition.Spec, settings, stopOn, train));
+            var (fitted, result) = Guard.Training(() => Fs.Threaded(options.Threads, () => Core.Classifier.fit(definition.Spec, settings, stopOn, train)));
             fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetNames, source, fitted.Task);
-            var trainAccuracy = Core.ClassEvaluation.accuracy(fitted, train);
-            var testMetrics = test is null ? null : ClassificationReport.Of(Core.ClassEvaluation.evaluate(fitted, test));
+            var trainAccuracy = Fs.Threaded(options.Threads, () => Core.ClassEvaluation.accuracy(fitted, train));
+            var testMetrics = test is null ? null : ClassificationReport.Of(Fs.Threaded(options.Threads, () => Core.ClassEvaluation.evaluate(fitted, test)));
             if (!(result.Cancelled && result.EpochsRun == 0))
             {
                 model = fitted;

@@ -249,7 +249,7 @@ public sealed partial class SwapInvariantRegressor
                 progress?.Report(report);
             });
             var settings = options.ToCore(seed, onEpoch, cancellationToken);
-            var (fitted, result) = Guard.Training(() => Core.Regressor.fit(Definition.Spec, settings, train.Inner));
+            var (fitted, result) = Guard.Training(() => Fs.Threaded(options.Threads, () => Core.Regressor.fit(Definition.Spec, settings, train.Inner)));
             fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetNames, data.Source, fitted.Task);
             // measure, not evaluate: a held-out row the network cannot represent (an input that overflows once
             // standardised, or an output that does) makes the report's metrics NaN, and the model is kept.

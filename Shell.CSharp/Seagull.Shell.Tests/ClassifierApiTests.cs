@@ -93,6 +93,22 @@ public class ClassifierApiTests
     }
 
     [Fact]
+    public void One_thread_or_two_give_the_same_bits()
+    {
+        // 28×28 inputs and a 256-wide first layer: products large enough to be split across threads.
+        var train = ImageData.Synthetic(512, 28, 28, seed: 9);
+        var net = new NetworkBuilder().Image(train).Architecture(Architecture.Symmetrized).Hidden(256, 128).Build();
+        double[,] Fit(int threads)
+        {
+            var c = new SwapInvariantClassifier(net);
+            c.Fit(train, new FitOptions { Epochs = 2, Threads = threads });
+            return c.PredictProbabilities(train);
+        }
+        Assert.Equal(Fit(1), Fit(2));
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => new SwapInvariantClassifier(net).Fit(train, new FitOptions { Threads = 0 })).ParamName);
+    }
+
+    [Fact]
     public void Bad_arguments_are_named()
     {
         var train = ImageData.Synthetic(100, 8, 8);

@@ -38,6 +38,7 @@ internal static class TrainCommand
         var testLabels = new Option<string?>("--test-labels") { Description = "The IDX label file of an IDX --test-images file.", HelpName = "PATH" };
         var classify = new Option<bool>("--classify") { Description = "Classify: --y names a column of class labels (integers or names) in --data. Implied by --images." };
         var image = new Option<string?>("--image") { Description = "With --data --classify: the other columns are the pixels of W×H images with C channels (e.g. 28x28 or 32x32x3), values 0–255, mirrored by --flip.", HelpName = "WxH[xC]" };
+        var threads = new Option<int>("--threads") { Description = "Threads for the model's matrix products (results are the same bits for any count). Default: every core.", HelpName = "N", DefaultValueFactory = _ => Environment.ProcessorCount };
         var stopOn = new Option<string>("--stop-on") { Description = "What a classifier's early stopping (--patience) watches on the validation part: accuracy or loss.", DefaultValueFactory = _ => "accuracy" }
             .AcceptOnlyFromAmong("accuracy", "loss");
 
@@ -51,7 +52,7 @@ internal static class TrainCommand
         foreach (var o in new Option[] { arch, activations, hidden, even, pool, epochs, batch, lr, optimizer, seed, precision, augment, penalty, testFraction, patience, validation, output, json })
             command.Options.Add(o);
         images.AddTo(command);
-        foreach (var o in new Option[] { testImages, testLabels, classify, image, stopOn })
+        foreach (var o in new Option[] { testImages, testLabels, classify, image, stopOn, threads })
             command.Options.Add(o);
         command.Validators.Add(result =>
         {
@@ -84,6 +85,8 @@ internal static class TrainCommand
             var patienceValue = parse.GetValue(patience);
             Options.Require(patienceValue is null or >= 1, $"--patience must be ≥ 1, got {patienceValue}");
             var validationFraction = parse.GetValue(validation);
+            var threadCount = parse.GetValue(threads);
+            Options.Require(threadCount >= 1, $"--threads must be ≥ 1, got {threadCount}");
             Options.Require(validationFraction > 0 && validationFraction < 1, $"--validation-fraction must be strictly between 0 and 1, got {validationFraction}");
             var widths = Lists.PositiveInts(parse.GetValue(hidden)!, "--hidden");
             var activationText = parse.GetValue(activations);
@@ -122,6 +125,7 @@ internal static class TrainCommand
                     Patience = patienceValue,
                     ValidationFraction = patienceValue is null ? null : validationFraction,
                     StopOn = parse.GetValue(stopOn) == "loss" ? StoppingMeasure.Loss : StoppingMeasure.Accuracy,
+                    Threads = threadCount,
                 };
                 var request = new TrainClassifier.Request(net, fit, images, parse.GetValue(testImages), parse.GetValue(testLabels),
                     parse.GetValue(data.Data), data, parse.GetValue(image), modelPath, parse.GetValue(json), modelOnStdout);
@@ -162,6 +166,7 @@ internal static class TrainCommand
                 TestFraction = fraction > 0 ? fraction : null,
                 Patience = patienceValue,
                 ValidationFraction = patienceValue is null ? null : validationFraction,
+                Threads = threadCount,
             };
 
             var regressor = new SwapInvariantRegressor(definition);
