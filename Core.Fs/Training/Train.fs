@@ -56,7 +56,7 @@ type TrainResult =
       History: EpochReport list
       /// Optimizer steps taken (mini-batches processed).
       Steps: int
-      /// Wall time of the training loop alone.
+      /// Wall time of the training loop alone (a `Monitor`'s evaluations left out; validation included).
       Seconds: float
       Cancelled: bool }
 
@@ -177,6 +177,10 @@ module Train =
         let mutable spareState: OptimizerState option = None
         let mutable spareParams: Params option = None
         let history = Collections.Generic.List<EpochReport>()
+        // The monitor (a learning curve's evaluation) is not training: its time is left out of `Seconds`.
+        let measuring (f: unit -> float) =
+            clock.Stop()
+            try f () finally clock.Start()
         while not stop && epoch < options.Epochs do
             if cancel.IsCancellationRequested then
                 cancelled <- true
@@ -248,7 +252,7 @@ module Train =
                           TrainLoss = trainLoss
                           ValidationLoss = validationLoss
                           ValidationScore = validationScore
-                          Monitor = monitor |> Option.map (fun f -> f p) }
+                          Monitor = monitor |> Option.map (fun f -> measuring (fun () -> f p)) }
                     history.Add report
                     progress report
                     match validationLoss with
