@@ -134,6 +134,13 @@ module Regressor =
         let result = Train.fit (Network.apply spec) (LossKind.apply settings.Loss) initial x y training
         model result.Params, result
 
+    /// The model (g(x) + g(x̃)) / 2 around a fitted model g (`Network.symmetrize`): exactly invariant, with no
+    /// retraining, the same standardisation (which commutes with the swap) and names. For a classifier, the mean of
+    /// the two logits. Example: `let s = Regressor.symmetrize model in Network.isExactlyInvariant s.Spec`.
+    let symmetrize (model: Model) : Model =
+        let spec, p = Network.symmetrize model.Spec model.Params
+        { model with Spec = spec; Params = p }
+
     /// Rows per forward pass when predicting many rows.
     let private predictChunk = 256
 

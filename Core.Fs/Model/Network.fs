@@ -127,6 +127,13 @@ module Network =
             Fail.with' $"network input: expected shape [rows, {width}] ({spec.Symmetry}), got {RawTensor.shapeText x.Raw.Shape}"
         applyLayer spec.Layers p (Tensor.convert spec.Precision x)
 
+    /// The network (g(x) + g(x̃)) / 2 around a network g and its parameters, with no retraining: the same g, now
+    /// exactly invariant under the spec's symmetry (the parameters are g's, under the symmetrize layer's "inner").
+    /// Example: `let spec2, p2 = Network.symmetrize spec p` gives `isExactlyInvariant spec2 = true`.
+    let symmetrize (spec: NetworkSpec) (p: Params) : NetworkSpec * Params =
+        let spec = validate spec
+        validate { spec with Layers = Symmetrize (spec.Symmetry, spec.Layers) }, Params.group [ "inner", p ]
+
     /// Checks that `jobs` networks of this spec can train at once in this process's memory: per parameter
     /// the parameters, gradients, the optimizer's two moments and the spare copies the fit loop reuses (seven
     /// values of the precision) and the float64 draw of the initial values; plus a prediction chunk's
