@@ -108,7 +108,7 @@ let ``a failure message carries the counterexample and the seed to replay it`` (
     Assert.Contains(": 1", result.Message)
     Assert.Contains($"Replay = \"{Generators.Replay}\" repeats the run", result.Message)
     Assert.Equal(Generators.Replay, result.Replay)
-    let e = Assert.Throws<PropertyFailedException>(fun () -> Runs.check fixedSeed (Prop.forAll (SeagullArb.finite Float64) (fun x -> x < 1.0)))
+    let e = Assert.Throws<CounterexampleException>(fun () -> Runs.check fixedSeed (Prop.forAll (SeagullArb.finite Float64) (fun x -> x < 1.0)))
     Assert.Equal(result.Message, e.Message)
 
 [<Fact>]

@@ -45,7 +45,7 @@ let valuesWithExtremesArb (dtype: Dtype) : Arbitrary<float[]> =
     Arb.fromGenShrink (valuesWithExtremes dtype, shrink)
 
 /// Checks `property` on random batches of `valuesWithExtremes` with the run's seed and count, then on each extreme
-/// alone; throws `PropertyFailedException` on the first failure, whose message shows the smallest batch found and the
+/// alone; throws `CounterexampleException` on the first failure, whose message shows the smallest batch found and the
 /// seed (use inside a `[<Fact>]`). Quiet on success unless `config.Quiet` is false.
 let forValuesWith (config: RunConfig) (dtype: Dtype) (property: float[] -> Property) =
     Runs.check config (Prop.forAll (valuesWithExtremesArb dtype) property)

@@ -85,7 +85,7 @@ type ActivationCheck =
         ActivationCheck.DerivativeMatchesFiniteDifferences(activation, values, 1e-6)
 
     /// Checks the property on batches of values with extremes and on each extreme alone, with the run's seed and
-    /// count (`ActivationChecks.forValuesWith`); throws `PropertyFailedException` on failure.
+    /// count (`ActivationChecks.forValuesWith`); throws `CounterexampleException` on failure.
     static member ForValues(precision: Seagull.Api.Precision, property: Func<float[], Property>, config: RunConfig) : unit =
         ActivationChecks.forValuesWith config (Bridge.dtype precision) property.Invoke
 
@@ -150,6 +150,13 @@ type GradientCheck =
     /// ∂/∂p of Σ w ⊙ f(p, x) against finite differences (`GradientChecks.parametersAgree`).
     static member ParametersAgree(f: Func<Params, Tensor, Tensor>, parameters: Params, x: Tensor, tolerance: float, seed: int) : Property =
         GradientChecks.parametersAgree tolerance (fun p t -> f.Invoke(p, t)) parameters x seed
+
+    /// A network of `NetworkBuilder` (build it in float64), its parameters drawn from its seed: ∂/∂p of Σ w ⊙ f(p, x)
+    /// against finite differences for every parameter, on the batch x.
+    static member ParametersAgree(network: Seagull.Api.NetworkDefinition, x: float[,], tolerance: float, seed: int) : Property =
+        ArgumentNullException.ThrowIfNull network
+        let spec = network.Spec
+        GradientChecks.parametersAgree tolerance (Network.apply spec) (Network.init spec (Random.key network.Seed)) (Bridge.ofMatrix spec.Precision x) seed
 
     /// ∂/∂inputs of Σ w ⊙ f(inputs) against finite differences (`GradientChecks.inputsAgree`).
     static member InputsAgree(f: Func<Tensor[], Tensor>, inputs: Tensor[], tolerance: float, seed: int) : Property =

@@ -34,7 +34,7 @@ let Replay = "(20240611,314159)"
 let config (maxTest: int) : Config =
     Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithQuietOnSuccess(true).WithReplay(Some (Runs.parseReplay Replay))
 
-/// Checks a property on `maxTest` cases from the fixed seed `Replay`, quietly; throws `PropertyFailedException`, whose
+/// Checks a property on `maxTest` cases from the fixed seed `Replay`, quietly; throws `CounterexampleException`, whose
 /// message shows the counterexample in round-trip form and the seed, on failure. `Runs.check` takes any seed.
 let check (maxTest: int) (property: Property) = Runs.check (Runs.replaying Replay maxTest) property
 

@@ -43,8 +43,9 @@ type RunResult =
       /// One paragraph: the counterexample, the labels, the exception if one was thrown, and the seed.
       Message: string }
 
-/// The exception a failed check throws: its message is `RunResult.Message`, and the result is attached.
-type PropertyFailedException(result: RunResult) =
+/// The exception a failed check throws: its message is `RunResult.Message`, and the result is attached. (Not
+/// FsCheck.Xunit's `PropertyFailedException`, which a `[<Property>]` throws with FsCheck's own message.)
+type CounterexampleException(result: RunResult) =
     inherit Exception(result.Message)
     /// What the run found.
     member _.Result = result
@@ -120,15 +121,15 @@ module Runs =
                   Original = Array.ofList original; Counterexample = Array.ofList shrunk; Labels = Set.toList data.Labels
                   Replay = seedText seed; ReplayFailingCase = $"({last.Seed},{last.Gamma},{size})"; Message = message name result }
 
-    /// Runs the property; throws `PropertyFailedException` (with the counterexample and the seed) when it fails,
+    /// Runs the property; throws `CounterexampleException` (with the counterexample and the seed) when it fails,
     /// and prints "Ok, passed N tests" on success unless the config is quiet.
     let check (config: RunConfig) (property: Property) : unit =
         let result = run config property
-        if not result.Passed then raise (PropertyFailedException result)
+        if not result.Passed then raise (CounterexampleException result)
         if not config.Quiet then printfn "%s" result.Message
 
 type RunConfig with
-    /// Runs the property with this config; throws `PropertyFailedException` when it fails (see `Runs.check`).
+    /// Runs the property with this config; throws `CounterexampleException` when it fails (see `Runs.check`).
     member this.Check(property: Property) = Runs.check this property
     /// Runs the property with this config and returns what it found (see `Runs.run`).
     member this.Run(property: Property) = Runs.run this property
