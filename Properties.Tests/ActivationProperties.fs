@@ -8,7 +8,8 @@ open Xunit
 open FsCheck
 open FsCheck.FSharp
 open Seagull.Core
-open Seagull.Tests.Checks
+open Seagull.Testing
+open Seagull.Testing.Checks
 
 let private precisions = [ Float32; Float64 ]
 

@@ -4,6 +4,7 @@ open System
 open System.IO
 open Xunit
 open Seagull.Core
+open Seagull.Testing
 
 
 let private leftovers (dir: string) = Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories)

@@ -6,7 +6,8 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
-open Seagull.Tests.Generators
+open Seagull.Testing
+open Seagull.Testing.Generators
 
 /// Rows × classes logits and one-hot targets, logits within ±limit.
 let private logitsGen (limit: float) =

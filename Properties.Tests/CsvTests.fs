@@ -6,6 +6,7 @@ open Xunit
 open FsCheck
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Testing
 
 // ---- helpers ------------------------------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ let ``csv quoted fields follow RFC 4180`` () =
     Assert.Equal<float[]>([| 1.; 2.; 4.; 5. |], ds.X)
     Assert.Equal<string[]>([| "u, one"; "v \"x\"" |], ds.InputNames)
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 20)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 20)>]
 let ``csv fields with quotes, commas and line breaks round-trip through files larger than the read buffer`` (seed: int) =
     // ~200 kB, so records, quoted fields, doubled quotes and CRLF pairs straddle the 64 K-character buffer.
     let r = Random.uniforms (Random.key seed) 30_000 0.0 1.0
@@ -359,7 +360,7 @@ let ``csv write then load is exact`` () =
     Assert.Equal<string[]>(ds.InputNames, back.InputNames)
     Assert.Empty(Directory.GetFiles(Path.GetDirectoryName path, "*.tmp"))
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 100)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 100)>]
 let ``writeColumns round-trips any finite doubles and awkward headers`` (values: NormalFloat[]) =
     let v = values |> Array.map (fun (NormalFloat f) -> f)
     let v = if v.Length < 2 then Array.append v [| 1.0; 2.0 |] else v

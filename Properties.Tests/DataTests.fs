@@ -7,6 +7,7 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Testing
 
 // ---- helpers ------------------------------------------------------------------------------------------
 
@@ -113,7 +114,7 @@ let private indexed rows =
     Dataset.ofArrays (Symmetry.blocks 1 0) (Array.init (2 * rows) (fun i -> if i % 2 = 0 then float (i / 2) else 0.5))
         (Array.init rows float)
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
 let ``split is a partition of the requested size`` ((rows: int, fraction: float, seed: int)) =
     let train, test = Dataset.split (Random.key seed) fraction (indexed rows)
     let ids (d: Dataset) = Dataset.column d 0 |> Array.map int
@@ -143,7 +144,7 @@ let ``split refuses impossible requests`` () =
 
 // ---- Standardization ----------------------------------------------------------------------------------
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
 let ``standardising commutes bitwise with the swap`` (SmallData ds) =
     let s = Standardization.fit ds
     let b = ds.Symmetry
@@ -151,7 +152,7 @@ let ``standardising commutes bitwise with the swap`` (SmallData ds) =
     let right = Symmetry.swapRows b (Standardization.applyInputs s ds.X)
     bits left = bits right
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 300, Arbitrary = [| typeof<Generators> |])>]
 let ``fitting on swapped data gives the same standardisation bitwise`` (SmallData ds) =
     let s1 = Standardization.fit ds
     let s2 = Standardization.fit (Dataset.swap ds)
@@ -159,7 +160,7 @@ let ``fitting on swapped data gives the same standardisation bitwise`` (SmallDat
     && bits s1.TargetMean = bits s2.TargetMean && bits s1.TargetScale = bits s2.TargetScale
     && Standardization.validate ds.Symmetry (Dataset.targets ds) s1 = s1
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
 let ``standardised pooled u-v columns have mean 0 and scale 1 or are constant`` (SmallData ds) =
     let s = Standardization.fit ds
     let z = Standardization.apply s ds
@@ -173,7 +174,7 @@ let ``standardised pooled u-v columns have mean 0 and scale 1 or are constant`` 
         let sd = sqrt (c |> Array.averageBy (fun x -> (x - m) ** 2.0))
         abs m < 1e-9 * (1.0 + abs s.InputMean.[j] / s.InputScale.[j]) && (abs (sd - 1.0) < 1e-9 || s.InputScale.[j] = 1.0))
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 200, Arbitrary = [| typeof<Generators> |])>]
 let ``data at the ends of the float range standardise like the same data at unit scale`` (SmallData ds) =
     // Sums of squares of values ~1e300 overflow, of values ~1e-200 underflow; neither may fall back to
     // scale 1 (which hid the spread of data in small units).
@@ -286,7 +287,7 @@ let ``each target column gets its own mean and scale, and the standardisation ch
 
 // ---- Targets ------------------------------------------------------------------------------------------
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 100)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 100)>]
 let ``every exchangeable target is invariant under the swap`` (seed: int) =
     Targets.exchangeable |> List.forall (fun t ->
         let ds = Targets.generate t (Random.key seed) 20
@@ -295,7 +296,7 @@ let ``every exchangeable target is invariant under the swap`` (seed: int) =
         Array.init ds.Rows (fun i -> t.Evaluate (Array.sub swapped (i * width) width))
         |> Array.forall2 (fun (a: float) b -> abs (a - b) <= 1e-12) ds.Y)
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 100)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 100)>]
 let ``the control target is not invariant`` (seed: int) =
     let t = Targets.find "control_asymmetric"
     let ds = Targets.generate t (Random.key seed) 50

@@ -8,6 +8,7 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Testing
 open Seagull.Reports
 
 // ---------------------------------------------------------------- helpers
@@ -133,28 +134,28 @@ let private pairedMses =
     }
     |> Arb.fromGen
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 300)>]
 let ``the bootstrap interval contains the sample mean`` () =
     Prop.forAll sample (fun (values, seed, resamples, level) ->
         let lo, hi = Statistics.bootstrapMeanInterval (Random.key seed) resamples level values
         let m = Statistics.mean values
         lo <= m && m <= hi)
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 300)>]
 let ``negating the values negates the bootstrap interval exactly`` () =
     Prop.forAll sample (fun (values, seed, resamples, level) ->
         let lo, hi = Statistics.bootstrapMeanInterval (Random.key seed) resamples level values
         let nlo, nhi = Statistics.bootstrapMeanInterval (Random.key seed) resamples level (Array.map (~-) values)
         nlo = -hi && nhi = -lo)
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 300)>]
 let ``mean lies between min and max and std is non-negative`` () =
     Prop.forAll sample (fun (values, _, _, _) ->
         let m = Statistics.mean values
         let tolerance = 1e-9 * (1.0 + Array.max (Array.map abs values))
         Array.min values - tolerance <= m && m <= Array.max values + tolerance && Statistics.std values >= 0.0)
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 300)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 300)>]
 let ``wins of either side plus ties add up to the pairs`` () =
     Prop.forAll pairedMses (fun (a, b) ->
         let sa = a |> Array.mapi (fun i v -> i, v)
@@ -162,7 +163,7 @@ let ``wins of either side plus ties add up to the pairs`` () =
         let ties = Array.map2 (fun x y -> if x = y then 1 else 0) a b |> Array.sum
         Statistics.pairedWins sa sb + Statistics.pairedWins sb sa + ties = a.Length)
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 200)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 200)>]
 let ``swapping baseline and variant inverts the ratio and negates the log-ratio interval`` () =
     Prop.forAll pairedMses (fun (a, b) ->
         let results =

@@ -6,6 +6,7 @@ open System.Text.Json
 open System.Threading
 open Xunit
 open Seagull.Core
+open Seagull.Testing
 open Seagull.Reports
 
 let private tiny =

@@ -11,7 +11,8 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
-open Seagull.Tests.Checks
+open Seagull.Testing
+open Seagull.Testing.Checks
 
 // ---- one check for every operation ---------------------------------------------------------------------
 
@@ -26,21 +27,10 @@ type GradientCase =
 /// Relative tolerance of analytic against central-difference gradients (step 1e-6·max(1, |x|)).
 let private tolerance = 1e-6
 
-/// ∂/∂inputs of Σ w ⊙ op(inputs), with weights w ∈ [−1, 1) from `seed`, agrees with finite differences
-/// for every input: a weighted sum, not a plain one, so each output's gradient counts separately.
+/// ∂/∂inputs of Σ w ⊙ op(inputs), with weights w ∈ [−1, 1) from `seed`, agrees with finite differences for every
+/// input (`GradientChecks.inputsAgree`, the check any suite can use on its own operations).
 let private gradientsAgree (case: GradientCase) (seed: int) : Property =
-    let xs = Array.ofList case.Inputs
-    let output = case.Apply case.Inputs
-    let w = Tensor.ofArray Float64 output.Shape (Random.uniforms (Random.key seed) output.Count -1.0 1.0)
-    let loss (ts: Tensor[]) = Tensor.sum (case.Apply (List.ofArray ts) * w)
-    let _, analytic = Diff.valueAndGradMany loss xs
-    xs
-    |> Array.mapi (fun i x ->
-        let engine = Tensor.toArray analytic.[i]
-        let numeric = Tensor.toArray (Diff.numericalGrad (fun t -> loss (Array.updateAt i t xs)) x)
-        expect (Array.forall2 (close tolerance) engine numeric)
-            $"input {i}: grad vs numericalGrad {firstDifference (close tolerance) engine numeric}")
-    |> Array.reduce (.&.)
+    GradientChecks.inputsAgree tolerance case.Apply case.Inputs seed
 
 let private values = Generators.bounded -2.0 2.0
 /// Away from the kink at 0 of abs and ReLU and from the pole of 1/x.

@@ -7,6 +7,7 @@ open System.IO
 open System.IO.Compression
 open Xunit
 open Seagull.Core
+open Seagull.Testing
 open StbImageWriteSharp
 
 // ---- helpers ------------------------------------------------------------------------------------------

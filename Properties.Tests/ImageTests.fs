@@ -7,6 +7,7 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Testing
 
 /// Asserts that `work` raises a one-line SeagullException whose message holds every one of `parts`.
 let private fails (parts: string list) (work: unit -> 'a) =

@@ -10,8 +10,9 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
-open Seagull.Tests.Checks
-open Seagull.Tests.NetworkGenerators
+open Seagull.Testing
+open Seagull.Testing.Checks
+open Seagull.Testing.NetworkGenerators
 
 /// A fixed sample of a generator (the seed of `Generators.Replay`, size 50).
 let private sampleOf (n: int) (g: Gen<'a>) : 'a[] = Gen.sampleWithSeed (Rnd(20240611UL, 314159UL)) 50 n g

@@ -6,6 +6,7 @@ open System.Text.Json
 open System.Text.Json.Nodes
 open Xunit
 open Seagull.Core
+open Seagull.Testing
 
 /// The format-1 fixtures, copied next to the test assembly (Properties.Tests.fsproj: Fixtures/**).
 let private fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "format1")

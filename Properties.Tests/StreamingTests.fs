@@ -14,6 +14,7 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Testing
 
 let private folder = Path.Combine(Path.GetTempPath(), "seagull-streaming-tests", Guid.NewGuid().ToString "N")
 let private pathOf (name: string) = Directory.CreateDirectory folder |> ignore; Path.Combine(folder, name)
@@ -371,7 +372,7 @@ let private metricCase =
         return scale, p, y
     }
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 400)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 400)>]
 let ``the metrics gathered row by row have the bits of the metrics of before`` () =
     Prop.forAll (Arb.fromGen metricCase) (fun (scale, p, y) ->
         let m = Evaluation.targetMetricsOf "y" scale p y 0.0

@@ -8,7 +8,8 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
-open Seagull.Tests.Checks
+open Seagull.Testing
+open Seagull.Testing.Checks
 
 /// Image sizes: W and H from 1 to 6 (odd and even), C from 1 to 3, and an axis the image can be mirrored along.
 let private imageCase =

@@ -9,8 +9,9 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Testing
 open Seagull.Core.Kernels
-open Seagull.Tests.Checks
+open Seagull.Testing.Checks
 
 /// A value of the precision: doubles rounded to float32 where needed, so references see the same inputs.
 let private representable (dtype: Dtype) (v: float) = match dtype with Float32 -> float (float32 v) | Float64 -> v

@@ -7,6 +7,7 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Testing
 
 /// A random convex quadratic Σ aᵢ(pᵢ − cᵢ)² with aᵢ ∈ [0.5, 2], cᵢ ∈ [−2, 2].
 let private quadraticGen =
@@ -31,13 +32,13 @@ let private minimise (kind: OptimizerKind) (steps: int) (a: float[], c: float[])
         p <- q
     Params.flatten p
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 60)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 60)>]
 let ``Adam converges on a random convex quadratic`` () =
     Prop.forAll (Arb.fromGen quadraticGen) (fun (a, c) ->
         let p = minimise (Adam(0.05, 0.9, 0.999, 1e-8)) 1500 (a, c)
         Array.forall2 (fun (x: float) (y: float) -> abs (x - y) < 1e-3) p c)
 
-[<Property(Replay = Seagull.Tests.Generators.Replay, MaxTest = 60)>]
+[<Property(Replay = Seagull.Testing.Generators.Replay, MaxTest = 60)>]
 let ``SGD with momentum converges on a random convex quadratic`` () =
     Prop.forAll (Arb.fromGen quadraticGen) (fun (a, c) ->
         let p = minimise (Sgd(0.05, 0.9)) 800 (a, c)

@@ -8,8 +8,9 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Seagull.Core
+open Seagull.Testing
 open Seagull.Core.Kernels
-open Seagull.Tests.Checks
+open Seagull.Testing.Checks
 
 /// log(1 + z²) to about a tenth of a float64 ulp: z² and 1 + z² with their rounding errors recovered.
 let private seagullReference (z: float) =

@@ -5,6 +5,9 @@
 /// Every number generator yields finite values only. FsCheck's default `float` generator yields NaN
 /// and ±∞ about one time in eight; use `bounded`, `normalFloat` or `anyFinite` instead.
 ///
+/// A `Gen` does not shrink: a failing case is reported as drawn. `SeagullArb` (and the `Arbitraries` class for
+/// typed arguments) pairs these generators with shrinkers; use those in `Prop.forAll` to get a small counterexample.
+///
 /// Example:
 /// ```
 /// [<Property(Replay = Generators.Replay, MaxTest = 100)>]
@@ -12,7 +15,7 @@
 ///     Prop.forAll (Arb.fromGen (Generators.matrix Float64 (Generators.bounded -5.0 5.0))) (fun t ->
 ///         Tensor.toArray (Tensor.exp t) |> Array.forall (fun v -> v > 0.0))
 /// ```
-module Seagull.Tests.Generators
+module Seagull.Testing.Generators
 
 open System
 open FsCheck
@@ -26,13 +29,14 @@ open Seagull.Core
 [<Literal>]
 let Replay = "(20240611,314159)"
 
-/// An FsCheck configuration that runs `maxTest` cases from the fixed seed and throws on failure, for
-/// properties checked inside an xunit `Fact` or `Theory` with `Check.One`.
+/// An FsCheck configuration that runs `maxTest` cases from the fixed seed, prints nothing on success and throws on
+/// failure, for properties checked inside an xunit `Fact` or `Theory` with `Check.One`.
 let config (maxTest: int) : Config =
-    Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithReplay(Some { Rnd = Rnd(20240611UL, 314159UL); Size = None })
+    Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithQuietOnSuccess(true).WithReplay(Some (Runs.parseReplay Replay))
 
-/// Checks a property with `config maxTest`; the exception on failure shows the counterexample.
-let check (maxTest: int) (property: Property) = Check.One(config maxTest, property)
+/// Checks a property on `maxTest` cases from the fixed seed `Replay`, quietly; throws `CounterexampleException`, whose
+/// message shows the counterexample in round-trip form and the seed, on failure. `Runs.check` takes any seed.
+let check (maxTest: int) (property: Property) = Runs.check (Runs.replaying Replay maxTest) property
 
 // ---- numbers -------------------------------------------------------------------------------------------
 
@@ -58,7 +62,8 @@ let extremes (dtype: Dtype) : float[] =
     Array.append magnitudes (Array.map (fun m -> -m) magnitudes)
     |> Array.map (fun v -> match dtype with Float32 -> float (float32 v) | Float64 -> v)
 
-/// Doubles on a grid of 10⁶ steps in [lo, hi]; finite, and shrinking towards `lo`.
+/// Doubles on a grid of 10⁶ steps in [lo, hi]; finite. A `Gen` does not shrink: `SeagullArb.bounded lo hi` is the
+/// same generator with a shrinker (towards the point of [lo, hi] nearest 0).
 let bounded (lo: float) (hi: float) : Gen<float> =
     Gen.choose (0, 1_000_000) |> Gen.map (fun i -> lo + (hi - lo) * float i / 1e6)
 
@@ -67,9 +72,32 @@ let bounded (lo: float) (hi: float) : Gen<float> =
 let awayFromZero (lo: float) (hi: float) : Gen<float> =
     Gen.map2 (fun (m: float) (negative: bool) -> if negative then -m else m) (bounded lo hi) (Gen.elements [ false; true ])
 
-/// FsCheck's `NormalFloat` (no NaN, no ±∞: small, large and ±0 values) clipped to [−limit, limit].
+/// Finite doubles of every scale in [−limit, limit], either sign: ±0, ±limit, subnormals (when the limit reaches
+/// them), magnitudes log-uniform from the smallest subnormal to the limit, and moderate values within ±min(limit, 10).
+/// (It used to clip FsCheck's `NormalFloat`, which under FsCheck 3.6 yields neither ±0, subnormals nor magnitudes
+/// beyond the size, so that it returned exactly ±limit in most draws of a limit below the size.)
 let normalFloat (limit: float) : Gen<float> =
-    ArbMap.defaults |> ArbMap.generate<NormalFloat> |> Gen.map (fun (NormalFloat x) -> max -limit (min limit x))
+    let limit = if Double.IsFinite limit then abs limit else Double.MaxValue
+    let signed (g: Gen<float>) = Gen.map2 (fun (m: float) negative -> if negative then -m else m) g (Gen.elements [ false; true ])
+    let top = if limit = 0.0 then -1074 else Math.ILogB limit
+    let logUniform =
+        gen {
+            let! exponent = Gen.choose (-1074, top)
+            let! mantissa = Gen.choose (0, 1 <<< 30)
+            return min limit (Math.ScaleB(1.0 + float mantissa / float (1 <<< 30), exponent))
+        }
+    let subnormal =
+        gen {
+            let! high = Gen.choose (0, (1 <<< 26) - 1)
+            let! low = Gen.choose (0, (1 <<< 26) - 1)
+            return min limit (BitConverter.Int64BitsToDouble ((int64 high <<< 26) ||| int64 low))
+        }
+    let moderate = min limit 10.0
+    Gen.frequency
+        [ 1, Gen.elements [ 0.0; -0.0; limit; -limit ]
+          1, signed subnormal
+          4, signed logUniform
+          4, Gen.choose (-1_000_000, 1_000_000) |> Gen.map (fun i -> moderate * float i / 1e6) ]
 
 /// A finite value of the precision drawn bit pattern by bit pattern, so every binade from the
 /// subnormals to the largest finite value is equally likely; exactly representable in the precision.
@@ -155,11 +183,3 @@ let paramsOf (dtype: Dtype) : Gen<Params> =
                 }
             Gen.frequency [ 1, leaf; 3, group ]
     Gen.choose (1, 3) |> Gen.bind tree
-
-/// Arbitraries by type, for `[<Property(Replay = Generators.Replay, Arbitrary = [| typeof<Generators.Arbitraries> |])>]`: float64
-/// tensors of random shape with values in [−10, 10], and float64 parameter trees.
-type Arbitraries =
-    /// Float64 tensors of rank 0 to 3 with values in [−10, 10].
-    static member Tensor() : Arbitrary<Tensor> = Arb.fromGen (tensor Float64 (bounded -10.0 10.0))
-    /// Float64 parameter trees (see `paramsOf`).
-    static member Params() : Arbitrary<Params> = Arb.fromGen (paramsOf Float64)

@@ -1,6 +1,6 @@
 /// Comparisons for property tests of numeric code: bitwise equality, tolerances, and activations
 /// evaluated with their derivatives.
-module Seagull.Tests.Checks
+module Seagull.Testing.Checks
 
 open System
 open FsCheck
@@ -65,7 +65,8 @@ let close (tolerance: float) (x: float) (y: float) =
 /// A property that holds when `ok`, labelled with what was compared so a failure explains itself.
 let expect (ok: bool) (label: string) : Property = Prop.label label ok
 
-/// The first index where two arrays disagree under `same`, shown as "at i: a vs b", or "" if none.
+/// The first index where two arrays disagree under `same`, shown as "at i: a vs b" (round-trip form), or "" if none.
+/// The checks of `ActivationChecks` name the input instead; this is for arrays that are not functions of one.
 let firstDifference (same: float -> float -> bool) (a: float[]) (b: float[]) =
     match Array.tryFindIndex id (Array.map2 (fun x y -> not (same x y)) a b) with
     | Some i -> $"at {i}: {a.[i]:R} vs {b.[i]:R}"
