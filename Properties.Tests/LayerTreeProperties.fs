@@ -502,3 +502,16 @@ let ``a format-2 model file of a random tree loads back bit for bit`` () =
         .&. expect (Network.isExactlyInvariant back.Spec = Network.isExactlyInvariant spec) "invariance"
         .&. expect (back.Standardization = model.Standardization && back.TargetNames = model.TargetNames && back.Source = model.Source) "the rest"
         .&. expect (ModelFile.toJson back = text) "the same text again")
+
+[<Property(MaxTest = 100)>]
+let ``symmetrizing any network after the fact makes it exactly invariant and averages its two orderings`` () =
+    Prop.forAll (Arb.fromGen anyNetworkCase) (fun (c: NetworkCase) ->
+        let p = Network.init c.Spec (Random.key c.Seed)
+        let spec, q = Network.symmetrize c.Spec p
+        let x = c.InputTensor
+        let xs = Symmetry.swap c.Spec.Symmetry x
+        let f t = Tensor.toArray (Network.apply spec q t)
+        let g t = Tensor.toArray (Network.apply c.Spec p t)
+        let mean = Array.map2 (fun a b -> (a + b) * 0.5) (g x) (g xs)
+        let close = Array.forall2 (fun (a: float) b -> a = b || abs (a - b) <= 1e-5 * (1.0 + abs b)) (f x) mean
+        (Network.isExactlyInvariant spec && sameBits (f x) (f xs) && close) |> Prop.label (string c))

@@ -390,6 +390,23 @@ public sealed class SwapInvariantClassifier
         Guard.Io(() => Core.ClassPredictions.writeImagesFile(m, images.Inner, outputPath));
     }
 
+    /// <summary>
+    /// The classifier whose logits are the mean of this fitted one's on x and on x̃ (for images: on the image and its
+    /// mirror image): exactly invariant, with no retraining.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not fitted.</exception>
+    /// <example><code>var exact = classifier.Symmetrized(); Console.WriteLine(exact.Evaluate(test).Disagreement);   // 0</code></example>
+    public SwapInvariantClassifier Symmetrized()
+    {
+        var m = Core.Regressor.symmetrize(Fitted());
+        return new SwapInvariantClassifier(NetworkDefinition.FromSpec(m.Spec, Definition.Seed, Definition.Activations), m);
+    }
+
+    /// <summary>The logits of random inputs against those of their swaps (see <see cref="SwapInvariantRegressor.CheckInvariance"/>).</summary>
+    /// <exception cref="InvalidOperationException">Not fitted.</exception>
+    /// <example><code>Console.WriteLine(classifier.CheckInvariance().ExactlyInvariant);</code></example>
+    public InvarianceReport CheckInvariance(int samples = 1000, int seed = 0) => SwapInvariantRegressor.Check(Fitted(), Definition, samples, seed);
+
     // ---- files ----
 
     /// <summary>Saves the fitted classifier (network, classes, standardisation, parameters) as a checksummed JSON model file, atomically.</summary>

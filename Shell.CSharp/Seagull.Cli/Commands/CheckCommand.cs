@@ -24,9 +24,11 @@ internal static class CheckCommand
         {
             var n = parse.GetValue(samples);
             Options.Require(n >= 1, $"--samples must be ≥ 1, got {n}");
-            var regressor = SwapInvariantRegressor.Load(parse.GetValue(model)!);
-            var r = regressor.CheckInvariance(n, parse.GetValue(seed));
-            var note = Note(regressor.Definition, r);
+            var loaded = SwapInvariantRegressor.LoadAny(parse.GetValue(model)!);
+            var (definition, r) = loaded is SwapInvariantClassifier classifier
+                ? (classifier.Definition, classifier.CheckInvariance(n, parse.GetValue(seed)))
+                : (((SwapInvariantRegressor)loaded).Definition, ((SwapInvariantRegressor)loaded).CheckInvariance(n, parse.GetValue(seed)));
+            var note = Note(definition, r);
             if (parse.GetValue(json))
             {
                 ctx.Out.WriteLine(Text.Json(w =>
