@@ -249,7 +249,7 @@ let ``an unwritable output folder is refused`` () =
 [<Fact>]
 let ``the default grid is the reference protocol`` () =
     let config = Experiment.plan Experiment.defaults
-    Assert.Equal<string list>([ "mlp-tanh"; "mlp-seagull"; "split"; "pooled"; "symmetrized"; "augment"; "penalty" ], config.Variants |> List.map (fun v -> v.Name))
+    Assert.Equal<string list>([ "mlp-tanh"; "mlp-seagull"; "split"; "pooled"; "symmetrized"; "augment"; "penalty"; "symmetrize-after" ], config.Variants |> List.map (fun v -> v.Name))
     Assert.Equal<string list>(Targets.exchangeable |> List.map (fun t -> t.Name), config.Targets)
     Assert.Equal((8000, 4000, 200, 128), (config.TrainSamples, config.TestSamples, config.Epochs, config.BatchSize))
     Assert.Equal<int list>([ 64; 64 ], config.HiddenWidths)
@@ -298,7 +298,7 @@ let ``the comparison's Seagull variants have the architectures' default activati
 let ``the reports say which grid they show`` () =
     let plan s = (Experiment.plan s).Grid
     Assert.Equal("the quick grid, 2 targets × 4 variants × 2 seeds, 60 epochs", plan Experiment.quick)
-    Assert.Equal("the full default grid, 10 targets × 7 variants × 5 seeds, 200 epochs", plan Experiment.defaults)
+    Assert.Equal("the full default grid, 10 targets × 8 variants × 5 seeds, 200 epochs", plan Experiment.defaults)
     Assert.Equal("a custom grid, 2 targets × 4 variants × 2 seeds, 3 epochs", plan { Experiment.quick with Epochs = 3 })
     Assert.Equal("the quick grid, 2 targets × 4 variants × 2 seeds, 60 epochs", plan { Experiment.quick with Jobs = 1 })   // jobs change no result
     let config = Experiment.plan Experiment.quick
@@ -314,3 +314,25 @@ let ``the quick grid trains enough to be no demonstration of an untrained baseli
     Assert.True(q.Epochs >= 60 && q.TrainSamples >= 8000 && q.Hidden = [ 64; 64 ])
     Assert.Equal<string list>([ "coulomb"; "gaussian_pair" ], q.Targets)
     Assert.Equal<string list>([ "mlp-tanh"; "mlp-seagull"; "pooled"; "symmetrized" ], q.Variants)
+
+[<Fact>]
+let ``symmetrize-after measures mlp-seagull's own models symmetrized, trains nothing, and needs mlp-seagull`` () =
+    let settings = { tiny with Variants = [ "mlp-tanh"; "mlp-seagull"; "symmetrize-after" ]; Seeds = 2 }
+    let outcome = Experiment.run settings ignore CancellationToken.None
+    let without = Experiment.run { settings with Variants = [ "mlp-tanh"; "mlp-seagull" ] } ignore CancellationToken.None
+    let cells name (o: CompareOutcome) = o.Results |> List.filter (fun r -> r.Variant = name)
+    // The models it symmetrizes are mlp-seagull's, which it leaves as they were.
+    Assert.Equal<CellResult list>(cells "mlp-seagull" without |> List.map withoutTime, cells "mlp-seagull" outcome |> List.map withoutTime)
+    let after = cells "symmetrize-after" outcome
+    Assert.Equal(settings.Seeds * 2, after.Length)   // 2 targets × 2 seeds
+    for r in after do
+        Assert.Equal(0.0, r.InvarianceError)
+        Assert.Equal(0.0, r.Seconds)
+        let seagull = cells "mlp-seagull" outcome |> List.find (fun c -> c.Target = r.Target && c.Seed = r.Seed)
+        Assert.Equal(seagull.EpochsRun, r.EpochsRun)
+        Assert.NotEqual(seagull.TestMse, r.TestMse)
+    // In the grid's order, and in the summary like any variant.
+    Assert.Equal<string list>([ "mlp-tanh"; "mlp-seagull"; "symmetrize-after" ], outcome.Results |> List.map (fun r -> r.Variant) |> List.distinct)
+    Assert.True((Summary.tryRow "spring" "symmetrize-after" outcome.Summary).IsSome)
+    let e = Assert.Throws<SeagullException>(fun () -> Experiment.plan { settings with Variants = [ "mlp-tanh"; "symmetrize-after" ] } |> ignore)
+    Assert.Contains("add mlp-seagull to the variants", e.Message)

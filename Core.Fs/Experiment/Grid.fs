@@ -39,7 +39,10 @@ type VariantDefinition =
     { Name: string
       Description: string
       Spec: Symmetry -> int -> CompareSettings -> NetworkSpec
-      Options: CompareSettings -> FitSettings -> FitSettings }
+      Options: CompareSettings -> FitSettings -> FitSettings
+      /// A variant that trains nothing: another variant's trained model (by name), turned into this one's by a
+      /// function (for example symmetrized after training), measured on the same data. None for a trained variant.
+      DerivedFrom: (string * (Model -> Model)) option }
 
 /// Progress of a running grid.
 type CompareProgress = { Done: int; Total: int; Elapsed: TimeSpan; Last: CellResult }

@@ -75,14 +75,20 @@ module Experiment =
     /// The default variants, baseline first.
     let variants : VariantDefinition list =
         let same _ o = o
-        [ { Name = "mlp-tanh"; Description = "plain MLP, tanh in every hidden layer (baseline)"; Spec = spec "mlp" tanhLayers; Options = same }
-          { Name = "mlp-seagull"; Description = "MLP with the even activation in the first hidden layer (the paper's design)"; Spec = spec "mlp" (defaultsFor "mlp"); Options = same }
-          { Name = "split"; Description = "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant"; Spec = spec "split" (defaultsFor "split"); Options = same }
-          { Name = "pooled"; Description = "first layer even activation on x and x̃, next layer sees a+ã and |a−ã|, exactly invariant"
-            Spec = spec "pooled" (defaultsFor "pooled"); Options = same }
-          { Name = "symmetrized"; Description = "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant"; Spec = spec "symmetrized" (defaultsFor "symmetrized"); Options = same }
-          { Name = "augment"; Description = "mlp-tanh trained on x and x̃"; Spec = spec "mlp" tanhLayers; Options = fun _ o -> { o with Augment = true } }
-          { Name = "penalty"; Description = "mlp-tanh with loss + λ·mean((g(x)−g(x̃))²)"; Spec = spec "mlp" tanhLayers; Options = fun s o -> { o with Penalty = s.Penalty } } ]
+        let trained name description spec options = { Name = name; Description = description; Spec = spec; Options = options; DerivedFrom = None }
+        [ trained "mlp-tanh" "plain MLP, tanh in every hidden layer (baseline)" (spec "mlp" tanhLayers) same
+          trained "mlp-seagull" "MLP with the even activation in the first hidden layer (the paper's design)" (spec "mlp" (defaultsFor "mlp")) same
+          trained "split" "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant" (spec "split" (defaultsFor "split")) same
+          trained "pooled" "first layer even activation on x and x̃, next layer sees a+ã and |a−ã|, exactly invariant" (spec "pooled" (defaultsFor "pooled")) same
+          trained "symmetrized" "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant" (spec "symmetrized" (defaultsFor "symmetrized")) same
+          trained "augment" "mlp-tanh trained on x and x̃" (spec "mlp" tanhLayers) (fun _ o -> { o with Augment = true })
+          trained "penalty" "mlp-tanh with loss + λ·mean((g(x)−g(x̃))²)" (spec "mlp" tanhLayers) (fun s o -> { o with Penalty = s.Penalty })
+          { Name = "symmetrize-after"
+            Description = "mlp-seagull trained once, then (g(x)+g(x̃))/2 around it without retraining, exactly invariant"
+            // The network it measures: the same tree `symmetrized` trains.
+            Spec = spec "symmetrized" (defaultsFor "symmetrized")
+            Options = same
+            DerivedFrom = Some ("mlp-seagull", Regressor.symmetrize) } ]
 
     /// The baseline every variant is compared with.
     let baseline = "mlp-tanh"
@@ -173,6 +179,11 @@ module Experiment =
         if cells > 1_000_000L then Fail.with' $"the grid has {cells} cells; at most 1000000 (fewer seeds, targets or variants)"
         once "target" (sources |> List.map sourceName)
         once "variant" (variantDefs |> List.map (fun v -> v.Name))
+        for v in variantDefs do
+            match v.DerivedFrom with
+            | Some (from, _) when not (variantDefs |> List.exists (fun d -> d.Name = from)) ->
+                Fail.with' $"the variant '{v.Name}' measures {from}'s trained models without training its own; add {from} to the variants"
+            | _ -> ()
         // Sizes too: every network of the grid, and the generated data, must fit before the first cell runs
         // (for as many cells at once as will run).
         let running = min s.Jobs (max 1 Environment.ProcessorCount)
@@ -276,8 +287,9 @@ module Experiment =
             train, test
         | Csv (_, ds, _) -> Dataset.split key (csvTestFraction s) ds
 
-    /// Runs one cell: fits the variant and measures standardised test MSE and invariance error.
-    let private runCell (s: CompareSettings) (source: GridSource) (v: VariantDefinition) (seed: int) (withCurve: bool) (cancel: CancellationToken) : CellResult =
+    /// Runs one cell: fits the variant and measures standardised test MSE and invariance error; then the variants
+    /// `derived` from it (no training: its model transformed), on the same test data.
+    let private runCell (s: CompareSettings) (source: GridSource) (v: VariantDefinition) (derived: VariantDefinition list) (seed: int) (withCurve: bool) (cancel: CancellationToken) : CellResult list =
         let train, test = dataFor s source seed
         let spec = v.Spec train.Symmetry (Dataset.targets train) s
         // One arena for the whole learning curve: its arrays are reused from epoch to epoch.
@@ -297,23 +309,33 @@ module Experiment =
                             Cancellation = cancel }
                     Monitor = if withCurve then Some standardizedMse else None }
         let model, result = Regressor.fit spec options train
-        let metrics = Evaluation.evaluate model test
-        { Target = sourceName source
-          Variant = v.Name
-          Seed = seed
-          TestMse = metrics.StandardizedMse
-          InvarianceError = metrics.StandardizedInvarianceError
-          EpochsRun = result.EpochsRun
-          Seconds = result.Seconds
-          Curve = result.History |> List.choose (fun r -> r.Monitor) |> Array.ofList }
+        let measured (name: string) (m: Model) (seconds: float) (curve: float[]) =
+            let metrics = Evaluation.evaluate m test
+            { Target = sourceName source
+              Variant = name
+              Seed = seed
+              TestMse = metrics.StandardizedMse
+              InvarianceError = metrics.StandardizedInvarianceError
+              EpochsRun = result.EpochsRun
+              Seconds = seconds
+              Curve = curve }
+        measured v.Name model result.Seconds (result.History |> List.choose (fun r -> r.Monitor) |> Array.ofList)
+        :: [ for d in derived do
+                 match d.DerivedFrom with
+                 | Some (_, transform) -> measured d.Name (transform model) 0.0 [||]
+                 | None -> () ]
 
     /// Runs a prepared grid. `progress` is called after each cell (from worker threads, one at a time).
     let runPrepared (prepared: PreparedComparison) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =
         let s, sources, defs, config = prepared.Settings, prepared.Sources, prepared.Variants, prepared.Config
+        // Derived variants are not cells of their own: the cell of the variant they come from measures them too.
+        let derivedOf (v: VariantDefinition) = defs |> List.filter (fun d -> match d.DerivedFrom with Some (from, _) -> from = v.Name | None -> false)
+        let order = defs |> List.mapi (fun i d -> d.Name, i) |> dict
         let cells =
             [| for source in sources do
                  for v in defs do
-                     for seed in 0 .. s.Seeds - 1 -> source, v, seed |]
+                     if v.DerivedFrom.IsNone then
+                         for seed in 0 .. s.Seeds - 1 -> source, v, seed |]
         // Each variant's code runs once, untimed, on a few random rows: the first cells' seconds would
         // otherwise include compiling it (a tenth of a second, most of a small cell's time).
         let firstSymmetry, firstTargets = symmetryOf sources.Head, targetsOf sources.Head
@@ -321,7 +343,7 @@ module Experiment =
         let warmX = Random.uniforms (Random.key 0) (warmRows * firstSymmetry.Width) -1.0 1.0
         let warmNames = if firstTargets = 1 then [| "y" |] else Array.init firstTargets (fun t -> $"y{t + 1}")
         let warmData = Dataset.create firstSymmetry (Symmetry.defaultNames firstSymmetry) warmNames warmX (Random.uniforms (Random.key 1) (warmRows * firstTargets) -1.0 1.0)
-        for v in defs do
+        for v in defs |> List.filter (fun d -> d.DerivedFrom.IsNone) do
             let options =
                 v.Options s { Regressor.defaults with
                                 Training = { Train.defaults with Epochs = 1; BatchSize = 8; Cancellation = cancel }
@@ -331,23 +353,25 @@ module Experiment =
                 let model, _ = Regressor.fit (v.Spec firstSymmetry firstTargets s) options warmData
                 Evaluation.evaluate model warmData |> ignore
             with :? SeagullException -> ()
-        let results: CellResult[] = Array.zeroCreate cells.Length
+        let results: CellResult list[] = Array.zeroCreate cells.Length
         let clock = Stopwatch.StartNew()
         let mutable finished = 0
         let gate = obj ()
         let options = ParallelOptions(MaxDegreeOfParallelism = s.Jobs, CancellationToken = cancel)
         Parallel.For(0, cells.Length, options, fun i ->
             let source, v, seed = cells.[i]
-            let r = runCell s source v seed (seed = 0) cancel
+            let r = runCell s source v (derivedOf v) seed (seed = 0) cancel
             cancel.ThrowIfCancellationRequested() // a cell cut short is neither a result nor progress
             results.[i] <- r
             lock gate (fun () ->
                 finished <- finished + 1
-                progress { Done = finished; Total = cells.Length; Elapsed = clock.Elapsed; Last = r }))
+                progress { Done = finished; Total = cells.Length; Elapsed = clock.Elapsed; Last = r.Head }))
         |> ignore
         // Cells cut short by a cancellation that came after the last cell started are not results.
         cancel.ThrowIfCancellationRequested()
-        let list = List.ofArray results
+        // In the grid's order: source, then variant (derived ones at their place in the list), then seed.
+        let sourceIndex = sources |> List.mapi (fun i src -> sourceName src, i) |> dict
+        let list = results |> List.ofArray |> List.concat |> List.sortBy (fun r -> sourceIndex.[r.Target], order.[r.Variant], r.Seed)
         let summary = Summary.create baseline list |> Summary.reorder config.Targets (defs |> List.map (fun v -> v.Name))
         let activations = (activationOf s :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)
         { Config = config; Results = list; Summary = summary; Activations = activations }
