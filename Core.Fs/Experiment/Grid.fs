@@ -40,9 +40,18 @@ type VariantDefinition =
       Description: string
       Spec: Symmetry -> int -> CompareSettings -> NetworkSpec
       Options: CompareSettings -> FitSettings -> FitSettings
-      /// A variant that trains nothing: another variant's trained model (by name), turned into this one's by a
-      /// function (for example symmetrized after training), measured on the same data. None for a trained variant.
-      DerivedFrom: (string * (Model -> Model)) option }
+      Kind: VariantKind }
+
+/// How a variant gets its model.
+and [<NoEquality; NoComparison>] VariantKind =
+    /// Trains its own network (`Spec`, `Options`).
+    | Trained
+    /// Trains nothing: another variant's trained model (by name), turned into this one's by a function (for
+    /// example symmetrized after training), measured on the same data.
+    | Derived of from: string * transform: (Model -> Model)
+    /// Chooses among candidate networks by a validation split of the training data (`Auto.fit`), then trains the
+    /// chosen one on all of it.
+    | Chooses of candidates: (Symmetry -> int -> CompareSettings -> (string * NetworkSpec) list)
 
 /// Progress of a running grid.
 type CompareProgress = { Done: int; Total: int; Elapsed: TimeSpan; Last: CellResult }

@@ -75,7 +75,7 @@ module Experiment =
     /// The default variants, baseline first.
     let variants : VariantDefinition list =
         let same _ o = o
-        let trained name description spec options = { Name = name; Description = description; Spec = spec; Options = options; DerivedFrom = None }
+        let trained name description spec options = { Name = name; Description = description; Spec = spec; Options = options; Kind = Trained }
         [ trained "mlp-tanh" "plain MLP, tanh in every hidden layer (baseline)" (spec "mlp" tanhLayers) same
           trained "mlp-seagull" "MLP with the even activation in the first hidden layer (the paper's design)" (spec "mlp" (defaultsFor "mlp")) same
           trained "split" "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant" (spec "split" (defaultsFor "split")) same
@@ -88,7 +88,14 @@ module Experiment =
             // The network it measures: the same tree `symmetrized` trains.
             Spec = spec "symmetrized" (defaultsFor "symmetrized")
             Options = same
-            DerivedFrom = Some ("mlp-seagull", Regressor.symmetrize) } ]
+            Kind = Derived ("mlp-seagull", Regressor.symmetrize) }
+          { Name = "auto"
+            Description = "chooses among split, pooled and symmetrized by a validation split of the training data, exactly invariant"
+            // The network it reports its size by: the default design (the one it chooses most often).
+            Spec = spec "symmetrized" (defaultsFor "symmetrized")
+            Options = same
+            // The same networks as the variants of those names.
+            Kind = Chooses (fun symmetry outputs s -> [ for name in [ "split"; "pooled"; "symmetrized" ] -> name, spec name (defaultsFor name) symmetry outputs s ]) } ]
 
     /// The baseline every variant is compared with.
     let baseline = "mlp-tanh"
@@ -180,8 +187,8 @@ module Experiment =
         once "target" (sources |> List.map sourceName)
         once "variant" (variantDefs |> List.map (fun v -> v.Name))
         for v in variantDefs do
-            match v.DerivedFrom with
-            | Some (from, _) when not (variantDefs |> List.exists (fun d -> d.Name = from)) ->
+            match v.Kind with
+            | Derived (from, _) when not (variantDefs |> List.exists (fun d -> d.Name = from)) ->
                 Fail.with' $"the variant '{v.Name}' measures {from}'s trained models without training its own; add {from} to the variants"
             | _ -> ()
         // Sizes too: every network of the grid, and the generated data, must fit before the first cell runs
@@ -308,7 +315,13 @@ module Experiment =
                             // A cancelled fit stops within a step (and its cell is then thrown away, below).
                             Cancellation = cancel }
                     Monitor = if withCurve then Some standardizedMse else None }
-        let model, result = Regressor.fit spec options train
+        let model, result =
+            match v.Kind with
+            | Chooses candidates ->
+                let model, result, choice = Auto.fit (candidates train.Symmetry (Dataset.targets train) s) options train
+                // Its time is everything it trained: the trial fits and the final one.
+                model, { result with Seconds = choice.TotalSeconds }
+            | Trained | Derived _ -> Regressor.fit spec options train
         let measured (name: string) (m: Model) (seconds: float) (curve: float[]) =
             let metrics = Evaluation.evaluate m test
             { Target = sourceName source
@@ -321,20 +334,21 @@ module Experiment =
               Curve = curve }
         measured v.Name model result.Seconds (result.History |> List.choose (fun r -> r.Monitor) |> Array.ofList)
         :: [ for d in derived do
-                 match d.DerivedFrom with
-                 | Some (_, transform) -> measured d.Name (transform model) 0.0 [||]
-                 | None -> () ]
+                 match d.Kind with
+                 | Derived (_, transform) -> measured d.Name (transform model) 0.0 [||]
+                 | Trained | Chooses _ -> () ]
 
     /// Runs a prepared grid. `progress` is called after each cell (from worker threads, one at a time).
     let runPrepared (prepared: PreparedComparison) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =
         let s, sources, defs, config = prepared.Settings, prepared.Sources, prepared.Variants, prepared.Config
         // Derived variants are not cells of their own: the cell of the variant they come from measures them too.
-        let derivedOf (v: VariantDefinition) = defs |> List.filter (fun d -> match d.DerivedFrom with Some (from, _) -> from = v.Name | None -> false)
+        let derivedOf (v: VariantDefinition) = defs |> List.filter (fun d -> match d.Kind with Derived (from, _) -> from = v.Name | _ -> false)
+        let isDerived (v: VariantDefinition) = match v.Kind with Derived _ -> true | _ -> false
         let order = defs |> List.mapi (fun i d -> d.Name, i) |> dict
         let cells =
             [| for source in sources do
                  for v in defs do
-                     if v.DerivedFrom.IsNone then
+                     if not (isDerived v) then
                          for seed in 0 .. s.Seeds - 1 -> source, v, seed |]
         // Each variant's code runs once, untimed, on a few random rows: the first cells' seconds would
         // otherwise include compiling it (a tenth of a second, most of a small cell's time).
@@ -343,7 +357,7 @@ module Experiment =
         let warmX = Random.uniforms (Random.key 0) (warmRows * firstSymmetry.Width) -1.0 1.0
         let warmNames = if firstTargets = 1 then [| "y" |] else Array.init firstTargets (fun t -> $"y{t + 1}")
         let warmData = Dataset.create firstSymmetry (Symmetry.defaultNames firstSymmetry) warmNames warmX (Random.uniforms (Random.key 1) (warmRows * firstTargets) -1.0 1.0)
-        for v in defs |> List.filter (fun d -> d.DerivedFrom.IsNone) do
+        for v in defs |> List.filter (fun d -> match d.Kind with Trained -> true | _ -> false) do
             let options =
                 v.Options s { Regressor.defaults with
                                 Training = { Train.defaults with Epochs = 1; BatchSize = 8; Cancellation = cancel }

@@ -50,6 +50,7 @@ public sealed record TargetReport(string Name, double TrainMse, double TrainMseS
 /// ended (<c>EpochsRun == 0</c>), the errors above are those of the initial network and the regressor stays unfitted.</param>
 /// <param name="History">One report per completed epoch.</param>
 /// <param name="Targets">Each target column's errors (one entry for a one-target fit).</param>
+/// <param name="Auto">With <see cref="SwapInvariantRegressor.FitAuto"/>: the architecture chosen and every candidate's validation error; else null.</param>
 /// <example>
 /// <code>
 /// FitReport r = regressor.Fit(x, y, new FitOptions { TestFraction = 0.2 });
@@ -72,7 +73,22 @@ public sealed record FitReport(
     int TestRows,
     bool Cancelled,
     IReadOnlyList<EpochReport> History,
-    IReadOnlyList<TargetReport> Targets);
+    IReadOnlyList<TargetReport> Targets,
+    AutoChoice? Auto = null);
+
+/// <summary>One candidate of <see cref="SwapInvariantRegressor.FitAuto"/>: its error on the validation part and its trial fit's seconds.</summary>
+/// <param name="Architecture">The candidate's name (split, pooled, symmetrized).</param>
+/// <param name="ValidationMse">Standardised MSE on the validation part (+∞ when it gave no finite error).</param>
+/// <param name="Seconds">The trial fit's training time.</param>
+/// <example><code>foreach (var c in report.Auto!.Candidates) Console.WriteLine($"{c.Architecture}: {c.ValidationMse:G4}");</code></example>
+public sealed record AutoCandidateScore(string Architecture, double ValidationMse, double Seconds);
+
+/// <summary>What <see cref="SwapInvariantRegressor.FitAuto"/> chose, the candidates' validation errors, and the training time of all fits together.</summary>
+/// <param name="Chosen">The architecture trained on all of the training rows.</param>
+/// <param name="Candidates">Every candidate's score, in the order tried.</param>
+/// <param name="TotalSeconds">The trial fits' and the final fit's training time.</param>
+/// <example><code>Console.WriteLine($"chose {report.Auto!.Chosen} in {report.Auto.TotalSeconds:F1} s");</code></example>
+public sealed record AutoChoice(string Chosen, IReadOnlyList<AutoCandidateScore> Candidates, double TotalSeconds);
 
 /// <summary>Accuracy of a fitted model on one target column, in that target's own units.</summary>
 /// <param name="Name">The target column's name.</param>

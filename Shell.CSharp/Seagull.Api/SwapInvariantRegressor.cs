@@ -67,7 +67,7 @@ public sealed partial class SwapInvariantRegressor
 
     /// <summary>The network this regressor fits.</summary>
     /// <example><code>Console.WriteLine(regressor.Definition.Description);</code></example>
-    public NetworkDefinition Definition { get; }
+    public NetworkDefinition Definition { get; private set; }
 
     /// <summary>True once a fit completed at least one epoch (or the regressor was loaded).</summary>
     /// <example><code>if (!regressor.IsFitted) regressor.Fit(x, y);</code></example>
@@ -206,7 +206,24 @@ public sealed partial class SwapInvariantRegressor
                                     CancellationToken cancellationToken = default) =>
         Task.Run(() => Fit(csvPath, roles, options, progress, cancellationToken), CancellationToken.None);
 
-    private FitReport FitData(RegressionData data, FitOptions? options, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fits by choosing the architecture (<c>--arch auto</c>): split, pooled and symmetrized (their default activations,
+    /// at this regressor's hidden widths, outputs and precision) are each trained on 80 % of the training rows and
+    /// scored on the other 20 %; the best is trained on all of them and becomes <see cref="Definition"/>. The report's
+    /// <see cref="FitReport.Auto"/> says which was chosen, every candidate's validation error and the total training time.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad data or options (as <see cref="Fit(RegressionData, FitOptions?, IProgress{EpochReport}?, CancellationToken)"/>).</exception>
+    /// <exception cref="TrainingException">A fit diverged.</exception>
+    /// <example><code>var report = regressor.FitAuto(data); Console.WriteLine($"chose {report.Auto!.Chosen}");</code></example>
+    public FitReport FitAuto(RegressionData data, FitOptions? options = null, IProgress<EpochReport>? progress = null,
+                             CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FitData(data, options, progress, cancellationToken, auto: true);
+    }
+
+    private FitReport FitData(RegressionData data, FitOptions? options, IProgress<EpochReport>? progress, CancellationToken cancellationToken,
+                              bool auto = false)
     {
         options ??= new FitOptions();
         options.Validate();
@@ -249,7 +266,17 @@ public sealed partial class SwapInvariantRegressor
                 progress?.Report(report);
             });
             var settings = options.ToCore(seed, onEpoch, cancellationToken);
-            var (fitted, result) = Guard.Training(() => Fs.Threaded(options.Threads, () => Core.Regressor.fit(Definition.Spec, settings, train.Inner)));
+            AutoChoice? choice = null;
+            var (fitted, result) = Guard.Training(() => Fs.Threaded(options.Threads, () =>
+            {
+                if (!auto) return Core.Regressor.fit(Definition.Spec, settings, train.Inner);
+                var o = new Core.ArchitectureOptions(Fs.List(Definition.Hidden), Fs.List(Definition.Activations.Select(a => a.Inner)), Definition.Even.Inner,
+                                                     Fs.ToPooling(Definition.Pooling), Definition.Outputs, Definition.Spec.Precision);
+                var candidates = Core.Auto.candidates(Definition.Spec.Symmetry, o, Microsoft.FSharp.Collections.FSharpList<Tuple<string, Core.NetworkSpec>>.Empty);
+                var (m, r, c) = Core.Auto.fit(candidates, settings, train.Inner);
+                choice = new AutoChoice(c.Chosen, ReadOnly.List(c.Scores.Select(x => new AutoCandidateScore(x.Name, x.ValidationMse, x.Seconds)).ToArray()), c.TotalSeconds);
+                return Tuple.Create(m, r);
+            }));
             fitted = new Core.Model(fitted.Spec, fitted.Params, fitted.Standardization, fitted.InputNames, fitted.TargetNames, data.Source, fitted.Task);
             // measure, not evaluate: a held-out row the network cannot represent (an input that overflows once
             // standardised, or an output that does) makes the report's metrics NaN, and the model is kept.
@@ -259,7 +286,11 @@ public sealed partial class SwapInvariantRegressor
             if (testMetrics is { StandardizedMse: var worst } && double.IsFinite(worst) && worst > Core.Train.divergenceFactor)
                 throw new TrainingException(
                     $"training diverged: the test error is {worst:G3} times the target's variance (R² far below 0); try a lower learning rate (now {options.LearningRate:G})");
-            if (!(result.Cancelled && result.EpochsRun == 0)) model = fitted;
+            if (!(result.Cancelled && result.EpochsRun == 0))
+            {
+                model = fitted;
+                if (auto) Definition = NetworkDefinition.FromSpec(fitted.Spec, Definition.Seed, Definition.Activations);
+            }
             var targets = trainMetrics.Targets.Select((t, j) =>
             {
                 var tested = testMetrics?.Targets[j];
@@ -283,7 +314,8 @@ public sealed partial class SwapInvariantRegressor
                 TestRows: test?.Rows ?? 0,
                 Cancelled: result.Cancelled,
                 History: ReadOnly.List(history),
-                Targets: ReadOnly.List(targets));
+                Targets: ReadOnly.List(targets),
+                Auto: choice);
         }
         finally
         {

@@ -72,3 +72,40 @@ public class SymmetrizeTests
         Assert.False(File.Exists(tmp.File("x.json")));
     }
 }
+
+/// <summary>train --arch auto and FitAuto.</summary>
+public class AutoArchitectureTests
+{
+    [Fact]
+    public void Train_arch_auto_names_its_choice_and_every_candidates_score()
+    {
+        using var tmp = new TempFolder();
+        var run = CliRun.Of("train", "--target", "coulomb", "--samples", "600", "--epochs", "3", "--hidden", "8,8", "--arch", "auto", "--out", tmp.File("a.json"), "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var auto = JsonDocument.Parse(run.Out).RootElement.GetProperty("auto");
+        var names = auto.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("architecture").GetString()).ToArray();
+        Assert.Equal(new[] { "split", "pooled", "symmetrized" }, names);
+        Assert.Contains(auto.GetProperty("chosen").GetString(), names);
+        Assert.True(JsonDocument.Parse(run.Out).RootElement.GetProperty("exactly_invariant").GetBoolean());
+        Assert.True(auto.GetProperty("total_seconds").GetDouble() > 0);
+        var text = CliRun.Of("train", "--target", "coulomb", "--samples", "600", "--epochs", "3", "--hidden", "8,8", "--arch", "auto", "--out", tmp.File("b.json"));
+        Assert.Contains("auto: chose ", text.Out);
+        var images = ImageFiles.Folder(ImageData.Synthetic(40, 8, 8), tmp.File("img"));
+        var refused = CliRun.Of("train", "--images", images, "--arch", "auto", "--out", tmp.File("c.json"));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--arch auto", refused.Err);
+    }
+
+    [Fact]
+    public void FitAuto_makes_the_chosen_network_the_definition()
+    {
+        var data = Targets.Get("spring").Generate(500, seed: 2);
+        var r = new SwapInvariantRegressor(new NetworkBuilder().Blocks(data).Hidden(8, 8).Build());
+        var report = r.FitAuto(data, new FitOptions { Epochs = 3 });
+        Assert.NotNull(report.Auto);
+        Assert.Equal(report.Auto!.Chosen, r.Definition.Architecture.ToString().ToLowerInvariant());
+        Assert.Equal(3, report.Auto.Candidates.Count);
+        Assert.True(r.CheckInvariance(200).ExactlyInvariant);
+        Assert.Null(new SwapInvariantRegressor(r.Definition).Fit(data, new FitOptions { Epochs = 1 }).Auto);
+    }
+}

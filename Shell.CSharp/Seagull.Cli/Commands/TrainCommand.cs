@@ -11,8 +11,8 @@ internal static class TrainCommand
         var target = new Option<string?>("--target", "-t") { Description = "Generate the data from this built-in target (see 'seagull targets').", HelpName = "NAME" };
         var samples = new Option<int>("--samples") { Description = "Rows generated from --target in all, before the --test-fraction split: 10000 gives 8000 training and 2000 test rows.", HelpName = "N", DefaultValueFactory = _ => 10000 };
         var data = new DataOptions("Train on this CSV file (a header row, comma-separated, numbers with a point) instead of --target.");
-        var arch = new Option<string?>("--arch") { Description = $"Architecture: mlp (not invariant), split, pooled or symmetrized (exactly invariant). Default: {NetworkBuilder.DefaultArchitecture.ToString().ToLowerInvariant()}, the most accurate exactly invariant design of the default comparison." }
-            .AcceptOnlyFromAmong("mlp", "split", "pooled", "symmetrized");
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: mlp (not invariant), split, pooled or symmetrized (exactly invariant). Default: {NetworkBuilder.DefaultArchitecture.ToString().ToLowerInvariant()}, the most accurate exactly invariant design of the default comparison. auto: chooses among split, pooled and symmetrized by a validation split of the training rows." }
+            .AcceptOnlyFromAmong("mlp", "split", "pooled", "symmetrized", "auto");
         var activations = new Option<string?>("--activations") { Description = "One activation per hidden layer, comma-separated (e.g. seagull,tanh = the paper's Seagull-first MLP), or one for all. Default: Seagull in the first layer, tanh after (split: tanh on u+v and --even on u−v).", HelpName = "LIST" };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", HelpName = "LIST", DefaultValueFactory = _ => "64,64" };
         var even = new Option<string>("--even") { Description = "The even activation of the split architecture's u−v branch; a non-even one loses the guarantee of invariance.", HelpName = "NAME", DefaultValueFactory = _ => "seagull" };
@@ -103,8 +103,10 @@ internal static class TrainCommand
                 "--out is standard output and --json prints there too; write the model to a file, or drop --json");
             SwapInvariantRegressor.CheckSavePath(modelPath);
 
+            var isAuto = parse.GetValue(arch) == "auto";
             if (images.Given(parse) || parse.GetValue(classify))
             {
+                Options.Require(!isAuto, "--arch auto chooses among regression designs; for a classifier name the architecture (split, pooled or symmetrized)");
                 var net = new NetworkBuilder().Hidden(widths);
                 if (parse.GetValue(arch) is { } a) net = net.Architecture(Enum.Parse<Architecture>(a, ignoreCase: true));
                 if (acts.Length > 0) net = net.Activations(acts);
@@ -146,7 +148,7 @@ internal static class TrainCommand
             }
 
             var builder = new NetworkBuilder().Blocks(trainingData).Hidden(widths);
-            if (parse.GetValue(arch) is { } architecture) builder = builder.Architecture(Enum.Parse<Architecture>(architecture, ignoreCase: true));
+            if (parse.GetValue(arch) is { } architecture && !isAuto) builder = builder.Architecture(Enum.Parse<Architecture>(architecture, ignoreCase: true));
             if (acts.Length > 0) builder = builder.Activations(acts);
             var definition = builder
                 .Even(evenActivation)
@@ -178,7 +180,7 @@ internal static class TrainCommand
                          force: r.Epoch == r.Epochs);
             });
             FitReport report;
-            try { report = regressor.Fit(trainingData, options, progress, cancel); }
+            try { report = isAuto ? regressor.FitAuto(trainingData, options, progress, cancel) : regressor.Fit(trainingData, options, progress, cancel); }
             finally { bar?.Finish(); }
             // Cancelled during the fit, or in the measurements after its last epoch: no model file is written.
             if (report.Cancelled) throw new OperationCanceledException();
@@ -225,6 +227,19 @@ internal static class TrainCommand
                 w.WriteString("network", regressor.Definition.Description);
                 w.WriteBoolean("exactly_invariant", regressor.Definition.IsExactlyInvariant);
                 w.WriteString("model", path);
+                if (r.Auto is { } auto)
+                {
+                    w.WriteStartObject("auto");
+                    w.WriteString("chosen", auto.Chosen);
+                    Text.Objects(w, "candidates", auto.Candidates, (w, c) =>
+                    {
+                        w.WriteString("architecture", c.Architecture);
+                        Text.Number(w, "validation_mse_standardized", double.IsFinite(c.ValidationMse) ? c.ValidationMse : null);
+                        w.WriteNumber("seconds", c.Seconds);
+                    });
+                    w.WriteNumber("total_seconds", auto.TotalSeconds);
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
             }));
             return;
@@ -233,6 +248,10 @@ internal static class TrainCommand
         var dropped = dropMissing ? $", {DataOptions.Dropped(data.DroppedRows)}" : "";
         o.WriteLine($"data: {regressor.Source}, {r.TrainRows} training rows, {r.TestRows} test rows (u:{data.UWidth} v:{data.UWidth} w:{data.WWidth}){dropped}");
         o.WriteLine($"trained {r.EpochsRun} epochs in {r.Seconds:F2} s");
+        if (r.Auto is { } chose)
+            o.WriteLine($"auto: chose {chose.Chosen} by the validation MSE (standardised) of 20 % of the training rows: " +
+                        string.Join(", ", chose.Candidates.Select(c => $"{c.Architecture} {Text.Number(c.ValidationMse)}")) +
+                        $"; {chose.TotalSeconds:F2} s of training in all");
         var rows = r.TestRows > 0 ? "test" : "training";
         if (r.Targets.Count == 1)
         {
