@@ -249,7 +249,7 @@ let ``an unwritable output folder is refused`` () =
 [<Fact>]
 let ``the default grid is the reference protocol`` () =
     let config = Experiment.plan Experiment.defaults
-    Assert.Equal<string list>([ "mlp-tanh"; "mlp-seagull"; "split"; "pooled"; "symmetrized"; "augment"; "penalty" ], config.Variants |> List.map (fun v -> v.Name))
+    Assert.Equal<string list>([ "mlp-tanh"; "mlp-seagull"; "mlp-seagull-learned"; "split"; "pooled"; "symmetrized"; "augment"; "penalty" ], config.Variants |> List.map (fun v -> v.Name))
     Assert.Equal<string list>(Targets.exchangeable |> List.map (fun t -> t.Name), config.Targets)
     Assert.Equal((8000, 4000, 200, 128), (config.TrainSamples, config.TestSamples, config.Epochs, config.BatchSize))
     Assert.Equal<int list>([ 64; 64 ], config.HiddenWidths)
@@ -298,7 +298,7 @@ let ``the comparison's Seagull variants have the architectures' default activati
 let ``the reports say which grid they show`` () =
     let plan s = (Experiment.plan s).Grid
     Assert.Equal("the quick grid, 2 targets × 4 variants × 2 seeds, 60 epochs", plan Experiment.quick)
-    Assert.Equal("the full default grid, 10 targets × 7 variants × 5 seeds, 200 epochs", plan Experiment.defaults)
+    Assert.Equal("the full default grid, 10 targets × 8 variants × 5 seeds, 200 epochs", plan Experiment.defaults)
     Assert.Equal("a custom grid, 2 targets × 4 variants × 2 seeds, 3 epochs", plan { Experiment.quick with Epochs = 3 })
     Assert.Equal("the quick grid, 2 targets × 4 variants × 2 seeds, 60 epochs", plan { Experiment.quick with Jobs = 1 })   // jobs change no result
     let config = Experiment.plan Experiment.quick

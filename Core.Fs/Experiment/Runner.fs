@@ -77,6 +77,8 @@ module Experiment =
         let same _ o = o
         [ { Name = "mlp-tanh"; Description = "plain MLP, tanh in every hidden layer (baseline)"; Spec = spec "mlp" tanhLayers; Options = same }
           { Name = "mlp-seagull"; Description = "MLP with the even activation in the first hidden layer (the paper's design)"; Spec = spec "mlp" (defaultsFor "mlp"); Options = same }
+          { Name = "mlp-seagull-learned"; Description = "MLP with the learnable Seagull log(1 + (αz)²)/α² (α per neuron, from 1) in the first hidden layer, tanh after"
+            Spec = spec "mlp" (fun s -> Activation.seagullLearned :: List.tail (tanhLayers s)); Options = same }
           { Name = "split"; Description = "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant"; Spec = spec "split" (defaultsFor "split"); Options = same }
           { Name = "pooled"; Description = "first layer even activation on x and x̃, next layer sees a+ã and |a−ã|, exactly invariant"
             Spec = spec "pooled" (defaultsFor "pooled"); Options = same }
@@ -251,7 +253,7 @@ module Experiment =
             | None, None -> None
           Options =
             [ "penalty", string s.Penalty; "split_activations", "tanh + even(u−v)"; "standardization", "inputs (u,v pooled) and target, training part" ]
-            @ (let a = activationOf s in if a.Kernel.IsNone then [ "custom_activation", $"{a.Name}: {a.Formula} (measured {Parity.name a.Declared})" ] else [])
+            @ (let a = activationOf s in if not (Activation.isBuiltIn a) then [ "custom_activation", $"{a.Name}: {a.Formula} (measured {Parity.name a.Declared})" ] else [])
             @ csvRows
           SoftwareVersion = version
           Grid = gridOf s sources defs }

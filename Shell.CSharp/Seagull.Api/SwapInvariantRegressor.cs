@@ -283,7 +283,7 @@ public sealed partial class SwapInvariantRegressor
                 TestRows: test?.Rows ?? 0,
                 Cancelled: result.Cancelled,
                 History: ReadOnly.List(history),
-                Targets: ReadOnly.List(targets));
+                Targets: ReadOnly.List(targets)) { LearnedActivations = Fs.LearnedActivations(fitted) };
         }
         finally
         {

@@ -193,6 +193,29 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>One line per layer with a learnable activation: where its α ended (|α| over the neurons).</summary>
+    internal static void PrintLearned(TextWriter o, IReadOnlyList<LearnedActivationReport> learned)
+    {
+        foreach (var l in learned)
+            o.WriteLine($"learned α in {l.Layer} ({l.Activation}, {l.Neurons} neurons): |α| min {Text.Number(l.AlphaMin)}, median {Text.Number(l.AlphaMedian)}, max {Text.Number(l.AlphaMax)}");
+    }
+
+    /// <summary>"learned_activations": one object per layer with a learnable activation; left out when there is none
+    /// (the output of other networks keeps its fields).</summary>
+    internal static void WriteLearned(System.Text.Json.Utf8JsonWriter w, IReadOnlyList<LearnedActivationReport> learned)
+    {
+        if (learned.Count == 0) return;
+        Text.Objects(w, "learned_activations", learned, (w, l) =>
+        {
+            w.WriteString("layer", l.Layer);
+            w.WriteString("activation", l.Activation);
+            w.WriteNumber("neurons", l.Neurons);
+            Text.Number(w, "alpha_min", l.AlphaMin);
+            Text.Number(w, "alpha_median", l.AlphaMedian);
+            Text.Number(w, "alpha_max", l.AlphaMax);
+        });
+    }
+
     private static void Print(TextWriter o, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, bool dropMissing, string path)
     {
         if (json)
@@ -224,6 +247,7 @@ internal static class TrainCommand
                 w.WriteNumber("dropped_rows", data.DroppedRows);
                 w.WriteString("network", regressor.Definition.Description);
                 w.WriteBoolean("exactly_invariant", regressor.Definition.IsExactlyInvariant);
+                WriteLearned(w, r.LearnedActivations);
                 w.WriteString("model", path);
                 w.WriteEndObject();
             }));
@@ -233,6 +257,7 @@ internal static class TrainCommand
         var dropped = dropMissing ? $", {DataOptions.Dropped(data.DroppedRows)}" : "";
         o.WriteLine($"data: {regressor.Source}, {r.TrainRows} training rows, {r.TestRows} test rows (u:{data.UWidth} v:{data.UWidth} w:{data.WWidth}){dropped}");
         o.WriteLine($"trained {r.EpochsRun} epochs in {r.Seconds:F2} s");
+        PrintLearned(o, r.LearnedActivations);
         var rows = r.TestRows > 0 ? "test" : "training";
         if (r.Targets.Count == 1)
         {
