@@ -28,7 +28,7 @@ let neitherCases = cases (fun a -> a.Declared = Neither)
 /// (name, precision) of every activation.
 let allCases = cases (fun _ -> true)
 /// (name, precision) of the activations built to stay finite for every finite input.
-let stableCases = cases (fun a -> List.contains a.Name [ "seagull"; "softplus"; "logcosh" ])
+let stableCases = cases (fun a -> List.contains a.Name [ "seagull"; "softplus"; "logcosh"; "seagull-learned" ])
 /// The name of every activation.
 let allNames : obj[] list = [ for a in Activation.catalogue -> [| box a.Name |] ]
 
@@ -82,7 +82,7 @@ let ``custom activations get their parity measured, not declared`` () =
 [<Fact>]
 let ``parity is measured bit for bit; infinities and NaN are not close to anything`` () =
     // Records made directly (custom refuses non-finite formulas): z/0 is odd (sign(z)·∞), never even; NaN is neither.
-    let raw name f = { Name = name; Declared = Neither; Formula = "test"; Kernel = None; Apply = f }
+    let raw name f = { Name = name; Declared = Neither; Formula = "test"; Kernel = None; Learnable = None; Apply = f }
     let zero (z: Tensor) = Tensor.scalar z.Dtype 0.0
     Assert.Equal(Odd, Activation.parityOf (raw "blowup" (fun z -> z / zero z)))
     Assert.Equal(Neither, Activation.parityOf (raw "nothing" (fun z -> zero z / zero z + z)))
@@ -182,10 +182,10 @@ let ``an activation's value and derivative at x do not depend on x's neighbours,
 let private formula (name: string) : float -> float =
     let sigmoid (z: float) = 1.0 / (1.0 + System.Math.Exp(-z))
     match name with
-    | "seagull" -> fun z -> System.Math.Log(1.0 + z * z)
+    | "seagull" | "seagull-learned" -> fun z -> System.Math.Log(1.0 + z * z)
     | "square" -> fun z -> z * z
     | "abs" -> abs
-    | "gaussian" -> fun z -> System.Math.Exp(-z * z)
+    | "gaussian" | "gaussian-learned" -> fun z -> System.Math.Exp(-z * z)
     | "logcosh" -> fun z -> System.Math.Log(System.Math.Cosh z)
     | "cos" -> cos
     | "identity" -> id

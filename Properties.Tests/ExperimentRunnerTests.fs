@@ -249,7 +249,7 @@ let ``an unwritable output folder is refused`` () =
 [<Fact>]
 let ``the default grid is the reference protocol`` () =
     let config = Experiment.plan Experiment.defaults
-    Assert.Equal<string list>([ "mlp-tanh"; "mlp-seagull"; "split"; "pooled"; "symmetrized"; "augment"; "penalty"; "symmetrize-after"; "auto" ], config.Variants |> List.map (fun v -> v.Name))
+    Assert.Equal<string list>([ "mlp-tanh"; "mlp-seagull"; "mlp-seagull-learned"; "split"; "pooled"; "symmetrized"; "augment"; "penalty"; "symmetrize-after"; "auto" ], config.Variants |> List.map (fun v -> v.Name))
     Assert.Equal<string list>(Targets.exchangeable |> List.map (fun t -> t.Name), config.Targets)
     Assert.Equal((8000, 4000, 200, 128), (config.TrainSamples, config.TestSamples, config.Epochs, config.BatchSize))
     Assert.Equal<int list>([ 64; 64 ], config.HiddenWidths)
@@ -298,7 +298,7 @@ let ``the comparison's Seagull variants have the architectures' default activati
 let ``the reports say which grid they show`` () =
     let plan s = (Experiment.plan s).Grid
     Assert.Equal("the quick grid, 2 targets × 4 variants × 2 seeds, 60 epochs", plan Experiment.quick)
-    Assert.Equal("the full default grid, 10 targets × 9 variants × 5 seeds, 200 epochs", plan Experiment.defaults)
+    Assert.Equal("the full default grid, 10 targets × 10 variants × 5 seeds, 200 epochs", plan Experiment.defaults)
     Assert.Equal("a custom grid, 2 targets × 4 variants × 2 seeds, 3 epochs", plan { Experiment.quick with Epochs = 3 })
     Assert.Equal("the quick grid, 2 targets × 4 variants × 2 seeds, 60 epochs", plan { Experiment.quick with Jobs = 1 })   // jobs change no result
     let config = Experiment.plan Experiment.quick
@@ -343,12 +343,12 @@ let ``auto trains every candidate on part of the rows, keeps the best on the res
     let train = Targets.generate target (Random.key 3) 600
     let options = { Architectures.defaults with Hidden = [ 8; 8 ] }
     let candidates = Auto.candidates target.Symmetry options []
-    Assert.Equal<string list>([ "split"; "pooled"; "symmetrized" ], candidates |> List.map fst)
+    Assert.Equal<string list>([ "split"; "pooled"; "symmetrized"; "symmetrized-learned" ], candidates |> List.map fst)
     let settings = { Regressor.defaults with Training = { Train.defaults with Epochs = 5 } }
     let model, result, choice = Auto.fit candidates settings train
     let best = choice.Scores |> List.minBy (fun s -> s.ValidationMse)
     Assert.Equal(best.Name, choice.Chosen)
-    Assert.Equal(3, choice.Scores.Length)
+    Assert.Equal(4, choice.Scores.Length)
     Assert.True(Network.isExactlyInvariant model.Spec)
     Assert.Equal(Network.describe (candidates |> List.find (fun (n, _) -> n = choice.Chosen) |> snd), Network.describe model.Spec)
     Assert.Equal(result.Seconds + (choice.Scores |> List.sumBy (fun s -> s.Seconds)), choice.TotalSeconds, 9)

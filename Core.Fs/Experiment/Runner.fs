@@ -78,6 +78,8 @@ module Experiment =
         let trained name description spec options = { Name = name; Description = description; Spec = spec; Options = options; Kind = Trained }
         [ trained "mlp-tanh" "plain MLP, tanh in every hidden layer (baseline)" (spec "mlp" tanhLayers) same
           trained "mlp-seagull" "MLP with the even activation in the first hidden layer (the paper's design)" (spec "mlp" (defaultsFor "mlp")) same
+          trained "mlp-seagull-learned" "MLP with the learnable Seagull log(1 + (αz)²)/α² (α per neuron, from 1) in the first hidden layer, tanh after"
+            (spec "mlp" (fun s -> Activation.seagullLearned :: List.tail (tanhLayers s))) same
           trained "split" "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant" (spec "split" (defaultsFor "split")) same
           trained "pooled" "first layer even activation on x and x̃, next layer sees a+ã and |a−ã|, exactly invariant" (spec "pooled" (defaultsFor "pooled")) same
           trained "symmetrized" "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant" (spec "symmetrized" (defaultsFor "symmetrized")) same
@@ -90,12 +92,15 @@ module Experiment =
             Options = same
             Kind = Derived ("mlp-seagull", Regressor.symmetrize) }
           { Name = "auto"
-            Description = "chooses among split, pooled and symmetrized by a validation split of the training data, exactly invariant"
+            Description = "chooses among split, pooled, symmetrized and symmetrized around the learnable Seagull by a validation split of the training data, exactly invariant"
             // The network it reports its size by: the default design (the one it chooses most often).
             Spec = spec "symmetrized" (defaultsFor "symmetrized")
             Options = same
             // The same networks as the variants of those names.
-            Kind = Chooses (fun symmetry outputs s -> [ for name in [ "split"; "pooled"; "symmetrized" ] -> name, spec name (defaultsFor name) symmetry outputs s ]) } ]
+            Kind =
+                Chooses (fun symmetry outputs s ->
+                    [ for name in [ "split"; "pooled"; "symmetrized" ] do yield name, spec name (defaultsFor name) symmetry outputs s
+                      yield "symmetrized-learned", spec "symmetrized" (fun s -> Activation.seagullLearned :: List.tail (tanhLayers s)) symmetry outputs s ]) } ]
 
     /// The baseline every variant is compared with.
     let baseline = "mlp-tanh"
@@ -269,7 +274,7 @@ module Experiment =
             | None, None -> None
           Options =
             [ "penalty", string s.Penalty; "split_activations", "tanh + even(u−v)"; "standardization", "inputs (u,v pooled) and target, training part" ]
-            @ (let a = activationOf s in if a.Kernel.IsNone then [ "custom_activation", $"{a.Name}: {a.Formula} (measured {Parity.name a.Declared})" ] else [])
+            @ (let a = activationOf s in if not (Activation.isBuiltIn a) then [ "custom_activation", $"{a.Name}: {a.Formula} (measured {Parity.name a.Declared})" ] else [])
             @ csvRows
           SoftwareVersion = version
           Grid = gridOf s sources defs }

@@ -24,11 +24,15 @@ module Auto =
     let validationFraction = 0.2
 
     /// The candidates: the exactly invariant named architectures with their default activations (Seagull first;
-    /// split: tanh on u+v and Seagull on u−v) at the options' widths, outputs and precision, plus any `extra`
-    /// (for example a design with a learnable activation).
+    /// split: tanh on u+v and Seagull on u−v) at the options' widths, outputs and precision, `symmetrized-learned`
+    /// (symmetrized around the learnable Seagull first, tanh after), plus any `extra`.
     let candidates (symmetry: Symmetry) (options: ArchitectureOptions) (extra: (string * NetworkSpec) list) : (string * NetworkSpec) list =
-        [ for name in [ "split"; "pooled"; "symmetrized" ] ->
-              name, Architectures.build name symmetry { options with Activations = Architectures.defaultActivations name options.Hidden.Length } ]
+        let layers = options.Hidden.Length
+        [ for name in [ "split"; "pooled"; "symmetrized" ] do
+              yield name, Architectures.build name symmetry { options with Activations = Architectures.defaultActivations name layers }
+          // The learnable Seagull in the first layer of the symmetrized design.
+          yield "symmetrized-learned",
+                Architectures.symmetrized symmetry { options with Activations = Activation.seagullLearned :: List.replicate (layers - 1) Activation.tanh } ]
         @ extra
 
     /// Trains every candidate on (1 − `validationFraction`) of `train` (rows drawn with the training seed), scores it

@@ -26,7 +26,7 @@ module ModelFile =
     let private fingerprints (spec: NetworkSpec) : (string * float[] * float[]) list =
         Network.activations spec
         |> List.map snd
-        |> List.filter (fun a -> a.Kernel.IsNone)
+        |> List.filter (fun a -> not (Activation.isBuiltIn a))
         |> List.distinctBy (fun a -> a.Name)
         |> List.map (fun a ->
             let kept = Array.zip probes (Activation.evaluate Float64 a probes) |> Array.filter (snd >> Double.IsFinite)

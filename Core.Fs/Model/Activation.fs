@@ -30,8 +30,11 @@ type Activation =
       /// The parity the activation claims; tests check it against `Activation.parityOf`.
       Declared: Parity
       Formula: string
-      /// The fused kernel of a built-in activation; `None` for custom ones.
+      /// The fused kernel of a built-in activation; `None` for custom and learnable ones.
       Kernel: FusedKernel option
+      /// The learnable shape α of a parametric activation (`seagull-learned`, `gaussian-learned`); `None` for the
+      /// others. A dense layer with one carries α (one per neuron) in its parameters; `Apply` is σ at α's initial value.
+      Learnable: LearnableShape option
       /// The function on tensors (differentiable).
       Apply: Tensor -> Tensor }
     override this.ToString() = $"{this.Name} ({Parity.name this.Declared}): {this.Formula}"
@@ -40,7 +43,12 @@ type Activation =
 [<RequireQualifiedAccess>]
 module Activation =
     let private builtin name parity formula kernel =
-        { Name = name; Declared = parity; Formula = formula; Kernel = Some (FusedKernel kernel); Apply = Tensor.map kernel }
+        { Name = name; Declared = parity; Formula = formula; Kernel = Some (FusedKernel kernel); Learnable = None; Apply = Tensor.map kernel }
+
+    let private learned name formula family =
+        let shape = LearnableShape family
+        { Name = name; Declared = Even; Formula = formula; Kernel = None; Learnable = Some shape
+          Apply = fun z -> LearnedKernels.apply family (Tensor.full z.Dtype [||] shape.Initial) z }
 
     /// Seagull, log(1 + z²): the even activation of Gao & Zhang.
     let seagull = builtin "seagull" Even "log(1 + z²)" ActivationKernels.seagull
@@ -73,9 +81,22 @@ module Activation =
     /// GELU (tanh approximation).
     let gelu = builtin "gelu" Neither "½z(1 + tanh(√(2/π)(z + 0.044715z³)))" ActivationKernels.gelu
 
-    /// Every built-in activation, even ones first.
+    /// Seagull with a learnable scale, log(1 + (αz)²) / α²: α per neuron, learned with the weights, initialised at 1
+    /// (where it is `seagull`). Even in z for every α; α = 0 is the limit z². Example: `Dense (64, Activation.seagullLearned, true)`.
+    let seagullLearned = learned "seagull-learned" "log(1 + (αz)²) / α², α learned per neuron (initially 1)" LearnedSeagull
+    /// The Gaussian with a learnable width, exp(−(αz)²): α per neuron, learned with the weights, initialised at 1.
+    let gaussianLearned = learned "gaussian-learned" "exp(−(αz)²), α learned per neuron (initially 1)" LearnedGaussian
+
+    /// Every built-in activation, even ones first (the fixed even ones, then the learnable ones).
     let catalogue =
-        [ seagull; square; abs; gaussian; logcosh; cos; identity; tanh; relu; leakyRelu; sigmoid; softplus; elu; silu; gelu ]
+        [ seagull; square; abs; gaussian; logcosh; cos; seagullLearned; gaussianLearned
+          identity; tanh; relu; leakyRelu; sigmoid; softplus; elu; silu; gelu ]
+
+    /// Whether an activation is a learnable one (its layer carries α). Example: `Activation.isLearnable Activation.seagullLearned`.
+    let isLearnable (a: Activation) = a.Learnable.IsSome
+
+    /// Whether an activation is one of the catalogue's (a fused kernel or a learnable shape), not a custom one.
+    let isBuiltIn (a: Activation) = a.Kernel.IsSome || a.Learnable.IsSome
 
     /// The built-in activation of that name (case-insensitive), if any.
     let tryFind (name: string) =
@@ -90,8 +111,20 @@ module Activation =
             let known = catalogue |> List.map (fun a -> a.Name) |> String.concat ", "
             Fail.with' $"unknown activation '{name}'; known: {known}"
 
-    /// σ applied to a tensor.
+    /// σ applied to a tensor (a learnable activation at α's initial value).
     let apply (a: Activation) (t: Tensor) = a.Apply t
+
+    /// σ(z; α) of a learnable activation, differentiable in both: α is one number (for every element) or one per
+    /// column of z's last dimension. Raises for an activation that is not learnable.
+    /// Example: `Activation.applyWith Activation.seagullLearned (Tensor.vector Float64 [| 2.0 |]) z`.
+    let applyWith (a: Activation) (alpha: Tensor) (z: Tensor) : Tensor =
+        match a.Learnable with
+        | Some shape -> LearnedKernels.apply shape.Family alpha z
+        | None -> Fail.with' $"activation '{a.Name}' has no learnable shape α"
+
+    /// σ(z; α) at each value with one α, in the given precision (a learnable activation).
+    let evaluateWith (dtype: Dtype) (a: Activation) (alpha: float) (values: float[]) : float[] =
+        Tensor.toArray (applyWith a (Tensor.scalar dtype alpha) (Tensor.vector dtype values))
 
     /// σ'(z) elementwise: the analytic kernel for built-ins, reverse-mode differentiation for custom ones.
     let derivative (a: Activation) (z: Tensor) : Tensor =
@@ -111,23 +144,31 @@ module Activation =
     let probes =
         [| 0.001; 0.01; 0.1; 0.25; 0.5; 0.75; 1.0; 1.5; 2.0; 3.0; 5.0; 7.5; 10.0; 20.0; 50.0 |]
 
+    /// The values of α a learnable activation's parity is measured at: its initial 1, 0, and tiny to huge, both signs.
+    let alphaProbes = [| 1.0; 0.0; 0.5; 2.0; -3.0; 1e-3; 1e3; -1e-20 |]
+
     /// Measures parity on `probes`, bit for bit in both precisions: even when σ(−z) = σ(z) and odd when
     /// σ(−z) = −σ(z) exactly (as IEEE numbers, so +0 = −0) at every probe, in float32 and in float64;
-    /// otherwise neither. Exactly, because the architectures' invariance guarantee is exact: a formula
+    /// otherwise neither. A learnable activation is measured at every α of `alphaProbes` and has a parity only
+    /// when it is the same at all of them. Exactly, because the architectures' invariance guarantee is exact: a formula
     /// that is even only up to rounding, such as (z + 1)² − 2z, measures neither, and a `split` network
     /// with it is not exactly invariant. NaN results measure neither. The probes are the evidence: a custom formula
     /// that is even on them but not beyond |z| = 50 (one built with a branch at z = 100, say) measures even, and the
     /// guarantee of a network on it is only as good as that measurement; the built-ins are even by construction.
     let parityOf (a: Activation) : Parity =
-        let measured (dtype: Dtype) =
-            let plus = evaluate dtype a probes
-            let minus = evaluate dtype a (probes |> Array.map (fun p -> -p))
+        let measured (evaluateIn: Dtype -> float[] -> float[]) (dtype: Dtype) =
+            let plus = evaluateIn dtype probes
+            let minus = evaluateIn dtype (probes |> Array.map (fun p -> -p))
             let all f = Array.forall2 f plus minus
             if all (fun (p: float) m -> p = m) then Even
             elif all (fun (p: float) m -> -p = m) then Odd
             else Neither
-        match measured Float64, measured Float32 with
-        | p64, p32 when p64 = p32 -> p64
+        let evaluators =
+            match a.Learnable with
+            | None -> [ fun dtype values -> evaluate dtype a values ]
+            | Some _ -> [ for alpha in alphaProbes -> fun dtype values -> evaluateWith dtype a alpha values ]
+        match evaluators |> List.collect (fun e -> [ measured e Float64; measured e Float32 ]) |> List.distinct with
+        | [ p ] -> p
         | _ -> Neither
 
     /// Checks a custom activation's name: one word, since names go into model files, markdown report
@@ -153,7 +194,7 @@ module Activation =
             if not (RawTensor.shapesEqual y.Raw.Shape z.Raw.Shape) then
                 Fail.with' $"custom activation '{name.Trim()}': the formula must act elementwise (an input of shape {RawTensor.shapeText z.Raw.Shape} gave {RawTensor.shapeText y.Raw.Shape})"
             y
-        let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Apply = elementwise }
+        let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Learnable = None; Apply = elementwise }
         // An activation undefined somewhere (log z, √z, 1/z) makes a network's output NaN as soon as a
         // pre-activation lands there, and the fit would then blame the learning rate: refuse it here.
         // NaN anywhere on the probes, or ±∞ where |z| ≤ 5, is refused (exp(z²) overflows float32 from z ≈ 9.4).

@@ -12,18 +12,34 @@ type NetworkSpec =
       Layers: Layer
       Precision: Dtype }
 
+/// One layer's learned α, summarised over its neurons as `seagull train` reports it: the distribution of |α|
+/// (σ depends on α² only, so α's sign carries nothing).
+type LearnedActivationSummary =
+    { /// The dense layer's path in the parameter tree ("layer1", "inner/layer1", "difference").
+      LayerPath: string
+      /// The learnable activation's name ("seagull-learned").
+      ActivationName: string
+      /// The number of neurons (of α values).
+      Neurons: int
+      AlphaMin: float
+      AlphaMedian: float
+      AlphaMax: float }
+
 /// Networks as pure functions of their parameters: `init spec key` draws the parameters, `apply spec params x`
 /// maps a batch (rows × inputs) to rows × outputs. Everything else about a network is derived from its tree.
 [<RequireQualifiedAccess>]
 module Network =
     let private resolved (spec: NetworkSpec) = Layer.resolve spec.Symmetry.Width spec.Layers
 
-    /// The dense layers as (path, fan-in, fan-out, bias), in parameter order.
+    /// The dense layers as (path, fan-in, fan-out, number of per-output vectors: the bias and a learnable activation's α),
+    /// in parameter order.
     let private denseShapes (spec: NetworkSpec) =
-        Layer.denseLayers "" (resolved spec) |> List.map (fun (path, fanIn, width, _, bias) -> path, int64 fanIn, int64 width, bias)
+        Layer.denseLayers "" (resolved spec)
+        |> List.map (fun (path, fanIn, width, a, bias) ->
+            path, int64 fanIn, int64 width, (if bias then 1L else 0L) + (if Activation.isLearnable a then 1L else 0L))
 
-    let private countOf (shapes: (string * int64 * int64 * bool) list) =
-        shapes |> List.sumBy (fun (_, fanIn, fanOut, bias) -> fanIn * fanOut + (if bias then fanOut else 0L))
+    let private countOf (shapes: (string * int64 * int64 * int64) list) =
+        shapes |> List.sumBy (fun (_, fanIn, fanOut, vectors) -> fanIn * fanOut + vectors * fanOut)
 
     /// Checks every width of the tree against the input and that its arrays fit in memory; returns the spec or
     /// raises a one-line error.
@@ -62,17 +78,37 @@ module Network =
     /// The path and shape of every tensor `init` draws, in parameter order, from the tree alone (nothing is allocated).
     let internal parameterShapes (spec: NetworkSpec) : (string * int[]) list =
         Layer.denseLayers "" (resolved spec)
-        |> List.collect (fun (path, fanIn, width, _, bias) ->
+        |> List.collect (fun (path, fanIn, width, a, bias) ->
             let under (name: string) = if path = "" then name else path + "/" + name
-            (under "weight", [| fanIn; width |]) :: (if bias then [ under "bias", [| width |] ] else []))
+            [ under "weight", [| fanIn; width |]
+              if bias then under "bias", [| width |]
+              if Activation.isLearnable a then under "alpha", [| width |] ])
 
     /// Every dense layer's activation with the layer's path ("layer1", "sum", "difference", "inner/layer2").
     let activations (spec: NetworkSpec) : (string * Activation) list =
         Layer.denseLayers "" (resolved spec) |> List.map (fun (path, _, _, a, _) -> path, a)
 
+    /// The α of every dense layer with a learnable activation, summarised over its neurons (min, median, max of |α|),
+    /// in parameter order; empty for a network without one.
+    /// Example: `Network.learnedActivations spec p` is `[ { LayerPath = "layer1"; ActivationName = "seagull-learned"; … } ]`.
+    let learnedActivations (spec: NetworkSpec) (p: Params) : LearnedActivationSummary list =
+        let byPath = List.zip (Params.paths p) (Params.leaves p) |> Map.ofList
+        Layer.denseLayers "" (resolved spec) |> List.choose (fun (path, _, width, a, _) ->
+            if not (Activation.isLearnable a) then None
+            else
+                let key = if path = "" then "alpha" else path + "/alpha"
+                match byPath.TryFind key with
+                | Some t when t.Count = width ->
+                    let sorted = Tensor.toArray t |> Array.map abs |> Array.sort
+                    let n = sorted.Length
+                    let median = if n % 2 = 1 then sorted.[n / 2] else (sorted.[n / 2 - 1] + sorted.[n / 2]) / 2.0
+                    Some { LayerPath = path; ActivationName = a.Name; Neurons = n
+                           AlphaMin = sorted.[0]; AlphaMedian = median; AlphaMax = sorted.[n - 1] }
+                | _ -> Fail.with' $"network parameters: no α of {width} values at '{key}'; the parameters were drawn for another network")
+
     let rec private initNode (dtype: Dtype) (key: Key) (node: LayerNode) : Params =
         match node.Layer with
-        | Dense (width, _, bias) -> DenseLayer.init key dtype node.Input width bias
+        | Dense (width, activation, bias) -> DenseLayer.init key dtype node.Input width bias activation
         | _ ->
             Params.group [ for name, salt, child in node.Children ->
                                name, initNode dtype (match salt with Some s -> Random.fold key s | None -> key) child ]

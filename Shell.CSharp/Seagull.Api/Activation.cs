@@ -5,9 +5,10 @@ namespace Seagull.Api;
 
 /// <summary>
 /// An activation function σ: a name, a formula, a declared parity (checked, not trusted, by
-/// <see cref="MeasureParity"/>), and the function with its derivative. The catalogue holds fifteen
-/// built-in activations (fused kernels with analytic derivatives); <see cref="Custom"/> makes one from
-/// any differentiable formula.
+/// <see cref="MeasureParity"/>), and the function with its derivative. The catalogue holds seventeen
+/// built-in activations: fifteen fixed ones (fused kernels with analytic derivatives) and two learnable even ones,
+/// <see cref="SeagullLearned"/> and <see cref="GaussianLearned"/>, whose shape α (one per neuron) is trained with the
+/// weights; <see cref="Custom"/> makes one from any differentiable formula.
 /// </summary>
 /// <example>
 /// <code>
@@ -41,9 +42,17 @@ public sealed class Activation : IEquatable<Activation>
     /// <example><code>Activation.Tanh.DeclaredParity == Parity.Odd</code></example>
     public Parity DeclaredParity => Fs.ToParity(Inner.Declared);
 
-    /// <summary>True for the fifteen built-in activations, false for custom ones.</summary>
+    /// <summary>True for the seventeen built-in activations, false for custom ones.</summary>
     /// <example><code>Activation.Relu.IsBuiltIn</code></example>
-    public bool IsBuiltIn => Inner.Kernel is not null;
+    public bool IsBuiltIn => A.isBuiltIn(Inner);
+
+    /// <summary>
+    /// True for a learnable activation (<see cref="SeagullLearned"/>, <see cref="GaussianLearned"/>): a layer with it
+    /// carries one α per neuron, initialised at 1 and trained with the weights; <see cref="FitReport.LearnedActivations"/>
+    /// reports where α ended. <see cref="Evaluate(double)"/> and <see cref="Derivative"/> are σ at α = 1.
+    /// </summary>
+    /// <example><code>Activation.SeagullLearned.IsLearnable // true</code></example>
+    public bool IsLearnable => A.isLearnable(Inner);
 
     /// <summary>
     /// Measures parity on fixed probes |z| ∈ [1e-3, 50], bit for bit in float32 and in float64: even when
@@ -68,6 +77,11 @@ public sealed class Activation : IEquatable<Activation>
         return Guard.State(() => A.evaluate(Core.Dtype.Float64, Inner, array));
     }
 
+    /// <summary>σ(z; α) of a learnable activation at a given α, computed in float64.</summary>
+    /// <example><code>Activation.SeagullLearned.Evaluate(2.0, 0.5) // log(2) / 0.25</code></example>
+    /// <exception cref="InvalidOperationException">The activation is not learnable (<see cref="IsLearnable"/> is false).</exception>
+    public double Evaluate(double z, double alpha) => Guard.State(() => A.evaluateWith(Core.Dtype.Float64, Inner, alpha, new[] { z }))[0];
+
     /// <summary>σ′(z) in float64: the analytic derivative for built-ins, reverse-mode differentiation for custom ones.</summary>
     /// <example><code>Activation.Square.Derivative(3.0) // 6</code></example>
     /// <exception cref="InvalidOperationException">A custom activation's formula did not act elementwise.</exception>
@@ -85,7 +99,8 @@ public sealed class Activation : IEquatable<Activation>
     private static readonly Activation seagull = Of(A.seagull), square = Of(A.square), abs = Of(A.abs),
         gaussian = Of(A.gaussian), logcosh = Of(A.logcosh), cos = Of(A.cos), identity = Of(A.identity),
         tanh = Of(A.tanh), relu = Of(A.relu), leakyRelu = Of(A.leakyRelu), sigmoid = Of(A.sigmoid),
-        softplus = Of(A.softplus), elu = Of(A.elu), silu = Of(A.silu), gelu = Of(A.gelu);
+        softplus = Of(A.softplus), elu = Of(A.elu), silu = Of(A.silu), gelu = Of(A.gelu),
+        seagullLearned = Of(A.seagullLearned), gaussianLearned = Of(A.gaussianLearned);
 
     /// <summary>Seagull, log(1 + z²): the even activation of Gao &amp; Zhang.</summary>
     /// <example><code>new NetworkBuilder().Blocks(3, 3, 3).Activations(Activation.Seagull, Activation.Tanh)</code></example>
@@ -105,6 +120,15 @@ public sealed class Activation : IEquatable<Activation>
     /// <summary>cos z (even).</summary>
     /// <example><code>Activation.Cos.Evaluate(0) // 1</code></example>
     public static Activation Cos => cos;
+    /// <summary>
+    /// Seagull with a learnable scale, log(1 + (αz)²) / α² (even, name <c>seagull-learned</c>): α per neuron, initialised
+    /// at 1 (where it is <see cref="Seagull"/>) and trained with the weights. Even in z for every α; α = 0 is the limit z².
+    /// </summary>
+    /// <example><code>new NetworkBuilder().Blocks(3, 3, 3).Activations(Activation.SeagullLearned, Activation.Tanh)</code></example>
+    public static Activation SeagullLearned => seagullLearned;
+    /// <summary>The Gaussian with a learnable width, exp(−(αz)²) (even, name <c>gaussian-learned</c>): α per neuron, initialised at 1.</summary>
+    /// <example><code>new NetworkBuilder().Architecture(Architecture.Split).Even(Activation.GaussianLearned)</code></example>
+    public static Activation GaussianLearned => gaussianLearned;
     /// <summary>z (odd).</summary>
     /// <example><code>Activation.Identity.Evaluate(2) // 2</code></example>
     public static Activation Identity => identity;
@@ -175,14 +199,14 @@ public sealed class Activation : IEquatable<Activation>
             (formula(new Expr(t)) ?? throw new ArgumentException($"the formula of custom activation '{name.Trim()}' returned null", nameof(formula))).Tensor;
         var core = Guard.Argument(nameof(formula), () => A.custom(name, Fs.Func(apply)));
         if (formulaText is not null)
-            core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Apply);
+            core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Learnable, core.Apply);
         return new Activation(core);
     }
 
     /// <summary>Wraps a core activation: a built-in by name, a custom one from <paramref name="customs"/> by name, else a new wrapper.</summary>
     internal static Activation Wrap(Core.Activation core, IEnumerable<Activation>? customs = null)
     {
-        if (core.Kernel is not null && TryGet(core.Name, out var builtin)) return builtin;
+        if (A.isBuiltIn(core) && TryGet(core.Name, out var builtin)) return builtin;
         var known = customs?.FirstOrDefault(c => c.Name == core.Name);
         return known ?? new Activation(core);
     }

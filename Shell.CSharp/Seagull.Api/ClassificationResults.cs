@@ -51,4 +51,9 @@ public sealed record ClassificationReport(
 /// <example><code>var fit = classifier.Fit(train); Console.WriteLine($"{fit.Test?.Accuracy:P2} after {fit.EpochsRun} epochs");</code></example>
 public sealed record ClassifierFitReport(
     double TrainAccuracy, ClassificationReport? Test, int EpochsRun, int BestEpoch, double Seconds, int Parameters, int TrainRows,
-    bool Cancelled, IReadOnlyList<EpochReport> History);
+    bool Cancelled, IReadOnlyList<EpochReport> History)
+{
+    /// <summary>Where the learnable activations' α ended, one entry per layer that has one; empty without one (see <see cref="FitReport.LearnedActivations"/>).</summary>
+    /// <example><code>foreach (var l in fit.LearnedActivations) Console.WriteLine($"{l.Layer}: |α| {l.AlphaMin:G3}–{l.AlphaMax:G3}");</code></example>
+    public IReadOnlyList<LearnedActivationReport> LearnedActivations { get; init; } = [];
+}

@@ -40,6 +40,12 @@ internal static class Fs
     public static Precision ToPrecision(Core.Dtype dtype) =>
         dtype.IsFloat64 ? Api.Precision.Float64 : Api.Precision.Float32;
 
+    /// <summary>Where a fitted model's learnable activations' α ended, per layer (empty without one).</summary>
+    public static IReadOnlyList<LearnedActivationReport> LearnedActivations(Core.Model model) =>
+        ReadOnly.List(Core.Network.learnedActivations(model.Spec, model.Params)
+            .Select(l => new LearnedActivationReport(l.LayerPath, l.ActivationName, l.Neurons, l.AlphaMin, l.AlphaMedian, l.AlphaMax))
+            .ToArray());
+
     /// <summary>The core's constructor of a named architecture.</summary>
     public static Core.NetworkSpec Build(Architecture architecture, Core.Symmetry symmetry, Core.ArchitectureOptions options) => architecture switch
     {

@@ -74,7 +74,27 @@ public sealed record FitReport(
     bool Cancelled,
     IReadOnlyList<EpochReport> History,
     IReadOnlyList<TargetReport> Targets,
-    AutoChoice? Auto = null);
+    AutoChoice? Auto = null)
+{
+    /// <summary>
+    /// Where the learnable activations' α ended, one entry per layer that has one (<see cref="Activation.SeagullLearned"/>,
+    /// <see cref="Activation.GaussianLearned"/>), in the network's parameter order; empty for a network without one.
+    /// </summary>
+    /// <example><code>foreach (var l in report.LearnedActivations) Console.WriteLine($"{l.Layer}: median |α| {l.AlphaMedian:G3}");</code></example>
+    public IReadOnlyList<LearnedActivationReport> LearnedActivations { get; init; } = [];
+}
+
+/// <summary>
+/// One layer's learned α, over its neurons: the distribution of |α| (σ depends on α² only, so α's sign carries nothing).
+/// </summary>
+/// <param name="Layer">The dense layer's path in the network, such as "layer1", "inner/layer1" or "difference" (split's u−v branch).</param>
+/// <param name="Activation">The learnable activation's name, such as <c>seagull-learned</c>.</param>
+/// <param name="Neurons">The number of neurons, one α each.</param>
+/// <param name="AlphaMin">The smallest |α|.</param>
+/// <param name="AlphaMedian">The median |α| (the mean of the middle two for an even number of neurons).</param>
+/// <param name="AlphaMax">The largest |α|.</param>
+/// <example><code>LearnedActivationReport first = report.LearnedActivations[0];</code></example>
+public sealed record LearnedActivationReport(string Layer, string Activation, int Neurons, double AlphaMin, double AlphaMedian, double AlphaMax);
 
 /// <summary>One candidate of <see cref="SwapInvariantRegressor.FitAuto"/>: its error on the validation part and its trial fit's seconds.</summary>
 /// <param name="Architecture">The candidate's name (split, pooled, symmetrized).</param>

@@ -230,7 +230,7 @@ public sealed class SwapInvariantClassifier
                 Definition = definition;
             }
             return new ClassifierFitReport(trainAccuracy, testMetrics, result.EpochsRun, result.BestEpoch, result.Seconds,
-                Core.ParamsModule.count(fitted.Params), train.Rows, result.Cancelled, ReadOnly.List(history));
+                Core.ParamsModule.count(fitted.Params), train.Rows, result.Cancelled, ReadOnly.List(history)) { LearnedActivations = Fs.LearnedActivations(fitted) };
         }
         finally
         {

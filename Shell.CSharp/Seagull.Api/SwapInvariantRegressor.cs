@@ -208,7 +208,8 @@ public sealed partial class SwapInvariantRegressor
 
     /// <summary>
     /// Fits by choosing the architecture (<c>--arch auto</c>): split, pooled and symmetrized (their default activations,
-    /// at this regressor's hidden widths, outputs and precision) are each trained on 80 % of the training rows and
+    /// at this regressor's hidden widths, outputs and precision) and symmetrized around the learnable Seagull
+    /// (<c>symmetrized-learned</c>) are each trained on 80 % of the training rows and
     /// scored on the other 20 %; the best is trained on all of them and becomes <see cref="Definition"/>. The report's
     /// <see cref="FitReport.Auto"/> says which was chosen, every candidate's validation error and the total training time.
     /// </summary>
@@ -315,7 +316,7 @@ public sealed partial class SwapInvariantRegressor
                 Cancelled: result.Cancelled,
                 History: ReadOnly.List(history),
                 Targets: ReadOnly.List(targets),
-                Auto: choice);
+                Auto: choice) { LearnedActivations = Fs.LearnedActivations(fitted) };
         }
         finally
         {

@@ -7,9 +7,10 @@ namespace Seagull.Shell.Tests;
 public class ApiTests
 {
     [Fact]
-    public void The_catalogue_has_fifteen_activations_whose_parity_is_as_declared()
+    public void The_catalogue_has_seventeen_activations_whose_parity_is_as_declared()
     {
-        Assert.Equal(15, Activation.All.Count);
+        Assert.Equal(17, Activation.All.Count);
+        Assert.Equal(["seagull-learned", "gaussian-learned"], Activation.All.Where(a => a.IsLearnable).Select(a => a.Name));
         Assert.All(Activation.All, a => Assert.Equal(a.DeclaredParity, a.MeasureParity()));
         Assert.Same(Activation.Seagull, Activation.Get("SEAGULL"));
         Assert.Equal(Math.Log(5), Activation.Seagull.Evaluate(2.0), 12);
@@ -229,7 +230,8 @@ public class ApiTests
         Assert.Equal(8, config.Cells);
         Assert.Equal("a custom grid, 2 targets × 4 variants × 1 seed, 60 epochs", config.Grid);
         Assert.Equal("mlp-tanh", Experiment.Baseline);
-        Assert.Equal(7, Experiment.Variants.Count);
+        Assert.Equal(10, Experiment.Variants.Count);
+        Assert.Equal("mlp-seagull-learned", Experiment.Variants[2].Name);
     }
 
     [Fact]

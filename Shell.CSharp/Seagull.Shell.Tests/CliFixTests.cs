@@ -8,7 +8,7 @@ namespace Seagull.Shell.Tests;
 /// <summary>Errors that say how to fix them: the option or command meant, the CSV's separator, --y, the model file, the --out folder.</summary>
 public class CliFixTests : IDisposable
 {
-    private static readonly string[] Commands = ["activations", "targets", "generate", "train", "predict", "evaluate", "check", "compare"];
+    private static readonly string[] Commands = ["activations", "targets", "generate", "train", "predict", "evaluate", "check", "symmetrize", "compare"];
 
     private readonly TempFolder dir = new();
     private readonly string good, model;
@@ -80,7 +80,7 @@ public class CliFixTests : IDisposable
     [Fact]
     public void An_unrecognised_word_without_one_clear_meaning_is_reported_without_a_guess()
     {
-        OneLine(CliRun.Of("bogus"), Cli.Cli.UsageError, "unknown command 'bogus'; the commands are activations, targets, generate, train, predict, evaluate, check, compare");
+        OneLine(CliRun.Of("bogus"), Cli.Cli.UsageError, "unknown command 'bogus'; the commands are activations, targets, generate, train, predict, evaluate, check, symmetrize, compare");
         // --x is one letter from each of --u, --v, --w and --y
         var run = CliRun.Of("train", "--data", good, "--x", "u1", "--u", "u1", "--v", "v1", "--out", dir.File("m.json"));
         OneLine(run, Cli.Cli.UsageError, "error: unknown option '--x' (see 'seagull train --help')");

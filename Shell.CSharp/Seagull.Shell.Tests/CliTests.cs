@@ -10,24 +10,26 @@ public class CliTests
     private static readonly Dictionary<string, string> ExpectedParity = new()
     {
         ["seagull"] = "even", ["square"] = "even", ["abs"] = "even", ["gaussian"] = "even", ["logcosh"] = "even", ["cos"] = "even",
+        ["seagull-learned"] = "even", ["gaussian-learned"] = "even",
         ["identity"] = "odd", ["tanh"] = "odd",
         ["relu"] = "neither", ["leakyrelu"] = "neither", ["sigmoid"] = "neither", ["softplus"] = "neither",
         ["elu"] = "neither", ["silu"] = "neither", ["gelu"] = "neither",
     };
 
     [Fact]
-    public void Activations_json_lists_fifteen_with_correct_parities()
+    public void Activations_json_lists_seventeen_with_correct_parities()
     {
         var run = CliRun.Of("activations", "--json");
         Assert.True(run.ExitCode == 0, run.ToString());
         using var doc = JsonDocument.Parse(run.Out);
         var items = doc.RootElement.EnumerateArray().ToList();
-        Assert.Equal(15, items.Count);
+        Assert.Equal(17, items.Count);
         foreach (var item in items)
         {
             var name = item.GetProperty("name").GetString()!;
             Assert.Equal(ExpectedParity[name], item.GetProperty("declared").GetString());
             Assert.Equal(ExpectedParity[name], item.GetProperty("measured").GetString());
+            Assert.Equal(name.EndsWith("-learned"), item.GetProperty("learnable").GetBoolean());
         }
         Assert.Equal(ExpectedParity.Keys.OrderBy(k => k), items.Select(i => i.GetProperty("name").GetString()!).OrderBy(k => k));
     }
@@ -38,10 +40,15 @@ public class CliTests
         var run = CliRun.Of("activations");
         Assert.Equal(0, run.ExitCode);
         var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(15, lines.Length);
+        Assert.Equal(17, lines.Length);
         Assert.StartsWith("seagull", lines[0]);
         Assert.Contains("declared even", lines[0]);
         Assert.Contains("measured even", lines[0]);
+        var learned = lines.Single(l => l.StartsWith("seagull-learned "));
+        Assert.Contains("measured even", learned);
+        Assert.Contains("log(1 + (αz)²) / α²", learned);
+        Assert.EndsWith("[learnable]", learned.TrimEnd());
+        Assert.Equal(2, lines.Count(l => l.TrimEnd().EndsWith("[learnable]")));
     }
 
     [Fact]

@@ -106,6 +106,7 @@ internal static partial class TrainClassifier
                 w.WriteNumber("test_rows", test?.Rows ?? 0);
                 w.WriteString("network", c.Definition.Description);
                 w.WriteBoolean("exactly_invariant", c.Definition.IsExactlyInvariant);
+                TrainCommand.WriteLearned(w, r.LearnedActivations);
                 w.WriteString("model", path);
                 w.WriteEndObject();
             }));
@@ -115,6 +116,7 @@ internal static partial class TrainClassifier
         o.WriteLine($"network: {c.Definition.Description} ({r.Parameters} parameters; exactly invariant: {(c.Definition.IsExactlyInvariant ? "yes" : "no")})");
         o.WriteLine($"data: {source}; {r.TrainRows} training rows, {test?.Rows ?? 0} test rows, {c.ClassNames.Count} classes");
         o.WriteLine($"trained {r.EpochsRun} epochs in {r.Seconds:F2} s" + (r.BestEpoch != r.EpochsRun ? $" (kept epoch {r.BestEpoch}, the best on validation)" : ""));
+        TrainCommand.PrintLearned(o, r.LearnedActivations);
         o.WriteLine($"train accuracy {ClassificationText.Percent(r.TrainAccuracy)}");
         if (test is not null)
         {

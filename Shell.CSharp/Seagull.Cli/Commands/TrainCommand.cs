@@ -11,7 +11,7 @@ internal static class TrainCommand
         var target = new Option<string?>("--target", "-t") { Description = "Generate the data from this built-in target (see 'seagull targets').", HelpName = "NAME" };
         var samples = new Option<int>("--samples") { Description = "Rows generated from --target in all, before the --test-fraction split: 10000 gives 8000 training and 2000 test rows.", HelpName = "N", DefaultValueFactory = _ => 10000 };
         var data = new DataOptions("Train on this CSV file (a header row, comma-separated, numbers with a point) instead of --target.");
-        var arch = new Option<string?>("--arch") { Description = $"Architecture: mlp (not invariant), split, pooled or symmetrized (exactly invariant). Default: {NetworkBuilder.DefaultArchitecture.ToString().ToLowerInvariant()}, the most accurate exactly invariant design of the default comparison. auto: chooses among split, pooled and symmetrized by a validation split of the training rows." }
+        var arch = new Option<string?>("--arch") { Description = $"Architecture: mlp (not invariant), split, pooled or symmetrized (exactly invariant). Default: {NetworkBuilder.DefaultArchitecture.ToString().ToLowerInvariant()}, the most accurate exactly invariant design of the default comparison. auto: chooses among split, pooled, symmetrized and symmetrized around the learnable Seagull by a validation split of the training rows." }
             .AcceptOnlyFromAmong("mlp", "split", "pooled", "symmetrized", "auto");
         var activations = new Option<string?>("--activations") { Description = "One activation per hidden layer, comma-separated (e.g. seagull,tanh = the paper's Seagull-first MLP), or one for all. Default: Seagull in the first layer, tanh after (split: tanh on u+v and --even on u−v).", HelpName = "LIST" };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", HelpName = "LIST", DefaultValueFactory = _ => "64,64" };
@@ -195,6 +195,29 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>One line per layer with a learnable activation: where its α ended (|α| over the neurons).</summary>
+    internal static void PrintLearned(TextWriter o, IReadOnlyList<LearnedActivationReport> learned)
+    {
+        foreach (var l in learned)
+            o.WriteLine($"learned α in {l.Layer} ({l.Activation}, {l.Neurons} neurons): |α| min {Text.Number(l.AlphaMin)}, median {Text.Number(l.AlphaMedian)}, max {Text.Number(l.AlphaMax)}");
+    }
+
+    /// <summary>"learned_activations": one object per layer with a learnable activation; left out when there is none
+    /// (the output of other networks keeps its fields).</summary>
+    internal static void WriteLearned(System.Text.Json.Utf8JsonWriter w, IReadOnlyList<LearnedActivationReport> learned)
+    {
+        if (learned.Count == 0) return;
+        Text.Objects(w, "learned_activations", learned, (w, l) =>
+        {
+            w.WriteString("layer", l.Layer);
+            w.WriteString("activation", l.Activation);
+            w.WriteNumber("neurons", l.Neurons);
+            Text.Number(w, "alpha_min", l.AlphaMin);
+            Text.Number(w, "alpha_median", l.AlphaMedian);
+            Text.Number(w, "alpha_max", l.AlphaMax);
+        });
+    }
+
     private static void Print(TextWriter o, bool json, FitReport r, SwapInvariantRegressor regressor, RegressionData data, bool dropMissing, string path)
     {
         if (json)
@@ -226,6 +249,7 @@ internal static class TrainCommand
                 w.WriteNumber("dropped_rows", data.DroppedRows);
                 w.WriteString("network", regressor.Definition.Description);
                 w.WriteBoolean("exactly_invariant", regressor.Definition.IsExactlyInvariant);
+                WriteLearned(w, r.LearnedActivations);
                 w.WriteString("model", path);
                 if (r.Auto is { } auto)
                 {
@@ -252,6 +276,7 @@ internal static class TrainCommand
             o.WriteLine($"auto: chose {chose.Chosen} by the validation MSE (standardised) of 20 % of the training rows: " +
                         string.Join(", ", chose.Candidates.Select(c => $"{c.Architecture} {Text.Number(c.ValidationMse)}")) +
                         $"; {chose.TotalSeconds:F2} s of training in all");
+        PrintLearned(o, r.LearnedActivations);
         var rows = r.TestRows > 0 ? "test" : "training";
         if (r.Targets.Count == 1)
         {
