@@ -51,42 +51,33 @@ module internal LearnedKernels =
         elif Double.IsPositiveInfinity s then 2.0 * (Math.Log(Math.Abs a) + Math.Log(Math.Abs z)) / (a * a)
         else Math.Log(1.0 + s) / (a * a)
 
-    /// ∂σ/∂z = 2z / (1 + (αz)²).
-    let seagullSlope (a: float) (z: float) : float =
+    /// (∂σ/∂z, ∂σ/∂α) of the learned Seagull. ∂σ/∂z = 2z / (1 + s), s = (αz)². ∂σ/∂α = (2/α) z² (1/(1 + s) − log(1 + s)/s),
+    /// −2α z⁴ r(s) for small s, and ±0 (α's sign) at α = 0 or z = 0, so that it is exactly odd in α as σ is even in it.
+    let seagullSlopes (a: float) (z: float) : struct (float * float) =
+        let t = z * z
         let az = a * z
         let s = az * az
-        if Double.IsPositiveInfinity s then 2.0 / (a * az) else 2.0 * (z / (1.0 + s))
-
-    /// ∂σ/∂α = (2/α) z² (1/(1 + s) − log(1 + s)/s), s = (αz)²; −2α z⁴ r(s) for small s; ±0 (α's sign) at α = 0 or z = 0,
-    /// so that ∂σ/∂α is exactly odd in α as σ is even in it.
-    let seagullAlphaSlope (a: float) (z: float) : float =
-        let t = z * z
-        if a = 0.0 || t = 0.0 then 0.0 * a
+        if Double.IsPositiveInfinity s then
+            struct (2.0 / (a * az), 2.0 * (1.0 - 2.0 * (Math.Log(Math.Abs a) + Math.Log(Math.Abs z))) / (a * a * a))
         else
-            let az = a * z
-            let s = az * az
-            if s < 0.05 then -2.0 * (az * z) * t * r s
-            elif Double.IsPositiveInfinity s then 2.0 * (1.0 - 2.0 * (Math.Log(Math.Abs a) + Math.Log(Math.Abs z))) / (a * a * a)
-            else 2.0 * (t / a) * (1.0 / (1.0 + s) - log1pOver s)
+            let dz = 2.0 * (z / (1.0 + s))
+            let da =
+                if a = 0.0 || t = 0.0 then 0.0 * a
+                elif s < 0.05 then -2.0 * (az * z) * t * r s
+                else 2.0 * (t / a) * (1.0 / (1.0 + s) - log1pOver s)
+            struct (dz, da)
 
     /// σ(z; α) = exp(−(αz)²).
     let gaussianValue (a: float) (z: float) : float =
         let az = a * z
         Math.Exp(-(az * az))
 
-    /// ∂σ/∂z = −2α(αz)σ.
-    let gaussianSlope (a: float) (z: float) : float =
-        let y = gaussianValue a z
-        if y = 0.0 then -(0.0 * z) else -2.0 * (a * (a * z)) * y
-
-    /// ∂σ/∂α = −2αz²σ (±0, α's sign, where σ or α is 0).
-    let gaussianAlphaSlope (a: float) (z: float) : float =
-        let y = gaussianValue a z
-        if y = 0.0 || a = 0.0 then 0.0 * a else -2.0 * ((a * z) * z) * y
-
-    let value (family: LearnedFamily) = match family with LearnedSeagull -> seagullValue | LearnedGaussian -> gaussianValue
-    let slope (family: LearnedFamily) = match family with LearnedSeagull -> seagullSlope | LearnedGaussian -> gaussianSlope
-    let alphaSlope (family: LearnedFamily) = match family with LearnedSeagull -> seagullAlphaSlope | LearnedGaussian -> gaussianAlphaSlope
+    /// (∂σ/∂z, ∂σ/∂α) of the learned Gaussian: −2α(αz)σ and −2αz²σ (±0, α's sign, where σ or α is 0).
+    let gaussianSlopes (a: float) (z: float) : struct (float * float) =
+        let az = a * z
+        let y = Math.Exp(-(az * az))
+        if y = 0.0 then struct (-(0.0 * z), 0.0 * a)
+        else struct (-2.0 * (a * az) * y, (if a = 0.0 then 0.0 * a else -2.0 * (az * z) * y))
 
     // One α per column of z's last dimension (or one α for every element).
     let private checkShapes (alpha: RawTensor) (z: RawTensor) =
@@ -99,46 +90,67 @@ module internal LearnedKernels =
 
     let private doubles (t: RawTensor) = match t.Data with F64 a -> a | F32 _ -> RawTensor.toFloats t
 
-    // Elementwise f(α of the column, z) into a tensor shaped like z, rounded once to z's precision.
-    let private mapWith (f: float -> float -> float) (alpha: RawTensor) (z: RawTensor) (g: RawTensor option) : RawTensor =
-        let m = checkShapes alpha z
-        let a = doubles alpha
-        let gy = g |> Option.map doubles
-        let n = z.Count
+    // σ for every element: rows × m, column j with α[j], computed in float64 and rounded once to the precision.
+    let inline private forwardLoop ([<InlineIfLambda>] f: float -> float -> float) ([<InlineIfLambda>] ofFloat: float -> 'T)
+                                   ([<InlineIfLambda>] toFloat: 'T -> float) (a: float[]) (zs: 'T[]) : 'T[] =
+        let m = a.Length
+        let out = Elementwise.fresh<'T> zs.Length
+        let mutable i = 0
+        while i < zs.Length do
+            for j in 0 .. m - 1 do
+                out.[i + j] <- ofFloat (f a.[j] (toFloat zs.[i + j]))
+            i <- i + m
+        out
+
+    // g·∂σ/∂z for every element and Σ over rows of g·∂σ/∂α per column, in one pass. The sums start from −0, the identity
+    // of IEEE addition, so that a single term keeps its sign even when it is a zero.
+    let inline private backwardLoop ([<InlineIfLambda>] slopes: float -> float -> struct (float * float)) ([<InlineIfLambda>] ofFloat: float -> 'T)
+                                    ([<InlineIfLambda>] toFloat: 'T -> float) (a: float[]) (zs: 'T[]) (gs: 'T[]) : 'T[] * float[] =
+        let m = a.Length
+        let gz = Elementwise.fresh<'T> zs.Length
+        let sums = Array.create m -0.0
+        let mutable i = 0
+        while i < zs.Length do
+            for j in 0 .. m - 1 do
+                let g = toFloat gs.[i + j]
+                let struct (dz, da) = slopes a.[j] (toFloat zs.[i + j])
+                gz.[i + j] <- ofFloat (g * dz)
+                sums.[j] <- sums.[j] + g * da
+            i <- i + m
+        gz, sums
+
+    // α as doubles, checked against z (one α for every element runs as one column).
+    let private columns (alpha: RawTensor) (z: RawTensor) =
+        checkShapes alpha z |> ignore
+        doubles alpha
+
+    let private forward (family: LearnedFamily) (alpha: RawTensor) (z: RawTensor) : RawTensor =
+        let a = columns alpha z
         let data =
-            match z.Data with
-            | F64 zs ->
-                let out = Elementwise.fresh<float> n
-                for i in 0 .. n - 1 do
-                    let v = f a.[i % m] zs.[i]
-                    out.[i] <- match gy with Some gy -> gy.[i] * v | None -> v
-                F64 out
-            | F32 zs ->
-                let out = Elementwise.fresh<float32> n
-                for i in 0 .. n - 1 do
-                    let v = f a.[i % m] (float zs.[i])
-                    out.[i] <- float32 (match gy with Some gy -> gy.[i] * v | None -> v)
-                F32 out
+            match z.Data, family with
+            | F32 zs, LearnedSeagull -> F32 (forwardLoop seagullValue float32 float a zs)
+            | F32 zs, LearnedGaussian -> F32 (forwardLoop gaussianValue float32 float a zs)
+            | F64 zs, LearnedSeagull -> F64 (forwardLoop seagullValue id id a zs)
+            | F64 zs, LearnedGaussian -> F64 (forwardLoop gaussianValue id id a zs)
         RawTensor.create z.Shape data
 
-    // Σ over rows of g · ∂σ/∂α, one per α, accumulated in float64 in row order.
-    let private alphaGradient (family: LearnedFamily) (alpha: RawTensor) (z: RawTensor) (g: RawTensor) : RawTensor =
-        let m = checkShapes alpha z
-        let a = doubles alpha
-        let gy = doubles g
-        let zs = doubles z
-        let slopeOf = alphaSlope family
-        // From −0, the identity of IEEE addition: a single term keeps its sign even when it is a zero.
-        let sums = Array.create m -0.0
-        for i in 0 .. zs.Length - 1 do
-            let j = i % m
-            sums.[j] <- sums.[j] + gy.[i] * slopeOf a.[j] zs.[i]
-        RawTensor.ofFloats alpha.Dtype alpha.Shape sums
+    let private backward (family: LearnedFamily) (alpha: RawTensor) (z: RawTensor) (g: RawTensor) : RawTensor * RawTensor =
+        let a = columns alpha z
+        let g = if g.Dtype = z.Dtype then g else RawTensor.convert z.Dtype g
+        let gz, sums =
+            match z.Data, g.Data, family with
+            | F32 zs, F32 gs, LearnedSeagull -> let gz, s = backwardLoop seagullSlopes float32 float a zs gs in F32 gz, s
+            | F32 zs, F32 gs, LearnedGaussian -> let gz, s = backwardLoop gaussianSlopes float32 float a zs gs in F32 gz, s
+            | F64 zs, F64 gs, LearnedSeagull -> let gz, s = backwardLoop seagullSlopes id id a zs gs in F64 gz, s
+            | F64 zs, F64 gs, LearnedGaussian -> let gz, s = backwardLoop gaussianSlopes id id a zs gs in F64 gz, s
+            | _ -> Fail.with' "learnable activation: gradient of another precision"
+        RawTensor.create z.Shape gz, RawTensor.ofFloats alpha.Dtype alpha.Shape sums
 
     /// σ(z; α) for a tensor of pre-activations, one α per column (or one for all), as one tape entry that
     /// differentiates both z and α.
     let apply (family: LearnedFamily) (alpha: Tensor) (z: Tensor) : Tensor =
-        let y = mapWith (value family) alpha.Raw z.Raw None
+        let y = forward family alpha.Raw z.Raw
         Tensor.record y [| alpha; z |] (fun g needs ->
-            [| (if needs.[0] then alphaGradient family alpha.Raw z.Raw g else Unchecked.defaultof<_>)
-               (if needs.[1] then mapWith (slope family) alpha.Raw z.Raw (Some g) else Unchecked.defaultof<_>) |])
+            let gz, ga = backward family alpha.Raw z.Raw g
+            [| (if needs.[0] then ga else Unchecked.defaultof<_>)
+               (if needs.[1] then gz else Unchecked.defaultof<_>) |])
