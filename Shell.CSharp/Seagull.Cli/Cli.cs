@@ -95,6 +95,7 @@ public static class Cli
             "seagull: neural networks for functions with exchange symmetry f(u,v,w) = f(v,u,w).\n" +
             "Even activations such as Seagull log(1+z²) (Gao & Zhang, arXiv 2011.11713) and exactly swap-invariant\n" +
             "architectures (split, pooled, symmetrized). Inputs are columns [u | v | w]; u and v have equal widths.\n" +
+            "Images (--images) are classified with their mirror as the swap: see docs/images.md.\n" +
             "Exit codes: 0 success, 1 user error (one line 'error: …' on stderr), 2 usage error, 130 cancelled.");
         root.Subcommands.Add(ActivationsCommand.Create(context));
         root.Subcommands.Add(TargetsCommand.Create(context));

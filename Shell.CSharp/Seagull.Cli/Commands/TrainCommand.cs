@@ -44,6 +44,7 @@ internal static class TrainCommand
 
         var command = new Command("train",
             "Train a network and save it. Data: --target NAME (generated, seeded) or --data FILE.csv --u COLS --v COLS [--w COLS] [--y COLS].\n" +
+            "Classifiers: --images PATH (a class-folder tree, an IDX file with --labels, fashion-mnist or synthetic), or --data FILE.csv --classify --y LABELS.\n" +
             "The network has one output per target column (--y a,b trains one network for both).\n" +
             "MSEs are reported in the target's own units; test_mse_standardized divides by the training target's variance\n" +
             "(the unit of 'seagull compare'). The invariance error is max |f(u,v,w) − f(v,u,w)| over the test rows.");
