@@ -105,32 +105,33 @@ internal static class TrainCommand
             SwapInvariantRegressor.CheckSavePath(modelPath);
 
             var isAuto = parse.GetValue(arch) == "auto";
+            // The network's settings and the fit's, shared by a regressor and a classifier; the data gives the shape.
+            var net = new NetworkBuilder().Hidden(widths);
+            if (parse.GetValue(arch) is { } architecture && !isAuto) net = net.Architecture(Enum.Parse<Architecture>(architecture, ignoreCase: true));
+            if (acts.Length > 0) net = net.Activations(acts);
+            net = net.Even(evenActivation)
+                .Pooling(parse.GetValue(pool) == "sum" ? Pooling.Sum : Pooling.SumAbsDiff)
+                .Precision(parse.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32)
+                .Seed(seedValue);
+            var options = new FitOptions
+            {
+                Epochs = epochCount,
+                BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(lr),
+                Optimizer = parse.GetValue(optimizer) == "sgd" ? Optimizer.Sgd : Optimizer.Adam,
+                Seed = seedValue,
+                Augment = parse.GetValue(augment),
+                Penalty = parse.GetValue(penalty),
+                TestFraction = fraction > 0 ? fraction : null,
+                Patience = patienceValue,
+                ValidationFraction = patienceValue is null ? null : validationFraction,
+                StopOn = parse.GetValue(stopOn) == "loss" ? StoppingMeasure.Loss : StoppingMeasure.Accuracy,
+                Threads = threadCount,
+            };
             if (images.Given(parse) || parse.GetValue(classify))
             {
                 Options.Require(!isAuto, "--arch auto chooses among regression designs; for a classifier name the architecture (split, pooled or symmetrized)");
-                var net = new NetworkBuilder().Hidden(widths);
-                if (parse.GetValue(arch) is { } a) net = net.Architecture(Enum.Parse<Architecture>(a, ignoreCase: true));
-                if (acts.Length > 0) net = net.Activations(acts);
-                net = net.Even(evenActivation)
-                    .Pooling(parse.GetValue(pool) == "sum" ? Pooling.Sum : Pooling.SumAbsDiff)
-                    .Precision(parse.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32)
-                    .Seed(seedValue);
-                var fit = new FitOptions
-                {
-                    Epochs = epochCount,
-                    BatchSize = parse.GetValue(batch),
-                    LearningRate = parse.GetValue(lr),
-                    Optimizer = parse.GetValue(optimizer) == "sgd" ? Optimizer.Sgd : Optimizer.Adam,
-                    Seed = seedValue,
-                    Augment = parse.GetValue(augment),
-                    Penalty = parse.GetValue(penalty),
-                    TestFraction = fraction > 0 ? fraction : null,
-                    Patience = patienceValue,
-                    ValidationFraction = patienceValue is null ? null : validationFraction,
-                    StopOn = parse.GetValue(stopOn) == "loss" ? StoppingMeasure.Loss : StoppingMeasure.Accuracy,
-                    Threads = threadCount,
-                };
-                var request = new TrainClassifier.Request(net, fit, images, parse.GetValue(testImages), parse.GetValue(testLabels),
+                var request = new TrainClassifier.Request(net, options, images, parse.GetValue(testImages), parse.GetValue(testLabels),
                     parse.GetValue(data.Data), data, parse.GetValue(image), modelPath, parse.GetValue(json), modelOnStdout);
                 return TrainClassifier.Run(ctx, parse, request, cancel);
             }
@@ -148,30 +149,7 @@ internal static class TrainCommand
                 trainingData = RegressionData.FromCsv(parse.GetValue(data.Data)!, data.Roles(parse), parse.GetValue(data.DropMissing));
             }
 
-            var builder = new NetworkBuilder().Blocks(trainingData).Hidden(widths);
-            if (parse.GetValue(arch) is { } architecture && !isAuto) builder = builder.Architecture(Enum.Parse<Architecture>(architecture, ignoreCase: true));
-            if (acts.Length > 0) builder = builder.Activations(acts);
-            var definition = builder
-                .Even(evenActivation)
-                .Pooling(parse.GetValue(pool) == "sum" ? Pooling.Sum : Pooling.SumAbsDiff)
-                .Precision(parse.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32)
-                .Seed(seedValue)
-                .Build();
-            var options = new FitOptions
-            {
-                Epochs = epochCount,
-                BatchSize = parse.GetValue(batch),
-                LearningRate = parse.GetValue(lr),
-                Optimizer = parse.GetValue(optimizer) == "sgd" ? Optimizer.Sgd : Optimizer.Adam,
-                Seed = seedValue,
-                Augment = parse.GetValue(augment),
-                Penalty = parse.GetValue(penalty),
-                TestFraction = fraction > 0 ? fraction : null,
-                Patience = patienceValue,
-                ValidationFraction = patienceValue is null ? null : validationFraction,
-                Threads = threadCount,
-            };
-
+            var definition = net.Blocks(trainingData).Build();
             var regressor = new SwapInvariantRegressor(definition);
             var bar = ctx.Interactive ? new ProgressLine(ctx.Err) : null;
             var progress = bar is null ? null : new Reporter<EpochReport>(r =>
