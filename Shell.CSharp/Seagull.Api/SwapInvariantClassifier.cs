@@ -247,12 +247,17 @@ public sealed class SwapInvariantClassifier
         return x;
     }
 
-    private double[] ImageInputs(ImageData images)
+    private void CheckImageSize(ImageData images)
     {
         ArgumentNullException.ThrowIfNull(images);
         var m = Fitted();
         if (images.Width * images.Height * images.Channels != m.Spec.Symmetry.Width)
             throw new ArgumentException($"the images are {images.Width}×{images.Height}×{images.Channels} but the model takes {m.Spec.Symmetry.Width} inputs ({m.Spec.Symmetry})", nameof(images));
+    }
+
+    private double[] ImageInputs(ImageData images)
+    {
+        CheckImageSize(images);
         return Array.ConvertAll(images.Inner.Pixels, v => (double)v);
     }
 
@@ -386,7 +391,7 @@ public sealed class SwapInvariantClassifier
         ArgumentNullException.ThrowIfNull(images);
         var m = Fitted();
         if (string.IsNullOrWhiteSpace(outputPath)) throw new ArgumentException("the output path is empty", nameof(outputPath));
-        Guard.Argument(nameof(images), () => { if (images.Width * images.Height * images.Channels != m.Spec.Symmetry.Width) Core.ClassPredictions.writeImages(m, images.Inner, TextWriter.Null); });
+        CheckImageSize(images);
         Guard.Io(() => Core.ClassPredictions.writeImagesFile(m, images.Inner, outputPath));
     }
 
