@@ -56,12 +56,7 @@ module ClassEvaluation =
             if predicted.[i] = t then correct <- correct + 1
             if swapped.[i] = t then swappedCorrect <- swappedCorrect + 1
             if swapped.[i] <> predicted.[i] then changed <- changed + 1
-            let o = i * classes
-            let mutable top = Double.NegativeInfinity
-            for c in 0 .. classes - 1 do top <- max top logits.[o + c]
-            let mutable sum = 0.0
-            for c in 0 .. classes - 1 do sum <- sum + exp (logits.[o + c] - top)
-            crossEntropy <- crossEntropy + (top + log sum - logits.[o + t])
+            crossEntropy <- crossEntropy + (Loss.logSumExp logits (i * classes) classes - logits.[i * classes + t])
         let invariance = Symmetry.compare logits swappedLogits
         let fraction k = if rows = 0 then nan else float k / float rows
         { Rows = rows

@@ -22,17 +22,21 @@ module Loss =
 
     /// Per row: log Σ_c exp z_c − Σ_c t_c z_c (the max subtracted first, so no exp overflows), summed into the
     /// loss; `grad` gets (Σ_c t_c)·softmax(z) − t per row, scaled by `scale`. In float64 throughout.
+    /// log Σ_c exp z[o + c] over `classes` values from `o`, the largest subtracted first so that no exp overflows.
+    let internal logSumExp (z: float[]) (o: int) (classes: int) : float =
+        let mutable top = Double.NegativeInfinity
+        for c in 0 .. classes - 1 do
+            top <- max top z.[o + c]
+        let mutable sum = 0.0
+        for c in 0 .. classes - 1 do
+            sum <- sum + exp (z.[o + c] - top)
+        top + log sum
+
     let private softmaxRows (z: float[]) (t: float[]) (rows: int) (classes: int) (grad: float[]) (scale: float) : float =
         let mutable total = 0.0
         for i in 0 .. rows - 1 do
             let o = i * classes
-            let mutable top = Double.NegativeInfinity
-            for c in 0 .. classes - 1 do
-                top <- max top z.[o + c]
-            let mutable sum = 0.0
-            for c in 0 .. classes - 1 do
-                sum <- sum + exp (z.[o + c] - top)
-            let lse = top + log sum
+            let lse = logSumExp z o classes
             let mutable mass = 0.0
             let mutable dot = 0.0
             for c in 0 .. classes - 1 do
