@@ -15,13 +15,20 @@ type CompareSettings =
       Variants: string list
       /// The even activation the Seagull variants use (default seagull).
       Activation: string
+      /// Widths of the hidden layers: every cell's network when `HiddenShapes` is empty.
       Hidden: int list
+      /// The grid's hidden dimension: several network shapes (each the widths of the hidden layers), each cell
+      /// trained with each; empty = `Hidden` alone.
+      HiddenShapes: int list list
       Seeds: int
       Epochs: int
       TrainSamples: int
       TestSamples: int
       BatchSize: int
+      /// Adam's learning rate: every cell's when `LearningRates` is empty.
       LearningRate: float
+      /// The grid's learning-rate dimension; empty = `LearningRate` alone.
+      LearningRates: float list
       Penalty: float
       /// Grid cells run at once (each cell is single-threaded).
       Jobs: int
@@ -40,7 +47,10 @@ type VariantDefinition =
       Description: string
       Spec: Symmetry -> int -> CompareSettings -> NetworkSpec
       Options: CompareSettings -> FitSettings -> FitSettings
-      Kind: VariantKind }
+      Kind: VariantKind
+      /// Passes over the network per training sample, relative to a plain network's (the cost model of
+      /// `Shards.cost`): 2 for one that sees both orderings or trains on twice the data, 0 for one that trains nothing.
+      Weight: float }
 
 /// How a variant gets its model.
 and [<NoEquality; NoComparison>] VariantKind =

@@ -57,19 +57,32 @@ module Reports =
 
     let private lines (rows: string seq) = String.Join("\n", rows) + "\n"
 
+    /// Hidden widths as the command line takes them: `64,64`.
+    let hiddenText (hidden: int list) : string = String.Join(",", hidden)
+
+    /// True when the cells have more than one setting (hidden widths, learning rate): then the reports have a
+    /// column for each; cells of one setting keep the columns, and bytes, of a grid without those dimensions.
+    let private several (results: CellResult list) = (results |> List.distinctBy CellResult.setting |> List.length) > 1
+
+    /// The setting's CSV fields, `hidden,lr`, when the grid has several; none otherwise.
+    let private settingFields (withSettings: bool) (r: CellResult) =
+        if withSettings then [ csvField (hiddenText r.Hidden); exact r.LearningRate ] else []
+
     /// results.csv: a header and one row per cell —
-    /// `target,variant,seed,test_mse,invariance_error,epochs_run,seconds` — numbers in invariant
-    /// culture with round-trip precision, names quoted when they contain a comma or a quote.
+    /// `target,variant,seed,test_mse,invariance_error,epochs_run,seconds`, with `hidden,lr` after the variant when
+    /// the cells have several settings — numbers in invariant culture with round-trip precision, names quoted when
+    /// they contain a comma or a quote (hidden widths `"64,64"` always do).
     ///
     /// Example: `Reports.resultsCsv results` starts with `"target,variant,seed,test_mse,..."`.
     let resultsCsv (results: CellResult list) : string =
+        let withSettings = several results
         seq {
-            yield "target,variant,seed,test_mse,invariance_error,epochs_run,seconds"
+            yield "target,variant," + (if withSettings then "hidden,lr," else "") + "seed,test_mse,invariance_error,epochs_run,seconds"
             for r in results ->
                 String.Join(
                     ",",
-                    [ csvField r.Target; csvField r.Variant; string r.Seed; exact r.TestMse
-                      exact r.InvarianceError; string r.EpochsRun; exact r.Seconds ]
+                    [ csvField r.Target; csvField r.Variant ] @ settingFields withSettings r
+                    @ [ string r.Seed; exact r.TestMse; exact r.InvarianceError; string r.EpochsRun; exact r.Seconds ]
                 )
         }
         |> lines
@@ -79,11 +92,12 @@ module Reports =
     ///
     /// Example: `Reports.curvesCsv [ { cell with Curve = [| 0.5; 0.2 |] } ]` has a header and two rows.
     let curvesCsv (results: CellResult list) : string =
+        let withSettings = several results
         seq {
-            yield "target,variant,seed,epoch,test_mse"
+            yield "target,variant," + (if withSettings then "hidden,lr," else "") + "seed,epoch,test_mse"
             for r in results do
                 for i in 0 .. r.Curve.Length - 1 ->
-                    String.Join(",", [ csvField r.Target; csvField r.Variant; string r.Seed; string (i + 1); exact r.Curve.[i] ])
+                    String.Join(",", [ csvField r.Target; csvField r.Variant ] @ settingFields withSettings r @ [ string r.Seed; string (i + 1); exact r.Curve.[i] ])
         }
         |> lines
 
@@ -116,31 +130,42 @@ module Reports =
     let summaryMarkdown (config: ExperimentConfig) (summary: Summary) : string =
         let s = ordered config summary
         let baseline = s.Options.Baseline
-        let row t v = Summary.tryRow t v s
         let fmt3 = formatSignificant 3
         let out = ResizeArray<string>()
         let add (xs: string seq) = out.AddRange xs
+        // A row per target, and per setting (hidden widths, learning rate) in a grid of several, in columns of their own.
+        let withSettings = s.Settings.Length > 1
+        let rowKeys =
+            [ for t in s.Targets do
+                  for setting in s.Settings do
+                      if s.Rows |> List.exists (fun r -> r.Target = t && (r.Hidden, r.LearningRate) = setting) then yield t, setting ]
+        let rowLabel (t, (hidden: int list, rate: float)) =
+            if withSettings then [ cell t; String.Join('×', hidden); rate.ToString(inv) ] else [ cell t ]
+        let header (columns: string list) = (if withSettings then [ "target"; "hidden"; "lr" ] else [ "target" ]) @ columns
+        let row (t, setting) v = Summary.tryRowOf t setting v s
         // Targets as rows, every variant as a column; "–" where a cell has no results.
         let perVariant (format: SummaryRow -> string) =
             table
-                ("target" :: (s.Variants |> List.map cell))
-                [ for t in s.Targets ->
-                      cell t :: [ for v in s.Variants -> row t v |> Option.map format |> Option.defaultValue "–" ] ]
+                (header (s.Variants |> List.map cell))
+                [ for key in rowKeys ->
+                      rowLabel key @ [ for v in s.Variants -> row key v |> Option.map format |> Option.defaultValue "–" ] ]
         let options = config.Options |> List.map (fun (k, v) -> $"{k} = {v}")
+        let hiddenShapes = String.Join(", ", config.HiddenShapes |> List.map (fun h -> String.Join('×', h)))
+        let rates = String.Join(", ", config.LearningRates |> List.map (fun r -> r.ToString(inv)))
         add
             [ "# Seagull comparison"
               ""
               $"This is {config.Grid}"
               + (if config.Grid.StartsWith "the quick grid" then ": a demonstration in seconds; `compare` without `--quick` runs the full default grid." else ".")
               ""
-              $"Activation `{config.Activation}`, hidden widths {String.Join('×', config.HiddenWidths)}, "
+              $"Activation `{config.Activation}`, hidden widths {hiddenShapes}, "
               + $"{config.Epochs} epochs, seeds {describeSeeds config.Seeds}, "
               + (match config.DataFile with
                  | None -> $"{config.TrainSamples} train / {config.TestSamples} test samples, "
                  | Some _ when config.Targets.Length > 1 -> $"{config.TrainSamples} train / {config.TestSamples} test samples per built-in target, "
                  | Some _ -> "")
               + $"batch {config.BatchSize}, "
-              + $"{config.Optimizer} lr {config.LearningRate.ToString(inv)}, {config.Precision}, {config.Jobs} jobs"
+              + $"{config.Optimizer} lr {rates}, {config.Precision}, {config.Jobs} jobs"
               + (match config.DataFile with Some f -> $", data `{f}`" | None -> "")
               + (if options.IsEmpty then "" else ", " + String.Join(", ", options))
               + $"; baseline `{baseline}`; Seagull {config.SoftwareVersion}."
@@ -179,14 +204,14 @@ module Reports =
                          | _ -> "–" ]
             add (
                 table
-                    ("target" :: (others |> List.map cell))
-                    ([ for t in s.Targets ->
-                           cell t
-                           :: [ for v in others ->
-                                    match row t v |> Option.bind (fun r -> r.VsBaseline) with
-                                    | Some c -> comparison c
-                                    | None -> "–" ] ]
-                     @ [ overall ])
+                    (header (others |> List.map cell))
+                    ([ for key in rowKeys ->
+                           rowLabel key
+                           @ [ for v in others ->
+                                   match row key v |> Option.bind (fun r -> r.VsBaseline) with
+                                   | Some c -> comparison c
+                                   | None -> "–" ] ]
+                     @ [ (if withSettings then [ "*geometric mean*"; ""; "" ] else [ "*geometric mean*" ]) @ List.tail overall ])
             )
         add
             [ ""
@@ -245,7 +270,9 @@ module Reports =
             w.WriteNumberValue i
         w.WriteEndArray()
 
-    let private writeConfig (w: Utf8JsonWriter) (c: ExperimentConfig) =
+    /// The configuration as the object `name` (summary.json's `config`, a sweep's manifest); the grid's hidden
+    /// shapes and learning rates only when it has several, so a grid of one keeps its bytes.
+    let internal writeConfig (w: Utf8JsonWriter) (c: ExperimentConfig) =
         w.WriteStartObject "config"
         stringArray w "targets" c.Targets
         w.WriteStartArray "variants"
@@ -258,12 +285,23 @@ module Reports =
         w.WriteString("baseline", c.Baseline)
         w.WriteString("activation", c.Activation)
         intArray w "hiddenWidths" c.HiddenWidths
+        if ExperimentConfig.hasSettings c then
+            w.WriteStartArray "hiddenShapes"
+            for shape in c.HiddenShapes do
+                w.WriteStartArray()
+                for width in shape do w.WriteNumberValue width
+                w.WriteEndArray()
+            w.WriteEndArray()
         intArray w "seeds" c.Seeds
         w.WriteNumber("epochs", c.Epochs)
         w.WriteNumber("trainSamples", c.TrainSamples)
         w.WriteNumber("testSamples", c.TestSamples)
         w.WriteNumber("batchSize", c.BatchSize)
         number w "learningRate" c.LearningRate
+        if ExperimentConfig.hasSettings c then
+            w.WriteStartArray "learningRates"
+            for rate in c.LearningRates do w.WriteNumberValue rate
+            w.WriteEndArray()
         w.WriteString("optimizer", c.Optimizer)
         w.WriteString("precision", c.Precision)
         w.WriteNumber("jobs", c.Jobs)
@@ -290,10 +328,15 @@ module Reports =
         w.WriteBoolean("vector512", Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         w.WriteEndObject()
 
-    let private writeRow (w: Utf8JsonWriter) (r: SummaryRow) =
+    let private writeSetting (w: Utf8JsonWriter) (hidden: int list) (rate: float) =
+        intArray w "hidden" hidden
+        number w "learningRate" rate
+
+    let private writeRow (w: Utf8JsonWriter) (withSettings: bool) (r: SummaryRow) =
         w.WriteStartObject()
         w.WriteString("target", r.Target)
         w.WriteString("variant", r.Variant)
+        if withSettings then writeSetting w r.Hidden r.LearningRate
         w.WriteNumber("n", r.N)
         number w "meanTestMse" r.MeanMse
         number w "stdTestMse" r.StdMse
@@ -348,7 +391,7 @@ module Reports =
             stringArray w "variants" s.Variants
             w.WriteStartArray "rows"
             for r in s.Rows do
-                writeRow w r
+                writeRow w (s.Settings.Length > 1) r
             w.WriteEndArray()
             w.WriteStartArray "overall"
             for o in s.Overall do
@@ -366,6 +409,7 @@ module Reports =
                 w.WriteStartObject()
                 w.WriteString("target", r.Target)
                 w.WriteString("variant", r.Variant)
+                if s.Settings.Length > 1 then writeSetting w r.Hidden r.LearningRate
                 w.WriteNumber("seed", r.Seed)
                 number w "testMse" r.TestMse
                 number w "invarianceError" r.InvarianceError

@@ -11,100 +11,31 @@ open System.Threading.Tasks
 module Experiment =
     /// The software version written into reports: the package version and, when built from a git
     /// checkout, the commit (for example "0.1.0+489dcb8…"), so a report names the code that made it.
-    let version =
-        let assembly = typeof<CsvSource>.Assembly
-        match Attribute.GetCustomAttribute(assembly, typeof<Reflection.AssemblyInformationalVersionAttribute>) with
-        | :? Reflection.AssemblyInformationalVersionAttribute as a when not (String.IsNullOrWhiteSpace a.InformationalVersion) -> a.InformationalVersion
-        | _ -> string (assembly.GetName().Version)
+    let version = Build.version
 
     /// The full default grid (the reference's protocol).
-    let defaults =
-        { Targets = []
-          Variants = []
-          Activation = "seagull"
-          Hidden = [ 64; 64 ]
-          Seeds = 5
-          Epochs = 200
-          TrainSamples = 8000
-          TestSamples = 4000
-          BatchSize = 128
-          LearningRate = 1e-3
-          Penalty = 1.0
-          Jobs = Environment.ProcessorCount
-          Precision = Float32
-          Data = None
-          DataSet = None
-          CustomActivations = [] }
+    let defaults = CompareVariants.defaults
 
-    /// A small grid that runs in seconds and still trains every variant enough (the baseline well below the
-    /// variance) that its ratios point the way the full grid's do: two targets where the full grid's ratios are
-    /// clear, the baseline, Seagull first and two exactly invariant designs.
-    let quick =
-        { defaults with
-            Targets = [ "coulomb"; "gaussian_pair" ]
-            Variants = [ "mlp-tanh"; "mlp-seagull"; "pooled"; "symmetrized" ]
-            Seeds = 2
-            Epochs = 60
-            TrainSamples = 8000
-            TestSamples = 2000 }
-
-    let private tanhLayers (s: CompareSettings) = s.Hidden |> List.map (fun _ -> Activation.tanh)
-    /// The activation the Seagull variants use: a custom one of that name, else the built-in.
-    let private activationOf (s: CompareSettings) =
-        let name = if isNull s.Activation then "" else s.Activation.Trim()
-        match s.CustomActivations |> List.tryFind (fun a -> String.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) with
-        | Some custom -> custom
-        | None when s.CustomActivations.IsEmpty -> Activation.find s.Activation
-        | None ->
-            match Activation.tryFind name with
-            | Some builtin -> builtin
-            | None ->
-                let customs = s.CustomActivations |> List.map (fun a -> a.Name) |> String.concat ", "
-                let known = Activation.catalogue |> List.map (fun a -> a.Name) |> String.concat ", "
-                Fail.with' $"unknown activation '{name}'; custom: {customs}; built in: {known}"
-
-    /// An architecture's default activations (`Architectures.defaultActivations`, shared with the CLI and the C# API),
-    /// with the comparison's even activation in Seagull's place.
-    let private defaultsFor (architecture: string) (s: CompareSettings) =
-        Architectures.defaultActivations architecture s.Hidden.Length
-        |> List.map (fun a -> if a.Name = Activation.seagull.Name then activationOf s else a)
-    let private spec (architecture: string) (acts: CompareSettings -> Activation list) (symmetry: Symmetry) (outputs: int) (s: CompareSettings) =
-        Architectures.build architecture symmetry
-            { Hidden = s.Hidden; Activations = acts s; Even = activationOf s; Pooling = PoolSumAbsDiff; Outputs = outputs; Precision = s.Precision }
+    /// A small grid that runs in seconds (`CompareVariants.quick`).
+    let quick = CompareVariants.quick
 
     /// The default variants, baseline first.
-    let variants : VariantDefinition list =
-        let same _ o = o
-        let trained name description spec options = { Name = name; Description = description; Spec = spec; Options = options; Kind = Trained }
-        [ trained "mlp-tanh" "plain MLP, tanh in every hidden layer (baseline)" (spec "mlp" tanhLayers) same
-          trained "mlp-seagull" "MLP with the even activation in the first hidden layer (the paper's design)" (spec "mlp" (defaultsFor "mlp")) same
-          trained "mlp-seagull-learned" "MLP with the learnable Seagull log(1 + (αz)²)/α² (α per neuron, from 1) in the first hidden layer, tanh after"
-            (spec "mlp" (fun s -> Activation.seagullLearned :: List.tail (tanhLayers s))) same
-          trained "split" "first layer [tanh(A(u+v)+Cw+b) ; even(B(u−v))], exactly invariant" (spec "split" (defaultsFor "split")) same
-          trained "pooled" "first layer even activation on x and x̃, next layer sees a+ã and |a−ã|, exactly invariant" (spec "pooled" (defaultsFor "pooled")) same
-          trained "symmetrized" "(g(x)+g(x̃))/2 around mlp-seagull, exactly invariant" (spec "symmetrized" (defaultsFor "symmetrized")) same
-          trained "augment" "mlp-tanh trained on x and x̃" (spec "mlp" tanhLayers) (fun _ o -> { o with Augment = true })
-          trained "penalty" "mlp-tanh with loss + λ·mean((g(x)−g(x̃))²)" (spec "mlp" tanhLayers) (fun s o -> { o with Penalty = s.Penalty })
-          { Name = "symmetrize-after"
-            Description = "mlp-seagull trained once, then (g(x)+g(x̃))/2 around it without retraining, exactly invariant"
-            // The network it measures: the same tree `symmetrized` trains.
-            Spec = spec "symmetrized" (defaultsFor "symmetrized")
-            Options = same
-            Kind = Derived ("mlp-seagull", Regressor.symmetrize) }
-          { Name = "auto"
-            Description = "chooses among split, pooled, symmetrized and symmetrized around the learnable Seagull by a validation split of the training data, exactly invariant"
-            // The network it reports its size by: the default design (the one it chooses most often).
-            Spec = spec "symmetrized" (defaultsFor "symmetrized")
-            Options = same
-            // The same networks as the variants of those names.
-            Kind =
-                Chooses (fun symmetry outputs s ->
-                    [ for name in [ "split"; "pooled"; "symmetrized" ] do yield name, spec name (defaultsFor name) symmetry outputs s
-                      yield "symmetrized-learned", spec "symmetrized" (fun s -> Activation.seagullLearned :: List.tail (tanhLayers s)) symmetry outputs s ]) } ]
+    let variants : VariantDefinition list = CompareVariants.all
 
     /// The baseline every variant is compared with.
-    let baseline = "mlp-tanh"
+    let baseline = CompareVariants.baseline
 
+    let private activationOf = CompareVariants.activationOf
+
+    /// The grid's hidden shapes and learning rates: the lists, or the single values when they are empty.
+    let private shapesOf (s: CompareSettings) = if s.HiddenShapes.IsEmpty then [ s.Hidden ] else s.HiddenShapes
+    let private ratesOf (s: CompareSettings) = if s.LearningRates.IsEmpty then [ s.LearningRate ] else s.LearningRates
+
+    /// The settings of each point of the grid's hidden × learning-rate dimensions, in order (hidden-major): the
+    /// settings one cell trains with.
+    let private pointsOf (s: CompareSettings) =
+        [ for hidden in shapesOf s do
+              for rate in ratesOf s -> { s with Hidden = hidden; HiddenShapes = []; LearningRate = rate; LearningRates = [] } ]
 
     let private sourceName s = match s with Builtin t -> t.Name | Csv (n, _, _) -> n
 
@@ -126,8 +57,17 @@ module Experiment =
         if s.Jobs < 1 then Fail.with' $"jobs must be ≥ 1, got {s.Jobs}"
         // A grid is a list of cells held in memory: a million (eleven days at a second each) is plenty.
         if s.Seeds > 1_000_000 then Fail.with' $"seeds: {s.Seeds} is more than a grid can run (at most 1000000)"
-        if s.Hidden.IsEmpty then Fail.with' "hidden widths: give at least one (each ≥ 2)"
-        if s.Hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
+        for hidden in shapesOf s do
+            if hidden.IsEmpty then Fail.with' "hidden widths: give at least one (each ≥ 2)"
+            if hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
+        for rate in ratesOf s do
+            if not (Double.IsFinite rate && rate > 0.0) then Fail.with' $"learning rate must be a positive number, got {Fail.number rate}"
+        match shapesOf s |> List.countBy id |> List.tryFind (fun (_, n) -> n > 1) with
+        | Some (hidden, _) -> Fail.with' $"hidden widths {Reports.hiddenText hidden} are listed twice"
+        | None -> ()
+        match ratesOf s |> List.countBy id |> List.tryFind (fun (_, n) -> n > 1) with
+        | Some (rate, _) -> Fail.with' $"learning rate {Fail.number rate} is listed twice"
+        | None -> ()
         if s.CustomActivations |> List.countBy (fun a -> a.Name.ToLowerInvariant()) |> List.exists (fun (_, n) -> n > 1) then
             Fail.with' "custom activations: two have the same name"
         match s.CustomActivations |> List.tryFind (fun a -> (Activation.tryFind a.Name).IsSome) with
@@ -187,7 +127,7 @@ module Experiment =
                 Fail.with' $"the {what} '{name}' is named like the built-in target '{builtin.Name}' in the grid; rename the {what.Substring 5} or leave '{builtin.Name}' out of the targets"
             | None -> ()
         | _ -> ()
-        let cells = int64 sources.Length * int64 variantDefs.Length * int64 s.Seeds
+        let cells = int64 sources.Length * int64 variantDefs.Length * int64 s.Seeds * int64 (pointsOf s).Length
         if cells > 1_000_000L then Fail.with' $"the grid has {cells} cells; at most 1000000 (fewer seeds, targets or variants)"
         once "target" (sources |> List.map sourceName)
         once "variant" (variantDefs |> List.map (fun v -> v.Name))
@@ -207,7 +147,8 @@ module Experiment =
                 if trainRows < 2 then
                     Fail.with' $"the data file '{name}' has {ds.Rows} rows: {testRows} held out to test leaves {trainRows} to train on; at least 2 are needed"
             for v in variantDefs do
-                Network.requireMemory (v.Spec (symmetryOf source) (targetsOf source) s) running
+                for hidden in shapesOf s do
+                    Network.requireMemory (v.Spec (symmetryOf source) (targetsOf source) { s with Hidden = hidden }) running
         sources, variantDefs, dropped
 
     /// A variant's description for these settings: a variant documented as exactly invariant says it is
@@ -220,16 +161,19 @@ module Experiment =
 
     /// Whether two settings describe the same grid (which the reports name), whatever the number of jobs.
     let private sameGrid (a: CompareSettings) (b: CompareSettings) =
-        a.Targets = b.Targets && a.Variants = b.Variants && a.Activation = b.Activation && a.Hidden = b.Hidden
+        a.Targets = b.Targets && a.Variants = b.Variants && a.Activation = b.Activation && shapesOf a = shapesOf b && ratesOf a = ratesOf b
         && a.Seeds = b.Seeds && a.Epochs = b.Epochs && a.TrainSamples = b.TrainSamples && a.TestSamples = b.TestSamples
-        && a.BatchSize = b.BatchSize && a.LearningRate = b.LearningRate && a.Penalty = b.Penalty && a.Precision = b.Precision
+        && a.BatchSize = b.BatchSize && a.Penalty = b.Penalty && a.Precision = b.Precision
         && a.Data.IsNone && b.Data.IsNone && a.DataSet.IsNone && b.DataSet.IsNone && a.CustomActivations.IsEmpty && b.CustomActivations.IsEmpty
 
     /// The grid in words, with its size: what the reports and plots say they show.
     let private gridOf (s: CompareSettings) (sources: GridSource list) (defs: VariantDefinition list) =
         let name = if sameGrid s quick then "the quick grid" elif sameGrid s defaults then "the full default grid" else "a custom grid"
         let plural n (what: string) = if n = 1 then $"1 {what}" else $"{n} {what}s"
-        $"""{name}, {plural sources.Length "target"} × {plural defs.Length "variant"} × {plural s.Seeds "seed"}, {plural s.Epochs "epoch"}"""
+        // The hidden and learning-rate dimensions are named only when they have several values (a grid of one keeps its words).
+        let shapes, rates = (shapesOf s).Length, (ratesOf s).Length
+        let dimensions = (if shapes > 1 then $" × {shapes} hidden shapes" else "") + (if rates > 1 then $" × {rates} learning rates" else "")
+        $"""{name}, {plural sources.Length "target"} × {plural defs.Length "variant"} × {plural s.Seeds "seed"}{dimensions}, {plural s.Epochs "epoch"}"""
 
     /// The configuration echoed in summary.json.
     let private configOf (s: CompareSettings) (sources: GridSource list) (defs: VariantDefinition list) (dropped: int) : ExperimentConfig =
@@ -257,13 +201,15 @@ module Experiment =
           Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
           Baseline = baseline
           Activation = (activationOf s).Name
-          HiddenWidths = s.Hidden
+          HiddenWidths = List.head (shapesOf s)
+          HiddenShapes = shapesOf s
           Seeds = [ 0 .. s.Seeds - 1 ]
           Epochs = s.Epochs
           TrainSamples = s.TrainSamples
           TestSamples = s.TestSamples
           BatchSize = s.BatchSize
-          LearningRate = s.LearningRate
+          LearningRate = List.head (ratesOf s)
+          LearningRates = ratesOf s
           Optimizer = "adam"
           Precision = Dtype.name s.Precision
           Jobs = s.Jobs
@@ -332,6 +278,8 @@ module Experiment =
             { Target = sourceName source
               Variant = name
               Seed = seed
+              Hidden = s.Hidden
+              LearningRate = s.LearningRate
               TestMse = metrics.StandardizedMse
               InvarianceError = metrics.StandardizedInvarianceError
               EpochsRun = result.EpochsRun
@@ -343,57 +291,115 @@ module Experiment =
                  | Derived (_, transform) -> measured d.Name (transform model) 0.0 [||]
                  | Trained | Chooses _ -> () ]
 
-    /// Runs a prepared grid. `progress` is called after each cell (from worker threads, one at a time).
-    let runPrepared (prepared: PreparedComparison) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =
-        let s, sources, defs, config = prepared.Settings, prepared.Sources, prepared.Variants, prepared.Config
-        // Derived variants are not cells of their own: the cell of the variant they come from measures them too.
-        let derivedOf (v: VariantDefinition) = defs |> List.filter (fun d -> match d.Kind with Derived (from, _) -> from = v.Name | _ -> false)
-        let isDerived (v: VariantDefinition) = match v.Kind with Derived _ -> true | _ -> false
-        let order = defs |> List.mapi (fun i d -> d.Name, i) |> dict
-        let cells =
-            [| for source in sources do
+    let private isDerived (v: VariantDefinition) = match v.Kind with Derived _ -> true | _ -> false
+    /// Derived variants are not cells of their own: the cell of the variant they come from measures them too.
+    let private derivedOf (defs: VariantDefinition list) (v: VariantDefinition) =
+        defs |> List.filter (fun d -> match d.Kind with Derived (from, _) -> from = v.Name | _ -> false)
+
+    /// The grid's work: every trained cell with what it measures and its settings, in grid order (source, then
+    /// hidden × learning rate, then variant, then seed).
+    let private cellsOf (prepared: PreparedComparison) =
+        let s, defs = prepared.Settings, prepared.Variants
+        [| for source in prepared.Sources do
+             for point in pointsOf s do
                  for v in defs do
                      if not (isDerived v) then
-                         for seed in 0 .. s.Seeds - 1 -> source, v, seed |]
-        // Each variant's code runs once, untimed, on a few random rows: the first cells' seconds would
-        // otherwise include compiling it (a tenth of a second, most of a small cell's time).
+                         for seed in 0 .. s.Seeds - 1 -> source, point, v, seed |]
+
+    /// The training rows of a source, for the cost model.
+    let private trainRowsOf (s: CompareSettings) (source: GridSource) =
+        match source with
+        | Builtin _ -> s.TrainSamples
+        | Csv (_, ds, _) -> fst (Dataset.splitSizes ds.Rows (csvTestFraction s))
+
+    /// The grid's units of work with their expected costs (`Shards.cost`), in grid order: what shards split.
+    ///
+    /// Example: `Experiment.units prepared |> Shards.select { Index = 0; Count = 4 }`.
+    let units (prepared: PreparedComparison) : WorkUnit list =
+        cellsOf prepared
+        |> Array.mapi (fun i (source, point, v, seed) ->
+            let parameters = Network.parameterCount (v.Spec (symmetryOf source) (targetsOf source) point)
+            { Id = i
+              Target = sourceName source
+              Variant = v.Name
+              Derived = derivedOf prepared.Variants v |> List.map (fun d -> d.Name)
+              Seed = seed
+              Hidden = point.Hidden
+              LearningRate = point.LearningRate
+              Cost = Shards.cost v.Weight point.Epochs (trainRowsOf point source) (int64 parameters) })
+        |> List.ofArray
+
+    /// The activations the report plots: the comparison's even one and tanh.
+    let private plotted (even: Activation) = (even :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)
+
+    /// The outcome of a grid from its cells' results, in any order: the one function the report of a run, a
+    /// resumed run and a merge of shards is made by, so the three agree bit for bit. `even` is the comparison's
+    /// even activation (the activations plot shows it).
+    ///
+    /// Example: `Experiment.outcomeOf config Activation.seagull results`.
+    let outcomeOf (config: ExperimentConfig) (even: Activation) (results: CellResult list) : CompareOutcome =
+        let index (names: 'a list) = names |> List.mapi (fun i n -> n, i) |> dict
+        let targets, variants = index config.Targets, index (config.Variants |> List.map (fun v -> v.Name))
+        let points = index [ for h in config.HiddenShapes do for r in config.LearningRates -> h, r ]
+        // In the grid's order: source, then setting, then variant (derived ones at their place in the list), then seed.
+        let list = results |> List.sortBy (fun r -> targets.[r.Target], points.[CellResult.setting r], variants.[r.Variant], r.Seed)
+        let summary = Summary.create config.Baseline list |> Summary.reorder config.Targets (config.Variants |> List.map (fun v -> v.Name))
+        { Config = config; Results = list; Summary = summary; Activations = plotted even }
+
+    /// The comparison's even activation, which `outcomeOf` plots.
+    let evenActivation (prepared: PreparedComparison) : Activation = activationOf prepared.Settings
+
+    /// Each variant's code runs once, untimed, on a few random rows: the first cells' seconds would otherwise
+    /// include compiling it (a tenth of a second, most of a small cell's time).
+    let private warmUp (prepared: PreparedComparison) (cancel: CancellationToken) =
+        let s, sources = prepared.Settings, prepared.Sources
         let firstSymmetry, firstTargets = symmetryOf sources.Head, targetsOf sources.Head
         let warmRows = 16
         let warmX = Random.uniforms (Random.key 0) (warmRows * firstSymmetry.Width) -1.0 1.0
         let warmNames = if firstTargets = 1 then [| "y" |] else Array.init firstTargets (fun t -> $"y{t + 1}")
         let warmData = Dataset.create firstSymmetry (Symmetry.defaultNames firstSymmetry) warmNames warmX (Random.uniforms (Random.key 1) (warmRows * firstTargets) -1.0 1.0)
-        for v in defs |> List.filter (fun d -> match d.Kind with Trained -> true | _ -> false) do
+        let first = List.head (pointsOf s)
+        for v in prepared.Variants |> List.filter (fun d -> match d.Kind with Trained -> true | _ -> false) do
             let options =
-                v.Options s { Regressor.defaults with
-                                Training = { Train.defaults with Epochs = 1; BatchSize = 8; Cancellation = cancel }
-                                Monitor = Some (fun m -> Array.sum (Evaluation.mse m warmData)) }
+                v.Options first { Regressor.defaults with
+                                    Training = { Train.defaults with Epochs = 1; BatchSize = 8; Cancellation = cancel }
+                                    Monitor = Some (fun m -> Array.sum (Evaluation.mse m warmData)) }
             // A warm-up failure (a penalty so large it diverges on random rows) is the grid's to report, if any.
             try
-                let model, _ = Regressor.fit (v.Spec firstSymmetry firstTargets s) options warmData
+                let model, _ = Regressor.fit (v.Spec firstSymmetry firstTargets first) options warmData
                 Evaluation.evaluate model warmData |> ignore
             with :? SeagullException -> ()
-        let results: CellResult list[] = Array.zeroCreate cells.Length
+
+    /// Runs the units `ids` of a prepared grid (ids of `units`), in parallel; `finished` is called with each
+    /// unit's id and results as it finishes (to save it), and `progress` after it (both from worker threads, one
+    /// at a time). Returns the results of the units run.
+    let runUnits (prepared: PreparedComparison) (ids: int list) (finished: int -> CellResult list -> unit) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CellResult list =
+        let cells = cellsOf prepared
+        let chosen = ids |> List.distinct |> List.sort |> Array.ofList
+        if chosen.Length > 0 then warmUp prepared cancel
+        let results: CellResult list[] = Array.zeroCreate chosen.Length
         let clock = Stopwatch.StartNew()
-        let mutable finished = 0
+        let mutable count = 0
         let gate = obj ()
-        let options = ParallelOptions(MaxDegreeOfParallelism = s.Jobs, CancellationToken = cancel)
-        Parallel.For(0, cells.Length, options, fun i ->
-            let source, v, seed = cells.[i]
-            let r = runCell s source v (derivedOf v) seed (seed = 0) cancel
+        let options = ParallelOptions(MaxDegreeOfParallelism = prepared.Settings.Jobs, CancellationToken = cancel)
+        Parallel.For(0, chosen.Length, options, fun i ->
+            let source, point, v, seed = cells.[chosen.[i]]
+            let r = runCell point source v (derivedOf prepared.Variants v) seed (seed = 0) cancel
             cancel.ThrowIfCancellationRequested() // a cell cut short is neither a result nor progress
             results.[i] <- r
             lock gate (fun () ->
-                finished <- finished + 1
-                progress { Done = finished; Total = cells.Length; Elapsed = clock.Elapsed; Last = r.Head }))
+                finished chosen.[i] r
+                count <- count + 1
+                progress { Done = count; Total = chosen.Length; Elapsed = clock.Elapsed; Last = r.Head }))
         |> ignore
         // Cells cut short by a cancellation that came after the last cell started are not results.
         cancel.ThrowIfCancellationRequested()
-        // In the grid's order: source, then variant (derived ones at their place in the list), then seed.
-        let sourceIndex = sources |> List.mapi (fun i src -> sourceName src, i) |> dict
-        let list = results |> List.ofArray |> List.concat |> List.sortBy (fun r -> sourceIndex.[r.Target], order.[r.Variant], r.Seed)
-        let summary = Summary.create baseline list |> Summary.reorder config.Targets (defs |> List.map (fun v -> v.Name))
-        let activations = (activationOf s :: [ Activation.tanh ]) |> List.distinctBy (fun a -> a.Name)
-        { Config = config; Results = list; Summary = summary; Activations = activations }
+        results |> List.ofArray |> List.concat
+
+    /// Runs a prepared grid, every unit, in memory. `progress` is called after each cell (from worker threads, one at a time).
+    let runPrepared (prepared: PreparedComparison) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =
+        let all = units prepared |> List.map (fun u -> u.Id)
+        runUnits prepared all (fun _ _ -> ()) progress cancel |> outcomeOf prepared.Config (evenActivation prepared)
 
     /// Checks, loads and runs the grid (`prepare`, then `runPrepared`).
     let run (s: CompareSettings) (progress: CompareProgress -> unit) (cancel: CancellationToken) : CompareOutcome =

@@ -57,6 +57,10 @@ type SummaryRow =
       Target: string
       /// Variant name.
       Variant: string
+      /// Hidden widths of the row's networks (one value of the grid's hidden dimension).
+      Hidden: int list
+      /// Learning rate of the row's networks (one value of the grid's learning-rate dimension).
+      LearningRate: float
       /// Number of seeds.
       N: int
       /// Mean test MSE over seeds.
@@ -103,9 +107,11 @@ type Summary =
       Targets: string list
       /// Variants in order of first appearance in the results.
       Variants: string list
+      /// The (hidden widths, learning rate) settings in order of first appearance: one for a grid of one setting.
+      Settings: (int list * float) list
       /// True when the baseline variant has at least one result.
       BaselineFound: bool
-      /// Rows, target-major in the order of `Targets` then `Variants`; only cells with results.
+      /// Rows, target-major in the order of `Targets`, then `Settings`, then `Variants`; only cells with results.
       Rows: SummaryRow list
       /// One entry per variant, in the order of `Variants`.
       Overall: VariantOverall list }
@@ -127,7 +133,7 @@ module Summary =
         Random.fold (Random.fold k (stableHash first)) (stableHash second)
 
     let private validate (results: CellResult list) =
-        let seen = Collections.Generic.HashSet<string * string * int>()
+        let seen = Collections.Generic.HashSet<string * string * int * int list * float>()
         for r in results do
             let where = $"target '{r.Target}', variant '{r.Variant}', seed {r.Seed}"
             if Double.IsNaN r.TestMse || Double.IsInfinity r.TestMse || r.TestMse < 0.0 then
@@ -166,18 +172,22 @@ module Summary =
         validate results
         let targets = results |> List.map (fun r -> r.Target) |> List.distinct
         let variants = results |> List.map (fun r -> r.Variant) |> List.distinct
-        let cells = results |> List.groupBy (fun r -> r.Target, r.Variant) |> Map.ofList
-        let rowsOf target =
-            let present = variants |> List.choose (fun v -> cells.TryFind(target, v) |> Option.map (fun rs -> v, rs))
+        let settings = results |> List.map CellResult.setting |> List.distinct
+        // Cells of one setting are compared among themselves: the baseline of a row has its hidden widths and rate.
+        let cells = results |> List.groupBy (fun r -> r.Target, CellResult.setting r, r.Variant) |> Map.ofList
+        let rowsOf (target, (hidden, rate as setting)) =
+            let present = variants |> List.choose (fun v -> cells.TryFind(target, setting, v) |> Option.map (fun rs -> v, rs))
             let mseOf (rs: CellResult list) = rs |> List.map (fun r -> r.TestMse) |> Array.ofList
             let means = present |> List.map (fun (v, rs) -> v, Statistics.mean (mseOf rs)) |> Map.ofList
             let best = means |> Map.toList |> List.map snd |> List.min
-            let baseline = cells.TryFind(target, options.Baseline)
+            let baseline = cells.TryFind(target, setting, options.Baseline)
             present
             |> List.map (fun (v, rs) ->
                 let mses = mseOf rs
                 { Target = target
                   Variant = v
+                  Hidden = hidden
+                  LearningRate = rate
                   N = rs.Length
                   MeanMse = means.[v]
                   StdMse = Statistics.std mses
@@ -189,7 +199,10 @@ module Summary =
                     match baseline with
                     | Some b when v <> options.Baseline -> compareWithBaseline options target b rs
                     | _ -> None })
-        let rows = targets |> List.collect rowsOf
+        let rows =
+            [ for t in targets do
+                  for setting in settings do
+                      if variants |> List.exists (fun v -> cells.ContainsKey(t, setting, v)) then yield! rowsOf (t, setting) ]
         let overall =
             variants
             |> List.map (fun v ->
@@ -206,6 +219,7 @@ module Summary =
         { Options = options
           Targets = targets
           Variants = variants
+          Settings = settings
           BaselineFound = results |> List.exists (fun r -> r.Variant = options.Baseline)
           Rows = rows
           Overall = overall }
@@ -216,11 +230,17 @@ module Summary =
     let create (baseline: string) (results: CellResult list) : Summary =
         createWith (SummaryOptions.defaults baseline) results
 
-    /// The row of one target and variant, if that cell has results.
+    /// The row of one target and variant, if that cell has results (the first setting's, in a grid of several).
     ///
     /// Example: `Summary.tryRow "coulomb" "mlp-seagull" summary |> Option.map (fun r -> r.MeanMse)`.
     let tryRow (target: string) (variant: string) (summary: Summary) : SummaryRow option =
         summary.Rows |> List.tryFind (fun r -> r.Target = target && r.Variant = variant)
+
+    /// The row of one target, setting (hidden widths, learning rate) and variant, if that cell has results.
+    ///
+    /// Example: `Summary.tryRowOf "coulomb" ([ 32; 32 ], 1e-3) "mlp-seagull" summary`.
+    let tryRowOf (target: string) (setting: int list * float) (variant: string) (summary: Summary) : SummaryRow option =
+        summary.Rows |> List.tryFind (fun r -> r.Target = target && (r.Hidden, r.LearningRate) = setting && r.Variant = variant)
 
     /// The same summary with targets and variants put in a preferred order (for example the order of
     /// the configuration, since cells may finish in any order); names not in the preferred lists keep
@@ -237,5 +257,5 @@ module Summary =
         { summary with
             Targets = ts
             Variants = vs
-            Rows = summary.Rows |> List.sortBy (fun r -> index ts r.Target, index vs r.Variant)
+            Rows = summary.Rows |> List.sortBy (fun r -> index ts r.Target, List.findIndex ((=) (r.Hidden, r.LearningRate)) summary.Settings, index vs r.Variant)
             Overall = summary.Overall |> List.sortBy (fun o -> index vs o.Variant) }

@@ -82,6 +82,36 @@ public sealed record CompareOptions
     /// <example><code>new CompareOptions { Hidden = [32, 32] }</code></example>
     public IReadOnlyList<int> Hidden { get; init; } = ReadOnly.List(coreDefaults.Hidden.ToArray());
 
+    /// <summary>
+    /// The grid's hidden dimension: several network shapes (each the widths of the hidden layers), every cell trained
+    /// with each, a column of the reports; empty (the default) = <see cref="Hidden"/> alone.
+    /// </summary>
+    /// <example><code>new CompareOptions { HiddenGrid = [[32, 32], [64, 64], [128, 128]] }</code></example>
+    public IReadOnlyList<IReadOnlyList<int>> HiddenGrid { get; init; } = [];
+
+    /// <summary>The grid's learning-rate dimension, a column of the reports; empty (the default) = <see cref="LearningRate"/> alone.</summary>
+    /// <example><code>new CompareOptions { LearningRates = [1e-3, 3e-4] }</code></example>
+    public IReadOnlyList<double> LearningRates { get; init; } = [];
+
+    /// <summary>
+    /// Run only this shard of the grid (its cells balanced by expected cost); its results go to <see cref="Resume"/>'s
+    /// folder, which must be set, and <see cref="Experiment.Merge"/> puts the shards back together. Null: the whole grid.
+    /// </summary>
+    /// <example><code>new CompareOptions { Shard = CompareShard.Parse("2/8"), Resume = "sweep/shard-2" }</code></example>
+    public CompareShard? Shard { get; init; }
+
+    /// <summary>
+    /// A folder that keeps every finished cell, each written atomically as it finishes: the cells of this
+    /// configuration already there are not run again, so a killed run resumes where it stopped, and the result is
+    /// made from the cells' files. A folder holding another configuration's cells is refused. Null: nothing kept.
+    /// </summary>
+    /// <example><code>new CompareOptions { Resume = "results/run1" }</code></example>
+    public string? Resume { get; init; }
+
+    /// <summary>The command line kept in <see cref="Resume"/>'s folder, for <c>seagull compare --resume</c> (the CLI sets it).</summary>
+    /// <example><code>new CompareOptions { Resume = "out", Command = ["compare", "--quick"] }</code></example>
+    public IReadOnlyList<string> Command { get; init; } = [];
+
     /// <summary>Number of seeds 0..Seeds−1 (≥ 1); each fixes the data sample and the initial parameters.</summary>
     /// <example><code>new CompareOptions { Seeds = 3 }</code></example>
     public int Seeds { get; init; } = coreDefaults.Seeds;
@@ -133,7 +163,8 @@ public sealed record CompareOptions
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         builder.Append($"Targets = {Items(Targets)}, Variants = {Items(Variants)}, Activation = {Activation}, CustomActivations = {Items(CustomActivations)}, Hidden = {Items(Hidden)}, ");
         builder.Append($"Seeds = {Seeds}, Epochs = {Epochs}, TrainSamples = {TrainSamples}, TestSamples = {TestSamples}, BatchSize = {BatchSize}, ");
-        builder.Append(inv, $"LearningRate = {LearningRate}, Penalty = {Penalty}, Jobs = {Jobs}, Precision = {Precision}, Data = {Data}, DataSet = {DataSet}");
+        builder.Append(inv, $"LearningRate = {LearningRate}, Penalty = {Penalty}, Jobs = {Jobs}, Precision = {Precision}, Data = {Data}, DataSet = {DataSet}, ");
+        builder.Append(inv, $"HiddenGrid = [{string.Join(", ", (HiddenGrid ?? []).Select(h => Items(h)))}], LearningRates = {Items(LearningRates ?? [])}, Shard = {Shard}, Resume = {Resume}");
         return true;
     }
 
@@ -143,6 +174,12 @@ public sealed record CompareOptions
         if (Targets is null || Targets.Any(t => t is null)) throw new ArgumentException("Targets is null or holds a null name", p);
         if (Variants is null || Variants.Any(v => v is null)) throw new ArgumentException("Variants is null or holds a null name", p);
         if (Hidden is null) throw new ArgumentException("Hidden is null", p);
+        if (HiddenGrid is null || HiddenGrid.Any(h => h is null)) throw new ArgumentException("HiddenGrid is null or holds a null shape", p);
+        if (LearningRates is null) throw new ArgumentException("LearningRates is null", p);
+        foreach (var rate in LearningRates)
+            if (!(double.IsFinite(rate) && rate > 0)) throw new ArgumentException($"learning rate must be a positive number, got {rate}", p);
+        if (Shard is not null && Resume is null) throw new ArgumentException("a shard keeps its cells in a folder: set Resume (the shard's folder) with Shard", p);
+        if (Resume is not null && string.IsNullOrWhiteSpace(Resume)) throw new ArgumentException("Resume: the folder name is empty", p);
         if (string.IsNullOrWhiteSpace(Activation)) throw new ArgumentException("Activation is empty", p);
         if (CustomActivations is null || CustomActivations.Any(a => a is null)) throw new ArgumentException("CustomActivations is null or holds a null activation", p);
         if (!Enum.IsDefined(Precision)) throw new ArgumentException($"Precision {Precision} is not defined", p);
@@ -159,7 +196,31 @@ public sealed record CompareOptions
             : Fs.Some(Tuple.Create(DataSet.Name ?? throw new ArgumentException("DataSet.Name is null", p),
                                    (DataSet.Data ?? throw new ArgumentException("DataSet.Data is null", p)).Inner));
         return new Core.CompareSettings(
-            Fs.List(Targets), Fs.List(Variants), Activation, Fs.List(Hidden), Seeds, Epochs, TrainSamples, TestSamples,
-            BatchSize, LearningRate, Penalty, Jobs, Fs.ToDtype(Precision), data, dataSet, Fs.List(CustomActivations.Select(a => a.Inner)));
+            Fs.List(Targets), Fs.List(Variants), Activation, Fs.List(Hidden), Fs.List(HiddenGrid.Select(Fs.List)), Seeds, Epochs, TrainSamples, TestSamples,
+            BatchSize, LearningRate, Fs.List(LearningRates), Penalty, Jobs, Fs.ToDtype(Precision), data, dataSet, Fs.List(CustomActivations.Select(a => a.Inner)));
     }
+}
+
+/// <summary>One shard of a sweep: shard <paramref name="Index"/> of <paramref name="Count"/>, counted from 0 so that a job array's task id is the index as is.</summary>
+/// <param name="Index">The shard, 0 to Count − 1.</param>
+/// <param name="Count">How many shards the grid is split into (≥ 1).</param>
+/// <example><code>var shard = CompareShard.Parse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID") + "/8");</code></example>
+public sealed record CompareShard(int Index, int Count)
+{
+    /// <summary>Reads "I/N" (0 ≤ I &lt; N).</summary>
+    /// <exception cref="ArgumentException">Not of that form (one-line message).</exception>
+    /// <example><code>CompareShard.Parse("0/3")</code></example>
+    public static CompareShard Parse(string text)
+    {
+        var s = Guard.Argument(nameof(text), () => Core.Shards.parse("shard", text));
+        return new CompareShard(s.Index, s.Count);
+    }
+
+    /// <summary>"I/N".</summary>
+    /// <example><code>Console.WriteLine(shard);   // 0/3</code></example>
+    public override string ToString() => $"{Index}/{Count}";
+
+    internal Core.ShardSpec ToCore() => Index >= 0 && Count >= 1 && Index < Count
+        ? new Core.ShardSpec(Index, Count)
+        : throw new ArgumentException($"shard {Index}/{Count}: the index must be from 0 to {Count - 1} and the count at least 1", "options");
 }

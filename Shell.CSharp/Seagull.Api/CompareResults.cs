@@ -27,6 +27,8 @@ public sealed record VariantInfo(string Name, string Description);
 /// <param name="Settings">Further settings that affect results, as name and value.</param>
 /// <param name="SoftwareVersion">Version of Seagull that ran the grid.</param>
 /// <param name="Grid">Which grid this is, in words, with its size: "the quick grid, …", "the full default grid, …" or "a custom grid, …".</param>
+/// <param name="HiddenGrid">The grid's hidden shapes (one: <paramref name="Hidden"/>).</param>
+/// <param name="LearningRates">The grid's learning rates (one: <paramref name="LearningRate"/>).</param>
 /// <example><code>CompareConfig c = Experiment.Plan(options); Console.WriteLine($"{c.Targets.Count * c.Variants.Count * c.Seeds.Count} models");</code></example>
 public sealed record CompareConfig(
     IReadOnlyList<string> Targets,
@@ -46,11 +48,13 @@ public sealed record CompareConfig(
     string? DataFile,
     IReadOnlyList<KeyValuePair<string, string>> Settings,
     string SoftwareVersion,
-    string Grid)
+    string Grid,
+    IReadOnlyList<IReadOnlyList<int>> HiddenGrid,
+    IReadOnlyList<double> LearningRates)
 {
-    /// <summary>The number of models the grid trains: targets × variants × seeds.</summary>
+    /// <summary>The number of models the grid has: targets × variants × seeds × hidden shapes × learning rates.</summary>
     /// <example><code>Console.WriteLine(config.Cells);</code></example>
-    public int Cells => Targets.Count * Variants.Count * Seeds.Count;
+    public int Cells => Targets.Count * Variants.Count * Seeds.Count * HiddenGrid.Count * LearningRates.Count;
 
     internal static CompareConfig FromCore(Core.ExperimentConfig c) => new(
         ReadOnly.List(c.Targets.ToArray()),
@@ -61,7 +65,9 @@ public sealed record CompareConfig(
         c.Epochs, c.TrainSamples, c.TestSamples, c.BatchSize, c.LearningRate, c.Optimizer, c.Precision, c.Jobs,
         Fs.ValueRef(c.DataFile),
         ReadOnly.List(c.Options.Select(o => new KeyValuePair<string, string>(o.Item1, o.Item2)).ToArray()),
-        c.SoftwareVersion, c.Grid);
+        c.SoftwareVersion, c.Grid,
+        ReadOnly.List(c.HiddenShapes.Select(h => ReadOnly.List(h.ToArray())).ToArray()),
+        ReadOnly.List(c.LearningRates.ToArray()));
 }
 
 /// <summary>One trained model of the grid: one variant on one data set with one seed.</summary>
@@ -73,12 +79,15 @@ public sealed record CompareConfig(
 /// <param name="EpochsRun">Epochs run.</param>
 /// <param name="Seconds">Training seconds.</param>
 /// <param name="Curve">Test MSE after each epoch (seed 0 only; otherwise empty).</param>
+/// <param name="Hidden">Hidden widths of the model.</param>
+/// <param name="LearningRate">Its learning rate.</param>
 /// <example><code>foreach (var c in result.Cells) Console.WriteLine($"{c.Target} {c.Variant} {c.Seed}: {c.TestMse:G3}");</code></example>
 public sealed record CompareCell(string Target, string Variant, int Seed, double TestMse, double InvarianceError, int EpochsRun,
-                                 double Seconds, IReadOnlyList<double> Curve)
+                                 double Seconds, IReadOnlyList<double> Curve, IReadOnlyList<int> Hidden, double LearningRate)
 {
     internal static CompareCell FromCore(Core.CellResult r) =>
-        new(r.Target, r.Variant, r.Seed, r.TestMse, r.InvarianceError, r.EpochsRun, r.Seconds, ReadOnly.List((double[])r.Curve.Clone()));
+        new(r.Target, r.Variant, r.Seed, r.TestMse, r.InvarianceError, r.EpochsRun, r.Seconds, ReadOnly.List((double[])r.Curve.Clone()),
+            ReadOnly.List(r.Hidden.ToArray()), r.LearningRate);
 }
 
 /// <summary>One variant against the baseline on one target.</summary>
@@ -102,9 +111,12 @@ public sealed record BaselineComparison(double Ratio, int Wins, int Pairs, doubl
 /// <param name="MeanEpochs">Mean epochs run.</param>
 /// <param name="IsBest">True for the variant(s) with the lowest mean MSE on this target.</param>
 /// <param name="VsBaseline">Comparison with the baseline, or null (for the baseline itself).</param>
+/// <param name="Hidden">Hidden widths of the row's models.</param>
+/// <param name="LearningRate">Their learning rate.</param>
 /// <example><code>var best = result.Rows.Where(r => r.IsBest);</code></example>
 public sealed record CompareRow(string Target, string Variant, int N, double MeanMse, double StdMse, double MaxInvarianceError,
-                                double MeanSeconds, double MeanEpochs, bool IsBest, BaselineComparison? VsBaseline);
+                                double MeanSeconds, double MeanEpochs, bool IsBest, BaselineComparison? VsBaseline,
+                                IReadOnlyList<int> Hidden, double LearningRate);
 
 /// <summary>One variant across all targets.</summary>
 /// <param name="Variant">Variant name.</param>
@@ -146,7 +158,8 @@ public sealed class CompareResult
         {
             var vs = Fs.ValueRef(r.VsBaseline);
             return new CompareRow(r.Target, r.Variant, r.N, r.MeanMse, r.StdMse, r.MaxInvarianceError, r.MeanSeconds, r.MeanEpochs, r.IsBest,
-                vs is null ? null : new BaselineComparison(vs.Ratio, vs.Wins, vs.Pairs, vs.PairedRatio, vs.RatioLow, vs.RatioHigh));
+                vs is null ? null : new BaselineComparison(vs.Ratio, vs.Wins, vs.Pairs, vs.PairedRatio, vs.RatioLow, vs.RatioHigh),
+                ReadOnly.List(r.Hidden.ToArray()), r.LearningRate);
         }).ToArray());
         Overall = ReadOnly.List(outcome.Summary.Overall.Select(o =>
             new VariantSummary(o.Variant, Fs.Value(o.GeometricMeanRatio), o.TargetsCompared, o.TargetsBest, o.Wins, o.Pairs)).ToArray());
@@ -184,13 +197,30 @@ public sealed class CompareResult
 /// <example><code>var prepared = Experiment.Prepare(CompareOptions.Quick); Console.WriteLine(prepared.Config.Cells);</code></example>
 public sealed class PreparedComparison
 {
-    internal PreparedComparison(Core.PreparedComparison inner)
+    internal PreparedComparison(Core.PreparedComparison inner, Core.SweepFolder.Opened? folder)
     {
         Inner = inner;
+        Folder = folder;
         Config = CompareConfig.FromCore(inner.Config);
+        var units = folder is null ? Core.Experiment.units(inner).Length : folder.Units.Length;
+        AlreadyDone = folder?.Finished.Count ?? 0;
+        ToTrain = units - AlreadyDone;
     }
 
     internal Core.PreparedComparison Inner { get; }
+
+    internal Core.SweepFolder.Opened? Folder { get; }
+
+    /// <summary>
+    /// Models this run trains: the grid's (or its shard's) trained cells less those already in <see cref="CompareOptions.Resume"/>'s
+    /// folder. A variant derived from another's trained model (symmetrize-after) is measured with it, not trained.
+    /// </summary>
+    /// <example><code>Console.WriteLine($"{prepared.ToTrain} to train, {prepared.AlreadyDone} kept");</code></example>
+    public int ToTrain { get; }
+
+    /// <summary>Trained cells already finished in <see cref="CompareOptions.Resume"/>'s folder, kept and not run again.</summary>
+    /// <example><code>if (prepared.AlreadyDone > 0) Console.WriteLine("resuming");</code></example>
+    public int AlreadyDone { get; }
 
     /// <summary>The configuration that will run and that the reports echo.</summary>
     /// <example><code>Console.WriteLine(prepared.Config.Cells);</code></example>

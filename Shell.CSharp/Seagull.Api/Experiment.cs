@@ -1,3 +1,4 @@
+using Microsoft.FSharp.Core;
 using System.Runtime.ExceptionServices;
 using Core = global::Seagull.Core;
 
@@ -55,7 +56,11 @@ public static class Experiment
         if (options.Data is not null) Guard.FileExists(options.Data.Path, nameof(options), "data file");
         try
         {
-            return new PreparedComparison(Core.Experiment.prepare(settings));
+            var inner = Core.Experiment.prepare(settings);
+            // A folder of cells is read now: another configuration's is refused before any training.
+            var folder = options.Resume is null ? null
+                : Core.SweepFolder.openFor(options.Resume, inner, options.Shard?.ToCore() ?? new Core.ShardSpec(0, 1), Fs.List(options.Command ?? []));
+            return new PreparedComparison(inner, folder);
         }
         catch (Core.SeagullException e) when (options.Data is not null && e.Message.StartsWith($"'{options.Data.Path}'", StringComparison.Ordinal))
         {
@@ -103,7 +108,12 @@ public static class Experiment
         });
         try
         {
-            return new CompareResult(Core.Experiment.runPrepared(prepared.Inner, report, cancellationToken));
+            if (prepared.Folder is not { } folder) return new CompareResult(Core.Experiment.runPrepared(prepared.Inner, report, cancellationToken));
+            // Run what the folder lacks, each unit saved as it finishes; the result is made from the folder's files.
+            var save = FuncConvert.FromAction<int, Microsoft.FSharp.Collections.FSharpList<Core.CellResult>>((id, results) => Core.SweepFolder.save(folder, id, results));
+            Core.Experiment.runUnits(prepared.Inner, Fs.List(Core.SweepFolder.missing(folder).Select(u => u.Id)), save, report, cancellationToken);
+            Core.SweepFolder.writeManifest(folder);
+            return new CompareResult(Core.Experiment.outcomeOf(prepared.Inner.Config, Core.Experiment.evenActivation(prepared.Inner), Core.SweepFolder.results(folder)));
         }
         catch (Core.SeagullException e)
         {
@@ -120,6 +130,29 @@ public static class Experiment
             throw;
         }
     }
+
+    /// <summary>
+    /// Puts the shards of a sweep back together (<see cref="CompareOptions.Shard"/>; the folders in any order): checks
+    /// that they hold one configuration, run by one build of Seagull, and together every cell exactly once, each
+    /// finished; then the result of the whole grid, every number bit for bit that of an unsharded run.
+    /// </summary>
+    /// <param name="folders">The shards' folders (their <see cref="CompareOptions.Resume"/>).</param>
+    /// <param name="customActivations">The custom activation the shards were run with, if any.</param>
+    /// <exception cref="InvalidDataException">A shard missing, given twice, unfinished, of another configuration or build (one line naming it).</exception>
+    /// <example><code>CompareResult all = Experiment.Merge(Directory.GetDirectories("sweep", "shard-*"));</code></example>
+    public static CompareResult Merge(IEnumerable<string> folders, IReadOnlyList<Activation>? customActivations = null)
+    {
+        ArgumentNullException.ThrowIfNull(folders);
+        var list = folders.ToArray();
+        if (list.Any(f => f is null)) throw new ArgumentException("a folder is null", nameof(folders));
+        var customs = Fs.List((customActivations ?? []).Select(a => a.Inner));
+        return new CompareResult(Guard.Data(() => Core.SweepFolder.merge(Fs.List(list), customs)));
+    }
+
+    /// <summary>The <c>seagull compare</c> arguments a folder of cells was made with (<see cref="CompareOptions.Command"/>), for <c>--resume</c>.</summary>
+    /// <exception cref="InvalidDataException">The folder holds no sweep, or one made without a command.</exception>
+    /// <example><code>IReadOnlyList&lt;string&gt; args = Experiment.ResumeCommand("results/run1");</code></example>
+    public static IReadOnlyList<string> ResumeCommand(string folder) => ReadOnly.List(Guard.Data(() => Core.SweepFolder.command(folder)).ToArray());
 
     /// <summary><see cref="Run(CompareOptions, IProgress{CompareProgress}?, CancellationToken)"/> on a thread-pool thread.</summary>
     /// <example><code>CompareResult r = await Experiment.RunAsync(CompareOptions.Quick);</code></example>

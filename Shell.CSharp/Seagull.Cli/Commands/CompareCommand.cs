@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CultureInfo = System.Globalization.CultureInfo;
+using NumberStyles = System.Globalization.NumberStyles;
 using Seagull.Api;
 using Seagull.Reports;
 
@@ -16,13 +17,23 @@ internal static class CompareCommand
         var targets = new Option<string?>("--targets") { Description = "Built-in targets, comma-separated (default: every exchangeable target; only the CSV with --data; spring,gaussian_pair with --quick).", HelpName = "LIST" };
         var variants = new Option<string?>("--variants") { Description = $"Variants, comma-separated, from: {variantNames} (default: all; mlp-tanh,mlp-seagull,symmetrized with --quick). The baseline is {Experiment.Baseline}. With --images: from {string.Join(", ", ImageExperiment.Variants)} (baseline {ImageExperiment.Baseline}).", HelpName = "LIST" };
         var activation = new Option<string?>("--activation") { Description = $"The even activation of the Seagull variants (default {d.Activation}).", HelpName = "NAME" };
-        var hidden = new Option<string?>("--hidden") { Description = $"Hidden layer widths, comma-separated (default {string.Join(",", d.Hidden)}; {string.Join(",", q.Hidden)} with --quick).", HelpName = "LIST" };
+        var hidden = new Option<string[]>("--hidden")
+        {
+            Description = $"Hidden layer widths, comma-separated (default {string.Join(",", d.Hidden)}). Several shapes, separated by spaces, make a dimension of the grid: --hidden 32,32 64,64.",
+            HelpName = "LIST", AllowMultipleArgumentsPerToken = true,
+        };
         var seeds = new Option<int?>("--seeds") { Description = $"Number of seeds per cell (default {d.Seeds}; {q.Seeds} with --quick).", HelpName = "N" };
         var epochs = new Option<int?>("--epochs") { Description = $"Epochs per model (default {d.Epochs}; {q.Epochs} with --quick).", HelpName = "N" };
         var samples = new Option<int?>("--samples") { Description = $"Training samples per data set (default {d.TrainSamples}; {q.TrainSamples} with --quick).", HelpName = "N" };
         var testSamples = new Option<int?>("--test-samples") { Description = $"Test samples per data set (default {d.TestSamples}; {q.TestSamples} with --quick).", HelpName = "N" };
         var batch = new Option<int?>("--batch") { Description = $"Mini-batch size (default {d.BatchSize}).", HelpName = "N" };
-        var lr = Options.StrictNumber(new Option<double?>("--lr") { Description = $"Learning rate of Adam (default {d.LearningRate.ToString(CultureInfo.InvariantCulture)}).", HelpName = "X" });
+        var lr = new Option<string[]>("--lr")
+        {
+            Description = $"Learning rate of Adam (default {d.LearningRate.ToString(CultureInfo.InvariantCulture)}). Several, comma- or space-separated, make a dimension of the grid: --lr 1e-3,3e-4.",
+            HelpName = "X", AllowMultipleArgumentsPerToken = true,
+        };
+        var shard = new Option<string?>("--shard") { Description = "Run only shard I of N (I from 0 to N−1: a job array's task id as is), the grid's cells balanced by expected cost; merge the shards' --out folders with 'seagull merge'.", HelpName = "I/N" };
+        var resume = new Option<string?>("--resume") { Description = "Finish the comparison in DIR with the options it was started with: only the cells it lacks are run (running the same command into the same --out does the same).", HelpName = "DIR" };
         var penalty = Options.StrictNumber(new Option<double?>("--penalty") { Description = $"λ of the 'penalty' variant (default {d.Penalty.ToString(CultureInfo.InvariantCulture)}).", HelpName = "X" });
         var jobs = new Option<int?>("--jobs", "-j") { Description = "Models trained at once, each single-threaded (default: the number of cores). Results do not depend on it.", HelpName = "N" };
         var precision = new Option<string?>("--precision") { Description = "Floating-point precision (default float32)." }
@@ -44,7 +55,7 @@ internal static class CompareCommand
         foreach (var o in new Option[] { targets, variants, activation, hidden, seeds, epochs, samples, testSamples, batch, lr, penalty, jobs, precision })
             command.Options.Add(o);
         data.AddTo(command);
-        foreach (var o in new Option[] { output, quick, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, quick, json, shard, resume }) command.Options.Add(o);
         images.AddTo(command);
         foreach (var o in new Option[] { testImages, testLabels, patience }) command.Options.Add(o);
         command.Validators.Add(r =>
@@ -54,51 +65,82 @@ internal static class CompareCommand
             if (hasImages)
                 foreach (var o in new Option[] { targets, data.Data, samples, testSamples, penalty, activation, quick })
                     if (r.GetResult(o) is { Implicit: false }) r.AddError($"{o.Name} does not apply to an image comparison (--images)");
+            if (hasImages)
+                foreach (var o in new Option[] { shard, resume })
+                    if (r.GetResult(o) is { Implicit: false }) r.AddError($"{o.Name} does not apply to an image comparison (--images): it runs on one machine, in one go");
+            // --resume DIR repeats the options DIR was started with: others would contradict them.
+            if (r.GetResult(resume) is { Implicit: false })
+                foreach (var o in command.Options)
+                    if (o != resume && o != jobs && o != json && r.GetResult(o) is { Implicit: false })
+                        r.AddError($"--resume takes the options its folder was started with; give {o.Name} only to a new comparison (--resume goes with --jobs and --json alone)");
             foreach (var o in new Option[] { images.Labels, images.Flip, testImages, testLabels, patience })
                 if (!hasImages && r.GetResult(o) is { Implicit: false }) r.AddError($"{o.Name} goes with --images PATH");
         });
 
         command.SetAction((parse, cancel) => ctx.Guarded(() =>
         {
+            if (parse.GetValue(resume) is { } folder)
+            {
+                // The stored options, with this run's --jobs and --json.
+                var stored = Experiment.ResumeCommand(folder).ToList();
+                if (parse.GetResult(jobs) is { Implicit: false }) stored.AddRange(["--jobs", parse.GetValue(jobs)!.Value.ToString(CultureInfo.InvariantCulture)]);
+                if (parse.GetValue(json)) stored.Add("--json");
+                var again = command.Parse(stored);
+                Options.Require(again.Errors.Count == 0, $"--resume: the options stored in '{folder}' no longer parse ({again.Errors.FirstOrDefault()?.Message})");
+                parse = again;
+            }
             if (images.Given(parse))
                 return CompareImages(ctx, parse, cancel, images, parse.GetValue(testImages), parse.GetValue(testLabels), new ImageCompareOptions
                 {
                     Variants = parse.GetValue(variants) is { } iv ? Lists.Items(iv, "--variants") : [],
-                    Hidden = parse.GetValue(hidden) is { } ih ? Lists.PositiveInts(ih, "--hidden") : new ImageCompareOptions().Hidden,
+                    Hidden = Shapes(parse.GetValue(hidden)) is { Length: > 0 } ih
+                        ? (ih.Length == 1 ? ih[0] : throw new ArgumentException("--hidden: an image comparison takes one shape"))
+                        : new ImageCompareOptions().Hidden,
                     Seeds = parse.GetValue(seeds) ?? 3,
                     Epochs = parse.GetValue(epochs) ?? 30,
                     BatchSize = parse.GetValue(batch) ?? 128,
-                    LearningRate = parse.GetValue(lr) ?? 1e-3,
+                    LearningRate = Rates(parse.GetValue(lr)) is { Length: > 0 } il
+                        ? (il.Length == 1 ? il[0] : throw new ArgumentException("--lr: an image comparison takes one learning rate"))
+                        : 1e-3,
                     Patience = parse.GetValue(patience),
                     Jobs = parse.GetValue(jobs) ?? Environment.ProcessorCount,
                     Flip = images.FlipOf(parse),
                     Precision = parse.GetValue(precision) == "float64" ? Precision.Float64 : Precision.Float32,
                 }, parse.GetValue(output), parse.GetValue(json));
             var baseOptions = parse.GetValue(quick) ? CompareOptions.Quick : CompareOptions.Default;
+            var shapes = Shapes(parse.GetValue(hidden));
+            var rates = Rates(parse.GetValue(lr));
+            var shardSpec = parse.GetValue(shard) is { } sh ? CompareShard.Parse(sh) : null;
+            var outDir = parse.GetValue(output) ?? Path.Combine("results", $"compare-{DateTime.Now:yyyyMMdd-HHmmss}");
             var options = baseOptions with
             {
                 Targets = parse.GetValue(targets) is { } t ? Lists.Items(t, "--targets")
                           : data.Given(parse) ? [] : baseOptions.Targets,
                 Variants = parse.GetValue(variants) is { } v ? Lists.Items(v, "--variants") : baseOptions.Variants,
                 Activation = parse.GetValue(activation) ?? baseOptions.Activation,
-                Hidden = parse.GetValue(hidden) is { } h ? Lists.PositiveInts(h, "--hidden") : baseOptions.Hidden,
+                Hidden = shapes.Length > 0 ? shapes[0] : baseOptions.Hidden,
+                HiddenGrid = shapes.Length > 1 ? shapes : [],
                 Seeds = parse.GetValue(seeds) ?? baseOptions.Seeds,
                 Epochs = parse.GetValue(epochs) ?? baseOptions.Epochs,
                 TrainSamples = parse.GetValue(samples) ?? baseOptions.TrainSamples,
                 TestSamples = parse.GetValue(testSamples) ?? baseOptions.TestSamples,
                 BatchSize = parse.GetValue(batch) ?? baseOptions.BatchSize,
-                LearningRate = parse.GetValue(lr) ?? baseOptions.LearningRate,
+                LearningRate = rates.Length > 0 ? rates[0] : baseOptions.LearningRate,
+                LearningRates = rates.Length > 1 ? rates : [],
                 Penalty = parse.GetValue(penalty) ?? baseOptions.Penalty,
                 Jobs = parse.GetValue(jobs) ?? baseOptions.Jobs,
                 Precision = parse.GetValue(precision) is { } p ? (p == "float64" ? Precision.Float64 : Precision.Float32) : baseOptions.Precision,
                 Data = data.Given(parse) ? new CompareData(parse.GetValue(data.Data)!, data.Roles(parse), parse.GetValue(data.DropMissing)) : null,
+                // Every cell is kept in the output folder as it finishes: a killed run resumes from there.
+                Resume = outDir,
+                Shard = shardSpec,
+                Command = StoredCommand(parse, outDir),
             };
             Options.Require(!string.IsNullOrWhiteSpace(options.Activation), "--activation: the name is empty");
             Options.Require(options.BatchSize >= 1, $"--batch must be ≥ 1, got {options.BatchSize}");
             Options.Require(options.Seeds >= 1, $"--seeds must be ≥ 1, got {options.Seeds}");
             Options.Require(options.Epochs >= 1, $"--epochs must be ≥ 1, got {options.Epochs}");
             Options.Require(options.Jobs >= 1, $"--jobs must be ≥ 1, got {options.Jobs}");
-            var outDir = parse.GetValue(output) ?? Path.Combine("results", $"compare-{DateTime.Now:yyyyMMdd-HHmmss}");
 
             // Every check, and the data loaded once (a CSV is not read again for the run).
             var prepared = Experiment.Prepare(options);
@@ -121,7 +163,10 @@ internal static class CompareCommand
             static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
             var atOnce = Math.Min(options.Jobs, config.Cells);
             var shared = atOnce > Environment.ProcessorCount ? $" (more than the {Environment.ProcessorCount} cores: they share them)" : "";
-            ctx.Err.WriteLine($"compare: {Count(config.Targets.Count, "target")} × {Count(config.Variants.Count, "variant")} × {Count(config.Seeds.Count, "seed")} = {Count(config.Cells, "model")}, {atOnce} at a time{shared}; reports in {outDir}");
+            var dimensions = (config.HiddenGrid.Count > 1 ? $" × {config.HiddenGrid.Count} hidden shapes" : "") + (config.LearningRates.Count > 1 ? $" × {Count(config.LearningRates.Count, "learning rate")}" : "");
+            var part = shardSpec is null ? "" : $"; shard {shardSpec}: {Count(prepared.ToTrain + prepared.AlreadyDone, "trained model")}";
+            var kept = prepared.AlreadyDone > 0 ? $"; resuming: {prepared.AlreadyDone} finished, {prepared.ToTrain} to train" : "";
+            ctx.Err.WriteLine($"compare: {Count(config.Targets.Count, "target")} × {Count(config.Variants.Count, "variant")} × {Count(config.Seeds.Count, "seed")}{dimensions} = {Count(config.Cells, "model")}{part}{kept}, {atOnce} at a time{shared}; {(shardSpec is null ? "reports" : "cells")} in {outDir}");
             if (parse.GetValue(data.DropMissing))
                 ctx.Err.WriteLine($"data: {options.Data!.Path}: {DataOptions.Dropped(prepared.DroppedRows)}");
             if (!config.Variants.Any(v => v.Name == config.Baseline))
@@ -144,12 +189,47 @@ internal static class CompareCommand
             }
             finally { bar?.Finish(); }
 
+            if (shardSpec is not null)
+            {
+                // A shard's folder holds its cells; the report is the merge's.
+                ctx.Err.WriteLine($"shard {shardSpec}: {Count(result.Cells.Count, "model")} in {outDir}; put the shards together with: seagull merge DIR… --out DIR");
+                return Cli.Success;
+            }
             var files = CompareReports.Write(outDir, result);
             ctx.Out.Write(parse.GetValue(json) ? result.ToJson() : result.ToMarkdown());
             ctx.Err.WriteLine($"wrote {files.Count} files to {outDir}");
             return Cli.Success;
         }));
         return command;
+    }
+
+    /// <summary>The values of --hidden, each a comma list of widths (one network shape).</summary>
+    private static int[][] Shapes(string[]? values) => (values ?? []).Select(v => Lists.PositiveInts(v, "--hidden")).ToArray();
+
+    /// <summary>The values of --lr, comma- or space-separated, each a positive number.</summary>
+    private static double[] Rates(string[]? values) =>
+        (values ?? []).SelectMany(v => Lists.Items(v, "--lr")).Select(t =>
+            double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x > 0 ? x
+            : throw new ArgumentException($"--lr: '{t}' is not a positive number; write rates with a point, such as 1e-3,3e-4")).ToArray();
+
+    /// <summary>
+    /// The options of this run as --resume repeats them: the command line without --resume, --jobs and --json (a
+    /// rerun's own), with --out and --data made absolute (a rerun may start elsewhere).
+    /// </summary>
+    private static string[] StoredCommand(ParseResult parse, string outDir)
+    {
+        var tokens = parse.Tokens.Where(t => t.Type != System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value).ToList();
+        var stored = new List<string>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var t = tokens[i];
+            if (t is "--jobs" or "-j" or "--out" or "-o") { i++; continue; }
+            if (t is "--json") continue;
+            stored.Add(t);
+            if (t is "--data" && i + 1 < tokens.Count) stored.Add(Path.GetFullPath(tokens[++i]));
+        }
+        stored.AddRange(["--out", Path.GetFullPath(outDir)]);
+        return stored.ToArray();
     }
 
     private static int CompareImages(CliContext ctx, System.CommandLine.ParseResult parse, CancellationToken cancel, ImageOptions images,
