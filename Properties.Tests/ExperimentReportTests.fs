@@ -17,14 +17,14 @@ let private close (tolerance: float) (expected: float) (actual: float) =
     Assert.True(abs (expected - actual) <= tolerance * max 1.0 (abs expected), $"expected {expected}, got {actual}")
 
 let private cell target variant seed mse =
-    { Target = target; Variant = variant; Seed = seed; TestMse = mse; InvarianceError = 0.0
+    { Target = target; Variant = variant; Seed = seed; Hidden = [ 64; 64 ]; LearningRate = 1e-3; TestMse = mse; InvarianceError = 0.0
       EpochsRun = 10; Seconds = 1.0; Curve = [||] }
 
 let private config (variants: string list) =
     { Targets = [ "coulomb"; "spring" ]
       Variants = variants |> List.map (fun v -> { Name = v; Description = $"the {v} network" })
-      Baseline = "mlp-tanh"; Activation = "tanh"; HiddenWidths = [ 64; 64 ]; Seeds = [ 0; 1; 2 ]; Epochs = 10
-      TrainSamples = 800; TestSamples = 400; BatchSize = 64; LearningRate = 1e-3; Optimizer = "adam"
+      Baseline = "mlp-tanh"; Activation = "tanh"; HiddenWidths = [ 64; 64 ]; HiddenShapes = [ [ 64; 64 ] ]; Seeds = [ 0; 1; 2 ]; Epochs = 10
+      TrainSamples = 800; TestSamples = 400; BatchSize = 64; LearningRate = 1e-3; LearningRates = [ 1e-3 ]; Optimizer = "adam"
       Precision = "float32"; Jobs = 2; DataFile = None; Options = [ "penalty", "0.1" ]; SoftwareVersion = "0.1.0-test"; Grid = "a custom grid, 2 targets × 2 variants × 2 seeds, 200 epochs" }
 
 /// Two targets × three variants × three seeds with hand-chosen MSEs.
