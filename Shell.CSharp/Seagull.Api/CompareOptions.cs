@@ -164,7 +164,7 @@ public sealed record CompareOptions
         builder.Append($"Targets = {Items(Targets)}, Variants = {Items(Variants)}, Activation = {Activation}, CustomActivations = {Items(CustomActivations)}, Hidden = {Items(Hidden)}, ");
         builder.Append($"Seeds = {Seeds}, Epochs = {Epochs}, TrainSamples = {TrainSamples}, TestSamples = {TestSamples}, BatchSize = {BatchSize}, ");
         builder.Append(inv, $"LearningRate = {LearningRate}, Penalty = {Penalty}, Jobs = {Jobs}, Precision = {Precision}, Data = {Data}, DataSet = {DataSet}, ");
-        builder.Append(inv, $"HiddenGrid = [{string.Join(", ", (HiddenGrid ?? []).Select(h => Items(h)))}], LearningRates = {Items(LearningRates ?? [])}, Shard = {Shard}, Resume = {Resume}");
+        builder.Append(inv, $"HiddenGrid = [{string.Join(", ", (HiddenGrid ?? []).Select(h => Items(h)))}], LearningRates = {Items(LearningRates ?? [])}, Shard = {Shard}, Resume = {Resume}, Command = {Items(Command ?? [])}");
         return true;
     }
 

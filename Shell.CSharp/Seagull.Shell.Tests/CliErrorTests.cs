@@ -71,6 +71,16 @@ public class CliErrorTests : IDisposable
         { "compare unknown activation", ["compare", "--activation", "nope", "--out", "{dir}/cmp"] },
         { "compare unwritable --out", ["compare", "--quick", "--out", "{good}/cmp"] },
         { "compare bad CSV", ["compare", "--data", "{nan}", "--u", "u1", "--v", "v1", "--w", "w1", "--out", "{dir}/cmp"] },
+        { "compare shard out of range", ["compare", "--quick", "--shard", "3/3", "--out", "{dir}/cmp"] },
+        { "compare shard not I/N", ["compare", "--quick", "--shard", "1", "--out", "{dir}/cmp"] },
+        { "compare bad --lr item", ["compare", "--quick", "--lr", "1e-3,abc", "--out", "{dir}/cmp"] },
+        { "compare decimal comma --lr", ["compare", "--quick", "--lr", "0,001", "--out", "{dir}/cmp"] },
+        { "compare --lr twice", ["compare", "--quick", "--lr", "1e-3", "1e-3", "--out", "{dir}/cmp"] },
+        { "compare bad --hidden shape", ["compare", "--quick", "--hidden", "32,32", "64,x", "--out", "{dir}/cmp"] },
+        { "compare --hidden shape twice", ["compare", "--quick", "--hidden", "8,8", "8,8", "--out", "{dir}/cmp"] },
+        { "compare --resume of no sweep", ["compare", "--resume", "{dir}"] },
+        { "merge a folder that is no shard", ["merge", "{dir}", "--out", "{dir}/cmp"] },
+        { "merge a folder that does not exist", ["merge", "{dir}/none", "--out", "{dir}/cmp"] },
     };
 
     private string[] Expand(string[] args) =>
@@ -126,6 +136,10 @@ public class CliErrorTests : IDisposable
         { "Infinity --penalty", ["compare", "--penalty", "Infinity"] },
         { "two bad numbers", ["train", "--target", "spring", "--epochs", "abc", "--lr", "xyz", "--out", "x.json"] },
         { "non-numeric --jobs", ["compare", "--jobs", "x"] },
+        { "--shard with --images", ["compare", "--images", "synthetic", "--shard", "0/2"] },
+        { "--resume with grid options", ["compare", "--resume", "x", "--epochs", "3"] },
+        { "merge without folders", ["merge", "--out", "x"] },
+        { "merge without --out", ["merge", "a", "b"] },
     };
 
     [Theory]

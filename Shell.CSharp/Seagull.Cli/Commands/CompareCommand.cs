@@ -83,7 +83,12 @@ internal static class CompareCommand
             {
                 // The stored options, with this run's --jobs and --json.
                 var stored = Experiment.ResumeCommand(folder).ToList();
-                if (parse.GetResult(jobs) is { Implicit: false }) stored.AddRange(["--jobs", parse.GetValue(jobs)!.Value.ToString(CultureInfo.InvariantCulture)]);
+                if (parse.GetResult(jobs) is { Implicit: false })
+                {
+                    var at = stored.FindIndex(a => a is "--jobs" or "-j");
+                    if (at >= 0) stored.RemoveRange(at, Math.Min(2, stored.Count - at));
+                    stored.AddRange(["--jobs", parse.GetValue(jobs)!.Value.ToString(CultureInfo.InvariantCulture)]);
+                }
                 if (parse.GetValue(json)) stored.Add("--json");
                 var again = command.Parse(stored);
                 Options.Require(again.Errors.Count == 0, $"--resume: the options stored in '{folder}' no longer parse ({again.Errors.FirstOrDefault()?.Message})");
@@ -213,8 +218,8 @@ internal static class CompareCommand
             : throw new ArgumentException($"--lr: '{t}' is not a positive number; write rates with a point, such as 1e-3,3e-4")).ToArray();
 
     /// <summary>
-    /// The options of this run as --resume repeats them: the command line without --resume, --jobs and --json (a
-    /// rerun's own), with --out and --data made absolute (a rerun may start elsewhere).
+    /// The options of this run as --resume repeats them: the command line without --json (a rerun's own), with --out
+    /// and --data made absolute (a rerun may start elsewhere). --jobs is kept: the report echoes it.
     /// </summary>
     private static string[] StoredCommand(ParseResult parse, string outDir)
     {
@@ -223,7 +228,7 @@ internal static class CompareCommand
         for (var i = 0; i < tokens.Count; i++)
         {
             var t = tokens[i];
-            if (t is "--jobs" or "-j" or "--out" or "-o") { i++; continue; }
+            if (t is "--out" or "-o") { i++; continue; }
             if (t is "--json") continue;
             stored.Add(t);
             if (t is "--data" && i + 1 < tokens.Count) stored.Add(Path.GetFullPath(tokens[++i]));
