@@ -74,6 +74,34 @@ type internal GridSource =
     | Builtin of Target
     | Csv of string * Dataset * string
 
+/// What a grid needs of its data sources: names, symmetry, targets, and each seed's train and test split.
+module internal GridSource =
+    let name s = match s with Builtin t -> t.Name | Csv (n, _, _) -> n
+
+    let symmetry s = match s with Builtin t -> t.Symmetry | Csv (_, ds, _) -> ds.Symmetry
+
+    let targets s = match s with Builtin _ -> 1 | Csv (_, ds, _) -> Dataset.targets ds
+
+    /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
+    let testFraction (s: CompareSettings) = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
+
+    /// Train and test data of one source and seed: the same for every variant (paired comparison).
+    let data (s: CompareSettings) (source: GridSource) (seed: int) =
+        let key = Random.fold (Random.key seed) 1
+        match source with
+        | Builtin t ->
+            let all = Targets.generate t key (s.TrainSamples + s.TestSamples)
+            let train = Dataset.take (Array.init s.TrainSamples id) all
+            let test = Dataset.take (Array.init s.TestSamples (fun i -> s.TrainSamples + i)) all
+            train, test
+        | Csv (_, ds, _) -> Dataset.split key (testFraction s) ds
+
+    /// The training rows of a source, for the cost model.
+    let trainRows (s: CompareSettings) (source: GridSource) =
+        match source with
+        | Builtin _ -> s.TrainSamples
+        | Csv (_, ds, _) -> fst (Dataset.splitSizes ds.Rows (testFraction s))
+
 /// A comparison checked and its data loaded, ready to run: what `Experiment.prepare` gives and
 /// `Experiment.runPrepared` trains (a CSV is read once, for the checks and the run).
 [<Sealed>]

@@ -37,15 +37,6 @@ module Experiment =
         [ for hidden in shapesOf s do
               for rate in ratesOf s -> { s with Hidden = hidden; HiddenShapes = []; LearningRate = rate; LearningRates = [] } ]
 
-    let private sourceName s = match s with Builtin t -> t.Name | Csv (n, _, _) -> n
-
-    let private symmetryOf s = match s with Builtin t -> t.Symmetry | Csv (_, ds, _) -> ds.Symmetry
-
-    let private targetsOf s = match s with Builtin _ -> 1 | Csv (_, ds, _) -> Dataset.targets ds
-
-    /// The fraction of a CSV data set held out for testing: the grid's test share of its samples.
-    let private csvTestFraction (s: CompareSettings) = float s.TestSamples / float (s.TrainSamples + s.TestSamples)
-
     /// Validates everything that can be checked before training (names, counts, the CSV file).
     let private resolve (s: CompareSettings) =
         if s.Seeds < 1 then Fail.with' $"seeds must be ≥ 1, got {s.Seeds}"
@@ -129,7 +120,7 @@ module Experiment =
         | _ -> ()
         let cells = int64 sources.Length * int64 variantDefs.Length * int64 s.Seeds * int64 (pointsOf s).Length
         if cells > 1_000_000L then Fail.with' $"the grid has {cells} cells; at most 1000000 (fewer seeds, targets or variants)"
-        once "target" (sources |> List.map sourceName)
+        once "target" (sources |> List.map GridSource.name)
         once "variant" (variantDefs |> List.map (fun v -> v.Name))
         for v in variantDefs do
             match v.Kind with
@@ -143,12 +134,12 @@ module Experiment =
             match source with
             | Builtin t -> Targets.requireRows t (int64 s.TrainSamples + int64 s.TestSamples) running
             | Csv (name, ds, _) ->
-                let trainRows, testRows = Dataset.splitSizes ds.Rows (csvTestFraction s)
+                let trainRows, testRows = Dataset.splitSizes ds.Rows (GridSource.testFraction s)
                 if trainRows < 2 then
                     Fail.with' $"the data file '{name}' has {ds.Rows} rows: {testRows} held out to test leaves {trainRows} to train on; at least 2 are needed"
             for v in variantDefs do
                 for hidden in shapesOf s do
-                    Network.requireMemory (v.Spec (symmetryOf source) (targetsOf source) { s with Hidden = hidden }) running
+                    Network.requireMemory (v.Spec (GridSource.symmetry source) (GridSource.targets source) { s with Hidden = hidden }) running
         sources, variantDefs, dropped
 
     /// A variant's description for these settings: a variant documented as exactly invariant says it is
@@ -180,7 +171,7 @@ module Experiment =
         let csvRows =
             sources |> List.collect (function
                 | Csv (_, ds, sha) ->
-                    let train, test = Dataset.splitSizes ds.Rows (csvTestFraction s)
+                    let train, test = Dataset.splitSizes ds.Rows (GridSource.testFraction s)
                     // As a shell command line takes them: a name with a comma or a quote in list quotes, and an
                     // argument with spaces or shell characters in single quotes.
                     let shell (t: string) =
@@ -197,7 +188,7 @@ module Experiment =
                       // A rerun reads the file as this one did: with --drop-missing, or the same rows are refused.
                       if s.Data |> Option.exists (fun d -> d.Read.DropMissing) then "data_drop_missing", $"{dropped} rows with missing values dropped (--drop-missing)" ]
                 | Builtin _ -> [])
-        { Targets = sources |> List.map sourceName
+        { Targets = sources |> List.map GridSource.name
           Variants = defs |> List.map (fun v -> { Name = v.Name; Description = describeVariant s v })
           Baseline = baseline
           Activation = (activationOf s).Name
@@ -234,21 +225,10 @@ module Experiment =
     /// Checks the settings and returns the configuration, or raises a one-line error — before any training.
     let plan (s: CompareSettings) : ExperimentConfig = (prepare s).Config
 
-    /// Train and test data of one source and seed: the same for every variant (paired comparison).
-    let private dataFor (s: CompareSettings) (source: GridSource) (seed: int) =
-        let key = Random.fold (Random.key seed) 1
-        match source with
-        | Builtin t ->
-            let all = Targets.generate t key (s.TrainSamples + s.TestSamples)
-            let train = Dataset.take (Array.init s.TrainSamples id) all
-            let test = Dataset.take (Array.init s.TestSamples (fun i -> s.TrainSamples + i)) all
-            train, test
-        | Csv (_, ds, _) -> Dataset.split key (csvTestFraction s) ds
-
     /// Runs one cell: fits the variant and measures standardised test MSE and invariance error; then the variants
     /// `derived` from it (no training: its model transformed), on the same test data.
     let private runCell (s: CompareSettings) (source: GridSource) (v: VariantDefinition) (derived: VariantDefinition list) (seed: int) (withCurve: bool) (cancel: CancellationToken) : CellResult list =
-        let train, test = dataFor s source seed
+        let train, test = GridSource.data s source seed
         let spec = v.Spec train.Symmetry (Dataset.targets train) s
         // One arena for the whole learning curve: its arrays are reused from epoch to epoch.
         let curveArena = Kernels.StepArena()
@@ -275,7 +255,7 @@ module Experiment =
             | Trained | Derived _ -> Regressor.fit spec options train
         let measured (name: string) (m: Model) (seconds: float) (curve: float[]) =
             let metrics = Evaluation.evaluate m test
-            { Target = sourceName source
+            { Target = GridSource.name source
               Variant = name
               Seed = seed
               Hidden = s.Hidden
@@ -306,27 +286,21 @@ module Experiment =
                      if not (isDerived v) then
                          for seed in 0 .. s.Seeds - 1 -> source, point, v, seed |]
 
-    /// The training rows of a source, for the cost model.
-    let private trainRowsOf (s: CompareSettings) (source: GridSource) =
-        match source with
-        | Builtin _ -> s.TrainSamples
-        | Csv (_, ds, _) -> fst (Dataset.splitSizes ds.Rows (csvTestFraction s))
-
     /// The grid's units of work with their expected costs (`Shards.cost`), in grid order: what shards split.
     ///
     /// Example: `Experiment.units prepared |> Shards.select { Index = 0; Count = 4 }`.
     let units (prepared: PreparedComparison) : WorkUnit list =
         cellsOf prepared
         |> Array.mapi (fun i (source, point, v, seed) ->
-            let parameters = Network.parameterCount (v.Spec (symmetryOf source) (targetsOf source) point)
+            let parameters = Network.parameterCount (v.Spec (GridSource.symmetry source) (GridSource.targets source) point)
             { Id = i
-              Target = sourceName source
+              Target = GridSource.name source
               Variant = v.Name
               Derived = derivedOf prepared.Variants v |> List.map (fun d -> d.Name)
               Seed = seed
               Hidden = point.Hidden
               LearningRate = point.LearningRate
-              Cost = Shards.cost v.Weight point.Epochs (trainRowsOf point source) (int64 parameters) })
+              Cost = Shards.cost v.Weight point.Epochs (GridSource.trainRows point source) (int64 parameters) })
         |> List.ofArray
 
     /// The activations the report plots: the comparison's even one and tanh.
@@ -353,7 +327,7 @@ module Experiment =
     /// include compiling it (a tenth of a second, most of a small cell's time).
     let private warmUp (prepared: PreparedComparison) (cancel: CancellationToken) =
         let s, sources = prepared.Settings, prepared.Sources
-        let firstSymmetry, firstTargets = symmetryOf sources.Head, targetsOf sources.Head
+        let firstSymmetry, firstTargets = GridSource.symmetry sources.Head, GridSource.targets sources.Head
         let warmRows = 16
         let warmX = Random.uniforms (Random.key 0) (warmRows * firstSymmetry.Width) -1.0 1.0
         let warmNames = if firstTargets = 1 then [| "y" |] else Array.init firstTargets (fun t -> $"y{t + 1}")

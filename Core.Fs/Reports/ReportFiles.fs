@@ -45,6 +45,17 @@ module ReportFiles =
             || (name.StartsWith(stem + "-") && name.EndsWith ".png"
                 && (let k = name.Substring(stem.Length + 1, name.Length - stem.Length - 5) in k <> "" && Seq.forall Char.IsAsciiDigit k)))
 
+    /// The summary and cells as the plots take them: in a grid of several settings (hidden widths, learning rate)
+    /// each target is named with its setting ("spring 64,64 lr 0.001"), so the plots keep the settings apart.
+    let private forPlots (summary: Summary) (results: CellResult list) =
+        if summary.Settings.Length <= 1 then summary, results
+        else
+            let inv = Globalization.CultureInfo.InvariantCulture
+            let label (target: string) (hidden: int list) (rate: float) = $"{target} {Reports.hiddenText hidden} lr {rate.ToString(inv)}"
+            let rows = summary.Rows |> List.map (fun r -> { r with Target = label r.Target r.Hidden r.LearningRate })
+            { summary with Rows = rows; Targets = rows |> List.map (fun r -> r.Target) |> List.distinct },
+            results |> List.map (fun r -> { r with Target = label r.Target r.Hidden r.LearningRate })
+
     /// Writes results.csv, summary.md, summary.json and the PNG plots into `outDir`, atomically, and removes
     /// the files of an earlier report in that folder that this one does not write: the curves plots of the
     /// targets its summary.json names, and its curves.csv. Other files are never touched. Returns the paths written.
@@ -54,7 +65,8 @@ module ReportFiles =
         let earlier = previousTargets outDir
         let files = writeText outDir outcome.Config outcome.Summary outcome.Results
         let shapes = outcome.Activations |> List.map (fun a -> a.Name, (fun (z: float) -> (Activation.evaluate Float64 a [| z |]).[0]))
-        let plots = Plots.writeAll outDir (outcome.Config.Grid.Split(',').[0]) outcome.Summary outcome.Results shapes
+        let summary, results = forPlots outcome.Summary outcome.Results
+        let plots = Plots.writeAll outDir (outcome.Config.Grid.Split(',').[0]) summary results shapes
         let written = files @ plots
         let keep = written |> List.map Path.GetFullPath |> Set.ofList
         for stale in Directory.EnumerateFiles outDir |> Seq.toList do
