@@ -195,11 +195,12 @@ public sealed class Activation : IEquatable<Activation>
     {
         ArgumentNullException.ThrowIfNull(formula);
         Guard.Argument(nameof(name), () => A.checkName(name));
-        Func<Core.Tensor, Core.Tensor> apply = t =>
-            (formula(new Expr(t)) ?? throw new ArgumentException($"the formula of custom activation '{name.Trim()}' returned null", nameof(formula))).Tensor;
-        var core = Guard.Argument(nameof(formula), () => A.custom(name, Fs.Func(apply)));
+        // The formula is called once, on the argument z itself: what it returns is the formula as data, which the
+        // engine evaluates and an ONNX export writes out.
+        var expression = (formula(Expr.Argument) ?? throw new ArgumentException($"the formula of custom activation '{name.Trim()}' returned null", nameof(formula))).Node;
+        var core = Guard.Argument(nameof(formula), () => A.ofExpression(name, expression));
         if (formulaText is not null)
-            core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Learnable, core.Apply);
+            core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Learnable, core.Expression, core.Apply);
         return new Activation(core);
     }
 
