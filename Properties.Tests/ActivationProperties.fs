@@ -82,7 +82,7 @@ let ``custom activations get their parity measured, not declared`` () =
 [<Fact>]
 let ``parity is measured bit for bit; infinities and NaN are not close to anything`` () =
     // Records made directly (custom refuses non-finite formulas): z/0 is odd (sign(z)·∞), never even; NaN is neither.
-    let raw name f = { Name = name; Declared = Neither; Formula = "test"; Kernel = None; Learnable = None; Apply = f }
+    let raw name f = { Name = name; Declared = Neither; Formula = "test"; Kernel = None; Learnable = None; Expression = None; Apply = f }
     let zero (z: Tensor) = Tensor.scalar z.Dtype 0.0
     Assert.Equal(Odd, Activation.parityOf (raw "blowup" (fun z -> z / zero z)))
     Assert.Equal(Neither, Activation.parityOf (raw "nothing" (fun z -> zero z / zero z + z)))

@@ -35,6 +35,9 @@ type Activation =
       /// The learnable shape α of a parametric activation (`seagull-learned`, `gaussian-learned`); `None` for the
       /// others. A dense layer with one carries α (one per neuron) in its parameters; `Apply` is σ at α's initial value.
       Learnable: LearnableShape option
+      /// The formula as data when a custom activation was made from one (`Activation.ofExpression`, the C# `Expr`);
+      /// `None` for the built-ins and for an F# function, which no other form (an ONNX graph) can be made from.
+      Expression: Expression option
       /// The function on tensors (differentiable).
       Apply: Tensor -> Tensor }
     override this.ToString() = $"{this.Name} ({Parity.name this.Declared}): {this.Formula}"
@@ -43,11 +46,11 @@ type Activation =
 [<RequireQualifiedAccess>]
 module Activation =
     let private builtin name parity formula kernel =
-        { Name = name; Declared = parity; Formula = formula; Kernel = Some (FusedKernel kernel); Learnable = None; Apply = Tensor.map kernel }
+        { Name = name; Declared = parity; Formula = formula; Kernel = Some (FusedKernel kernel); Learnable = None; Expression = None; Apply = Tensor.map kernel }
 
     let private learned name formula family =
         let shape = LearnableShape family
-        { Name = name; Declared = Even; Formula = formula; Kernel = None; Learnable = Some shape
+        { Name = name; Declared = Even; Formula = formula; Kernel = None; Learnable = Some shape; Expression = None
           Apply = fun z -> LearnedKernels.apply family (Tensor.full z.Dtype [||] shape.Initial) z }
 
     /// Seagull, log(1 + z²): the even activation of Gao & Zhang.
@@ -194,7 +197,7 @@ module Activation =
             if not (RawTensor.shapesEqual y.Raw.Shape z.Raw.Shape) then
                 Fail.with' $"custom activation '{name.Trim()}': the formula must act elementwise (an input of shape {RawTensor.shapeText z.Raw.Shape} gave {RawTensor.shapeText y.Raw.Shape})"
             y
-        let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Learnable = None; Apply = elementwise }
+        let draft = { Name = name.Trim(); Declared = Neither; Formula = "custom"; Kernel = None; Learnable = None; Expression = None; Apply = elementwise }
         // An activation undefined somewhere (log z, √z, 1/z) makes a network's output NaN as soon as a
         // pre-activation lands there, and the fit would then blame the learning rate: refuse it here.
         // NaN anywhere on the probes, or ±∞ where |z| ≤ 5, is refused (exp(z²) overflows float32 from z ≈ 9.4).
@@ -206,3 +209,9 @@ module Activation =
                 if Double.IsNaN y || (Double.IsInfinity y && Math.Abs z <= 5.0) then
                     Fail.with' $"custom activation '{name.Trim()}' gives {Fail.number y} at z = {Fail.number z} in {Dtype.name dtype}; an activation must never be NaN, and finite for |z| ≤ 5") points values
         { draft with Declared = parityOf draft }
+
+    /// A custom activation from a formula given as data (`Expression`): computed by evaluating it, differentiated by
+    /// the engine, its parity measured (as `custom`); unlike an F# function it can also be exported (ONNX).
+    /// Example: `Activation.ofExpression "seagull2" (Expression.Function (Log, Expression.AddScalar (1.0, Expression.Multiply (Expression.Z, Expression.Z))))`.
+    let ofExpression (name: string) (expression: Expression) : Activation =
+        { custom name (Expression.evaluate expression) with Expression = Some expression }

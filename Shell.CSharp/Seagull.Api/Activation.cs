@@ -187,19 +187,20 @@ public sealed class Activation : IEquatable<Activation>
     /// it to <see cref="SwapInvariantRegressor.Load"/>.
     /// </summary>
     /// <param name="name">A short name, stored in model files.</param>
-    /// <param name="formula">The function of z, built from <see cref="Expr"/> operators and functions; it must act elementwise.</param>
+    /// <param name="formula">The function of z, built from <see cref="Expr"/> operators and functions. It is called once, on z itself: what it returns is kept as the formula (so it is elementwise, and an ONNX export can write it out).</param>
     /// <param name="formulaText">Optional formula text for reports (default "custom").</param>
-    /// <exception cref="ArgumentException">The name is empty, not one word (spaces, commas, '|', control characters) or a built-in name, or the formula is not elementwise, or it is not a finite number at some input (NaN at any probe, such as log z or √z at z &lt; 0, or ±∞ for |z| ≤ 5, such as 1/z at 0).</exception>
+    /// <exception cref="ArgumentException">The name is empty, not one word (spaces, commas, '|', control characters) or a built-in name, or the formula returns null, or it is not a finite number at some input (NaN at any probe, such as log z or √z at z &lt; 0, or ±∞ for |z| ≤ 5, such as 1/z at 0).</exception>
     /// <example><code>var seagull2 = Activation.Custom("seagull2", z => Expr.Log(1 + z * z), "log(1 + z²)");</code></example>
     public static Activation Custom(string name, Func<Expr, Expr> formula, string? formulaText = null)
     {
         ArgumentNullException.ThrowIfNull(formula);
         Guard.Argument(nameof(name), () => A.checkName(name));
-        Func<Core.Tensor, Core.Tensor> apply = t =>
-            (formula(new Expr(t)) ?? throw new ArgumentException($"the formula of custom activation '{name.Trim()}' returned null", nameof(formula))).Tensor;
-        var core = Guard.Argument(nameof(formula), () => A.custom(name, Fs.Func(apply)));
+        // The formula is called once, on the argument z itself: what it returns is the formula as data, which the
+        // engine evaluates and an ONNX export writes out.
+        var expression = (formula(Expr.Argument) ?? throw new ArgumentException($"the formula of custom activation '{name.Trim()}' returned null", nameof(formula))).Node;
+        var core = Guard.Argument(nameof(formula), () => A.ofExpression(name, expression));
         if (formulaText is not null)
-            core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Learnable, core.Apply);
+            core = new Core.Activation(core.Name, core.Declared, formulaText, core.Kernel, core.Learnable, core.Expression, core.Apply);
         return new Activation(core);
     }
 

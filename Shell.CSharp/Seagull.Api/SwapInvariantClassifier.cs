@@ -425,6 +425,18 @@ public sealed class SwapInvariantClassifier
         Guard.Io(() => Core.ModelFile.save(path, m));
     }
 
+    /// <summary>
+    /// Writes the fitted classifier as an ONNX file (opset 21) that ONNX Runtime and other ONNX tools run with no Seagull:
+    /// one float32 input <c>x</c> (rows × the input columns, in the model's units and column order), outputs <c>logits</c> and <c>probabilities</c> (softmax), rows × classes,
+    /// the standardisation inside, and the column names in the metadata (<c>seagull.inputs</c>, <c>seagull.outputs</c>).
+    /// Written atomically; see docs/onnx.md.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not fitted.</exception>
+    /// <exception cref="NotSupportedException">An activation has no ONNX form (a custom one made from an F# function); nothing is written.</exception>
+    /// <exception cref="IOException">The file cannot be written; nothing is written.</exception>
+    /// <example><code>classifier.ExportOnnx("model.onnx");</code></example>
+    public void ExportOnnx(string path) => OnnxExport.Save(Fitted(), path);
+
     /// <summary>Loads a classifier's model file written by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is corrupt, edited, or a regression model (one-line message).</exception>

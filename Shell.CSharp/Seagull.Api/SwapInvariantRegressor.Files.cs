@@ -34,6 +34,18 @@ public sealed partial class SwapInvariantRegressor
     }
 
     /// <summary>
+    /// Writes the fitted regressor as an ONNX file (opset 21) that ONNX Runtime and other ONNX tools run with no Seagull:
+    /// one float32 input <c>x</c> (rows × the input columns, in the model's units and column order), output <c>y</c> (rows × outputs, in the targets' units),
+    /// the standardisation inside, and the column names in the metadata (<c>seagull.inputs</c>, <c>seagull.outputs</c>).
+    /// Written atomically; see docs/onnx.md.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not fitted.</exception>
+    /// <exception cref="NotSupportedException">An activation has no ONNX form (a custom one made from an F# function); nothing is written.</exception>
+    /// <exception cref="IOException">The file cannot be written; nothing is written.</exception>
+    /// <example><code>regressor.ExportOnnx("model.onnx");</code></example>
+    public void ExportOnnx(string path) => OnnxExport.Save(Fitted(), path);
+
+    /// <summary>
     /// Loads a model file written by <see cref="Save"/>. Activations not built in are resolved by name among
     /// <paramref name="customActivations"/>; the file keeps each custom activation's values at a few points, so one
     /// with the right name but another formula is refused. A truncated, edited (checksum), newer-version or foreign

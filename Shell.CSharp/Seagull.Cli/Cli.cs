@@ -105,6 +105,7 @@ public static class Cli
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(SymmetrizeCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(MergeCommand.Create(context));
         return root;

@@ -73,18 +73,18 @@ public class ApiEdgeTests
     }
 
     [Fact]
-    public void A_custom_formula_that_stops_acting_elementwise_is_caught_on_every_call()
+    public void A_custom_formula_is_read_once_as_data_so_it_cannot_change_between_calls()
     {
-        Expr? first = null;
-        // the first call's input, returned ever after: caught while its parity is measured
-        Assert.Equal("formula", Assert.Throws<ArgumentException>(() => Activation.Custom("captured", z => first ??= z)).ParamName);
-        // well-behaved for the calls made at creation, then the same trick
+        // Activation.Custom calls the formula once, on z, and keeps what it returns as a formula (the core's
+        // Expression): a formula that would misbehave on later calls (return a captured value, switch shape) cannot.
+        var calls = 0;
         var misbehave = false;
-        Expr? later = null;
-        var a = Activation.Custom("late", z => !misbehave ? z * z : (later ??= z));
+        var a = Activation.Custom("late", z => { calls++; return !misbehave ? z * z : z; });
         misbehave = true;
-        Assert.Equal(5, a.Evaluate(new double[] { 1, 2, 3, 4, 5 }).Length);
-        Assert.Throws<InvalidOperationException>(() => a.Evaluate(new double[] { 1, 2 }));
+        Assert.Equal(1, calls);
+        Assert.Equal(new[] { 1.0, 4, 9 }, a.Evaluate(new double[] { 1, 2, 3 }));
+        Assert.Equal(1, calls);
+        Assert.Equal("formula", Assert.Throws<ArgumentException>(() => Activation.Custom("nothing", _ => null!)).ParamName);
     }
 
     [Fact]

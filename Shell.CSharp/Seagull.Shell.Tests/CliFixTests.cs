@@ -80,7 +80,7 @@ public class CliFixTests : IDisposable
     [Fact]
     public void An_unrecognised_word_without_one_clear_meaning_is_reported_without_a_guess()
     {
-        OneLine(CliRun.Of("bogus"), Cli.Cli.UsageError, "unknown command 'bogus'; the commands are activations, targets, generate, train, predict, evaluate, check, symmetrize, compare");
+        OneLine(CliRun.Of("bogus"), Cli.Cli.UsageError, "unknown command 'bogus'; the commands are activations, targets, generate, train, predict, evaluate, check, symmetrize, export, compare");
         // --x is one letter from each of --u, --v, --w and --y
         var run = CliRun.Of("train", "--data", good, "--x", "u1", "--u", "u1", "--v", "v1", "--out", dir.File("m.json"));
         OneLine(run, Cli.Cli.UsageError, "error: unknown option '--x' (see 'seagull train --help')");

@@ -1,0 +1,19 @@
+using Core = global::Seagull.Core;
+
+namespace Seagull.Api;
+
+/// <summary>Writing a fitted model as an ONNX file, for <see cref="SwapInvariantRegressor.ExportOnnx"/> and
+/// <see cref="SwapInvariantClassifier.ExportOnnx"/>: the path is checked, the whole graph built, then the file written
+/// atomically, so that any error leaves nothing behind.</summary>
+internal static class OnnxExport
+{
+    public static void Save(Core.Model model, string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the ONNX path is empty", nameof(path));
+        Guard.Io(() => Core.AtomicFile.checkWritable(path));
+        byte[] bytes;
+        try { bytes = Seagull.Onnx.OnnxFile.ToBytes(model); }
+        catch (Core.SeagullException e) { throw new NotSupportedException(e.Message); }
+        Guard.Io(() => Core.AtomicFile.writeAllBytes(path, bytes));
+    }
+}
