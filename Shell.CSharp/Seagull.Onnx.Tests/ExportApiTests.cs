@@ -11,17 +11,6 @@ public sealed class ExportApiTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static float[] Floats(double[,] x) => x.Cast<double>().Select(v => (float)v).ToArray();
-
-    private static double[,] Rounded(double[,] x)
-    {
-        var r = (double[,])x.Clone();
-        for (var i = 0; i < x.GetLength(0); i++)
-            for (var j = 0; j < x.GetLength(1); j++)
-                r[i, j] = (float)x[i, j];
-        return r;
-    }
-
     [Theory]
     [InlineData(Precision.Float32)]
     [InlineData(Precision.Float64)]
@@ -30,7 +19,7 @@ public sealed class ExportApiTests : IDisposable
         // spring and coulomb on the same rows (both u, v, w ∈ R³): a network with two outputs.
         var spring = Targets.Get("spring").Generate(600, seed: 2);
         var coulomb = Targets.Get("coulomb");
-        var x = Rounded(spring.ToInputArray());
+        var x = Models.Rounded(spring.ToInputArray());
         var y = new double[600, 2];
         var row = new double[9];
         for (var i = 0; i < 600; i++)
@@ -49,7 +38,7 @@ public sealed class ExportApiTests : IDisposable
         Assert.Equal("spring,coulomb", ort.Metadata["seagull.outputs"]);
         Assert.Equal(string.Join(",", regressor.InputNames), ort.Metadata["seagull.inputs"]);
         var expected = regressor.PredictOutputs(x).Cast<double>().ToArray();
-        var ulps = Agreement.Ulps(ort.Run("y", Floats(x), 9), expected, precision == Precision.Float64 ? 0 : 1);
+        var ulps = Agreement.Ulps(ort.Run("y", Models.Floats(x), 9), expected, precision == Precision.Float64 ? 0 : 1);
         Assert.True(ulps <= (precision == Precision.Float64 ? 1 : 16), $"{ulps} ulps");
     }
 
@@ -79,8 +68,8 @@ public sealed class ExportApiTests : IDisposable
         var path = Path.Combine(dir, "softsign.onnx");
         regressor.ExportOnnx(path);
         using var ort = new Ort(File.ReadAllBytes(path));
-        var x = Rounded(data.ToInputArray());
-        Assert.True(Agreement.Ulps(ort.Run("y", Floats(x), 3), regressor.Predict(x), 1) <= 16);
+        var x = Models.Rounded(data.ToInputArray());
+        Assert.True(Agreement.Ulps(ort.Run("y", Models.Floats(x), 3), regressor.Predict(x), 1) <= 16);
     }
 
     [Fact]

@@ -90,4 +90,17 @@ public static class Models
     }
 
     public static double[] Doubles(float[] x) => x.Select(v => (double)v).ToArray();
+
+    /// <summary>A matrix as the graph's float32 input, row by row.</summary>
+    public static float[] Floats(double[,] x) => x.Cast<double>().Select(v => (float)v).ToArray();
+
+    /// <summary>The values rounded to float32 and kept as float64: what Seagull sees of the graph's input.</summary>
+    public static double[,] Rounded(double[,] x)
+    {
+        var r = (double[,])x.Clone();
+        for (var i = 0; i < x.GetLength(0); i++)
+            for (var j = 0; j < x.GetLength(1); j++)
+                r[i, j] = (float)x[i, j];
+        return r;
+    }
 }

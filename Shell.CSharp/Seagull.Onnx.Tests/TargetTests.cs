@@ -35,18 +35,6 @@ public sealed class TargetTests(ITestOutputHelper output) : IDisposable
         return data;
     }
 
-    private static float[] Floats(double[,] x) => x.Cast<double>().Select(v => (float)v).ToArray();
-
-    /// <summary>The rows as float32 values (the graph's input type), back in float64 for Seagull.</summary>
-    private static double[,] Rounded(double[,] x)
-    {
-        var r = (double[,])x.Clone();
-        for (var i = 0; i < x.GetLength(0); i++)
-            for (var j = 0; j < x.GetLength(1); j++)
-                r[i, j] = (float)x[i, j];
-        return r;
-    }
-
     /// <summary>Rows u | v | w with u and v exchanged.</summary>
     private static float[] Swapped(float[] x, int width, int u)
     {
@@ -71,9 +59,9 @@ public sealed class TargetTests(ITestOutputHelper output) : IDisposable
         using var ort = new Ort(File.ReadAllBytes(path));
         Assert.Equal(string.Join(",", regressor.InputNames), ort.Metadata["seagull.inputs"]);
 
-        var x = Rounded(target.Generate(300, seed: 9).ToInputArray());
+        var x = Models.Rounded(target.Generate(300, seed: 9).ToInputArray());
         var width = target.InputWidth;
-        var y = ort.Run("y", Floats(x), width);
+        var y = ort.Run("y", Models.Floats(x), width);
         var expected = regressor.Predict(x);
         var mean = expected.Average();
         var sd = Math.Sqrt(expected.Sum(v => (v - mean) * (v - mean)) / expected.Length);
@@ -83,7 +71,7 @@ public sealed class TargetTests(ITestOutputHelper output) : IDisposable
 
         if (architecture != Architecture.Mlp)
         {
-            Assert.True(Agreement.Bitwise(y, ort.Run("y", Swapped(Floats(x), width, target.UWidth), width)),
+            Assert.True(Agreement.Bitwise(y, ort.Run("y", Swapped(Models.Floats(x), width, target.UWidth), width)),
                 $"{name} {architecture} {precision}: y(x) and y(x̃) differ in ONNX Runtime");
         }
     }
