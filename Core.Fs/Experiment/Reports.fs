@@ -165,7 +165,7 @@ module Reports =
                  | Some _ when config.Targets.Length > 1 -> $"{config.TrainSamples} train / {config.TestSamples} test samples per built-in target, "
                  | Some _ -> "")
               + $"batch {config.BatchSize}, "
-              + $"{config.Optimizer} lr {rates}, {config.Precision}, {config.Jobs} job{(if config.Jobs = 1 then "" else "s")}"
+              + $"{config.Optimizer} lr {rates}, {config.Precision}, " + (if config.Jobs = 1 then "1 job" else $"{config.Jobs} jobs")
               + (match config.DataFile with Some f -> $", data `{f}`" | None -> "")
               + (if options.IsEmpty then "" else ", " + String.Join(", ", options))
               + $"; baseline `{baseline}`; Seagull {config.SoftwareVersion}."
