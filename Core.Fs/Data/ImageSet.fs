@@ -22,13 +22,18 @@ type ImageSet =
 
 /// What the image readers share: checking paths, scaling bytes, numbered class names.
 module internal ImageInput =
+    /// What a pixel value of a file (IDX or image bytes, a pixel CSV's 0–255) is divided by, in float32, to give
+    /// the [0, 1] value the network sees. Every reader divides by it, and an exported image classifier's graph
+    /// divides its raw input by it the same way (`ModelGraph`), so that both see the same float32 bits.
+    let pixelScale : float32 = 255.0f
+
     /// An 8-bit value scaled to [0, 1], the one way every reader does it: `float32 b / 255f`.
-    let inline scale (b: byte) : float32 = float32 b / 255.0f
+    let inline scale (b: byte) : float32 = float32 b / pixelScale
 
     /// `scale` applied to every byte of `source`, into `target` (vectorised; the same values bit for bit).
     let scaleAll (source: ReadOnlySpan<byte>) (target: Span<float32>) : unit =
         Numerics.Tensors.TensorPrimitives.ConvertTruncating<byte, float32>(source, target)
-        Numerics.Tensors.TensorPrimitives.Divide(target, 255.0f, target)
+        Numerics.Tensors.TensorPrimitives.Divide(target, pixelScale, target)
 
     /// Checks that `path` is an existing file; a one-line error naming it otherwise.
     let requireFile (what: string) (path: string) : unit =

@@ -53,6 +53,13 @@ module Images =
     let readCsv (path: string) (width: int) (height: int) (channels: int) (labelColumn: string option) : ImageSet =
         PixelCsv.read path width height channels labelColumn
 
+    /// `readCsv`, with the names of the file's pixel columns in order (the header without the label column): the
+    /// input names a classifier trained on the file keeps, so that its model file and ONNX export name the
+    /// columns as the file does.
+    /// Example: `let images, columns = Images.readCsvWithColumns "pixlab.csv" 8 8 1 (Some "label")` (columns p1 … p64).
+    let readCsvWithColumns (path: string) (width: int) (height: int) (channels: int) (labelColumn: string option) : ImageSet * string[] =
+        PixelCsv.readNamed path width height channels labelColumn
+
     /// The image shape of `--image WxH[xC]`: width, height and channels (1 unless given); 'x', 'X' or '×' between.
     /// Example: `Images.parseShape "28x28" = (28, 28, 1)`, `Images.parseShape "32×32×3" = (32, 32, 3)`.
     let parseShape (text: string) : int * int * int =

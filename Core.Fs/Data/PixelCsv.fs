@@ -38,7 +38,7 @@ module internal PixelCsv =
             match Double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture) with
             | true, v when Double.IsFinite v && text.IndexOf '\000' < 0 ->
                 if v < 0.0 || v > 255.0 then fail $"{Fail.number v} is outside 0–255"
-                else float32 v / 255.0f
+                else float32 v / ImageInput.pixelScale
             | _ when String.IsNullOrWhiteSpace text -> fail "the cell is empty; a pixel value 0–255 is needed"
             | _ -> fail $"'{show (text.Replace('\000', '?'))}' is not a number; a pixel value 0–255 is needed"
 
@@ -58,8 +58,8 @@ module internal PixelCsv =
             let index = names |> Array.mapi (fun k n -> n, k) |> dict
             labels |> Array.map (fun l -> index.[l]), names
 
-    /// The images of a CSV file (see `Images.readCsv`).
-    let read (file: string) (width: int) (height: int) (channels: int) (labelColumn: string option) : ImageSet =
+    /// The images of a CSV file (see `Images.readCsv`) and the names of its pixel columns, in order.
+    let readNamed (file: string) (width: int) (height: int) (channels: int) (labelColumn: string option) : ImageSet * string[] =
         let size = ImageInput.imageSize $"'{file}'" width height channels
         use reader = CsvRecords.openTextHashing file None
         let records = CsvRecords.Reader(file, reader)
@@ -107,4 +107,9 @@ module internal PixelCsv =
             | Some _ -> let indices, names = classes (labels.ToArray()) in Some indices, names
             | None -> None, [||]
         { Width = width; Height = height; Channels = channels; Pixels = pixels.ToArray(); Count = count
-          Labels = labelIndices; ClassNames = classNames; Names = ImageInput.indexNames count }
+          Labels = labelIndices; ClassNames = classNames; Names = ImageInput.indexNames count },
+        columns |> Array.map (fun j -> header.[j])
+
+    /// The images of a CSV file (see `Images.readCsv`).
+    let read (file: string) (width: int) (height: int) (channels: int) (labelColumn: string option) : ImageSet =
+        fst (readNamed file width height channels labelColumn)

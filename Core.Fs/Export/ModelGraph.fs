@@ -3,7 +3,7 @@ namespace Seagull.Core
 open System
 
 /// A fitted model translated into an ONNX graph description (`GraphDescription`): the pure half of `seagull export`.
-/// The graph holds the whole model: x (float32, in the model's units) → float64 → the input standardisation →
+/// The graph holds the whole model: x (float32, in the model's units; an image model's raw pixels ÷ 255) → float64 → the input standardisation →
 /// the network's precision → the layer tree → float64 → the targets' de-standardisation (regression: `y`), or the
 /// logits and their softmax (classification: `logits`, `probabilities`) → float32. Standardisation and softmax run in
 /// float64 as Seagull runs them; a float64 model keeps float64 weights and computes in float64 inside.
@@ -92,6 +92,14 @@ module ModelGraph =
         |> Array.map (fun n -> if n.Contains ',' || n.Contains '"' then "\"" + n.Replace("\"", "\"\"") + "\"" else n)
         |> String.concat ","
 
+    /// What the graph divides its input by before the model: the readers' pixel scale for an image model (a mirror
+    /// symmetry: every Seagull reader of images gives it pixels divided by 255), none for a table model. Derived
+    /// from the symmetry, which every model file already records, so that files need no new field.
+    let pixelScale (model: Model) : float32 option =
+        match model.Spec.Symmetry.Shape with
+        | Mirror _ -> Some ImageInput.pixelScale
+        | _ -> None
+
     /// The graph of a fitted model, or a one-line error (an activation with no ONNX form names itself).
     /// Example: `let graph = ModelGraph.ofModel (ModelFile.load "spring.json")`.
     let ofModel (model: Model) : GraphDescription =
@@ -103,8 +111,11 @@ module ModelGraph =
         let s = model.Standardization
         let b = GraphBuilder()
         let vector name (values: float[]) = b.Constant(name, [| values.Length |], RealValues (Float64, values))
+        // An image classifier takes raw pixel values in the file's units (0–255), as `seagull predict` reads them, and
+        // scales them as the readers do: a float32 division by 255 (`ImageInput.scale`), so both see the same bits.
+        let raw = match pixelScale model with Some scale -> b.Op("Div", [ inputName; b.Scalar(Float32, float scale) ]) | None -> inputName
         // Standardised in float64 and rounded once to the network's precision, as `Regressor.predict` does.
-        let x64 = b.Cast(inputName, Float64)
+        let x64 = b.Cast(raw, Float64)
         let standardised = b.Op("Div", [ b.Op("Sub", [ x64; vector "standardization/input_mean" s.InputMean ]); vector "standardization/input_scale" s.InputScale ])
         let input = if dtype = Float64 then standardised else b.Cast(standardised, dtype)
         let network = layer b dtype "" (Layer.resolve width spec.Layers) model.Params input
@@ -133,4 +144,7 @@ module ModelGraph =
               "seagull.task", (match model.Task with Regression -> "regression" | Classification -> "classification")
               "seagull.network", Network.describe spec
               "seagull.exactly_invariant", (if Network.isExactlyInvariant spec then "true" else "false") ]
+            @ (match pixelScale model with
+               | Some scale -> [ "seagull.pixel_scale", scale.ToString("R", Globalization.CultureInfo.InvariantCulture) ]
+               | None -> [])
           Description = Network.describe spec }

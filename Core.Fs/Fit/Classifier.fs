@@ -28,15 +28,26 @@ module Classifier =
             y.[i * classes + label] <- 1.0)
         Dataset.create symmetry inputNames classNames x y
 
-    /// The classification data set of labelled images under a mirror: inputs are the pixels (pixel1, pixel2, …),
-    /// the symmetry `Symmetry.mirror axis` of the images' size.
-    /// Example: `Classifier.ofImages LeftRight (Images.synthetic 0 100 16 16)`.
-    let ofImages (axis: MirrorAxis) (images: ImageSet) : Dataset =
+    /// `ofImages` with the pixels named `columns` (a pixel CSV's own column names, `Images.readCsvWithColumns`)
+    /// when they can name inputs — one per pixel, distinct, not blank, none a class name — and pixel1, pixel2, …
+    /// otherwise (a header that cannot name inputs still reads as pixels by position, as before).
+    /// Example: `Classifier.ofImagesNamed LeftRight columns images`.
+    let ofImagesNamed (axis: MirrorAxis) (columns: string[]) (images: ImageSet) : Dataset =
         match images.Labels with
         | None -> Fail.with' "the images have no labels"
         | Some labels ->
             let symmetry = Symmetry.mirror axis images.Width images.Height images.Channels
-            dataset symmetry (Symmetry.defaultNames symmetry) images.ClassNames (Array.map float images.Pixels) labels
+            let usable =
+                columns.Length = symmetry.Width
+                && columns |> Array.forall (fun n -> not (String.IsNullOrWhiteSpace n) && not (Array.contains n images.ClassNames))
+                && (Array.distinct columns).Length = columns.Length
+            let names = if usable then Array.copy columns else Symmetry.defaultNames symmetry
+            dataset symmetry names images.ClassNames (Array.map float images.Pixels) labels
+
+    /// The classification data set of labelled images under a mirror: inputs are the pixels (pixel1, pixel2, …),
+    /// the symmetry `Symmetry.mirror axis` of the images' size.
+    /// Example: `Classifier.ofImages LeftRight (Images.synthetic 0 100 16 16)`.
+    let ofImages (axis: MirrorAxis) (images: ImageSet) : Dataset = ofImagesNamed axis [||] images
 
     /// Class indices and names of text labels: when every label is a non-negative integer the classes are
     /// "0" .. "K−1" (K = the largest + 1, at least 2); otherwise the distinct labels in ordinal order.

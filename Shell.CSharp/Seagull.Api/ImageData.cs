@@ -21,10 +21,15 @@ public sealed class ImageData
 {
     internal Core.ImageSet Inner { get; }
 
-    internal ImageData(Core.ImageSet inner, string source)
+    // A pixel CSV's own column names (empty for other sources): a classifier fitted on these images keeps them as its
+    // input names, so its model file and ONNX export (seagull.inputs) name the columns as the file does.
+    private readonly string[] pixelColumns;
+
+    internal ImageData(Core.ImageSet inner, string source, string[]? pixelColumns = null)
     {
         Inner = inner;
         Source = source;
+        this.pixelColumns = pixelColumns ?? [];
     }
 
     /// <summary>Image width in pixels.</summary>
@@ -112,9 +117,9 @@ public sealed class ImageData
     public static ImageData FromCsv(string path, int width, int height, int channels = 1, string? labelColumn = "label")
     {
         Guard.FileExists(path, nameof(path), "data file");
-        var set = Guard.Data(() => Core.Images.readCsv(path, width, height, channels,
+        var (set, columns) = Guard.Data(() => Core.Images.readCsvWithColumns(path, width, height, channels,
             labelColumn is null ? Microsoft.FSharp.Core.FSharpOption<string>.None : Fs.Some(labelColumn)));
-        return new ImageData(set, Path.GetFileName(path));
+        return new ImageData(set, Path.GetFileName(path), columns);
     }
 
     /// <summary>Fashion-MNIST (60000 training and 10000 test images, ten classes) from Debian's <c>dataset-fashion-mnist</c>.</summary>
@@ -137,10 +142,10 @@ public sealed class ImageData
 
     /// <summary>The same images mirrored (left-right for <see cref="Flip.Horizontal"/>), labels kept.</summary>
     /// <example><code>var mirrored = test.Mirrored();</code></example>
-    public ImageData Mirrored(Flip flip = Flip.Horizontal) => new(Core.Images.mirror(Fs.ToAxis(flip), Inner), Source);
+    public ImageData Mirrored(Flip flip = Flip.Horizontal) => new(Core.Images.mirror(Fs.ToAxis(flip), Inner), Source, pixelColumns);
 
     /// <summary>The core's classification data set of these images under a flip.</summary>
-    internal Core.Dataset ToDataset(Flip flip) => Guard.Data(() => Core.Classifier.ofImages(Fs.ToAxis(flip), Inner));
+    internal Core.Dataset ToDataset(Flip flip) => Guard.Data(() => Core.Classifier.ofImagesNamed(Fs.ToAxis(flip), pixelColumns, Inner));
 
     /// <summary>Size, channels, count and classes.</summary>
     /// <example><code>Console.WriteLine(images);</code></example>

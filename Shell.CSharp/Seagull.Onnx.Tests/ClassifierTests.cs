@@ -39,9 +39,12 @@ public class ClassifierTests
         var model = Models.Classifier(spec, seed: 9);
         using var ort = Ort.Of(model);
         Assert.Equal(string.Join(",", Enumerable.Range(1, 60).Select(i => $"pixel{i}")), ort.Metadata["seagull.inputs"]);
-        var pixels = Models.Inputs(model, 30, seed: 2);
+        // The graph takes raw pixel values (0–255) and scales them as Seagull's readers do: float32 v / 255.
+        var rng = new Random(2);
+        var pixels = Enumerable.Range(0, 30 * 60).Select(_ => (float)rng.Next(256)).ToArray();
         var outputs = ort.Run(pixels, 60);
-        Assert.True(Agreement.Ulps(outputs["logits"], Core.Classifier.logits(model, Models.Doubles(pixels)), 1) <= 16);
+        var scaled = Models.Doubles(pixels.Select(v => v / 255f).ToArray());
+        Assert.True(Agreement.Ulps(outputs["logits"], Core.Classifier.logits(model, scaled), 1) <= 16);
         Assert.True(Agreement.Bitwise(outputs["probabilities"], ort.Run("probabilities", Models.Swapped(model, pixels), 60)));
     }
 }
