@@ -115,9 +115,14 @@ module AtomicFile =
         // A reader that stopped early (`--out /dev/stdout | head`) is the reader's choice, as on the console,
         // where .NET drops what no one reads: not an error. (EPIPE is 32 on Linux and macOS.)
         let brokenPipe (e: IOException) = e.HResult &&& 0xFFFF = 32 || e.Message.StartsWith "Broken pipe"
-        orCannotWrite path "permission denied" ("", "") (fun () ->
-            try using (new FileStream(device, FileMode.Append, FileAccess.Write)) write
-            with :? IOException as e when brokenPipe e -> ())
+        try
+            orCannotWrite path "permission denied" ("", "") (fun () ->
+                try using (new FileStream(device, FileMode.Append, FileAccess.Write)) write
+                with :? IOException as e when brokenPipe e -> ())
+        with :? SeagullException as e when device.StartsWith "/proc/" ->
+            // A system file under /proc that exists but takes no output gives the bare reason "Invalid argument".
+            let reason = e.Message.Substring(e.Message.IndexOf("': ") + 3)
+            cannotWrite path $"it is a system file under /proc, which takes no output ({reason})"
 
     // The nearest folder that exists above `full`; a file on the way is an error naming it.
     let private existingFolderAbove (path: string) (full: string) =
@@ -135,7 +140,9 @@ module AtomicFile =
         checkNamesAFile path
         match destination path with
         | Device d ->
-            if not (File.Exists d) then cannotWrite path "there is no such device"
+            // /dev and /proc hold only what the system made: a new file cannot be created there.
+            let system = if d.StartsWith "/proc/" then "/proc" else "/dev"
+            if not (File.Exists d) then cannotWrite path $"there is no such device, and no file can be created in {system}"
             appendTo path d ignore
         | Regular full ->
             checkReplaceable path full

@@ -161,6 +161,15 @@ module ModelFile =
                 else $"'{line}'"
             reader.Fail $"is not a Seagull model file: it starts with {shown}, not a JSON object (model files are written by 'seagull train' or SwapInvariantRegressor.Save)"
 
+    /// The line where the text's first JSON value ends when that value is complete (so the parser failed on
+    /// what follows it: data appended after a model), or None when the first value itself is broken or cut short.
+    let private completeValueLines (text: string) : int option =
+        let bytes = Encoding.UTF8.GetBytes text
+        let mutable r = Utf8JsonReader(ReadOnlySpan bytes, JsonReaderOptions(AllowMultipleValues = true))
+        let complete = try r.Read() && (r.Skip(); true) with :? JsonException -> false
+        if not complete then None
+        else Some (1 + (bytes |> Array.take (int r.BytesConsumed) |> Array.filter ((=) 10uy) |> Array.length))
+
     /// Reads a model from JSON text; `name` labels errors; `customs` resolves non-built-in activations.
     let ofJson (name: string) (customs: Activation list) (text: string) : Model =
         let reader = JsonReader name
@@ -171,9 +180,12 @@ module ModelFile =
                 // Where the parser stopped, not its words ("… LineNumber: 0 | BytePositionInLine: 0."): on the last
                 // line the text ends before the model does; before it, the text was changed.
                 let lastLine = text.TrimEnd() |> Seq.filter ((=) '\n') |> Seq.length
-                match Option.ofNullable e.LineNumber with
-                | Some line when line < int64 lastLine -> reader.Fail $"is corrupt: its JSON is invalid at line {line + 1L} (edited or damaged?)"
-                | _ -> reader.Fail "is truncated or corrupt: its JSON ends before the model does"
+                match completeValueLines text with
+                | Some lines -> reader.Fail $"is corrupt: there is trailing data after the model (its JSON object ends at line {lines}; something was appended to the file?)"
+                | None ->
+                    match Option.ofNullable e.LineNumber with
+                    | Some line when line < int64 lastLine -> reader.Fail $"is corrupt: its JSON is invalid at line {line + 1L} (edited or damaged?)"
+                    | _ -> reader.Fail "is truncated or corrupt: its JSON ends before the model does"
         use doc = doc
         let root = doc.RootElement
         let format = match root.TryGetProperty "format" with | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() | _ -> ""

@@ -48,6 +48,12 @@ public sealed class SwapInvariantClassifier
     /// <example><code>if (!classifier.IsFitted) classifier.Fit(x, labels);</code></example>
     public bool IsFitted => model is not null;
 
+    /// <summary>The input column names in the network's order: a table's columns, a pixel CSV's own pixel columns, or
+    /// pixel1 … pixelN (images from other files, or until fitted).</summary>
+    /// <example><code>Console.WriteLine(string.Join(",", classifier.InputNames));</code></example>
+    public IReadOnlyList<string> InputNames =>
+        ReadOnly.List(model?.InputNames.ToArray() ?? Core.SymmetryModule.defaultNames(Definition.Spec.Symmetry));
+
     /// <summary>The class names in logit order (empty until fitted).</summary>
     /// <example><code>Console.WriteLine(string.Join(", ", classifier.ClassNames));</code></example>
     public IReadOnlyList<string> ClassNames => ReadOnly.List(model?.TargetNames.ToArray() ?? []);
