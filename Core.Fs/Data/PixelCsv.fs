@@ -113,3 +113,56 @@ module internal PixelCsv =
     /// The images of a CSV file (see `Images.readCsv`).
     let read (file: string) (width: int) (height: int) (channels: int) (labelColumn: string option) : ImageSet =
         fst (readNamed file width height channels labelColumn)
+
+    /// The pixel columns of a header, for a model whose inputs are `inputNames`: those columns by name when the
+    /// header holds each once (a model trained on this kind of file keeps its column names), else — a model
+    /// named pixel1 … pixelN by older Seagull, or trained on another source — every column but one named `label`,
+    /// by position, as `read` takes a file.
+    let private modelColumns (file: string) (header: string[]) (inputNames: string[]) : int[] =
+        let once (name: string) = match header |> Array.indexed |> Array.filter (fun (_, h) -> h = name) with [| j, _ |] -> j | _ -> -1
+        let byName = inputNames |> Array.map once
+        if byName |> Array.forall (fun j -> j >= 0) then byName
+        else
+            let columns = [| for j in 0 .. header.Length - 1 do if header.[j].Trim() <> "label" then yield j |]
+            if columns.Length <> inputNames.Length then
+                let names = if inputNames.Length > 3 then $"{inputNames.[0]}, {inputNames.[1]}, …, {inputNames.[inputNames.Length - 1]}" else String.Join(", ", inputNames)
+                Fail.with' $"'{file}' line 1 (header): neither the model's pixel columns ({names}) nor {inputNames.Length} pixel columns besides a 'label' column, but {columns.Length}"
+            columns
+
+    /// Streams a pixel CSV for a model whose inputs are `inputNames` (pixel values 0–255, scaled as `read` scales
+    /// them): `onHeader` gets the header, then `onChunk fields pixels count` gets up to `chunk` rows at a time —
+    /// each row's fields as written and its pixels in the model's order, as float64 of the reader's float32.
+    /// Returns the number of rows. Errors are one line naming the file, line and column.
+    let streamForModel (file: string) (inputNames: string[]) (chunk: int) (onHeader: string[] -> unit) (onChunk: string[][] -> float[] -> int -> unit) : int64 =
+        use reader = CsvRecords.openTextHashing file None
+        let records = CsvRecords.Reader(file, reader)
+        let header =
+            match records.Next() with
+            | ValueSome h -> h.Fields
+            | ValueNone -> Fail.with' $"'{file}' line 1: the file is empty; a header row of column names is required"
+        let columns = modelColumns file header inputNames
+        onHeader header
+        let width = columns.Length
+        let fields = Array.zeroCreate<string[]> chunk
+        let pixels = Array.zeroCreate<float> (chunk * width)
+        let mutable count = 0
+        let mutable total = 0L
+        let mutable next = records.Next()
+        while next.IsSome do
+            let record = next.Value
+            if record.Fields.Length <> header.Length then
+                Fail.with' $"'{file}' line {record.Line} (image {total}) has {record.Fields.Length} fields, the header has {header.Length}"
+            for k in 0 .. width - 1 do
+                let j = columns.[k]
+                let fail (problem: string) : float32 = Fail.with' $"'{file}' line {record.Line} (image {total}), column '{show header.[j]}': {problem}"
+                pixels.[count * width + k] <- float (pixel record.Fields.[j] fail)
+            fields.[count] <- record.Fields
+            count <- count + 1
+            total <- total + 1L
+            if count = chunk then
+                onChunk fields pixels count
+                count <- 0
+            next <- records.Next()
+        if count > 0 then onChunk fields pixels count
+        if total = 0L then Fail.with' $"'{file}': no image rows after the header"
+        total

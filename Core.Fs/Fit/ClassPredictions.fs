@@ -72,10 +72,36 @@ module ClassPredictions =
             text.Clear() |> ignore
         rows.RowsRead
 
+    /// Writes every row of an image classifier's pixel CSV (`inputPath`) as it was — ids, labels and pixels —
+    /// followed by `prediction` and the `p_<class>` columns, as `writeRows` does for a table: the pixels are the
+    /// model's input columns by name, or, for a model whose names the file lacks, every column but `label` by
+    /// position. Streamed 4096 rows at a time. Returns the number of rows.
+    let writePixelRows (model: Model) (inputPath: string) (out: TextWriter) (cancel: Threading.CancellationToken) : int64 =
+        requireClassifier model
+        let classes = model.TargetNames.Length
+        let text = StringBuilder()
+        let header (fields: string[]) =
+            let prediction = if Array.contains "prediction" fields then "prediction_" else "prediction"
+            Csv.appendLine text (Array.concat [ fields; [| prediction |]; columns (Array.append fields [| prediction |]) model.TargetNames ]) [||] 0 0
+        let chunk (fields: string[][]) (pixels: float[]) (count: int) =
+            let x = Array.sub pixels 0 (count * model.InputNames.Length)
+            let z = Classifier.logits model x
+            let p = Classifier.softmax classes z
+            let predicted = Classifier.argmax classes z
+            for i in 0 .. count - 1 do
+                Csv.appendLine text (Array.append fields.[i] [| model.TargetNames.[predicted.[i]] |]) p (i * classes) classes
+            cancel.ThrowIfCancellationRequested()
+            out.Write text
+            text.Clear() |> ignore
+        PixelCsv.streamForModel inputPath model.InputNames 4096 header chunk
+
     /// Predictions for every row of the CSV file `inputPath` (table classifiers: the model's input columns by
-    /// name), written to `outputPath` atomically (`writeRows`). Returns the number of rows.
+    /// name; image classifiers: a pixel CSV, `writePixelRows`), written to `outputPath` atomically (`writeRows`). Returns the number of rows.
     let predictCsv (model: Model) (inputPath: string) (outputPath: string) (cancel: Threading.CancellationToken) : int64 =
-        use rows = Csv.openForModel inputPath model.InputNames []
         let mutable n = 0L
-        AtomicFile.writeText outputPath (fun out -> n <- writeRows model rows out cancel)
+        match model.Spec.Symmetry.Shape with
+        | Mirror _ -> AtomicFile.writeText outputPath (fun out -> n <- writePixelRows model inputPath out cancel)
+        | _ ->
+            use rows = Csv.openForModel inputPath model.InputNames []
+            AtomicFile.writeText outputPath (fun out -> n <- writeRows model rows out cancel)
         n

@@ -361,11 +361,11 @@ public sealed class SwapInvariantClassifier
     }
 
     /// <summary>
-    /// Writes the predictions for every row of a CSV file to <paramref name="outputPath"/>, atomically: a table
-    /// model's file keeps every column as written and gains <c>prediction</c> (the class name) and one
-    /// <c>p_&lt;class&gt;</c> probability column per class; an image model's pixel CSV (a <c>label</c> column, if
-    /// any, is left out of the pixels) gives <c>image</c> (the row's 0-based index), <c>prediction</c> and the
-    /// probabilities. Returns the number of rows.
+    /// Writes the predictions for every row of a CSV file to <paramref name="outputPath"/>, atomically: the file's
+    /// every column as written, then <c>prediction</c> (the class name) and one <c>p_&lt;class&gt;</c> probability
+    /// column per class. A table model reads its input columns by name; an image model's pixel CSV (values 0–255)
+    /// gives its pixels by the model's column names, or, when the file lacks them, as every column but a
+    /// <c>label</c> column, by position. Returns the number of rows.
     /// </summary>
     /// <exception cref="InvalidDataException">A column is missing or a value is not a number (one line naming file, line and column).</exception>
     /// <example><code>classifier.PredictCsv("new.csv", "predicted.csv");</code></example>
@@ -374,15 +374,6 @@ public sealed class SwapInvariantClassifier
         var m = Fitted();
         Guard.FileExists(inputPath, nameof(inputPath), "data file");
         if (string.IsNullOrWhiteSpace(outputPath)) throw new ArgumentException("the output path is empty", nameof(outputPath));
-        if (m.Spec.Symmetry.Shape is Core.SymmetryShape.Mirror mirror)
-        {
-            var header = File.ReadLines(inputPath).FirstOrDefault() ?? "";
-            var hasLabel = header.Split(',').Any(h => h.Trim().Trim('"') == "label");
-            var images = Guard.Data(() => Core.Images.readCsv(inputPath, mirror.width, mirror.height, mirror.channels,
-                hasLabel ? Fs.Some("label") : Microsoft.FSharp.Core.FSharpOption<string>.None));
-            Guard.Io(() => Core.ClassPredictions.writeImagesFile(m, images, outputPath));
-            return images.Count;
-        }
         return Guard.Data(() => Core.ClassPredictions.predictCsv(m, inputPath, outputPath, cancellationToken));
     }
 

@@ -82,7 +82,8 @@ public class ClassifierCliTests
         Assert.Equal(300, JsonDocument.Parse(eval.Out).RootElement.GetProperty("rows").GetInt32());
         var predicted = tmp.File("pp.csv");
         Ok(CliRun.Of("predict", "--model", model, "--data", csv, "--out", predicted));
-        Assert.StartsWith("image,prediction,p_bar", File.ReadLines(predicted).First());
+        // The file's columns as written (pixel1 … pixel64, label), then the prediction and the probabilities.
+        Assert.Equal(File.ReadLines(csv).First() + ",prediction,p_bar,p_cross,p_ring,p_square", File.ReadLines(predicted).First());
 
         var rng = new Random(7);
         var rows = Enumerable.Range(0, 200).Select(i =>
