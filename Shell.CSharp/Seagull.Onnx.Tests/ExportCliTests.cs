@@ -29,7 +29,8 @@ public sealed class ExportCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    /// <summary>Runs the CLI in this process: exit code, stdout and stderr (also used by the image export tests).</summary>
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -18,13 +18,7 @@ public sealed class ImageExportTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Seagull.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => ExportCliTests.Run(args);
 
     private static string Ok((int Code, string Out, string Err) run)
     {
