@@ -426,7 +426,9 @@ public sealed class SwapInvariantClassifier
     /// Writes the fitted classifier as an ONNX file (opset 21) that ONNX Runtime and other ONNX tools run with no Seagull:
     /// one float32 input <c>x</c> (rows × the input columns, in the model's units and column order), outputs <c>logits</c> and <c>probabilities</c> (softmax), rows × classes,
     /// the standardisation inside, and the column names in the metadata (<c>seagull.inputs</c>, <c>seagull.outputs</c>).
-    /// Written atomically; see docs/onnx.md.
+    /// An image model's file takes raw pixel values (0–255, as image files and pixel CSVs hold them, not the [0, 1]
+    /// values of <see cref="ImageData.ToPixelArray"/>) and divides them by 255 inside, as Seagull's readers do
+    /// (metadata <c>seagull.pixel_scale</c>). Written atomically; see docs/onnx.md.
     /// </summary>
     /// <exception cref="InvalidOperationException">Not fitted.</exception>
     /// <exception cref="NotSupportedException">An activation has no ONNX form (a custom one made from an F# function); nothing is written.</exception>

@@ -51,9 +51,14 @@ public sealed class ExportApiTests : IDisposable
         var path = Path.Combine(dir, "images.onnx");
         classifier.ExportOnnx(path);
         using var ort = new Ort(File.ReadAllBytes(path));
-        var pixels = images.ToPixelArray();
-        var p = ort.Run("probabilities", pixels.Cast<float>().ToArray(), 64);
-        var expected = classifier.PredictProbabilities(pixels).Cast<double>().ToArray();
+        // The graph takes raw pixel values (0–255) and divides them by 255 as Seagull's readers do; the API's arrays
+        // are the scaled values.
+        var raw = images.ToPixelArray().Cast<float>().Select(v => MathF.Round(v * 255)).ToArray();
+        var p = ort.Run("probabilities", raw, 64);
+        var scaled = new float[images.Count, 64];
+        for (var i = 0; i < raw.Length; i++) scaled[i / 64, i % 64] = raw[i] / 255f;
+        var expected = classifier.PredictProbabilities(scaled).Cast<double>().ToArray();
+        Assert.Equal("255", ort.Metadata["seagull.pixel_scale"]);
         Assert.True(Agreement.Ulps(p, expected, Math.Pow(2, -20)) <= 16);
         Assert.Equal(string.Join(",", classifier.ClassNames), ort.Metadata["seagull.outputs"]);
     }
