@@ -54,7 +54,8 @@ module CellFiles =
           Units: int
           /// The units of this shard (ids of `Experiment.units`), in grid order.
           Assigned: int list
-          /// The arguments of the `seagull compare` that made it (paths made absolute), for `--resume`; empty
+          /// The arguments of the `seagull compare` that made it, without `--out` (`--resume DIR` works in DIR) and with
+          /// `--data` made absolute, for `--resume`; empty
           /// when another program made it.
           Command: string list }
 
