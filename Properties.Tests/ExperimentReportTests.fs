@@ -223,7 +223,7 @@ let ``a missing baseline leaves the comparison empty instead of failing`` () =
     Assert.All(s.Overall, fun o -> Assert.True o.GeometricMeanRatio.IsNone)
     let md = Reports.summaryMarkdown (config s.Variants) s
     Assert.Contains("has no results", md)
-    JsonDocument.Parse(Reports.summaryJson (config s.Variants) s grid) |> ignore
+    JsonDocument.Parse(ReportJson.summaryJson (config s.Variants) s grid) |> ignore
 
 [<Fact>]
 let ``one seed gives a mean without a spread and a comparison without an interval or a significance mark`` () =
@@ -240,7 +240,7 @@ let ``one seed gives a mean without a spread and a comparison without an interva
     Assert.DoesNotContain("\\* (", md) // the mark follows a ratio; the legend mentions it too
     Assert.DoesNotMatch(@"\d ± \d", md)
     Assert.Matches(@"\d ± \d", Reports.summaryMarkdown (config s.Variants) (Summary.create "mlp-tanh" grid))
-    use doc = JsonDocument.Parse(Reports.summaryJson (config s.Variants) s oneSeed)
+    use doc = JsonDocument.Parse(ReportJson.summaryJson (config s.Variants) s oneSeed)
     let vs =
         doc.RootElement.GetProperty("rows").EnumerateArray()
         |> Seq.find (fun r -> r.GetProperty("target").GetString() = "coulomb" && r.GetProperty("variant").GetString() = "mlp-seagull")
@@ -286,7 +286,7 @@ let ``results csv has a header and one row per cell that parse back exactly`` ()
 [<Fact>]
 let ``summary json parses and carries the numbers, configuration and version`` () =
     let s = Summary.create "mlp-tanh" grid
-    use doc = JsonDocument.Parse(Reports.summaryJson (config s.Variants) s grid)
+    use doc = JsonDocument.Parse(ReportJson.summaryJson (config s.Variants) s grid)
     let root = doc.RootElement
     Assert.Equal("0.1.0-test", root.GetProperty("softwareVersion").GetString())
     Assert.Equal(3, root.GetProperty("config").GetProperty("seeds").GetArrayLength())

@@ -304,7 +304,7 @@ let ``the reports say which grid they show`` () =
     let config = Experiment.plan Experiment.quick
     let summary = Summary.create Experiment.baseline []
     Assert.Contains("This is the quick grid, 2 targets × 4 variants × 2 seeds, 60 epochs: a demonstration in seconds", Reports.summaryMarkdown config summary)
-    Assert.Contains("\"grid\": \"the quick grid, 2 targets", Reports.summaryJson config summary [])
+    Assert.Contains("\"grid\": \"the quick grid, 2 targets", ReportJson.summaryJson config summary [])
 
 [<Fact>]
 let ``the quick grid trains enough to be no demonstration of an untrained baseline`` () =

@@ -100,7 +100,7 @@ let private textsWithoutSeconds (o: CompareOutcome) =
     let results = o.Results |> List.map (fun r -> { r with Seconds = 0.0 })
     let again = Experiment.outcomeOf o.Config (List.head o.Activations) results
     [ Reports.resultsCsv again.Results; Reports.curvesCsv again.Results
-      Reports.summaryMarkdown again.Config again.Summary; Reports.summaryJson again.Config again.Summary again.Results ]
+      Reports.summaryMarkdown again.Config again.Summary; ReportJson.summaryJson again.Config again.Summary again.Results ]
 
 [<Fact>]
 let ``sharded and merged is the unsharded run bit for bit, for 1, 2, 3 and 7 shards, in any order`` () =
@@ -118,7 +118,7 @@ let ``sharded and merged is the unsharded run bit for bit, for 1, 2, 3 and 7 sha
             Assert.Equal<float[] list>(whole.Results |> List.map (fun r -> r.Curve), merged.Results |> List.map (fun r -> r.Curve))
             // Merging again, in another order, gives the same bytes, seconds included.
             let again = SweepFolder.merge dirs []
-            Assert.Equal(Reports.summaryJson merged.Config merged.Summary merged.Results, Reports.summaryJson again.Config again.Summary again.Results)
+            Assert.Equal(ReportJson.summaryJson merged.Config merged.Summary merged.Results, ReportJson.summaryJson again.Config again.Summary again.Results)
             // Every shard describes itself, an empty one too.
             for dir in dirs do Assert.True(File.Exists(Path.Combine(dir, "sweep.json")), dir)
         finally
@@ -194,13 +194,13 @@ let ``several hidden shapes and learning rates are dimensions of the grid, colum
     Assert.Contains("| spring | 6×6 | 0.003 |", md)
     Assert.Contains("hidden widths 4, 6×6, ", md)
     Assert.Contains("× 2 hidden shapes × 2 learning rates", o.Config.Grid)
-    let json = Reports.summaryJson o.Config o.Summary o.Results
+    let json = ReportJson.summaryJson o.Config o.Summary o.Results
     Assert.Contains("\"hiddenShapes\": [", json)
     Assert.Contains("\"learningRates\": [", json)
     // A grid of one setting has none of these columns.
     let single = Experiment.run { grid with HiddenShapes = []; LearningRates = [] } ignore CancellationToken.None
     Assert.StartsWith("target,variant,seed,test_mse,", Reports.resultsCsv single.Results)
-    Assert.DoesNotContain("hiddenShapes", Reports.summaryJson single.Config single.Summary single.Results)
+    Assert.DoesNotContain("hiddenShapes", ReportJson.summaryJson single.Config single.Summary single.Results)
 
 [<Fact>]
 let ``a hidden shape or learning rate twice, or a bad rate, is refused before training`` () =

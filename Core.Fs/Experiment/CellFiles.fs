@@ -54,7 +54,8 @@ module CellFiles =
           Units: int
           /// The units of this shard (ids of `Experiment.units`), in grid order.
           Assigned: int list
-          /// The arguments of the `seagull compare` that made it (paths made absolute), for `--resume`; empty
+          /// The arguments of the `seagull compare` that made it, without `--out` (`--resume DIR` works in DIR) and with
+          /// `--data` made absolute, for `--resume`; empty
           /// when another program made it.
           Command: string list }
 
@@ -96,7 +97,8 @@ module CellFiles =
     let private strings (e: JsonElement) = [ for x in e.EnumerateArray() -> x.GetString() ]
     let private ints (e: JsonElement) = [ for x in e.EnumerateArray() -> x.GetInt32() ]
 
-    let private readConfig (c: JsonElement) : ExperimentConfig =
+    /// The configuration as `Reports.writeConfig` wrote it (in sweep.json and summary.json).
+    let internal readConfig (c: JsonElement) : ExperimentConfig =
         let has (name: string) = match c.TryGetProperty name with | true, v when v.ValueKind <> JsonValueKind.Null -> Some v | _ -> None
         let hidden = ints (c.GetProperty "hiddenWidths")
         let rate = c.GetProperty("learningRate").GetDouble()
@@ -137,6 +139,7 @@ module CellFiles =
               Command = strings (root.GetProperty "command") }
         with
         | :? SeagullException -> reraise ()
+        | :? JsonException -> Fail.with' $"'{where}' is damaged (not whole JSON: cut short or garbled): not a sweep manifest Seagull can read"
         | e -> Fail.with' $"'{where}' is damaged ({e.Message.Split('\n').[0].TrimEnd('.')}): not a sweep manifest Seagull can read"
 
     /// One unit's results as the text of its file.
@@ -168,26 +171,46 @@ module CellFiles =
             w.WriteEndArray()
             w.WriteEndObject())
 
-    /// Reads a unit file: its configuration id, unit id and results; raises a one-line error naming `where`.
-    let readUnit (where: string) (text: string) : string * int * CellResult list =
+    /// Why a file does not read, in words: the JSON broken or cut short, a field missing or of the wrong kind.
+    let private why (e: exn) : string =
+        match e with
+        | :? JsonException -> "not whole JSON: cut short or garbled"
+        | :? Collections.Generic.KeyNotFoundException -> "a field is missing"
+        | :? InvalidOperationException | :? FormatException | :? OverflowException -> "a field holds a value of the wrong kind"
+        | e -> e.Message.Split('\n').[0].TrimEnd('.')
+
+    /// Reads a unit file: its configuration id, unit id and results, or why it does not read (one phrase).
+    let tryReadUnit (text: string) : Result<string * int * CellResult list, string> =
         try
             use doc = JsonDocument.Parse text
             let root = doc.RootElement
-            if root.GetProperty("format").GetString() <> "seagull-cell" then Fail.with' $"'{where}' is not a Seagull cell result"
-            let number (e: JsonElement) (name: string) = parseExact (e.GetProperty(name).GetString())
-            root.GetProperty("configId").GetString(),
-            root.GetProperty("unit").GetInt32(),
-            [ for r in root.GetProperty("results").EnumerateArray() ->
-                  { Target = r.GetProperty("target").GetString()
-                    Variant = r.GetProperty("variant").GetString()
-                    Seed = r.GetProperty("seed").GetInt32()
-                    Hidden = ints (r.GetProperty "hidden")
-                    LearningRate = number r "learningRate"
-                    TestMse = number r "testMse"
-                    InvarianceError = number r "invarianceError"
-                    EpochsRun = r.GetProperty("epochsRun").GetInt32()
-                    Seconds = number r "seconds"
-                    Curve = [| for x in r.GetProperty("curve").EnumerateArray() -> parseExact (x.GetString()) |] } ]
+            let field (e: JsonElement) (name: string) =
+                match e.TryGetProperty name with
+                | true, v -> v
+                | _ -> raise (Collections.Generic.KeyNotFoundException name)
+            if root.ValueKind <> JsonValueKind.Object || (field root "format").GetString() <> "seagull-cell" then Error "not a Seagull cell result"
+            else
+                let number (e: JsonElement) (name: string) = parseExact ((field e name).GetString())
+                Ok (
+                    (field root "configId").GetString(),
+                    (field root "unit").GetInt32(),
+                    [ for r in (field root "results").EnumerateArray() ->
+                          { Target = (field r "target").GetString()
+                            Variant = (field r "variant").GetString()
+                            Seed = (field r "seed").GetInt32()
+                            Hidden = ints (field r "hidden")
+                            LearningRate = number r "learningRate"
+                            TestMse = number r "testMse"
+                            InvarianceError = number r "invarianceError"
+                            EpochsRun = (field r "epochsRun").GetInt32()
+                            Seconds = number r "seconds"
+                            Curve = [| for x in (field r "curve").EnumerateArray() -> parseExact (x.GetString()) |] } ])
         with
-        | :? SeagullException -> reraise ()
-        | e -> Fail.with' $"'{where}' is damaged ({e.Message.Split('\n').[0].TrimEnd('.')}): not a cell result Seagull can read"
+        | :? Collections.Generic.KeyNotFoundException as e when e.Message.IndexOf(' ') < 0 -> Error $"the field \"{e.Message}\" is missing"
+        | e -> Error (why e)
+
+    /// Reads a unit file: its configuration id, unit id and results; raises a one-line error naming `where`.
+    let readUnit (where: string) (text: string) : string * int * CellResult list =
+        match tryReadUnit text with
+        | Ok read -> read
+        | Error why -> Fail.with' $"'{where}' is damaged ({why}): not a cell result Seagull can read"

@@ -60,6 +60,9 @@ module Reports =
     /// Hidden widths as the command line takes them: `64,64`.
     let hiddenText (hidden: int list) : string = String.Join(",", hidden)
 
+    /// A learning rate as reports and messages show it: round-trip digits, a lowercase exponent (`0.001`, `1e-05`).
+    let rateText (rate: float) : string = rate.ToString("R", inv).Replace("E", "e")
+
     /// True when the cells have more than one setting (hidden widths, learning rate): then the reports have a
     /// column for each; cells of one setting keep the columns, and bytes, of a grid without those dimensions.
     let private several (results: CellResult list) = (results |> List.distinctBy CellResult.setting |> List.length) > 1
@@ -110,7 +113,7 @@ module Reports =
             $"{List.head seeds}–{List.last seeds} ({seeds.Length})"
         | _ -> $"""{String.Join(", ", seeds)} ({seeds.Length})"""
 
-    let private ordered (config: ExperimentConfig) (summary: Summary) =
+    let internal ordered (config: ExperimentConfig) (summary: Summary) =
         Summary.reorder config.Targets (config.Variants |> List.map (fun v -> v.Name)) summary
 
     let private percent (level: float) = (level * 100.0).ToString("G4", inv) + "%"
@@ -119,6 +122,13 @@ module Reports =
         [ "| " + String.Join(" | ", header) + " |"
           "|---|" + String.replicate (header.Length - 1) "---:|"
           yield! rows |> List.map (fun r -> "| " + String.Join(" | ", r) + " |") ]
+
+    /// The mean test MSE (standardised y: 1 is predicting the mean) above which a row's training is said to have diverged.
+    [<Literal>]
+    let divergedAbove = 10.0
+
+    /// Whether a row's training diverged: its mean test MSE not finite, or above `divergedAbove`.
+    let diverged (r: SummaryRow) : bool = not (Double.IsFinite r.MeanMse) || r.MeanMse > divergedAbove
 
     /// summary.md (also printed on stdout): the configuration in one paragraph; a table of test MSE
     /// (mean ± std over seeds) with targets as rows, variants as columns and the best variant of each
@@ -140,7 +150,7 @@ module Reports =
                   for setting in s.Settings do
                       if s.Rows |> List.exists (fun r -> r.Target = t && (r.Hidden, r.LearningRate) = setting) then yield t, setting ]
         let rowLabel (t, (hidden: int list, rate: float)) =
-            if withSettings then [ cell t; String.Join('×', hidden); rate.ToString(inv) ] else [ cell t ]
+            if withSettings then [ cell t; String.Join('×', hidden); rateText rate ] else [ cell t ]
         let header (columns: string list) = (if withSettings then [ "target"; "hidden"; "lr" ] else [ "target" ]) @ columns
         let row (t, setting) v = Summary.tryRowOf t setting v s
         // Targets as rows, every variant as a column; "–" where a cell has no results.
@@ -151,7 +161,7 @@ module Reports =
                       rowLabel key @ [ for v in s.Variants -> row key v |> Option.map format |> Option.defaultValue "–" ] ]
         let options = config.Options |> List.map (fun (k, v) -> $"{k} = {v}")
         let hiddenShapes = String.Join(", ", config.HiddenShapes |> List.map (fun h -> String.Join('×', h)))
-        let rates = String.Join(", ", config.LearningRates |> List.map (fun r -> r.ToString(inv)))
+        let rates = String.Join(", ", config.LearningRates |> List.map rateText)
         add
             [ "# Seagull comparison"
               ""
@@ -179,6 +189,13 @@ module Reports =
                 let text = if r.N < 2 then formatSignificant 4 r.MeanMse else formatMeanStd r.MeanMse r.StdMse
                 if r.IsBest then $"**{text}**" else text)
         )
+        match s.Rows |> List.filter diverged with
+        | [] -> ()
+        | bad ->
+            let first = bad.Head
+            let where = $"{first.Target} {first.Variant}" + (if withSettings then $" (hidden {hiddenText first.Hidden}, lr {rateText first.LearningRate})" else "")
+            let more = if bad.Length > 1 then $" and {bad.Length - 1} more" else ""
+            add [ ""; $"**Note:** training diverged in {where}{more}: a mean test MSE that is not finite or above {divergedAbove}, worse than predicting the mean {divergedAbove} times over; try a lower learning rate (--lr)." ]
         add [ ""; $"## Against the baseline `{baseline}`"; "" ]
         let others = s.Variants |> List.filter ((<>) baseline)
         if not s.BaselineFound then
@@ -220,10 +237,15 @@ module Reports =
               "max |f(u,v,w) − f(v,u,w)| on the test set (standardised units), largest over seeds; 0 = exactly invariant."
               "" ]
         add (perVariant (fun r -> formatSignificant 2 r.MaxInvarianceError))
-        add [ ""; "## Time"; ""; "Training time per model and epochs run, means over targets and seeds."; "" ]
+        // In a grid of several settings, a row is a target × hidden × lr: the words say so.
+        let rows = "rows (target × hidden × lr)"
+        add [ ""; "## Time"; ""
+              (if withSettings then $"Training time per model and epochs run, means over every model of the {rows}; rows best: those where the variant has the best mean."
+               else "Training time per model and epochs run, means over targets and seeds.")
+              "" ]
         add (
             table
-                [ "variant"; "seconds per model"; "epochs run"; "models"; "targets best" ]
+                [ "variant"; "seconds per model"; "epochs run"; "models"; (if withSettings then "rows best" else "targets best") ]
                 [ for v in s.Variants ->
                       let rs = s.Rows |> List.filter (fun r -> r.Variant = v)
                       let n = rs |> List.sumBy (fun r -> r.N)
@@ -245,26 +267,27 @@ module Reports =
               + " it is about the geometric mean of the per-seed ratios, which differs from the ratio of means when seeds disagree."
               + " With few seeds a percentile bootstrap is narrower than its nominal level (for normal log-ratios, a 95% interval covers ≈52% of the time with 2 seeds, ≈85% with 5, ≈90% with 10), so read \\* as a hint, not a test."
               + $" MSEs below {formatSignificant 1 Statistics.mseFloor} are clamped to it before logarithms."
-              "- The geometric mean is over the targets compared, of the ratios of means." ]
+              (if withSettings then $"- The geometric mean is over the {rows} compared, of the ratios of means."
+               else "- The geometric mean is over the targets compared, of the ratios of means.") ]
         for v in config.Variants do
             add [ $"- `{v.Name}`: {v.Description}" ]
         String.Join("\n", out) + "\n"
 
-    let private number (w: Utf8JsonWriter) (name: string) (x: float) =
+    let internal number (w: Utf8JsonWriter) (name: string) (x: float) =
         if Double.IsFinite x then w.WriteNumber(name, x) else w.WriteNull name
 
-    let private optionalNumber (w: Utf8JsonWriter) (name: string) (x: float option) =
+    let internal optionalNumber (w: Utf8JsonWriter) (name: string) (x: float option) =
         match x with
         | Some v -> number w name v
         | None -> w.WriteNull name
 
-    let private stringArray (w: Utf8JsonWriter) (name: string) (items: string seq) =
+    let internal stringArray (w: Utf8JsonWriter) (name: string) (items: string seq) =
         w.WriteStartArray name
         for i in items do
             w.WriteStringValue i
         w.WriteEndArray()
 
-    let private intArray (w: Utf8JsonWriter) (name: string) (items: int seq) =
+    let internal intArray (w: Utf8JsonWriter) (name: string) (items: int seq) =
         w.WriteStartArray name
         for i in items do
             w.WriteNumberValue i
@@ -315,109 +338,3 @@ module Reports =
         w.WriteString("softwareVersion", c.SoftwareVersion)
         w.WriteString("grid", c.Grid)
         w.WriteEndObject()
-
-    /// The machine a grid ran on. Results are bit for bit repeatable for the same settings on the same
-    /// SIMD vector width; another width (an ARM64 machine, a CPU without AVX2) rounds some sums differently.
-    let private writeMachine (w: Utf8JsonWriter) =
-        w.WriteStartObject "machine"
-        w.WriteString("runtime", Runtime.InteropServices.RuntimeInformation.FrameworkDescription)
-        w.WriteString("os", Runtime.InteropServices.RuntimeInformation.OSDescription)
-        w.WriteString("architecture", string Runtime.InteropServices.RuntimeInformation.ProcessArchitecture)
-        w.WriteNumber("processors", Environment.ProcessorCount)
-        w.WriteNumber("vectorBits", Numerics.Vector<byte>.Count * 8)
-        w.WriteBoolean("vector512", Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        w.WriteEndObject()
-
-    let private writeSetting (w: Utf8JsonWriter) (hidden: int list) (rate: float) =
-        intArray w "hidden" hidden
-        number w "learningRate" rate
-
-    let private writeRow (w: Utf8JsonWriter) (withSettings: bool) (r: SummaryRow) =
-        w.WriteStartObject()
-        w.WriteString("target", r.Target)
-        w.WriteString("variant", r.Variant)
-        if withSettings then writeSetting w r.Hidden r.LearningRate
-        w.WriteNumber("n", r.N)
-        number w "meanTestMse" r.MeanMse
-        number w "stdTestMse" r.StdMse
-        w.WriteBoolean("best", r.IsBest)
-        number w "maxInvarianceError" r.MaxInvarianceError
-        number w "meanSeconds" r.MeanSeconds
-        number w "meanEpochs" r.MeanEpochs
-        match r.VsBaseline with
-        | None -> w.WriteNull "vsBaseline"
-        | Some c ->
-            w.WriteStartObject "vsBaseline"
-            number w "ratioOfMeans" c.Ratio
-            w.WriteNumber("wins", c.Wins)
-            w.WriteNumber("pairs", c.Pairs)
-            number w "meanLogRatio" c.LogRatio
-            number w "logRatioLow" c.LogRatioLow
-            number w "logRatioHigh" c.LogRatioHigh
-            number w "pairedRatio" c.PairedRatio
-            number w "pairedRatioLow" c.RatioLow
-            number w "pairedRatioHigh" c.RatioHigh
-            w.WriteEndObject()
-        w.WriteEndObject()
-
-    /// summary.json: format name and version, software version, the whole configuration, the
-    /// statistics options, one object per summary row (with `vsBaseline` null where there is no
-    /// comparison), one per variant overall, and the cells (without curves). Indented UTF-8, invariant
-    /// numbers; a non-finite number is written as null.
-    ///
-    /// Example: `JsonDocument.Parse(Reports.summaryJson config summary results).RootElement.GetProperty("rows")`.
-    let summaryJson (config: ExperimentConfig) (summary: Summary) (results: CellResult list) : string =
-        let s = ordered config summary
-        use buffer = new MemoryStream()
-        (
-            let options = JsonWriterOptions(Indented = true, Encoder = Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
-            use w = new Utf8JsonWriter(buffer, options)
-            w.WriteStartObject()
-            w.WriteString("format", "seagull-compare-summary")
-            w.WriteNumber("formatVersion", 1)
-            w.WriteString("softwareVersion", config.SoftwareVersion)
-            writeMachine w
-            writeConfig w config
-            w.WriteStartObject "statistics"
-            w.WriteString("baseline", s.Options.Baseline)
-            w.WriteBoolean("baselineFound", s.BaselineFound)
-            w.WriteNumber("bootstrapResamples", s.Options.Resamples)
-            number w "confidenceLevel" s.Options.Level
-            w.WriteNumber("bootstrapSeed", s.Options.BootstrapSeed)
-            number w "mseFloor" Statistics.mseFloor
-            w.WriteString("std", "sample (n-1)")
-            w.WriteEndObject()
-            stringArray w "targets" s.Targets
-            stringArray w "variants" s.Variants
-            w.WriteStartArray "rows"
-            for r in s.Rows do
-                writeRow w (s.Settings.Length > 1) r
-            w.WriteEndArray()
-            w.WriteStartArray "overall"
-            for o in s.Overall do
-                w.WriteStartObject()
-                w.WriteString("variant", o.Variant)
-                optionalNumber w "geometricMeanRatio" o.GeometricMeanRatio
-                w.WriteNumber("targetsCompared", o.TargetsCompared)
-                w.WriteNumber("targetsBest", o.TargetsBest)
-                w.WriteNumber("wins", o.Wins)
-                w.WriteNumber("pairs", o.Pairs)
-                w.WriteEndObject()
-            w.WriteEndArray()
-            w.WriteStartArray "cells"
-            for r in results do
-                w.WriteStartObject()
-                w.WriteString("target", r.Target)
-                w.WriteString("variant", r.Variant)
-                if s.Settings.Length > 1 then writeSetting w r.Hidden r.LearningRate
-                w.WriteNumber("seed", r.Seed)
-                number w "testMse" r.TestMse
-                number w "invarianceError" r.InvarianceError
-                w.WriteNumber("epochsRun", r.EpochsRun)
-                number w "seconds" r.Seconds
-                w.WriteEndObject()
-            w.WriteEndArray()
-            w.WriteEndObject()
-            w.Flush()
-        )
-        Encoding.UTF8.GetString(buffer.ToArray()) + "\n"

@@ -37,6 +37,10 @@ module Experiment =
         [ for hidden in shapesOf s do
               for rate in ratesOf s -> { s with Hidden = hidden; HiddenShapes = []; LearningRate = rate; LearningRates = [] } ]
 
+    /// The smallest learning rate a comparison takes.
+    [<Literal>]
+    let minimumRate = 1e-12
+
     /// Validates everything that can be checked before training (names, counts, the CSV file).
     let private resolve (s: CompareSettings) =
         if s.Seeds < 1 then Fail.with' $"seeds must be ≥ 1, got {s.Seeds}"
@@ -53,6 +57,8 @@ module Experiment =
             if hidden |> List.exists (fun h -> h < 2) then Fail.with' "hidden widths must be ≥ 2"
         for rate in ratesOf s do
             if not (Double.IsFinite rate && rate > 0.0) then Fail.with' $"learning rate must be a positive number, got {Fail.number rate}"
+            // A rate this small moves no weight of float32 or float64 in any number of epochs: a typo, not a setting.
+            elif rate < minimumRate then Fail.with' $"learning rate {Reports.rateText rate} is below {Reports.rateText minimumRate}, too small to train anything"
         match shapesOf s |> List.countBy id |> List.tryFind (fun (_, n) -> n > 1) with
         | Some (hidden, _) -> Fail.with' $"hidden widths {Reports.hiddenText hidden} are listed twice"
         | None -> ()

@@ -36,13 +36,23 @@ module Shards =
     /// Example: `Shards.parse "--shard" "2/7" = { Index = 2; Count = 7 }`.
     let parse (what: string) (text: string) : ShardSpec =
         let fail why : ShardSpec = Fail.with' $"{what} '{text}': {why}; give I/N, shard I of N counted from 0 (0/4 … 3/4)"
+        // Each part: a whole number, told apart from a negative one and one too large to be a shard.
+        let read (part: string) =
+            let digits (t: string) = t <> "" && t |> Seq.forall Char.IsAsciiDigit
+            match Int32.TryParse(part, Globalization.NumberStyles.None, Globalization.CultureInfo.InvariantCulture) with
+            | true, n -> Ok n
+            | _ when part.StartsWith "-" && digits (part.Substring 1) -> Error "negative"
+            | _ when digits part -> Error "large"
+            | _ -> Error "not whole"
         match (if isNull text then "" else text.Trim()).Split('/') with
         | [| i; n |] ->
-            match Int32.TryParse(i, Globalization.NumberStyles.None, Globalization.CultureInfo.InvariantCulture),
-                  Int32.TryParse(n, Globalization.NumberStyles.None, Globalization.CultureInfo.InvariantCulture) with
-            | (true, index), (true, count) when count >= 1 && index < count -> { Index = index; Count = count }
-            | (true, _), (true, count) when count < 1 -> fail "N must be at least 1"
-            | (true, index), (true, count) -> fail $"I must be below N (the shards of {count} are 0 to {count - 1}, not {index})"
+            match read i, read n with
+            | Ok index, Ok count when count >= 1 && index < count -> { Index = index; Count = count }
+            | Ok _, Ok count when count < 1 -> fail "N must be at least 1"
+            | Ok index, Ok count -> fail $"I must be below N (the shards of {count} are 0 to {count - 1}, not {index})"
+            | Error "negative", _ -> fail "I must be ≥ 0"
+            | _, Error "negative" -> fail "N must be at least 1"
+            | Error "large", _ | _, Error "large" -> fail $"a number too large (at most {Int32.MaxValue})"
             | _ -> fail "I and N are whole numbers"
         | _ -> fail "not of the form I/N"
 

@@ -179,6 +179,14 @@ module Plots =
         summary.Targets |> List.iteri (fun g t -> ticks.AddMajor(float g, t))
         plot.Axes.Bottom.TickGenerator <- ticks
         plot.Axes.Bottom.MajorTickStyle.Length <- 0.0f
+        // A grid of several settings names each target with its own ("coulomb 16,16 lr 0.01"): too long to stand
+        // side by side, so the names are slanted, ending under their group, with room below for the longest.
+        let slanted = summary.Settings.Length > 1
+        if slanted then
+            let longest = summary.Targets |> List.map String.length |> List.fold max 0
+            plot.Axes.Bottom.TickLabelStyle.Rotation <- -35.0f
+            plot.Axes.Bottom.TickLabelStyle.Alignment <- Alignment.MiddleRight
+            plot.Axes.Bottom.MinimumSize <- 16.0f + float32 longest * 7.5f * 0.58f
         logAxisLeft plot "test MSE (standardised y, log scale)" floorLog (topLog + 0.1 * (topLog - floorLog) + 0.05)
         // Targets apart: a faint line between groups.
         for g in 1 .. summary.Targets.Length - 1 do
@@ -192,7 +200,7 @@ module Plots =
         plot.Grid.XAxisStyle.IsVisible <- false
         legendBelow plot
         let width = min 4000 (max 900 (summary.Targets.Length * count * 22 + 240))
-        png width 560 plot
+        png width (if slanted then 640 else 560) plot
 
     /// Learning curves of one target and one seed: test MSE (log scale) against epoch, one line per variant that
     /// recorded a curve, each with its own colour, dash pattern and markers, so that lines on top of one another

@@ -16,7 +16,7 @@ module ReportFiles =
         let files =
             [ "results.csv", Reports.resultsCsv results
               "summary.md", Reports.summaryMarkdown config summary
-              "summary.json", Reports.summaryJson config summary results
+              "summary.json", ReportJson.summaryJson config summary results
               if results |> List.exists (fun r -> r.Curve.Length > 0) then "curves.csv", Reports.curvesCsv results ]
         [ for name, text in files ->
               let path = Path.Combine(outDir, name)
@@ -51,7 +51,7 @@ module ReportFiles =
         if summary.Settings.Length <= 1 then summary, results
         else
             let inv = Globalization.CultureInfo.InvariantCulture
-            let label (target: string) (hidden: int list) (rate: float) = $"{target} {Reports.hiddenText hidden} lr {rate.ToString(inv)}"
+            let label (target: string) (hidden: int list) (rate: float) = $"{target} {Reports.hiddenText hidden} lr {Reports.rateText rate}"
             let rows = summary.Rows |> List.map (fun r -> { r with Target = label r.Target r.Hidden r.LearningRate })
             { summary with Rows = rows; Targets = rows |> List.map (fun r -> r.Target) |> List.distinct },
             results |> List.map (fun r -> { r with Target = label r.Target r.Hidden r.LearningRate })

@@ -187,7 +187,7 @@ public sealed class CompareResult
 
     /// <summary>The summary as JSON: the text of summary.json.</summary>
     /// <example><code>File.WriteAllText("summary.json", result.ToJson());</code></example>
-    public string ToJson() => Core.Reports.summaryJson(Outcome.Config, Outcome.Summary, Outcome.Results);
+    public string ToJson() => Core.ReportJson.summaryJson(Outcome.Config, Outcome.Summary, Outcome.Results);
 }
 
 /// <summary>

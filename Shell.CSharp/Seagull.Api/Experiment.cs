@@ -149,6 +149,25 @@ public static class Experiment
         return new CompareResult(Guard.Data(() => Core.SweepFolder.merge(Fs.List(list), customs)));
     }
 
+    /// <summary>
+    /// Checks, before anything is written, that <paramref name="outDir"/> may receive <paramref name="merged"/>, the
+    /// merge of <paramref name="folders"/>: not one of them, not a sweep's folder (a sweep.json or cells/), and new,
+    /// empty or holding only the report of an earlier merge of the same configuration (which a merge replaces).
+    /// </summary>
+    /// <exception cref="IOException">The folder may not receive the report (one line naming it).</exception>
+    /// <example><code>var all = Experiment.Merge(shards); Experiment.CheckMergeOutput("sweep/merged", shards, all);</code></example>
+    public static void CheckMergeOutput(string outDir, IEnumerable<string> folders, CompareResult merged)
+    {
+        ArgumentNullException.ThrowIfNull(outDir);
+        ArgumentNullException.ThrowIfNull(folders);
+        ArgumentNullException.ThrowIfNull(merged);
+        Guard.Io(() => Core.SweepFolder.checkMergeOutput(outDir, Fs.List(folders), merged.Outcome.Config));
+    }
+
+    /// <summary>The smallest learning rate a comparison takes (1e-12): a smaller one trains nothing.</summary>
+    /// <example><code>Console.WriteLine(Experiment.MinimumLearningRate);</code></example>
+    public static double MinimumLearningRate => Core.Experiment.minimumRate;
+
     /// <summary>The <c>seagull compare</c> arguments a folder of cells was made with (<see cref="CompareOptions.Command"/>), for <c>--resume</c>.</summary>
     /// <exception cref="InvalidDataException">The folder holds no sweep, or one made without a command.</exception>
     /// <example><code>IReadOnlyList&lt;string&gt; args = Experiment.ResumeCommand("results/run1");</code></example>

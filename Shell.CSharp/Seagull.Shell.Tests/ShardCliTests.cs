@@ -24,7 +24,7 @@ public class ShardCliTests : IDisposable
     private static CliRun Compare(string[] grid, params string[] more) => CliRun.Of([.. grid, .. more]);
 
     /// <summary>The report's files with the measured seconds taken out; the PNGs as they are (no plot shows seconds).</summary>
-    private static Dictionary<string, string> WithoutSeconds(string folder)
+    internal static Dictionary<string, string> WithoutSeconds(string folder)
     {
         var files = new Dictionary<string, string>();
         foreach (var path in Directory.GetFiles(folder))
@@ -61,7 +61,7 @@ public class ShardCliTests : IDisposable
         }
     }
 
-    private static Dictionary<string, byte[]> Bytes(string folder) =>
+    internal static Dictionary<string, byte[]> Bytes(string folder) =>
         Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
     [Fact]
@@ -130,7 +130,7 @@ public class ShardCliTests : IDisposable
         Refused($"'{dir.File("nowhere")}' does not exist", "shard-0", "shard-1", "shard-2", "nowhere");
     }
 
-    private static void CopyFolder(string from, string to)
+    internal static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         {
@@ -153,7 +153,7 @@ public class ShardCliTests : IDisposable
         var other = Compare([.. Tiny.Select(a => a == "4,4" ? "5,5" : a)], "--out", output);
         Assert.Equal(1, other.ExitCode);
         Assert.Single(other.ErrLines);
-        Assert.Contains($"error: '{output}' holds the cells of another configuration (hiddenWidths: [4,4] there, [5,5] here)", other.Err);
+        Assert.Contains($"error: '{output}' holds the cells of another configuration (hidden: 4,4 there, 5,5 here)", other.Err);
         Assert.Equal(first, Bytes(output));   // never mixed, never deleted
         var shard = Compare(Tiny, "--shard", "0/2", "--out", output);
         Assert.Contains("holds shard 0/1 of this configuration, not 0/2", shard.Err);

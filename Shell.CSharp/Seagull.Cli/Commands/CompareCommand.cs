@@ -14,8 +14,8 @@ internal static class CompareCommand
         var d = CompareOptions.Default;
         var q = CompareOptions.Quick;
         var variantNames = string.Join(", ", Experiment.Variants.Select(v => v.Name));
-        var targets = new Option<string?>("--targets") { Description = "Built-in targets, comma-separated (default: every exchangeable target; only the CSV with --data; spring,gaussian_pair with --quick).", HelpName = "LIST" };
-        var variants = new Option<string?>("--variants") { Description = $"Variants, comma-separated, from: {variantNames} (default: all; mlp-tanh,mlp-seagull,symmetrized with --quick). The baseline is {Experiment.Baseline}. With --images: from {string.Join(", ", ImageExperiment.Variants)} (baseline {ImageExperiment.Baseline}).", HelpName = "LIST" };
+        var targets = new Option<string?>("--targets") { Description = $"Built-in targets, comma-separated (default: every exchangeable target; only the CSV with --data; {string.Join(",", q.Targets)} with --quick).", HelpName = "LIST" };
+        var variants = new Option<string?>("--variants") { Description = $"Variants, comma-separated, from: {variantNames} (default: all; {string.Join(",", q.Variants)} with --quick). The baseline is {Experiment.Baseline}. With --images: from {string.Join(", ", ImageExperiment.Variants)} (baseline {ImageExperiment.Baseline}).", HelpName = "LIST" };
         var activation = new Option<string?>("--activation") { Description = $"The even activation of the Seagull variants (default {d.Activation}).", HelpName = "NAME" };
         var hidden = new Option<string[]>("--hidden")
         {
@@ -73,6 +73,12 @@ internal static class CompareCommand
                 foreach (var o in command.Options)
                     if (o != resume && o != jobs && o != json && r.GetResult(o) is { Implicit: false })
                         r.AddError($"--resume takes the options its folder was started with; give {o.Name} only to a new comparison (--resume goes with --jobs and --json alone)");
+            // "--hidden --out x": the option's value is missing, and the next option is not one (a usage error).
+            var names = command.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet();
+            foreach (var o in new Option[] { hidden, lr })
+                if (r.GetResult(o) is { Implicit: false } given)
+                    if (given.Tokens.Count == 0 || given.Tokens.FirstOrDefault(t => names.Contains(t.Value.Split('=')[0])) is not null)
+                        r.AddError($"{o.Name} needs a value (such as {(o == hidden ? "--hidden 64,64" : "--lr 1e-3")}) before the next option");
             foreach (var o in new Option[] { images.Labels, images.Flip, testImages, testLabels, patience })
                 if (!hasImages && r.GetResult(o) is { Implicit: false }) r.AddError($"{o.Name} goes with --images PATH");
         });
@@ -82,7 +88,10 @@ internal static class CompareCommand
             if (parse.GetValue(resume) is { } folder)
             {
                 // The stored options, with this run's --jobs and --json.
-                var stored = Experiment.ResumeCommand(folder).ToList();
+                // The folder is the one given, wherever it was made (a copy, a move, another node's path): a --out
+                // stored by an older Seagull is replaced by it.
+                var stored = WithoutOut(Experiment.ResumeCommand(folder));
+                stored.AddRange(["--out", folder]);
                 if (parse.GetResult(jobs) is { Implicit: false })
                 {
                     var at = stored.FindIndex(a => a is "--jobs" or "-j");
@@ -139,7 +148,7 @@ internal static class CompareCommand
                 // Every cell is kept in the output folder as it finishes: a killed run resumes from there.
                 Resume = outDir,
                 Shard = shardSpec,
-                Command = StoredCommand(parse, outDir),
+                Command = StoredCommand(parse),
             };
             Options.Require(!string.IsNullOrWhiteSpace(options.Activation), "--activation: the name is empty");
             Options.Require(options.BatchSize >= 1, $"--batch must be ≥ 1, got {options.BatchSize}");
@@ -197,7 +206,7 @@ internal static class CompareCommand
             if (shardSpec is not null)
             {
                 // A shard's folder holds its cells; the report is the merge's.
-                ctx.Err.WriteLine($"shard {shardSpec}: {Count(result.Cells.Count, "model")} in {outDir}; put the shards together with: seagull merge DIR… --out DIR");
+                ctx.Err.WriteLine($"shard {shardSpec}: {Count(result.Cells.Count, "model")} in {outDir}; put the shards together with: {MergeHint(outDir, shardSpec.Index)}");
                 return Cli.Success;
             }
             var files = CompareReports.Write(outDir, result);
@@ -208,33 +217,73 @@ internal static class CompareCommand
         return command;
     }
 
-    /// <summary>The values of --hidden, each a comma list of widths (one network shape).</summary>
-    private static int[][] Shapes(string[]? values) => (values ?? []).Select(v => Lists.PositiveInts(v, "--hidden")).ToArray();
+    /// <summary>
+    /// The merge command for a shard's folder: when its name ends in the shard's index (sweep/shard-2), the glob of
+    /// its siblings (sweep/shard-*) and a merged folder beside them; otherwise this folder and the others'.
+    /// </summary>
+    internal static string MergeHint(string outDir, int index)
+    {
+        var trimmed = Path.TrimEndingDirectorySeparator(outDir);
+        var name = Path.GetFileName(trimmed);
+        var parent = Path.GetDirectoryName(trimmed) ?? "";
+        var suffix = index.ToString(CultureInfo.InvariantCulture);
+        if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal) && !char.IsAsciiDigit(name[^(suffix.Length + 1)]))
+        {
+            var stem = name[..^suffix.Length];
+            return $"seagull merge {Path.Combine(parent, stem + "*")} --out {Path.Combine(parent, "merged")}";
+        }
+        return $"seagull merge {outDir} OTHER-SHARDS… --out DIR";
+    }
 
-    /// <summary>The values of --lr, comma- or space-separated, each a positive number.</summary>
+    /// <summary>The values of --hidden, each a comma list of widths (one network shape), each width ≥ 2.</summary>
+    private static int[][] Shapes(string[]? values) => (values ?? []).Select(v =>
+    {
+        var widths = Lists.PositiveInts(v, "--hidden");
+        return widths.FirstOrDefault(w => w < 2) is var w and > 0
+            ? throw new ArgumentException($"--hidden: widths must be ≥ 2, got {w} in '{v}'")
+            : widths;
+    }).ToArray();
+
+    /// <summary>The values of --lr, comma- or space-separated, each a positive number, not below the smallest rate.</summary>
     private static double[] Rates(string[]? values) =>
         (values ?? []).SelectMany(v => Lists.Items(v, "--lr")).Select(t =>
-            double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x > 0 ? x
-            : throw new ArgumentException($"--lr: '{t}' is not a positive number; write rates with a point, such as 1e-3,3e-4")).ToArray();
+            !double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || !double.IsFinite(x) || x <= 0
+                ? throw new ArgumentException($"--lr: '{t}' is not a positive number; write rates with a point, such as 1e-3,3e-4")
+            : x < Experiment.MinimumLearningRate
+                ? throw new ArgumentException($"--lr: '{t}' is below {Experiment.MinimumLearningRate.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e')}, too small to train anything")
+            : x).ToArray();
 
     /// <summary>
-    /// The options of this run as --resume repeats them: the command line without --json (a rerun's own), with --out
-    /// and --data made absolute (a rerun may start elsewhere). --jobs is kept: the report echoes it.
+    /// The options of this run as --resume repeats them: the command line without --out (--resume names the folder,
+    /// so a copied or moved sweep resumes where it is) and without --json (a rerun's own), with --data made absolute
+    /// (a rerun may start elsewhere). --jobs is kept: the report echoes it.
     /// </summary>
-    private static string[] StoredCommand(ParseResult parse, string outDir)
+    private static string[] StoredCommand(ParseResult parse)
     {
         var tokens = parse.Tokens.Where(t => t.Type != System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value).ToList();
         var stored = new List<string>();
         for (var i = 0; i < tokens.Count; i++)
         {
             var t = tokens[i];
-            if (t is "--out" or "-o") { i++; continue; }
             if (t is "--json") continue;
             stored.Add(t);
             if (t is "--data" && i + 1 < tokens.Count) stored.Add(Path.GetFullPath(tokens[++i]));
         }
-        stored.AddRange(["--out", Path.GetFullPath(outDir)]);
-        return stored.ToArray();
+        return WithoutOut(stored).ToArray();
+    }
+
+    /// <summary>Arguments without --out and its value (a sweep.json of an older Seagull stores one).</summary>
+    private static List<string> WithoutOut(IEnumerable<string> arguments)
+    {
+        var list = arguments.ToList();
+        var kept = new List<string>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is "--out" or "-o") { i++; continue; }
+            if (list[i].StartsWith("--out=", StringComparison.Ordinal) || list[i].StartsWith("-o=", StringComparison.Ordinal)) continue;
+            kept.Add(list[i]);
+        }
+        return kept;
     }
 
     private static int CompareImages(CliContext ctx, System.CommandLine.ParseResult parse, CancellationToken cancel, ImageOptions images,
