@@ -89,7 +89,7 @@ let private tiny =
 let private folder () = Path.Combine(Path.GetTempPath(), "seagull-shard-tests-" + Guid.NewGuid().ToString("N"))
 
 /// Runs one shard of `settings` into `dir` (what `compare --shard` does), stopping at `stopAfter` units if given.
-let private runShard (settings: CompareSettings) (shard: ShardSpec) (dir: string) =
+let internal runShard (settings: CompareSettings) (shard: ShardSpec) (dir: string) =
     let prepared = Experiment.prepare settings
     let opened = SweepFolder.openFor dir prepared shard []
     Experiment.runUnits prepared (SweepFolder.missing opened |> List.map (fun u -> u.Id)) (SweepFolder.save opened) ignore CancellationToken.None |> ignore

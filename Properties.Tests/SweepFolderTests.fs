@@ -21,11 +21,7 @@ let private tiny =
 
 let private folder () = Path.Combine(Path.GetTempPath(), "seagull-sweep-folder-tests-" + Guid.NewGuid().ToString("N"))
 
-let private runShard (settings: CompareSettings) (shard: ShardSpec) (dir: string) =
-    let prepared = Experiment.prepare settings
-    let opened = SweepFolder.openFor dir prepared shard []
-    Experiment.runUnits prepared (SweepFolder.missing opened |> List.map (fun u -> u.Id)) (SweepFolder.save opened) ignore CancellationToken.None |> ignore
-    SweepFolder.writeManifest opened
+let private runShard = ShardTests.runShard
 
 let private refusal (f: unit -> unit) =
     let e = Assert.Throws<SeagullException>(f)

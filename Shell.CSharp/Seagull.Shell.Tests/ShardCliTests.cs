@@ -15,11 +15,12 @@ public class ShardCliTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private static readonly string[] Tiny =
+    /// <summary>A grid of 12 cells in seconds, with a derived variant (trained in its source's cell).</summary>
+    internal static readonly string[] Tiny =
         ["compare", "--targets", "bead_pair,spring", "--variants", "mlp-tanh,mlp-seagull,symmetrize-after", "--seeds", "2",
          "--epochs", "2", "--samples", "64", "--test-samples", "32", "--hidden", "4,4", "--jobs", "2"];
 
-    private static void Ok(CliRun run) => Assert.True(run.ExitCode == 0, run.ToString());
+    internal static void Ok(CliRun run) => Assert.True(run.ExitCode == 0, run.ToString());
 
     private static CliRun Compare(string[] grid, params string[] more) => CliRun.Of([.. grid, .. more]);
 

@@ -14,11 +14,9 @@ public class SweepCliTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private static readonly string[] Tiny =
-        ["compare", "--targets", "bead_pair,spring", "--variants", "mlp-tanh,mlp-seagull,symmetrize-after", "--seeds", "2",
-         "--epochs", "2", "--samples", "64", "--test-samples", "32", "--hidden", "4,4", "--jobs", "2"];
+    private static readonly string[] Tiny = ShardCliTests.Tiny;
 
-    private static void Ok(CliRun run) => Assert.True(run.ExitCode == 0, run.ToString());
+    private static void Ok(CliRun run) => ShardCliTests.Ok(run);
 
     private static void Refused(CliRun run, string expected, int code = 1)
     {
