@@ -12,6 +12,9 @@ module ModelGraph =
     /// The ONNX operator set of the graphs: 21 (ONNX 1.16, run by ONNX Runtime from 1.18 on).
     let opset = 21
 
+    /// What an image model's graph divides its raw pixel values by: the scale of Seagull's image readers.
+    let imagePixelScale : float32 = ImageInput.pixelScale
+
     /// The name of the graph's one input.
     let inputName = "x"
 
@@ -89,7 +92,7 @@ module ModelGraph =
     /// Names joined by commas, a name holding a comma or a quote quoted as in CSV (RFC 4180).
     let private joined (names: string[]) =
         names
-        |> Array.map (fun n -> if n.Contains ',' || n.Contains '"' then "\"" + n.Replace("\"", "\"\"") + "\"" else n)
+        |> Array.map (fun n -> if n.Contains ',' || n.Contains '"' then Csv.quoted n else n)
         |> String.concat ","
 
     /// What the graph divides its input by before the model: the readers' pixel scale for an image model (a mirror
@@ -97,7 +100,7 @@ module ModelGraph =
     /// from the symmetry, which every model file already records, so that files need no new field.
     let pixelScale (model: Model) : float32 option =
         match model.Spec.Symmetry.Shape with
-        | Mirror _ -> Some ImageInput.pixelScale
+        | Mirror _ -> Some imagePixelScale
         | _ -> None
 
     /// The graph of a fitted model, or a one-line error (an activation with no ONNX form names itself).

@@ -17,3 +17,17 @@ internal static class OnnxExport
         Guard.Io(() => Core.AtomicFile.writeAllBytes(path, bytes));
     }
 }
+
+/// <summary>What every file <c>ExportOnnx</c> writes has in common.</summary>
+/// <example><code>Console.WriteLine($"opset {OnnxFormat.Opset}");</code></example>
+public static class OnnxFormat
+{
+    /// <summary>The ONNX operator set of the exported graphs.</summary>
+    /// <example><code>int opset = OnnxFormat.Opset;</code></example>
+    public static int Opset => Core.ModelGraph.opset;
+
+    /// <summary>What an image model's graph divides its raw pixel values by (the file's <c>seagull.pixel_scale</c>),
+    /// as Seagull's image readers do.</summary>
+    /// <example><code>float scale = OnnxFormat.PixelScale;   // 255</code></example>
+    public static float PixelScale => Core.ModelGraph.imagePixelScale;
+}

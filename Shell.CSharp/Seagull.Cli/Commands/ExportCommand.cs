@@ -16,11 +16,11 @@ internal static class ExportCommand
         var output = new Option<string>("--out", "-o") { Description = "Where to write the ONNX file (written atomically).", HelpName = "MODEL.onnx", Required = true };
         var json = Options.Json("what was written (path, opset, inputs, outputs, task, network, exactly_invariant, bytes, pixel_scale)");
         var command = new Command("export",
-            "Write a saved model as an ONNX file (opset 21) with the whole model inside: the input standardisation, the\n" +
+            $"Write a saved model as an ONNX file (opset {OnnxFormat.Opset}) with the whole model inside: the input standardisation, the\n" +
             "network and the outputs in the targets' units — 'y' for a regressor, 'logits' and 'probabilities' for a\n" +
             "classifier. One float32 input 'x': rows × the model's input columns, in its units and order (listed in the\n" +
-            "file's metadata as seagull.inputs); an image classifier takes raw pixel values (0–255) and divides them by\n" +
-            "255 inside, as seagull predict reads them. Run it with ONNX Runtime: see docs/onnx.md.");
+            $"file's metadata as seagull.inputs); an image classifier takes raw pixel values (0–{OnnxFormat.PixelScale}) and divides them by\n" +
+            $"{OnnxFormat.PixelScale} inside, as seagull predict reads them. Run it with ONNX Runtime: see docs/onnx.md.");
         command.Options.Add(model);
         command.Options.Add(output);
         command.Options.Add(json);
@@ -68,21 +68,21 @@ internal static class ExportCommand
         var d = e.Definition;
         o.WriteLine($"network: {d.Description}");
         var units = e.Image
-            ? "raw pixel values 0–255 (divided by 255 inside: metadata seagull.pixel_scale), in the model's column order"
+            ? $"raw pixel values 0–{OnnxFormat.PixelScale} (divided by {OnnxFormat.PixelScale} inside: metadata seagull.pixel_scale), in the model's column order"
             : "in the model's units and column order";
         o.WriteLine($"input: x: float32 [rows, {d.InputWidth}] ({Listed(e.Inputs)}), {units} (metadata seagull.inputs)");
         var columns = e.Outputs[0].Columns;
         var names = string.Join(", ", e.Outputs.Select(x => x.Name));
         var what = e.Task == "classification" ? $"classes {Listed(columns)}" : Listed(columns);
         o.WriteLine($"output: {names}: float32 [rows, {columns.Count}] ({what})");
-        o.WriteLine($"ONNX file (opset 21) written to {path}");
+        o.WriteLine($"ONNX file (opset {OnnxFormat.Opset}) written to {path}");
     }
 
     private static string Json(Exported e, string path) => Text.Json(w =>
     {
         w.WriteStartObject();
         w.WriteString("path", path);
-        w.WriteNumber("opset", 21);
+        w.WriteNumber("opset", OnnxFormat.Opset);
         w.WriteStartArray("inputs");
         foreach (var n in e.Inputs) w.WriteStringValue(n);
         w.WriteEndArray();
@@ -100,7 +100,7 @@ internal static class ExportCommand
         if (File.Exists(path) && !Options.IsStandardOutput(path) && !path.StartsWith("/dev/", StringComparison.Ordinal)) w.WriteNumber("bytes", new FileInfo(path).Length);
         else w.WriteNull("bytes");
         // What the graph divides raw pixels by (Seagull's readers' scale, seagull.pixel_scale); tables have none.
-        if (e.Image) w.WriteNumber("pixel_scale", 255); else w.WriteNull("pixel_scale");
+        if (e.Image) w.WriteNumber("pixel_scale", OnnxFormat.PixelScale); else w.WriteNull("pixel_scale");
         w.WriteEndObject();
     });
 }
