@@ -47,26 +47,35 @@ module ClassPredictions =
     let writeImagesFile (model: Model) (images: ImageSet) (path: string) : unit =
         AtomicFile.writeText path (writeImages model images)
 
+    /// The header of a file's predictions: its own columns, then `prediction` (`prediction_` when it has one) and
+    /// the `p_<class>` columns.
+    let private predictionHeader (model: Model) (header: string[]) : string[] =
+        let prediction = if Array.contains "prediction" header then "prediction_" else "prediction"
+        Array.concat [ header; [| prediction |]; columns (Array.append header [| prediction |]) model.TargetNames ]
+
+    /// Appends `count` rows: each one's fields as written, then its predicted class and probabilities for the
+    /// inputs `x` (`count` rows of the model's inputs).
+    let private appendPredicted (model: Model) (text: StringBuilder) (fields: string[][]) (x: float[]) (count: int) =
+        let classes = model.TargetNames.Length
+        let z = Classifier.logits model x
+        let p = Classifier.softmax classes z
+        let predicted = Classifier.argmax classes z
+        for i in 0 .. count - 1 do
+            Csv.appendLine text (Array.append fields.[i] [| model.TargetNames.[predicted.[i]] |]) p (i * classes) classes
+
     /// Writes every row of a CSV file opened for the model (`Csv.openForModel` with the model's input names) as it
     /// was, followed by `prediction` and the `p_<class>` columns, chunk by chunk. Returns the number of rows.
     let writeRows (model: Model) (rows: Csv.ModelRows) (out: TextWriter) (cancel: Threading.CancellationToken) : int64 =
         requireClassifier model
-        let classes = model.TargetNames.Length
-        let header = rows.Header
-        let prediction = if Array.contains "prediction" header then "prediction_" else "prediction"
-        let headers = Array.concat [ header; [| prediction |]; columns (Array.append header [| prediction |]) model.TargetNames ]
+        let headers = predictionHeader model rows.Header
         let text = StringBuilder()
         let mutable first = true
         while rows.Next cancel do
             let x = if rows.Count = rows.ChunkRows then rows.Inputs else Array.sub rows.Inputs 0 (rows.Count * rows.Width)
-            let z = Classifier.logits model x
-            let p = Classifier.softmax classes z
-            let predicted = Classifier.argmax classes z
             if first then
                 Csv.appendLine text headers [||] 0 0
                 first <- false
-            for i in 0 .. rows.Count - 1 do
-                Csv.appendLine text (Array.append rows.Fields.[i] [| model.TargetNames.[predicted.[i]] |]) p (i * classes) classes
+            appendPredicted model text rows.Fields x rows.Count
             cancel.ThrowIfCancellationRequested()
             out.Write text
             text.Clear() |> ignore
@@ -78,18 +87,10 @@ module ClassPredictions =
     /// position. Streamed 4096 rows at a time. Returns the number of rows.
     let writePixelRows (model: Model) (inputPath: string) (out: TextWriter) (cancel: Threading.CancellationToken) : int64 =
         requireClassifier model
-        let classes = model.TargetNames.Length
         let text = StringBuilder()
-        let header (fields: string[]) =
-            let prediction = if Array.contains "prediction" fields then "prediction_" else "prediction"
-            Csv.appendLine text (Array.concat [ fields; [| prediction |]; columns (Array.append fields [| prediction |]) model.TargetNames ]) [||] 0 0
+        let header (fields: string[]) = Csv.appendLine text (predictionHeader model fields) [||] 0 0
         let chunk (fields: string[][]) (pixels: float[]) (count: int) =
-            let x = Array.sub pixels 0 (count * model.InputNames.Length)
-            let z = Classifier.logits model x
-            let p = Classifier.softmax classes z
-            let predicted = Classifier.argmax classes z
-            for i in 0 .. count - 1 do
-                Csv.appendLine text (Array.append fields.[i] [| model.TargetNames.[predicted.[i]] |]) p (i * classes) classes
+            appendPredicted model text fields (Array.sub pixels 0 (count * model.InputNames.Length)) count
             cancel.ThrowIfCancellationRequested()
             out.Write text
             text.Clear() |> ignore
